@@ -1,0 +1,331 @@
+"""The Plan: what a request means, as typed, frozen models.
+
+A Plan is the single source of truth of an answer: the SQL, the explanation and the funnel are
+all derived from it, ``ask --json`` prints it, and the LLM backend fills the same models. A
+segment is a tree of conditions (``all`` / ``any`` / ``not``) whose leaves are typed conditions
+over one contact.
+
+Time windows are kept *relative* (``last 10 months``, ``since March``) and resolved against the
+as-of date only when compiled, so a saved dynamic segment means the same thing on any day.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+CompareOp = Literal["=", "!=", ">", ">=", "<", "<=", "between"]
+TimeUnit = Literal["day", "week", "month", "quarter", "year"]
+
+
+class Compare(_Model):
+    """A numeric comparison: ``op value`` or ``between value and value2`` (both ends inclusive)."""
+
+    op: CompareOp
+    value: float
+    value2: float | None = None
+
+
+class Window(_Model):
+    """A time window in the words of the request, resolved against the as-of date D when compiled.
+
+    kinds (END = D + 1 day at 00:00; every window is cut at END):
+    - ``last``: the last ``n`` ``unit``s: ``END - n units <= t < END``.
+    - ``this``: the current ``unit`` (week from Monday, month, quarter, year) up to END.
+    - ``previous``: the ``n``-th previous full calendar ``unit`` (``n=1``: last month / last year).
+    - ``since``: ``start <= t < END``;  ``before``: ``t < start``.
+    - ``range``: ``start <= t < end`` (absolute dates, ``end`` exclusive).
+    - ``month``: calendar month ``month`` (to ``month_end`` when a span) of ``year``, or, with no
+      year, the latest such month that started on or before D.
+    - ``since_month``: from the first day of ``month`` (of ``year``, else its latest start on or
+      before D) to END.
+    - ``season``: ``season`` of ``year``; with no year, ``which`` = ``this`` (latest that started
+      on or before D) or ``last`` (latest that ended before D).
+    - ``quarter``: quarter ``n`` of ``year`` (latest one on or before D when no year).
+    - ``year``: calendar year ``year``.
+    - ``day``: the day ``start``; ``today`` / ``yesterday`` are ``last`` with n=1 / ``previous`` day.
+    """
+
+    kind: Literal[
+        "last", "this", "previous", "since", "before", "range", "month", "since_month", "season",
+        "quarter", "year", "day",
+    ]
+    n: int | None = None
+    unit: TimeUnit | None = None
+    start: date | None = None
+    end: date | None = None
+    month: int | None = None
+    month_end: int | None = None
+    year: int | None = None
+    season: Literal["spring", "summer", "autumn", "winter"] | None = None
+    which: Literal["this", "last"] | None = None
+    text: str = ""
+
+
+class ProductMatch(_Model):
+    """Which products: each non-empty list is one test (any of its values), the lists AND-ed.
+
+    Values are exact catalog values found by linking (``category=["Football"],
+    subcategory=["Boots"]``). ``text`` keeps the words of the request.
+    """
+
+    category: list[str] = Field(default_factory=list)
+    subcategory: list[str] = Field(default_factory=list)
+    brand: list[str] = Field(default_factory=list)
+    name: list[str] = Field(default_factory=list)
+    text: str = ""
+
+
+ContactField = Literal[
+    "gender", "age", "city", "region", "postal_code", "country", "language", "is_company",
+    "created_at", "email_subscribed", "sms_subscribed", "push_subscribed", "ads_consent",
+    "email", "phone", "first_name", "last_name", "birth_date", "custom",
+]
+AttrOp = Literal["in", "not_in", "prefix", "contains", "is_true", "is_false", "is_null", "not_null", "compare",
+                 "window", "birthday_in"]
+
+
+class AttributeCondition(_Model):
+    """A test on the contact's own fields.
+
+    - ``in`` / ``not_in``: ``values`` (text, exact catalog values: ``city in [Madrid]``).
+    - ``prefix``: text starts with any of ``values`` (postal codes).  ``contains``: substring.
+    - ``is_true`` / ``is_false``: booleans (consent, ``is_company``).  ``is_null`` / ``not_null``.
+    - ``compare``: numbers (``age`` in whole years at D; a numeric custom field).
+    - ``window``: a timestamp field (``created_at``) inside ``window``.
+    - ``birthday_in``: the birthday (month-day of ``birth_date``) falls inside ``window``.
+    ``custom`` fields name the field in ``custom_field``.
+    """
+
+    type: Literal["attribute"] = "attribute"
+    field: ContactField
+    op: AttrOp
+    values: list[str] = Field(default_factory=list)
+    compare: Compare | None = None
+    window: Window | None = None
+    custom_field: str | None = None
+    text: str = ""
+
+
+class PurchaseCondition(_Model):
+    """The contact has orders that pass every given test (one order per test unless ``same_order``).
+
+    All tests given here hold for the *same* order (or order line when ``product`` is given):
+    "paid for football boots by card" is one PurchaseCondition; "bought boots and paid by card"
+    is two. ``status`` is ``completed`` unless the request names cancelled or returned orders.
+
+    - ``count``: how many such orders (default: at least one).
+    - ``amount``: spend over the matching orders (sum of ``total_amount``; with a product, sum of
+      ``quantity * unit_price`` of the matching lines).
+    - ``units``: sum of ``quantity`` of the matching lines.
+    - ``returned``: a line with ``returned_quantity > 0``.
+    - ``first_purchase``: the order is the contact's first completed order ever.
+    """
+
+    type: Literal["purchase"] = "purchase"
+    product: ProductMatch | None = None
+    window: Window | None = None
+    status: Literal["completed", "cancelled", "returned", "any"] = "completed"
+    channel: Literal["online", "store"] | None = None
+    store: list[str] = Field(default_factory=list)
+    payment_method: list[str] = Field(default_factory=list)
+    card_brand: list[str] = Field(default_factory=list)
+    coupon: list[str] = Field(default_factory=list)
+    any_coupon: bool = False
+    utm_source: list[str] = Field(default_factory=list)
+    utm_campaign: list[str] = Field(default_factory=list)
+    returned: bool = False
+    first_purchase: bool = False
+    count: Compare | None = None
+    amount: Compare | None = None
+    units: Compare | None = None
+    text: str = ""
+
+
+MetricName = Literal[
+    "orders_count", "total_spent", "avg_order_value", "days_since_last_order", "first_order_at",
+    "last_order_at",
+]
+
+
+class MetricCondition(_Model):
+    """A derived order metric of the contact at D: a number compared, or a date inside a window."""
+
+    type: Literal["metric"] = "metric"
+    metric: MetricName
+    compare: Compare | None = None
+    window: Window | None = None
+    text: str = ""
+
+
+RfmSegment = Literal[
+    "Champions", "Loyal", "Potential Loyalist", "New Customers", "Promising", "Need Attention",
+    "About To Sleep", "At Risk", "Can't Lose Them", "Hibernating", "Lost",
+]
+
+
+class RfmCondition(_Model):
+    """RFM at D: score comparisons (AND-ed), a list of cells ("545"), or named segments."""
+
+    type: Literal["rfm"] = "rfm"
+    r: Compare | None = None
+    f: Compare | None = None
+    m: Compare | None = None
+    cells: list[str] = Field(default_factory=list)
+    segments: list[RfmSegment] = Field(default_factory=list)
+    text: str = ""
+
+
+class LeadScoreCondition(_Model):
+    """The lead score at D (DATA_MODEL's points over the 365 days up to D) compared to a number."""
+
+    type: Literal["lead_score"] = "lead_score"
+    compare: Compare
+    text: str = ""
+
+
+WebEvent = Literal[
+    "page_view", "product_view", "category_view", "add_to_cart", "cart_abandoned", "search", "login",
+    "signup", "form_submit", "visit",
+]
+
+
+class WebCondition(_Model):
+    """Web behaviour of the contact: events of one type (``visit`` = any event) in a window.
+
+    ``product`` narrows product events; ``category`` is the category of a ``category_view``;
+    ``search`` matches search terms containing any of the words (case and accents ignored).
+    ``count``: how many such events (default: at least one).
+    """
+
+    type: Literal["web"] = "web"
+    event: WebEvent
+    product: ProductMatch | None = None
+    category: list[str] = Field(default_factory=list)
+    search: list[str] = Field(default_factory=list)
+    device: list[str] = Field(default_factory=list)
+    window: Window | None = None
+    count: Compare | None = None
+    text: str = ""
+
+
+MessageEvent = Literal["sent", "delivered", "opened", "clicked", "bounced", "unsubscribed", "converted"]
+
+
+class MessageCondition(_Model):
+    """Message engagement: events of one type, narrowed by channel, workflow, message, campaign, window.
+
+    ``workflow`` holds workflow names; ``message`` message names; ``campaign`` utm_campaign values;
+    ``one_off`` keeps only messages sent outside any workflow (newsletters).
+    """
+
+    type: Literal["message"] = "message"
+    event: MessageEvent
+    channel: list[str] = Field(default_factory=list)
+    workflow: list[str] = Field(default_factory=list)
+    message: list[str] = Field(default_factory=list)
+    message_type: list[str] = Field(default_factory=list)
+    campaign: list[str] = Field(default_factory=list)
+    one_off: bool = False
+    window: Window | None = None
+    count: Compare | None = None
+    text: str = ""
+
+
+class SavedSegmentCondition(_Model):
+    """Membership of a segment the marketer saved earlier, by name."""
+
+    type: Literal["saved_segment"] = "saved_segment"
+    name: str
+    text: str = ""
+
+
+Condition = Annotated[
+    Union[
+        AttributeCondition, PurchaseCondition, MetricCondition, RfmCondition, LeadScoreCondition,
+        WebCondition, MessageCondition, SavedSegmentCondition,
+    ],
+    Field(discriminator="type"),
+]
+
+
+class All(_Model):
+    """Every item holds (AND)."""
+
+    type: Literal["all"] = "all"
+    items: list[Node]
+    text: str = ""
+
+
+class Any_(_Model):
+    """At least one item holds (OR)."""
+
+    type: Literal["any"] = "any"
+    items: list[Node]
+    text: str = ""
+
+
+class Not(_Model):
+    """The item does not hold."""
+
+    type: Literal["not"] = "not"
+    item: Node
+    text: str = ""
+
+
+Node = Annotated[
+    Union[
+        All, Any_, Not, AttributeCondition, PurchaseCondition, MetricCondition, RfmCondition,
+        LeadScoreCondition, WebCondition, MessageCondition, SavedSegmentCondition,
+    ],
+    Field(discriminator="type"),
+]
+
+All.model_rebuild()
+Any_.model_rebuild()
+Not.model_rebuild()
+
+
+class SegmentPlan(_Model):
+    """A segment: the contacts (existing at D) for whom ``where`` holds (everyone when None).
+
+    ``question`` is ``count`` for "how many ..." requests (answered with the segment's size).
+    ``language`` is the request's language, used by the explanation.
+    """
+
+    kind: Literal["segment"] = "segment"
+    where: Node | None = None
+    question: Literal["list", "count"] = "list"
+    language: Literal["es", "en"] = "en"
+
+
+Plan = Annotated[Union[SegmentPlan], Field(discriminator="kind")]
+
+
+def walk(node: Node | None) -> list[Node]:
+    """Every node of a condition tree, parents before children."""
+    if node is None:
+        return []
+    out: list[Node] = [node]
+    if isinstance(node, (All, Any_)):
+        for item in node.items:
+            out.extend(walk(item))
+    elif isinstance(node, Not):
+        out.extend(walk(node.item))
+    return out
+
+
+def conjuncts(node: Node | None) -> list[Node]:
+    """The AND-ed top-level conditions of a tree (the steps of a funnel)."""
+    if node is None:
+        return []
+    if isinstance(node, All):
+        return list(node.items)
+    return [node]

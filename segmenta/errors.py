@@ -1,0 +1,102 @@
+"""One root error for everything segmenta reports to a person.
+
+Each error renders as one line (``str(e)``) that says what went wrong and where; the CLI prints
+it once on stderr and exits 1, the TUI shows it once. Driver errors (duckdb, sqlglot) are
+wrapped at the boundary with ``raise ... from e``.
+"""
+
+from __future__ import annotations
+
+
+class SegmentaError(Exception):
+    """Root of segmenta's errors: a message for a person, with an optional title."""
+
+    title = "Error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class WarehouseError(SegmentaError):
+    """The warehouse file is missing, locked, of another schema version, or unreadable."""
+
+    title = "Warehouse"
+
+
+class ConfigError(SegmentaError):
+    """The TOML config beside the warehouse is malformed or holds an impossible value."""
+
+    title = "Config"
+
+
+class ImportProblem:
+    """One problem found in a shop's files: where (file, line, column) and what."""
+
+    __slots__ = ("file", "line", "column", "value", "message")
+
+    def __init__(
+        self, file: str, message: str, line: int | None = None, column: str | None = None,
+        value: str | None = None,
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.column = column
+        self.value = value
+        self.message = message
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column is not None:
+            where += f", column {self.column}"
+        val = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{where}: {self.message}{val}"
+
+    def __repr__(self) -> str:
+        return f"ImportProblem({str(self)!r})"
+
+
+class ShopImportError(SegmentaError):
+    """An import refused: the first problems and how many there were in all."""
+
+    title = "Import"
+
+    def __init__(self, problems: list[ImportProblem], total: int | None = None, shown: int = 20) -> None:
+        self.problems = problems
+        self.total = total if total is not None else len(problems)
+        head = problems[:shown]
+        lines = [f"import refused: {self.total} problem{'s' if self.total != 1 else ''} found"]
+        lines += [f"  - {p}" for p in head]
+        if self.total > len(head):
+            lines.append(f"  ... and {self.total - len(head)} more")
+        lines.append("The previous warehouse was left as it was.")
+        super().__init__("\n".join(lines))
+
+
+class QueryError(SegmentaError):
+    """SQL was refused by the validator or failed when run."""
+
+    title = "Query"
+
+
+class SqlValidationError(QueryError):
+    """SQL that is not a single safe SELECT over known tables and columns."""
+
+    title = "Validation"
+
+
+class ParseFailure(SegmentaError):
+    """A request the engine could not turn into a Plan."""
+
+    title = "Not understood"
+
+
+class ExportError(SegmentaError):
+    """An audience export that could not be written."""
+
+    title = "Export"

@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: schema, import, demo shop, derived contact fields, config."""
