@@ -1,0 +1,8 @@
+"""``python -m segmenta``: the same command line as the ``segmenta`` script."""
+
+from __future__ import annotations
+
+from segmenta.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,433 @@
+"""Assembly: the recognised pieces of a request, in order, become the condition tree.
+
+Frames (a verb and what follows it) take the windows, amounts, counts and order details after
+them; negations and "or" attach to the next piece; a window that closes a list of purchase
+conditions applies to those without one (settled reading 2); a negated behaviour right after
+another ("viewed X in the last 30 days but didn't buy them") takes its object and window.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from segmenta.assistant.plan import (
+    All,
+    Any_,
+    AttributeCondition,
+    Compare,
+    MessageCondition,
+    MetricCondition,
+    Node,
+    Not,
+    ProductMatch,
+    PurchaseCondition,
+    SegmentPlan,
+    WebCondition,
+    Window,
+)
+
+if TYPE_CHECKING:
+    from segmenta.assistant.parser import Frame, Item, Quantity, _Parser
+
+
+class Assembler:
+    """Builds the SegmentPlan from a parser's items."""
+
+    def __init__(self, p: _Parser) -> None:
+        from segmenta.assistant.parser import Frame
+
+        self.p = p
+        self.Frame = Frame
+        self.nodes: list[tuple[str, Node | Frame, int]] = []  # (joiner, node or frame, position)
+        self.frames: list[Frame] = []
+        self.frame: Frame | None = None
+        self.pending_neg: tuple[str, bool] | None = None  # (kind, never)
+        self.pending_or = False
+        self.pending_channel: list[str] = []
+        self.floating: list[tuple[int, Window, str]] = []
+        self.genders: list[str] = []
+        self.gender_pos = -1
+        self.audience: set[str] = set()
+        self.question = "list"
+
+    # ----------------------------------------------------------------- walk
+    def build(self) -> SegmentPlan | None:
+        for it in sorted(self.p.items, key=lambda x: (x.pos, x.end)):
+            getattr(self, f"on_{it.kind}", self.on_other)(it)
+        self.close()
+        self.place_windows()
+        nodes = self.tree()
+        if self.p.unrec and not nodes and not self.genders:
+            return None
+        where = self.combine(nodes)
+        return SegmentPlan(where=where, question=self.question, language=self.p.lang)  # type: ignore[arg-type]
+
+    def joiner(self) -> str:
+        j = "or" if self.pending_or else "and"
+        self.pending_or = False
+        return j
+
+    def take_neg(self) -> tuple[str, bool] | None:
+        n = self.pending_neg
+        self.pending_neg = None
+        return n
+
+    def push(self, node: Node, pos: int) -> None:
+        neg = self.take_neg()
+        if neg is not None:
+            node = Not(item=node, text=node.text)  # type: ignore[union-attr]
+        self.nodes.append((self.joiner(), node, pos))
+
+    def open_frame(self, family: str, detail: str, pos: int, *, elliptic: bool = False) -> Frame:
+        self.close()
+        neg = self.take_neg()
+        f = self.Frame(family, detail, pos, joiner=self.joiner())
+        if neg is not None:
+            f.negated = True
+            f.never = neg[1]
+        if elliptic:
+            f.flags.add("elliptic")
+        if family == "message" and self.pending_channel:
+            f.attrs["channel"] = list(self.pending_channel)
+            self.pending_channel = []
+        self.frame = f
+        self.frames.append(f)
+        self.nodes.append((f.joiner, f, pos))
+        return f
+
+    def close(self) -> None:
+        self.frame = None
+
+    def ensure_frame(self, family: str, pos: int) -> Frame:
+        """The open frame of a family, or an elliptical one copying the last verb ("but never X")."""
+        if self.frame is not None and self.frame.family == family and not (
+                self.pending_neg is not None and self.frame_has_content(self.frame)):
+            return self.frame
+        last = next((f for f in reversed(self.frames) if f.family == family), None)
+        detail = last.detail if last is not None else ""
+        if family == "purchase" and detail in ("spend", "pay", "coupon"):
+            detail = ""
+        return self.open_frame(family, detail, pos, elliptic=True)
+
+    @staticmethod
+    def frame_has_content(f: Frame) -> bool:
+        return bool(f.product or f.attrs or f.qty or f.window)
+
+    # ----------------------------------------------------------------- handlers
+    def on_verb(self, it: Item) -> None:
+        family, detail = it.data
+        self.open_frame(family, detail, it.pos)
+
+    def on_product(self, it: Item) -> None:
+        f = self.ensure_frame(self.frame.family if self.frame else "purchase", it.pos)
+        if f.product is not None and self.pending_or:
+            self.pending_or = False
+            f.product = merge_products(f.product, it.data)
+        elif f.product is not None:
+            f.product = merge_products(f.product, it.data) if same_fields(f.product, it.data) else it.data
+        else:
+            f.product = it.data
+        f.product_text = f.product.text if f.product else ""
+
+    def on_orderattr(self, it: Item) -> None:
+        key, values = it.data
+        f = self.frame if self.frame is not None and self.frame.family == "purchase" else None
+        if f is None:
+            f = self.ensure_frame("purchase", it.pos)
+        f.attrs.setdefault(key, [])
+        f.attrs[key] += [v for v in values if v not in f.attrs[key]]
+        if key == "store":
+            f.attrs["channel"] = ["store"]
+
+    def on_msgattr(self, it: Item) -> None:
+        key, values = it.data
+        f = self.frame if self.frame is not None and self.frame.family == "message" else None
+        if f is None:
+            f = self.ensure_frame("message", it.pos)
+        f.attrs.setdefault(key, [])
+        f.attrs[key] += values
+
+    def on_msgchannel(self, it: Item) -> None:
+        if self.frame is not None and self.frame.family == "message":
+            self.frame.attrs.setdefault("channel", [])
+            if it.data not in self.frame.attrs["channel"]:
+                self.frame.attrs["channel"].append(it.data)
+        else:
+            self.pending_channel.append(it.data)
+
+    def on_search(self, it: Item) -> None:
+        if self.frame is not None:
+            self.frame.attrs.setdefault("search", []).append(it.data)
+
+    def on_webcategory(self, it: Item) -> None:
+        if self.frame is not None:
+            self.frame.attrs.setdefault("category", []).extend(it.data)
+
+    def on_window(self, it: Item) -> None:
+        f = self.frame
+        if f is not None and f.window is None and not self.crosses_frame(f, it):
+            f.window = it.data
+            f.window_own = True
+            return
+        self.floating.append((it.pos, it.data, self.p.s.span_text(it.pos, it.end)))
+
+    def crosses_frame(self, f: Frame, it: Item) -> bool:
+        """A window after a verb in another clause with other conditions between is not the frame's."""
+        between = [x for x in self.p.items if f.pos < x.pos < it.pos and x.kind in ("cond", "gender", "audience")]
+        return bool(between)
+
+    def on_qty(self, it: Item) -> None:
+        q: Quantity = it.data
+        f = self.frame
+        text = self.p.s.span_text(it.pos, it.end)
+        if q.unit == "money":
+            if f is not None and f.family == "purchase":
+                f.qty.append(q)
+                return
+            self.push(MetricCondition(metric="total_spent", compare=q.compare(), text=text), it.pos)
+            return
+        if q.unit == "orders":
+            if f is not None and f.family == "purchase":
+                f.qty.append(q)
+                return
+            self.push(MetricCondition(metric="orders_count", compare=q.compare(), text=text), it.pos)
+            return
+        if q.unit == "units":
+            f = f if f is not None and f.family == "purchase" else self.ensure_frame("purchase", it.pos)
+            f.qty.append(q)
+            return
+        if q.unit in (None, "years") and 0 < q.value < 120 and (q.value2 is None or q.value2 < 130):
+            if f is not None and q.unit is None and it.pos - f.pos <= 1 and f.family in ("purchase", "web", "message"):
+                f.qty.append(Quantity(q.op, q.value, q.value2, "orders" if f.family == "purchase" else "times"))
+                return
+            self.push(AttributeCondition(field="age", op="compare", compare=q.compare(), text=text), it.pos)
+            return
+        if f is not None and q.unit is None and f.family in ("web", "message"):
+            f.qty.append(q)
+            return
+        self.p.unrec.append(text)
+        self.p.clar.append(self.p_clar(text))
+
+    def p_clar(self, text: str) -> Any:
+        from segmenta.assistant.parser import Clarification
+
+        return Clarification(self.p.es(f"No sé a qué se refiere '{text}'", f"I cannot tell what '{text}' refers to"))
+
+    def on_gender(self, it: Item) -> None:
+        if it.data not in self.genders:
+            self.genders.append(it.data)
+        if self.gender_pos < 0:
+            self.gender_pos = it.pos
+        self.pending_or = False
+
+    def on_audience(self, it: Item) -> None:
+        self.audience.add(it.data)
+
+    def on_count_q(self, it: Item) -> None:
+        self.question = "count"
+
+    def on_cond(self, it: Item) -> None:
+        if self.frame is not None and self.frame_has_content(self.frame):
+            self.close()
+        self.push(it.data, it.pos)
+
+    def on_neg(self, it: Item) -> None:
+        if self.frame is not None and self.frame_has_content(self.frame):
+            self.close()
+        self.pending_neg = ("neg", bool(it.data))
+
+    def on_except(self, it: Item) -> None:
+        self.close()
+        words = self.p.s.span_text(it.pos, it.end).lower()
+        self.pending_neg = ("except", "nunca" in words or "never" in words)
+
+    def on_without(self, it: Item) -> None:
+        self.close()
+        self.pending_neg = ("without", False)
+
+    def on_none(self, it: Item) -> None:
+        if self.frame is not None:
+            self.frame.negated = True
+            self.frame.flags.add("none")
+
+    def on_or(self, it: Item) -> None:
+        self.pending_or = True
+
+    def on_other(self, it: Item) -> None:
+        return
+
+    # ----------------------------------------------------------------- windows
+    def place_windows(self) -> None:
+        frames = self.frames
+        # an own window closing a list of positive purchase conditions applies to those without one
+        for k, f in enumerate(frames):
+            if f.window_own and f.family == "purchase" and not f.negated:
+                for g in reversed(frames[:k]):
+                    if g.negated or g.family != "purchase":
+                        break
+                    if g.window is None:
+                        g.window = f.window
+        for pos, w, text in self.floating:
+            before = [f for f in frames if f.pos < pos and f.window is None and not f.never]
+            after = [f for f in frames if f.pos > pos and f.window is None and not f.never]
+            targets = [f for f in before if f.family == "purchase" and not f.negated] or before or after
+            if not targets:
+                self.p.unrec.append(text)
+                self.p.clar.append(self.p_clar(text))
+                continue
+            for f in targets:
+                f.window = w
+        # a negated behaviour right after another takes its object and window
+        for k, f in enumerate(frames):
+            if k == 0 or not f.negated:
+                continue
+            prev = frames[k - 1]
+            if f.product is None and prev.product is not None and f.family in ("purchase", "web"):
+                f.product = prev.product
+            if f.window is None and not f.never and prev.window is not None:
+                f.window = prev.window
+            if f.family == "message" and prev.family == "message" and "channel" not in f.attrs \
+                    and "channel" in prev.attrs:
+                f.attrs["channel"] = list(prev.attrs["channel"])
+
+    # ----------------------------------------------------------------- tree
+    def tree(self) -> list[tuple[str, Node, int]]:
+        out: list[tuple[str, Node, int]] = []
+        if self.genders:
+            text = ", ".join(self.genders)
+            out.append(("and", AttributeCondition(field="gender", op="in", values=self.genders, text=text),
+                        self.gender_pos))
+        for joiner, x, pos in self.nodes:
+            if isinstance(x, self.Frame):
+                node = self.frame_node(x)
+                if node is None:
+                    continue
+                out.append((joiner, node, pos))
+            else:
+                out.append((joiner, x, pos))
+        out.sort(key=lambda t: t[2])
+        positive_purchase = any(
+            isinstance(n, (PurchaseCondition, MetricCondition)) and (
+                not isinstance(n, MetricCondition) or n.metric in ("orders_count", "total_spent"))
+            for _, n, _ in out)
+        negated_purchase = any(isinstance(n, Not) and isinstance(n.item, PurchaseCondition) for _, n, _ in out)
+        if ("buyers" in self.audience and not positive_purchase) or (
+                "customers" in self.audience and negated_purchase and not positive_purchase):
+            word = self.p.es("clientes = contactos con al menos un pedido completado",
+                             "customers = contacts with at least one completed order")
+            self.p.assumptions.append(word)
+            out.insert(0, ("and", MetricCondition(metric="orders_count", compare=Compare(op=">=", value=1),
+                                                  text=self.p.es("clientes", "customers")), -1))
+        return out
+
+    def frame_node(self, f: Frame) -> Node | None:
+        text = self.p.s.span_text(f.pos, max(f.pos + 1, f.text_end))
+        node: Node | None
+        if f.family == "purchase":
+            node = self.purchase_node(f)
+        elif f.family == "web":
+            node = self.web_node(f)
+        else:
+            node = self.message_node(f)
+        if node is None:
+            return None
+        if f.negated:
+            return Not(item=node, text=text)
+        return node
+
+    def purchase_node(self, f: Frame) -> Node | None:
+        amount = count = units = None
+        for q in f.qty:
+            if q.unit == "money":
+                amount = q.compare()
+            elif q.unit == "units":
+                units = q.compare()
+            else:
+                count = q.compare()
+        a = f.attrs
+        text = f.product_text or ""
+        plain = f.product is None and not a and f.window is None and f.detail not in ("return", "coupon")
+        if plain and amount is not None and count is None and units is None:
+            return MetricCondition(metric="total_spent", compare=amount, text=text)
+        if plain and count is not None and amount is None and units is None:
+            return MetricCondition(metric="orders_count", compare=count, text=text)
+        if f.detail == "spend" and amount is None and not f.negated:
+            self.p.unrec.append(self.p.es("cuánto gastaron", "how much was spent"))
+        return PurchaseCondition(
+            product=f.product, window=f.window,
+            channel=(a.get("channel") or [None])[0],  # type: ignore[arg-type]
+            store=a.get("store", []), payment_method=a.get("payment_method", []),
+            card_brand=a.get("card_brand", []), coupon=a.get("coupon_code", []),
+            any_coupon=f.detail == "coupon" and not a.get("coupon_code"),
+            returned=f.detail == "return", count=count, amount=amount, units=units, text=text,
+        )
+
+    def web_node(self, f: Frame) -> Node:
+        event = f.detail or "visit"
+        cats = f.attrs.get("category", [])
+        if event == "visit" and cats:
+            event = "category_view"
+        if event == "visit" and f.product is not None:
+            event = "product_view"
+        count = next((q.compare() for q in f.qty), None)
+        return WebCondition(event=event, product=f.product, category=cats,  # type: ignore[arg-type]
+                            search=f.attrs.get("search", []), window=f.window, count=count,
+                            text=f.product_text)
+
+    def message_node(self, f: Frame) -> Node:
+        a = f.attrs
+        count = next((q.compare() for q in f.qty), None)
+        return MessageCondition(event=f.detail, channel=a.get("channel", []),  # type: ignore[arg-type]
+                                workflow=a.get("workflow", []), message=a.get("message_name", []),
+                                campaign=a.get("utm_campaign", []), window=f.window, count=count)
+
+    def combine(self, nodes: list[tuple[str, Node, int]]) -> Node | None:
+        """AND of OR-chains; same-field lists in one chain merge ("Barcelona o Valencia")."""
+        groups: list[list[Node]] = []
+        for joiner, node, _ in nodes:
+            if joiner == "or" and groups:
+                groups[-1].append(node)
+            else:
+                groups.append([node])
+        out: list[Node] = []
+        for g in groups:
+            merged = merge_or(g)
+            out.append(merged[0] if len(merged) == 1 else Any_(items=merged))
+        if not out:
+            return None
+        return out[0] if len(out) == 1 else All(items=out)
+
+
+def merge_or(nodes: list[Node]) -> list[Node]:
+    out: list[Node] = []
+    for n in nodes:
+        prev = out[-1] if out else None
+        if isinstance(n, AttributeCondition) and isinstance(prev, AttributeCondition) and n.op == prev.op == "in" \
+                and n.field == prev.field:
+            out[-1] = prev.model_copy(update={"values": list(dict.fromkeys(prev.values + n.values)),
+                                              "text": f"{prev.text} / {n.text}"})
+        elif isinstance(n, AttributeCondition) and isinstance(prev, AttributeCondition) and \
+                n.op == prev.op == "prefix" and n.field == prev.field:
+            out[-1] = prev.model_copy(update={"values": prev.values + n.values})
+        else:
+            out.append(n)
+    return out
+
+
+def same_fields(a: ProductMatch, b: ProductMatch) -> bool:
+    def keys(m: ProductMatch) -> tuple[bool, ...]:
+        return (bool(m.category), bool(m.subcategory), bool(m.brand), bool(m.name))
+
+    return keys(a) == keys(b) and sum(keys(a)) == 1
+
+
+def merge_products(a: ProductMatch, b: ProductMatch) -> ProductMatch:
+    """Two single-field product matches joined by "or" become one list ("Nike o Adidas")."""
+    if not same_fields(a, b):
+        return b
+    return ProductMatch(
+        category=list(dict.fromkeys(a.category + b.category)),
+        subcategory=list(dict.fromkeys(a.subcategory + b.subcategory)),
+        brand=list(dict.fromkeys(a.brand + b.brand)), name=list(dict.fromkeys(a.name + b.name)),
+        text=f"{a.text} / {b.text}",
+    )

@@ -1,0 +1,527 @@
+"""Plan -> SQL: a segment's condition tree compiled to one sqlglot SELECT over the warehouse.
+
+Every condition compiles to a predicate over one contact row ``c`` of ``contacts_at(D)`` (plus the
+one-row-per-contact macros ``contact_metrics`` as ``m``, ``rfm`` as ``r`` and ``lead_scores`` as
+``ls``, LEFT JOINed only when a predicate reads them), so any all/any/not tree composes with
+AND / OR / NOT. Histories (orders, web and message events) are correlated EXISTS or scalar
+subqueries, each cut at END = D + 1 day (``completed_orders(D)`` is already cut). The as-of date
+and every window are baked in as literals; user values only ever enter as sqlglot literals
+(``exp.convert`` / ``exp.Literal.string``), never as SQL text.
+
+Readings chosen where the Plan leaves room (DATA_MODEL.md fixes the rest):
+- ``not_in`` keeps contacts whose value is none of the values, NULL included ("not in Madrid"
+  includes contacts with no city); ``is_false`` is ``NOT coalesce(col, false)`` ("without ads
+  consent" includes unknown consent); ``is_true`` is ``col IS TRUE``.
+- ``contains``, custom-field text equality, coupon codes and searches ignore case (searches also
+  accents); ``in`` on contact fields is exact (the values are exact catalog values).
+- A 29 February birthday falls on 1 March in non-leap years.
+- A saved segment is ``c.contact_id IN (SELECT contact_id FROM user_segment_members WHERE segment =
+  name)``; that table is created by the saved-segments tool.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlglot import exp
+
+from segmenta.assistant.plan import (
+    All,
+    Any_,
+    AttributeCondition,
+    Compare,
+    LeadScoreCondition,
+    MessageCondition,
+    MetricCondition,
+    Node,
+    Not,
+    ProductMatch,
+    PurchaseCondition,
+    RfmCondition,
+    SavedSegmentCondition,
+    SegmentPlan,
+    WebCondition,
+    Window,
+    conjuncts,
+)
+from segmenta.assistant.windows import resolve_window
+from segmenta.errors import SegmentaError
+from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE
+
+SAVED_SEGMENTS_TABLE = "user_segment_members"
+# alias -> macro LEFT JOINed on contact_id when a predicate reads it
+_JOINED = {"m": "contact_metrics", "r": "rfm", "ls": "lead_scores"}
+
+
+class CompileError(SegmentaError):
+    """A Plan condition that cannot become SQL (a number compared on a text field, an empty test)."""
+
+    title = "Plan"
+
+
+@dataclass
+class Ctx:
+    """What compiling one plan needs: the as-of date, END, and the joined macros the predicates read."""
+
+    as_of: date
+    uses: set[str] = field(default_factory=set)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.as_of + timedelta(days=1), datetime.min.time())
+
+    def day(self) -> exp.Expr:
+        return exp.cast(exp.Literal.string(self.as_of.isoformat()), "DATE")
+
+    def macro(self, name: str, alias: str) -> exp.Table:
+        return exp.Table(this=exp.Anonymous(this=name, expressions=[self.day()]), alias=exp.TableAlias(
+            this=exp.to_identifier(alias)))
+
+    def col(self, alias: str, name: str) -> exp.Column:
+        if alias in _JOINED:
+            self.uses.add(alias)
+        return exp.column(name, alias)
+
+
+def ts(t: datetime) -> exp.Expr:
+    """A TIMESTAMP literal.
+
+    >>> ts(datetime(2026, 7, 1)).sql("duckdb")
+    "CAST('2026-07-01 00:00:00' AS TIMESTAMP)"
+    """
+    return exp.cast(exp.Literal.string(t.isoformat(sep=" ")), "TIMESTAMP")
+
+
+def _num(v: float) -> exp.Expr:
+    return exp.convert(int(v) if float(v).is_integer() else float(v))
+
+
+def compare_expr(value: exp.Expr, cmp: Compare) -> exp.Expr:
+    """``value op N`` (or ``BETWEEN A AND B``, inclusive) for a Compare.
+
+    >>> compare_expr(exp.column("age", "m"), Compare(op="between", value=25, value2=35)).sql()
+    'm.age BETWEEN 25 AND 35'
+    """
+    if cmp.op == "between":
+        if cmp.value2 is None:
+            raise CompileError(f"comparison 'between {cmp.value:g}' has no upper end")
+        return exp.Between(this=value, low=_num(cmp.value), high=_num(cmp.value2))
+    ops: dict[str, type[exp.Binary]] = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT,
+                                        "<=": exp.LTE}
+    return ops[cmp.op](this=value, expression=_num(cmp.value))
+
+
+def _in(value: exp.Expr, values: list[str], fold: bool = False) -> exp.Expr:
+    lits: list[exp.Expr] = [exp.Literal.string(v) for v in values]
+    if fold:
+        value, lits = exp.func("lower", value), [exp.func("lower", lit) for lit in lits]
+    return exp.EQ(this=value, expression=lits[0]) if len(lits) == 1 else value.isin(*lits)
+
+
+def window_expr(value: exp.Expr, w: Window, ctx: Ctx) -> exp.Expr:
+    """``start <= value < end`` for a window resolved at the as-of date (no start: ``value < end``)."""
+    start, end = resolve_window(w, ctx.as_of)
+    upper = exp.LT(this=value.copy(), expression=ts(end or ctx.end))
+    return upper if start is None else exp.and_(exp.GTE(this=value, expression=ts(start)), upper)
+
+
+def _and(parts: list[exp.Expr]) -> exp.Expr:
+    """AND of the parts, nested ANDs flattened so only ORs get parentheses; TRUE when empty."""
+    leaves: list[exp.Expr] = []
+    for part in parts:
+        leaves.extend(part.flatten() if isinstance(part, exp.And) else [part])
+    return exp.and_(*leaves) if leaves else exp.true()
+
+
+def _subquery(source: exp.Table, joins: list[tuple[exp.Table, exp.Expr]],
+              where: list[exp.Expr], select: exp.Expr) -> exp.Select:
+    q = exp.select(select.copy()).from_(source.copy())
+    for table, on in joins:
+        q = q.join(table.copy(), on=on.copy())
+    return q.where(_and([w.copy() for w in where]))
+
+
+def _exists(q: exp.Select) -> exp.Expr:
+    return exp.Exists(this=q)
+
+
+def _scalar(q: exp.Select, cmp: Compare) -> exp.Expr:
+    return compare_expr(exp.func("coalesce", exp.Subquery(this=q), exp.convert(0)), cmp)
+
+
+def _product_tests(p: ProductMatch, alias: str) -> list[exp.Expr]:
+    tests = [(p.category, "category"), (p.subcategory, "subcategory"), (p.brand, "brand"), (p.name, "name")]
+    return [_in(exp.column(col, alias), vals) for vals, col in tests if vals]
+
+
+def _table(name: str, alias: str) -> exp.Table:
+    return exp.Table(this=exp.to_identifier(name), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+
+def _eq(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    return exp.EQ(this=a, expression=b)
+
+
+# ---- contact attributes ------------------------------------------------------------------------
+
+def _custom(node: AttributeCondition, test: exp.Expr) -> exp.Expr:
+    name = node.custom_field or ""
+    if not name:
+        raise CompileError("a custom-field condition does not name its field")
+    where = [_eq(exp.column("contact_id", "cf"), exp.column("contact_id", "c")),
+             _eq(exp.func("lower", exp.column("field", "cf")), exp.func("lower", exp.Literal.string(name))),
+             test]
+    return _exists(_subquery(_table(CUSTOM_FIELDS_TABLE, "cf"), [], where, exp.convert(1)))
+
+
+def _birthday(col: exp.Expr, w: Window, ctx: Ctx) -> exp.Expr:
+    start, end = resolve_window(w, ctx.as_of)
+    end = end or ctx.end
+    known = exp.Not(this=exp.Is(this=col.copy(), expression=exp.null()))
+    if start is None or end - start >= timedelta(days=366):
+        return known
+    if start >= end:
+        return exp.false()
+    ors = []
+    for year in range(start.year, (end - timedelta(microseconds=1)).year + 1):
+        # the first of the month plus (day - 1) days: 29 February becomes 1 March in other years
+        offset = exp.cast(exp.Sub(this=exp.func("day", col.copy()), expression=exp.convert(1)), "INTEGER")
+        first = exp.func("make_date", exp.convert(year), exp.func("month", col.copy()), exp.convert(1))
+        bday = exp.Add(this=first, expression=offset)
+        ors.append(exp.and_(exp.GTE(this=bday, expression=ts(start)),
+                            exp.LT(this=bday.copy(), expression=ts(end))))
+    return exp.or_(*ors)
+
+
+def attribute_expr(node: AttributeCondition, ctx: Ctx) -> exp.Expr:
+    """A contact-field test; custom fields via EXISTS over ``contact_custom_fields``."""
+    custom = node.field == "custom"
+    col: exp.Expr = exp.column("value", "cf") if custom else exp.column(node.field, "c")
+    op = node.op
+    if op in ("in", "not_in", "prefix", "contains") and not node.values:
+        raise CompileError(f"the {node.field} condition '{op}' has no values")
+    if op in ("in", "not_in"):
+        test = _in(col, node.values, fold=custom)
+        if custom:
+            return _custom(node, test) if op == "in" else exp.not_(_custom(node, test))
+        return test if op == "in" else exp.not_(exp.func("coalesce", test, exp.false()))
+    if op == "prefix":
+        test = exp.or_(*(exp.func("starts_with", col.copy(), exp.Literal.string(v)) for v in node.values))
+    elif op == "contains":
+        test = exp.or_(*(exp.func("contains", exp.func("lower", col.copy()), exp.func(
+            "lower", exp.Literal.string(v))) for v in node.values))
+    elif op in ("is_true", "is_false"):
+        value = exp.TryCast(this=col, to=exp.DataType.build("BOOLEAN")) if custom else col
+        if op == "is_true":
+            test = exp.Is(this=value, expression=exp.true())
+        else:
+            false = exp.not_(exp.func("coalesce", value, exp.false()))
+            return exp.not_(_custom(node, exp.Is(this=value.copy(), expression=exp.true()))) if custom else false
+    elif op in ("is_null", "not_null"):
+        present: exp.Expr = exp.Not(this=exp.Is(this=col, expression=exp.null()))
+        if custom:
+            present = exp.and_(present, exp.NEQ(this=col.copy(), expression=exp.Literal.string("")))
+            return _custom(node, present) if op == "not_null" else exp.not_(_custom(node, present))
+        return present if op == "not_null" else exp.Is(this=col.copy(), expression=exp.null())
+    elif op == "compare":
+        if node.compare is None:
+            raise CompileError(f"the {node.field} comparison has no number")
+        if node.field == "age":
+            return compare_expr(ctx.col("m", "age"), node.compare)
+        if not custom:
+            raise CompileError(f"{node.field} is not a number: it cannot be compared with {node.compare.op}")
+        test = compare_expr(exp.TryCast(this=col, to=exp.DataType.build("DOUBLE")), node.compare)
+    elif op in ("window", "birthday_in"):
+        if node.window is None:
+            raise CompileError(f"the {node.field} condition has no time window")
+        if custom:
+            col = exp.TryCast(this=col, to=exp.DataType.build("DATE" if op == "birthday_in" else "TIMESTAMP"))
+        test = window_expr(col, node.window, ctx) if op == "window" else _birthday(col, node.window, ctx)
+    else:  # pragma: no cover - AttrOp is a closed Literal
+        raise CompileError(f"unknown attribute operation {op}")
+    return _custom(node, test) if custom else test
+
+
+# ---- purchases ---------------------------------------------------------------------------------
+
+def _orders_source(node: PurchaseCondition, ctx: Ctx) -> tuple[exp.Table, list[exp.Expr]]:
+    if node.status == "completed":
+        return ctx.macro("completed_orders", "o"), []
+    cut: list[exp.Expr] = [exp.LT(this=exp.column("ordered_at", "o"), expression=ts(ctx.end))]
+    if node.status != "any":
+        cut.append(_eq(exp.column("status", "o"), exp.Literal.string(node.status)))
+    return _table("orders", "o"), cut
+
+
+def _order_tests(node: PurchaseCondition, ctx: Ctx) -> list[exp.Expr]:
+    o = "o"
+    tests: list[exp.Expr] = [_eq(exp.column("contact_id", o), exp.column("contact_id", "c"))]
+    if node.window is not None:
+        tests.append(window_expr(exp.column("ordered_at", o), node.window, ctx))
+    if node.channel:
+        tests.append(_eq(exp.column("channel", o), exp.Literal.string(node.channel)))
+    for vals, col in ((node.store, "store"), (node.payment_method, "payment_method"),
+                      (node.card_brand, "card_brand"), (node.utm_source, "utm_source"),
+                      (node.utm_campaign, "utm_campaign")):
+        if vals:
+            tests.append(_in(exp.column(col, o), vals))
+    if node.coupon:
+        tests.append(_in(exp.column("coupon_code", o), node.coupon, fold=True))
+    if node.any_coupon:
+        tests.append(exp.NEQ(this=exp.func("coalesce", exp.column("coupon_code", o), exp.Literal.string("")),
+                             expression=exp.Literal.string("")))
+    if node.first_purchase:
+        first = (exp.select(exp.column("order_id", "fo")).from_(ctx.macro("completed_orders", "fo"))
+                 .where(_eq(exp.column("contact_id", "fo"), exp.column("contact_id", "c")))
+                 .order_by(exp.column("ordered_at", "fo"), exp.column("order_id", "fo")).limit(1))
+        tests.append(_eq(exp.column("order_id", o), exp.Subquery(this=first)))
+    return tests
+
+
+def _line_joins(node: PurchaseCondition) -> tuple[list[tuple[exp.Table, exp.Expr]],
+                                                  list[exp.Expr]]:
+    joins = [(_table("order_lines", "l"), _eq(exp.column("order_id", "l"), exp.column("order_id", "o")))]
+    tests: list[exp.Expr] = []
+    if node.product is not None:
+        joins.append((_table("products", "p"), _eq(exp.column("product_id", "p"), exp.column("product_id", "l"))))
+        tests += _product_tests(node.product, "p")
+    if node.returned:
+        tests.append(exp.GT(this=exp.column("returned_quantity", "l"), expression=exp.convert(0)))
+    return joins, tests
+
+
+def purchase_expr(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
+    """EXISTS over the contact's orders passing every test, or counts / spend / units compared."""
+    source, cut = _orders_source(node, ctx)
+    order_tests = _order_tests(node, ctx) + cut
+    needs_lines = node.product is not None or node.returned or node.units is not None
+    joins, line_tests = _line_joins(node) if needs_lines else ([], [])
+    if node.count is None and node.amount is None and node.units is None:
+        return _exists(_subquery(source, joins, order_tests + line_tests, exp.convert(1)))
+    parts: list[exp.Expr] = []
+    # order-level figures: the line tests become an EXISTS on the order, so each order counts once
+    order_where = list(order_tests)
+    if line_tests:
+        order_where.append(_exists(_subquery(joins[0][0], joins[1:], [joins[0][1], *line_tests],
+                                            exp.convert(1))))
+    if node.count is not None:
+        q = _subquery(source, [], order_where, exp.Count(this=exp.Star()))
+        parts.append(_scalar(q, node.count))
+    if node.amount is not None:
+        if node.product is not None:
+            spend: exp.Expr = exp.Mul(this=exp.column("quantity", "l"), expression=exp.column("unit_price", "l"))
+            q = _subquery(source, joins, order_tests + line_tests, exp.func("sum", spend))
+        else:
+            q = _subquery(source, [], order_where,
+                          exp.func("sum", exp.column("total_amount", "o")))
+        parts.append(_scalar(q, node.amount))
+    if node.units is not None:
+        q = _subquery(source, joins, order_tests + line_tests, exp.func("sum", exp.column("quantity", "l")))
+        parts.append(_scalar(q, node.units))
+    return exp.and_(*parts)
+
+
+# ---- derived contact fields --------------------------------------------------------------------
+
+def metric_expr(node: MetricCondition, ctx: Ctx) -> exp.Expr:
+    """A field of ``contact_metrics(D)`` compared, or a first/last order date inside a window."""
+    parts: list[exp.Expr] = []
+    if node.compare is not None:
+        parts.append(compare_expr(ctx.col("m", node.metric), node.compare))
+    if node.window is not None:
+        if node.metric not in ("first_order_at", "last_order_at"):
+            raise CompileError(f"{node.metric} is a number: it takes a comparison, not a time window")
+        parts.append(window_expr(ctx.col("m", node.metric), node.window, ctx))
+    if not parts:
+        raise CompileError(f"the {node.metric} condition has neither a comparison nor a window")
+    return exp.and_(*parts)
+
+
+def rfm_expr(node: RfmCondition, ctx: Ctx) -> exp.Expr:
+    """Scores compared (AND-ed), cells and named segments of ``rfm(D)``; alone, "has an RFM score"."""
+    parts = [compare_expr(ctx.col("r", f"{k}_score"), cmp)
+             for k, cmp in (("r", node.r), ("f", node.f), ("m", node.m)) if cmp is not None]
+    if node.cells:
+        parts.append(_in(ctx.col("r", "rfm_cell"), node.cells))
+    if node.segments:
+        parts.append(_in(ctx.col("r", "rfm_segment"), list(node.segments)))
+    if not parts:
+        parts.append(exp.Not(this=exp.Is(this=ctx.col("r", "contact_id"), expression=exp.null())))
+    return exp.and_(*parts)
+
+
+def lead_score_expr(node: LeadScoreCondition, ctx: Ctx) -> exp.Expr:
+    """``lead_scores(D).lead_score`` compared."""
+    return compare_expr(ctx.col("ls", "lead_score"), node.compare)
+
+
+# ---- behaviour ---------------------------------------------------------------------------------
+
+def _history(table: str, alias: str, joins: list[tuple[exp.Table, exp.Expr]],
+             tests: list[exp.Expr], window: Window | None, count: Compare | None,
+             ctx: Ctx) -> exp.Expr:
+    when = exp.column("occurred_at", alias)
+    where = [_eq(exp.column("contact_id", alias), exp.column("contact_id", "c")),
+             exp.LT(this=when, expression=ts(ctx.end)), *tests]
+    if window is not None:
+        where.append(window_expr(when.copy(), window, ctx))
+    if count is None:
+        return _exists(_subquery(_table(table, alias), joins, where, exp.convert(1)))
+    return _scalar(_subquery(_table(table, alias), joins, where, exp.Count(this=exp.Star())), count)
+
+
+def web_expr(node: WebCondition, ctx: Ctx) -> exp.Expr:
+    """Web events of the contact: the type (``visit`` = any), product, category, search words, device."""
+    e = "e"
+    tests: list[exp.Expr] = []
+    joins: list[tuple[exp.Table, exp.Expr]] = []
+    if node.event != "visit":
+        tests.append(_eq(exp.column("event_type", e), exp.Literal.string(node.event)))
+    if node.product is not None:
+        joins.append((_table("products", "p"), _eq(exp.column("product_id", "p"), exp.column("product_id", e))))
+        tests += _product_tests(node.product, "p")
+    if node.category:
+        tests.append(_in(exp.column("category", e), node.category))
+    if node.search:
+        # substring test with contains(): no LIKE pattern, so '%' and '_' in a word are plain text
+        term = exp.func("lower", exp.func("strip_accents", exp.column("search_term", e)))
+        tests.append(exp.or_(*(exp.func("contains", term.copy(), exp.func(
+            "lower", exp.func("strip_accents", exp.Literal.string(w)))) for w in node.search)))
+    if node.device:
+        tests.append(_in(exp.column("device", e), node.device))
+    return _history("web_events", e, joins, tests, node.window, node.count, ctx)
+
+
+def message_expr(node: MessageCondition, ctx: Ctx) -> exp.Expr:
+    """Message events of the contact: type, channel, workflow names, message, campaign, one-off."""
+    x = "x"
+    tests: list[exp.Expr] = [_eq(exp.column("event_type", x), exp.Literal.string(node.event))]
+    joins: list[tuple[exp.Table, exp.Expr]] = []
+    for vals, col in ((node.channel, "channel"), (node.message, "message_name"),
+                      (node.message_type, "message_type"), (node.campaign, "utm_campaign")):
+        if vals:
+            tests.append(_in(exp.column(col, x), vals))
+    if node.workflow:
+        joins.append((_table("workflows", "w"), _eq(exp.column("workflow_id", "w"), exp.column("workflow_id", x))))
+        tests.append(_in(exp.column("name", "w"), node.workflow))
+    if node.one_off:
+        tests.append(exp.Is(this=exp.column("workflow_id", x), expression=exp.null()))
+    return _history("message_events", x, joins, tests, node.window, node.count, ctx)
+
+
+def saved_segment_expr(node: SavedSegmentCondition, ctx: Ctx) -> exp.Expr:
+    """Membership of a saved segment, from the saved-segments tool's ``user_segment_members`` table."""
+    members = (exp.select(exp.column("contact_id", "sm")).from_(_table(SAVED_SEGMENTS_TABLE, "sm"))
+               .where(_eq(exp.column("segment", "sm"), exp.Literal.string(node.name))))
+    return exp.column("contact_id", "c").isin(query=members)
+
+
+# ---- the tree and the statements ---------------------------------------------------------------
+
+def condition_expr(node: Node, ctx: Ctx) -> exp.Expr:
+    """The predicate over one contact row ``c`` for any node: leaves by type, all/any/not composed.
+
+    An empty ``all`` is TRUE and an empty ``any`` is FALSE; composites are parenthesized.
+    """
+    if isinstance(node, All):
+        return exp.paren(exp.and_(*(condition_expr(i, ctx) for i in node.items))) if node.items else exp.true()
+    if isinstance(node, Any_):
+        return exp.paren(exp.or_(*(condition_expr(i, ctx) for i in node.items))) if node.items else exp.false()
+    if isinstance(node, Not):
+        return exp.Not(this=exp.paren(condition_expr(node.item, ctx)))
+    if isinstance(node, AttributeCondition):
+        return attribute_expr(node, ctx)
+    if isinstance(node, PurchaseCondition):
+        return purchase_expr(node, ctx)
+    if isinstance(node, MetricCondition):
+        return metric_expr(node, ctx)
+    if isinstance(node, RfmCondition):
+        return rfm_expr(node, ctx)
+    if isinstance(node, LeadScoreCondition):
+        return lead_score_expr(node, ctx)
+    if isinstance(node, WebCondition):
+        return web_expr(node, ctx)
+    if isinstance(node, MessageCondition):
+        return message_expr(node, ctx)
+    return saved_segment_expr(node, ctx)
+
+
+def condition_sql(node: Node, as_of: date) -> str:
+    """One condition's predicate as DuckDB SQL (reads ``c``, and ``m`` / ``r`` / ``ls`` where needed)."""
+    return render(condition_expr(node, Ctx(as_of)))
+
+
+def _base(ctx: Ctx, *projections: exp.Expr) -> exp.Select:
+    q = exp.select(*projections).from_(ctx.macro("contacts_at", "c"))
+    for alias, macro in _JOINED.items():
+        if alias in ctx.uses:
+            q = q.join(ctx.macro(macro, alias), on=_eq(exp.column("contact_id", alias),
+                                                       exp.column("contact_id", "c")), join_type="left")
+    return q
+
+
+def compile_segment(plan: SegmentPlan, as_of: date) -> exp.Select:
+    """The segment's SQL: one ``contact_id`` per contact existing at ``as_of`` for whom the tree holds.
+
+    Args:
+        plan: the segment plan.
+        as_of: the as-of date D, baked into the SQL as literals.
+
+    Returns:
+        ``SELECT c.contact_id FROM contacts_at(D) AS c [LEFT JOIN ...] WHERE ... ORDER BY c.contact_id``.
+    """
+    ctx = Ctx(as_of)
+    where = condition_expr(plan.where, ctx) if plan.where is not None else None
+    q = _base(ctx, exp.column("contact_id", "c"))
+    if where is not None:
+        q = q.where(where)
+    return q.order_by(exp.column("contact_id", "c"))
+
+
+def _funnel(plan: SegmentPlan, ctx: Ctx | None) -> list[tuple[str, exp.Expr | None]]:
+    steps: list[tuple[str, exp.Expr | None]] = [("contacts", None)]
+    done: list[exp.Expr] = []
+    for i, node in enumerate(conjuncts(plan.where), start=1):
+        if isinstance(node, Any_):
+            for j, branch in enumerate(node.items, start=1):
+                pred = condition_expr(branch, ctx) if ctx else None
+                steps.append((f"step_{i}_any_{j}", exp.and_(*done, pred) if pred is not None else None))
+        pred = condition_expr(node, ctx) if ctx else None
+        if pred is not None:
+            done.append(pred)
+        steps.append((f"step_{i}", exp.and_(*done) if ctx else None))
+    return steps
+
+
+def funnel_steps(plan: SegmentPlan) -> list[str]:
+    """The funnel's column names in order: ``contacts``, then per top-level condition i ``step_i``
+    (contacts passing conditions 1..i), preceded for an ``any`` condition by ``step_i_any_j``
+    (contacts passing conditions 1..i-1 and branch j).
+
+    >>> funnel_steps(SegmentPlan(where=All(items=[RfmCondition(segments=["Lost"]), Any_(items=[
+    ...     RfmCondition(cells=["111"]), RfmCondition(cells=["112"])])])))
+    ['contacts', 'step_1', 'step_2_any_1', 'step_2_any_2', 'step_2']
+    """
+    return [name for name, _ in _funnel(plan, None)]
+
+
+def funnel_select(plan: SegmentPlan, as_of: date) -> exp.Select:
+    """One statement counting, in a single scan, the contacts at D and those left after each step.
+
+    Returns:
+        A one-row SELECT whose columns are ``funnel_steps(plan)``, each ``count(*) FILTER (WHERE ...)``.
+    """
+    ctx = Ctx(as_of)
+    cols: list[exp.Expr] = []
+    for name, pred in _funnel(plan, ctx):
+        count: exp.Expr = exp.Count(this=exp.Star())
+        if pred is not None:
+            count = exp.Filter(this=count, expression=exp.Where(this=pred))
+        cols.append(exp.alias_(count, name))
+    return _base(ctx, *cols)
+
+
+def render(expr: exp.Expr) -> str:
+    """DuckDB SQL text of an expression, pretty-printed."""
+    return expr.sql(dialect="duckdb", pretty=True)

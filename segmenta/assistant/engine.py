@@ -1,0 +1,153 @@
+"""request -> Plan -> SQL -> validated -> run -> explained: one answer.
+
+The engine owns the path of a request (ARCHITECTURE.md): it parses with the rule parser (or takes
+a Plan from elsewhere: a conversation's refinement, the LLM backend), compiles it, validates the
+SQL, runs it on a read-only connection with a time limit, counts the funnel in one scan, and
+explains every condition. It never runs SQL the validator did not accept.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from segmenta.assistant.answer import Answer, ClarificationOut, FunnelStep
+from segmenta.assistant.compiler import compile_segment, funnel_select, funnel_steps, render
+from segmenta.assistant.explainer import explain_plan, step_label
+from segmenta.assistant.parser import ParseResult, parse
+from segmenta.assistant.plan import Any_, SegmentPlan, conjuncts
+from segmenta.assistant.validator import validate, warehouse_schema
+from segmenta.warehouse.store import connect_readonly, run_query
+
+PREVIEW_COLUMNS = ("contact_id", "first_name", "last_name", "email", "city", "country")
+
+
+class Engine:
+    """Answers requests over one warehouse; keeps the read-only connection and the catalog."""
+
+    def __init__(self, db: Path, *, timeout: float = 30.0, currency: str | None = None) -> None:
+        from segmenta.assistant.catalog import Catalog
+
+        self.db = db
+        self.con = connect_readonly(db)
+        self.timeout = timeout
+        self.catalog = Catalog.load(self.con, db)
+        self.schema = warehouse_schema(self.con)
+        self.currency = currency or self._currency()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _currency(self) -> str:
+        try:
+            from segmenta.warehouse.config import load_config
+
+            return load_config(self.db).locale.currency
+        except Exception:  # the config is optional for answering
+            return "EUR"
+
+    def saved_segment_names(self) -> list[str]:
+        if "user_segments" not in self.schema:
+            return []
+        try:
+            return [r[0] for r in self.con.execute("SELECT name FROM user_segments").fetchall()]
+        except duckdb.Error:
+            return []
+
+    # ----------------------------------------------------------------- answering
+    def parse(self, text: str) -> ParseResult:
+        return parse(text, self.catalog, saved_segments=self.saved_segment_names())
+
+    def ask(self, text: str, as_of: date, *, preview: int = 20) -> Answer:
+        """Parse a request and answer it (or say what could not be understood)."""
+        result = self.parse(text)
+        return self.answer_parsed(text, result, as_of, preview=preview)
+
+    def answer_parsed(self, text: str, result: ParseResult, as_of: date, *, preview: int = 20) -> Answer:
+        lang = result.language
+        clar = [ClarificationOut(question=c.question, options=c.options) for c in result.clarifications]
+        if result.plan is None or result.plan.where is None or result.unrecognized or clar:
+            kind = "clarification" if (clar or result.plan is not None) else "not_understood"
+            if not clar and not result.unrecognized:
+                clar = [ClarificationOut(question=_not_understood(lang))]
+            elif not clar:
+                clar = [ClarificationOut(question=_unknown_words(lang, result.unrecognized))]
+            return Answer(request=text, kind=kind, as_of=as_of.isoformat(),  # type: ignore[arg-type]
+                          plan=result.plan.model_dump(mode="json") if result.plan else None,
+                          explanation=explain_plan(result.plan, as_of, currency=self.currency)
+                          if result.plan and result.plan.where is not None else [],
+                          assumptions=result.assumptions, unrecognized=result.unrecognized,
+                          clarifications=clar, language=lang)
+        return self.run_plan(text, result.plan, as_of, assumptions=result.assumptions, preview=preview)
+
+    def run_plan(self, text: str, plan: SegmentPlan, as_of: date, *, assumptions: list[str] | None = None,
+                 preview: int = 20) -> Answer:
+        """Compile, validate, run and explain a segment Plan."""
+        seg_sql = render(compile_segment(plan, as_of))
+        validate(seg_sql, self.schema)
+        _, ids = run_query(self.con, seg_sql, timeout=self.timeout)
+        count = len(ids)
+        funnel = self.funnel(plan, as_of)
+        explanation = explain_plan(plan, as_of, currency=self.currency)
+        if plan.question == "count":
+            sql = f"SELECT count(*) AS contacts\nFROM (\n{seg_sql}\n) AS segment"
+            validate(sql, self.schema)
+            return Answer(request=text, kind="report", as_of=as_of.isoformat(), plan=plan.model_dump(mode="json"),
+                          sql=sql, explanation=explanation, assumptions=assumptions or [], count=count,
+                          funnel=funnel, columns=["contacts"], rows=[[count]], language=plan.language)
+        cols, rows = self.preview([r[0] for r in ids[:preview]])
+        return Answer(request=text, kind="segment", as_of=as_of.isoformat(), plan=plan.model_dump(mode="json"),
+                      sql=seg_sql, explanation=explanation, assumptions=assumptions or [], count=count,
+                      funnel=funnel, columns=cols, rows=rows, language=plan.language)
+
+    def funnel(self, plan: SegmentPlan, as_of: date) -> list[FunnelStep]:
+        sql = render(funnel_select(plan, as_of))
+        validate(sql, self.schema)
+        _, rows = run_query(self.con, sql, timeout=self.timeout)
+        values = rows[0]
+        names = funnel_steps(plan)
+        labels = self.funnel_labels(plan, as_of)
+        return [FunnelStep(step=labels.get(n, n), count=int(v)) for n, v in zip(names, values, strict=True)]
+
+    def funnel_labels(self, plan: SegmentPlan, as_of: date) -> dict[str, str]:
+        lang = plan.language
+        out = {"contacts": "contactos a " + as_of.isoformat() if lang == "es" else "contacts on " + as_of.isoformat()}
+        for i, node in enumerate(conjuncts(plan.where), start=1):
+            out[f"step_{i}"] = ("+ " if i > 1 else "") + step_label(node, as_of, lang)
+            if isinstance(node, Any_):
+                for j, branch in enumerate(node.items, start=1):
+                    out[f"step_{i}_any_{j}"] = ("  o " if lang == "es" else "  or ") + step_label(branch, as_of, lang)
+        return out
+
+    def preview(self, ids: list[str]) -> tuple[list[str], list[list[Any]]]:
+        """The first contacts of a segment with a few identifying columns."""
+        cols = list(PREVIEW_COLUMNS)
+        if not ids:
+            return cols, []
+        sql = f"SELECT {', '.join(cols)} FROM contacts WHERE contact_id IN (SELECT unnest(?)) ORDER BY contact_id"
+        rows = self.con.execute(sql, [ids]).fetchall()
+        return cols, [list(r) for r in rows]
+
+
+def _not_understood(lang: str) -> str:
+    if lang == "es":
+        return ("No he entendido la petición. Prueba con condiciones como 'mujeres de más de 30 de Madrid que "
+                "compraron zapatillas en los últimos 6 meses'.")
+    return ("I could not understand the request. Try conditions such as 'women over 30 in Madrid who bought "
+            "running shoes in the last 6 months'.")
+
+
+def _unknown_words(lang: str, words: list[str]) -> str:
+    w = ", ".join(f"'{x}'" for x in words)
+    if lang == "es":
+        return f"No sé qué significa {w} en esta tienda: ¿puedes decirlo de otra forma?"
+    return f"I do not know what {w} means for this shop: can you say it another way?"

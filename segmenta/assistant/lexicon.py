@@ -1,0 +1,317 @@
+"""The marketer's vocabulary the grammar needs, in Spanish and English (folded forms).
+
+These are words about *people and behaviour* (genders, verbs of buying, viewing and opening,
+consent, RFM segments, comparison words), never catalog values: product, brand, city and
+workflow names always come from the shop's own warehouse through catalog linking.
+
+Every entry is folded (lowercase, no accents), as ``text.fold`` gives. A pattern is a tuple of
+words; a word ending in ``*`` matches any word with that prefix.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+Pattern = tuple[str, ...]
+
+
+def patterns(*phrases: str) -> tuple[Pattern, ...]:
+    """Split phrases into word tuples, longest first so the longest match wins.
+
+    >>> patterns("al menos", "min*")
+    (('al', 'menos'), ('min*',))
+    """
+    out = [tuple(p.split()) for p in phrases]
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+GENDER: Final[dict[str, tuple[Pattern, ...]]] = {
+    "female": patterns(
+        "mujer", "mujeres", "clienta", "clientas", "chica", "chicas", "senora", "senoras", "femenino",
+        "femeninas", "compradoras", "usuarias", "ellas", "damas", "women", "woman", "female", "females",
+        "ladies", "lady", "girls", "girl", "womens",
+    ),
+    "male": patterns(
+        "hombre", "hombres", "chico", "chicos", "senor", "senores", "caballero", "caballeros",
+        "masculino", "masculinos", "varon", "varones", "men", "man", "male", "males", "guys", "gentlemen",
+        "boys", "mens",
+    ),
+}
+
+# Who is counted (DATA_MODEL settled reading 6).
+AUDIENCE_ALL: Final = patterns(
+    "contactos", "contacto", "contacts", "contact", "personas", "persona", "people", "person", "gente",
+    "usuarios", "usuario", "users", "user", "leads", "lead", "los que", "las que", "aquellos que",
+    "quienes", "those who", "those", "anyone", "everyone", "todos", "todas", "audiencia", "audience",
+    "perfiles", "profiles",
+)
+AUDIENCE_CUSTOMERS: Final = patterns("clientes", "cliente", "customers", "customer", "clients", "client")
+AUDIENCE_BUYERS: Final = patterns(
+    "compradores", "comprador", "buyers", "buyer", "purchasers", "shoppers",
+)
+
+# Frame openers: verbs that start a behaviour condition. Values: (family, detail).
+VERBS: Final[dict[tuple[str, str], tuple[Pattern, ...]]] = {
+    ("purchase", ""): patterns(
+        "compr*", "bought", "buy", "buys", "buying", "purchas*", "ordered", "adquiri*", "pidieron",
+        "pidio", "han pedido", "shopped", "conpr*",
+    ),
+    ("purchase", "spend"): patterns(
+        "gast*", "spent", "spend", "spends", "spending", "invirtieron", "facturaron",
+    ),
+    ("purchase", "pay"): patterns("pag*", "paid", "pay", "pays", "paying", "abonaron"),
+    ("purchase", "coupon"): patterns(
+        "usaron el cupon", "usaron un cupon", "usaron el codigo", "used the coupon", "used coupon",
+        "used a coupon", "used the code", "redeemed", "canjearon", "con el cupon", "with the coupon",
+        "with coupon", "cupon", "coupon",
+    ),
+    ("purchase", "return"): patterns("devolv*", "devolucion", "returned", "return", "returns"),
+    ("web", "product_view"): patterns(
+        "vieron", "vio", "han visto", "visto", "viewed", "view", "views", "looked at", "miraron", "miro",
+        "consultaron", "browsed", "ojearon",
+    ),
+    ("web", "category_view"): patterns(
+        "visitaron la categoria", "visito la categoria", "visitaron la seccion", "visited the category",
+        "visited category", "visited the section", "browsed the category",
+    ),
+    ("web", "visit"): patterns(
+        "visitaron", "visito", "visited", "visit", "entraron", "came to",
+    ),
+    ("web", "add_to_cart"): patterns(
+        "anadieron al carrito", "anadio al carrito", "anadieron", "added to cart", "added to their cart",
+        "added to the cart", "added", "metieron en el carrito", "add to cart",
+    ),
+    ("web", "cart_abandoned"): patterns(
+        "abandonaron el carrito", "abandono el carrito", "abandonaron su carrito", "abandonaron",
+        "abandono", "abandoned the cart", "abandoned their cart", "abandoned a cart", "abandoned cart",
+        "abandoned carts", "abandoned", "carrito abandonado", "carritos abandonados",
+        "dejaron el carrito", "left the cart", "left their cart",
+    ),
+    ("web", "search"): patterns(
+        "buscaron", "busco", "han buscado", "searched for", "searched", "search for", "searches for",
+        "looked for",
+    ),
+    ("message", "opened"): patterns("abri*", "opened", "open", "opens", "leyeron", "read"),
+    ("message", "clicked"): patterns(
+        "hicieron clic en", "hicieron click en", "hicieron clic", "hicieron click", "clic*", "click*",
+        "pincharon", "pulsaron",
+    ),
+    ("message", "sent"): patterns(
+        "recibieron", "recibio", "were sent", "was sent", "received", "got", "les enviamos",
+        "se les envio", "enviamos", "we sent", "sent",
+    ),
+    ("message", "unsubscribed"): patterns(
+        "se dieron de baja de", "se dieron de baja", "se dio de baja", "dieron de baja", "se desuscribieron",
+        "unsubscribed from", "unsubscribed", "opted out of", "opted out",
+    ),
+    ("message", "converted"): patterns("convirtieron", "convirtio", "converted"),
+    ("message", "bounced"): patterns("rebot*", "bounced"),
+}
+
+NEGATORS: Final = patterns(
+    "nunca", "jamas", "never", "no", "not", "didn't", "didnt", "did not", "haven't", "havent", "have not",
+    "hasn't", "has not", "don't", "dont", "do not", "doesn't", "does not", "han dejado de", "dejaron de",
+    "stopped",
+)
+NONE_WORDS: Final = patterns(
+    "none", "ninguno", "ninguna", "ningun", "nada", "nothing", "any", "ningunos",
+)
+EXCEPT: Final = patterns(
+    "pero no", "pero nunca", "but not", "but never", "except", "excepto", "salvo", "menos los",
+    "excluding", "excluyendo", "sin contar", "other than",
+)
+WITHOUT: Final = patterns("sin", "without")
+OR_WORDS: Final = patterns("o", "u", "or", "ni")
+AND_WORDS: Final = patterns("y", "e", "and", "pero", "but", "ademas", "tambien", "also", "as well")
+
+# Comparison words (DATA_MODEL "Comparison words"). Values are the operator.
+COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
+    ">=": patterns(
+        "or more", "o mas", "at least", "al menos", "como minimo", "minimo", "min", "desde", "a partir de",
+        "or older", "o mayores", "or above", "y mas", "and up", "and above", "mayor o igual a",
+        "mayor o igual que", "no menos de", "greater than or equal to",
+    ),
+    ">": patterns(
+        "over", "more than", "older than", "above", "mas de", "mayores de", "mayor de", "mayores que",
+        "superior a", "superiores a", "por encima de", "greater than", "higher than", "exceeding",
+        "mas que", "bigger than", "larger than", "mayor que", "arriba de",
+    ),
+    "<=": patterns(
+        "or less", "o menos", "at most", "up to", "hasta", "como maximo", "maximo", "max", "or younger",
+        "or fewer", "no mas de", "menor o igual a", "menor o igual que", "less than or equal to",
+    ),
+    "<": patterns(
+        "under", "less than", "fewer than", "younger than", "below", "menos de", "menores de",
+        "menor de", "inferior a", "inferiores a", "por debajo de", "lower than", "menos que",
+        "menor que", "debajo de",
+    ),
+    "between": patterns("between", "entre"),
+    "=": patterns("exactly", "exactamente", "justo", "equal to", "igual a"),
+}
+
+AGE_UNITS: Final = patterns("anos", "ano", "years old", "years", "year old", "yo", "y o", "de edad")
+AGE_WORDS: Final = patterns("edad", "age", "aged", "tienen", "de edad")
+
+# Contact fields named in words.
+CONSENT_CHANNEL: Final[dict[str, tuple[Pattern, ...]]] = {
+    "email_subscribed": patterns(
+        "email", "emails", "e-mail", "mail", "correo", "correos", "newsletter", "newsletters", "boletin",
+        "mailing", "mailings", "emailing",
+    ),
+    "sms_subscribed": patterns("sms", "mensajes de texto", "text messages", "texts"),
+    "push_subscribed": patterns("push", "notificaciones push", "push notifications", "notificaciones"),
+    "ads_consent": patterns(
+        "anuncios", "publicidad", "ads", "advertising", "adverts", "publicitario", "ad", "audiencias",
+        "retargeting", "custom audiences",
+    ),
+}
+CONSENT_WORDS: Final = patterns(
+    "suscrit*", "subscri*", "opted in", "opted-in", "opt-in", "opt in", "enabled", "activad*", "activas",
+    "activos", "consentimiento", "consent", "consented", "acept*", "permiso", "permission", "allowed",
+    "on", "dados de alta", "dadas de alta", "alta",
+)
+COMPANY: Final = patterns(
+    "b2b", "empresa", "empresas", "companies", "company", "business", "businesses", "corporate",
+    "corporativos", "profesionales", "negocios",
+)
+PERSON_NOT_COMPANY: Final = patterns("particulares", "b2c", "individuals", "consumers", "consumidores")
+
+# Order-metric words.
+ORDER_WORDS: Final = patterns(
+    "pedidos", "pedido", "orders", "order", "compras", "compra", "purchases", "purchase", "veces",
+    "times", "transacciones", "transactions", "tickets",
+)
+UNIT_WORDS: Final = patterns("unidades", "unidad", "units", "unit", "articulos", "items", "piezas", "pieces")
+AOV_WORDS: Final = patterns(
+    "ticket medio", "ticket promedio", "valor medio del pedido", "valor medio de pedido",
+    "pedido medio", "gasto medio", "average order value", "average order", "aov", "avg order value",
+    "average basket", "cesta media", "average ticket", "importe medio",
+)
+SPENT_WORDS: Final = patterns(
+    "gasto total", "total gastado", "gastado", "total spent", "total spend", "lifetime value", "ltv",
+    "clv", "facturacion", "spend", "spent", "gasto",
+)
+FIRST_PURCHASE: Final = patterns(
+    "primera compra", "primer pedido", "first purchase", "first order", "primer compra",
+)
+LAST_PURCHASE: Final = patterns(
+    "ultima compra", "ultimo pedido", "last purchase", "last order", "most recent purchase",
+    "most recent order", "latest order", "latest purchase",
+)
+DAYS_AGO: Final = patterns("hace", "ago")
+
+RFM_WORDS: Final = patterns("rfm")
+RFM_SCORE_WORDS: Final[dict[str, tuple[Pattern, ...]]] = {
+    "r": patterns("recency", "recencia", "r"),
+    "f": patterns("frequency", "frecuencia", "f"),
+    "m": patterns("monetary", "monetario", "valor monetario", "m"),
+}
+LEAD_SCORE: Final = patterns(
+    "lead score", "lead scoring", "puntuacion de lead", "puntuacion lead", "puntuacion", "scoring",
+    "score", "puntos", "points",
+)
+
+# The 11 named RFM segments (rfm_segments.sql) in both languages.
+RFM_SEGMENTS: Final[dict[str, tuple[Pattern, ...]]] = {
+    "Champions": patterns("champions", "champion", "campeones", "campeon", "campeonas"),
+    "Loyal": patterns("loyal", "loyal customers", "leales", "leal", "fieles", "loyals"),
+    "Potential Loyalist": patterns(
+        "potential loyalist", "potential loyalists", "potencialmente leales", "potencialmente leal",
+        "leales potenciales", "potenciales leales",
+    ),
+    "New Customers": patterns(
+        "new customers", "nuevos clientes", "clientes nuevos", "nuevos", "recent customers",
+    ),
+    "Promising": patterns("promising", "prometedores", "prometedor", "prometedoras"),
+    "Need Attention": patterns(
+        "need attention", "needs attention", "necesitan atencion", "necesita atencion",
+        "requieren atencion",
+    ),
+    "About To Sleep": patterns(
+        "about to sleep", "a punto de dormirse", "a punto de dormir", "casi dormidos", "dormidos",
+        "sleeping",
+    ),
+    "At Risk": patterns("at risk", "en riesgo", "at-risk"),
+    "Can't Lose Them": patterns(
+        "can't lose them", "cant lose them", "can t lose them", "cannot lose them", "no podemos perderlos",
+        "no podemos perderles", "no los podemos perder",
+    ),
+    "Hibernating": patterns("hibernating", "hibernando", "hibernados", "hibernantes", "hibernate"),
+    "Lost": patterns("lost", "perdidos", "perdidas", "lost customers", "clientes perdidos"),
+}
+SEGMENT_WORDS: Final = patterns("segmento", "segmentos", "segment", "segments", "rfm segment", "grupo")
+
+QUESTION_COUNT: Final = patterns(
+    "cuantos", "cuantas", "how many", "numero de", "number of", "count of", "count", "cuenta",
+    "total de",
+)
+LIST_WORDS: Final = patterns(
+    "dame", "muestrame", "mostrar", "lista", "listado", "show me", "show", "list", "give me", "find",
+    "get", "busca", "encuentra", "quiero", "i want", "segmento de", "segment of",
+)
+
+CHANNEL_ONLINE: Final = patterns(
+    "online", "on line", "en linea", "por internet", "en la web", "en la tienda online", "tienda online",
+    "web", "website", "ecommerce", "e-commerce", "en la app", "app",
+)
+CHANNEL_STORE: Final = patterns(
+    "en tienda", "en tiendas", "tienda fisica", "tiendas fisicas", "en la tienda", "in store", "in-store",
+    "in stores", "in the store", "at the store", "physical store", "offline", "en el local", "instore",
+)
+STORE_WORDS: Final = patterns("tienda", "tiendas", "store", "stores", "shop", "local", "boutique")
+
+MESSAGE_CHANNEL: Final[dict[str, tuple[Pattern, ...]]] = {
+    "email": patterns(
+        "email", "emails", "e-mail", "e-mails", "mail", "mails", "correo", "correos", "newsletter",
+        "newsletters", "boletin", "boletines", "emailing",
+    ),
+    "sms": patterns("sms", "mensaje de texto", "mensajes de texto", "text message", "text messages", "texts"),
+    "push": patterns("push", "notificacion push", "notificaciones push", "push notification", "push notifications"),
+    "whatsapp": patterns("whatsapp", "whatsapps"),
+    "web_content": patterns("web content", "contenido web", "banner", "banners", "pop-up", "popup"),
+}
+WORKFLOW_WORDS: Final = patterns(
+    "workflow", "workflows", "flujo", "flujos", "automatizacion", "automatizaciones", "automation",
+    "automations", "journey", "journeys", "campana", "campanas", "campaign", "campaigns", "serie",
+    "series",
+)
+POSTAL_WORDS: Final = patterns(
+    "codigo postal", "codigos postales", "cod postal", "postal code", "postal codes", "zip code",
+    "zip codes", "zip", "postcode", "postcodes", "cp", "c p",
+)
+PREFIX_WORDS: Final = patterns(
+    "empiece por", "empiecen por", "empieza por", "empiezan por", "comience por", "comiencen por",
+    "comienza por", "que empiece con", "starting with", "starts with", "start with", "beginning with",
+    "begins with", "begin with", "prefix", "prefijo", "por",
+)
+LANGUAGE_WORDS: Final = patterns(
+    "idioma", "language", "lengua", "speaking", "speakers", "speak", "hablan", "habla", "hablantes",
+)
+REGION_WORDS: Final = patterns(
+    "provincia", "province", "region", "state", "estado", "comunidad", "county", "departamento",
+)
+CITY_WORDS: Final = patterns("ciudad", "city", "town", "localidad", "municipio")
+COUNTRY_WORDS: Final = patterns("pais", "country")
+LOCATION_PREPS: Final = patterns("de", "en", "in", "from", "desde", "del", "at", "of", "living in", "que viven en",
+                                 "who live in", "based in", "residentes en")
+
+SIGNUP_WORDS: Final = patterns(
+    "se registraron", "registrados", "registradas", "se dieron de alta", "signed up", "sign up", "signups",
+    "registered", "joined", "created", "creados", "altas", "nuevos contactos", "new contacts",
+)
+BIRTHDAY_WORDS: Final = patterns("cumpleanos", "cumplen anos", "birthday", "birthdays")
+
+# Words that carry no condition in a request (beyond the language's function words).
+FILLER: Final = frozenset(
+    """que quien quienes cual cuales los las el la lo le les un una unos unas de del al a en con por para
+    y e o u su sus se ha han hay han sido fue fueron es son esta estan este esta estos estas ese esa
+    algo alguna algun alguno algunos algunas cualquier todo toda todos todas mi mis nuestro nuestra
+    nuestros nuestras tu tus ya solo solamente only just the a an of in on at to for with who that which
+    whose whom have has had did do does been be is are was were their our my your any some all ever
+    them they those these this it its from by as also me dame muestrame show give list find get please
+    por favor hola hi hello i we want quiero necesito need segmento segment producto productos product
+    products articulo articulos item items cosa cosas thing things something anything ningun
+    categoria category categorias categories marca brand marcas brands hay tienen tiene tengan whose cuya
+    cuyo cuyos cuyas fue was sea being - + algun alguno alguna any anything ever alguna vez our nuestros
+    we nosotros us hemos han sido""".split()
+)

@@ -1,0 +1,1098 @@
+"""The embedded rule parser: a Spanish or English request -> a segment Plan, deterministically.
+
+How it reads a request:
+1. the words become a :class:`~segmenta.assistant.stream.Stream`; time windows are found first;
+2. recognisers claim what they understand, left to right: RFM, lead score, genders, ages,
+   consent, companies, languages, postal codes, order metrics, quantities, and the verbs that
+   open a *frame* (bought, paid, spent, viewed, searched, opened, clicked, ...);
+3. the words nobody claimed are linked to the shop's own catalog: after a buying or viewing
+   verb they are products (or order details: payment method, card, store, coupon); elsewhere
+   they are places (city, region, country);
+4. the pieces are assembled in order: frames take the windows, amounts and counts that follow
+   them; negations and "or" attach to the next piece; a window closing a list of purchase
+   conditions applies to those without one (DATA_MODEL settled reading 2).
+
+What no recogniser and no catalog value explains is returned as ``unrecognized``; the engine
+turns it into a clarification rather than dropping it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from segmenta.assistant import lexicon as L
+from segmenta.assistant.numbers import parse_money, parse_number
+from segmenta.assistant.plan import (
+    All,
+    Any_,
+    AttributeCondition,
+    Compare,
+    LeadScoreCondition,
+    MessageCondition,
+    MetricCondition,
+    Node,
+    Not,
+    ProductMatch,
+    PurchaseCondition,
+    RfmCondition,
+    SavedSegmentCondition,
+    SegmentPlan,
+    WebCondition,
+    Window,
+)
+from segmenta.assistant.stream import Stream
+from segmenta.assistant.text import detect_language
+from segmenta.assistant.timewords import find_windows
+
+Lang = Literal["es", "en"]
+ORDER_FIELDS = ("payment_method", "card_brand", "store", "coupon_code")
+PLACE_FIELDS = ("country", "city", "region")
+MESSAGE_FIELDS = ("workflow", "message_name", "utm_campaign")
+
+
+class LinkLike(Protocol):
+    field: str
+    value: str
+    score: float
+
+
+class ProductLinkLike(Protocol):
+    match: ProductMatch | None
+    uncovered: list[str]
+    ambiguous: list[ProductMatch]
+    assumption: str
+
+
+class CatalogLike(Protocol):
+    def link(self, phrase: str, fields: Any = None, lang: str = "es") -> list[Any]: ...
+
+    def match_products(self, phrase: str, lang: str = "es") -> Any: ...
+
+
+@dataclass
+class Quantity:
+    """A comparison read from the text: ``op value [value2]`` with what it counts."""
+
+    op: str
+    value: float
+    value2: float | None = None
+    unit: str | None = None  # money | years | orders | units | days | percent | None
+    currency: str | None = None
+
+    def compare(self) -> Compare:
+        return Compare(op=self.op, value=self.value, value2=self.value2)  # type: ignore[arg-type]
+
+
+@dataclass
+class Item:
+    """One recognised piece, at a word position."""
+
+    pos: int
+    end: int
+    kind: str
+    data: Any = None
+
+
+@dataclass
+class Frame:
+    """A behaviour condition being built: a verb and what follows it in its clause."""
+
+    family: str
+    detail: str
+    pos: int
+    negated: bool = False
+    never: bool = False
+    window: Window | None = None
+    window_own: bool = False
+    product: ProductMatch | None = None
+    product_text: str = ""
+    qty: list[Quantity] = field(default_factory=list)
+    attrs: dict[str, list[str]] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    joiner: str = "and"
+    text_end: int = 0
+
+
+@dataclass
+class Clarification:
+    """A question back to the marketer, with the closest catalog values as options."""
+
+    question: str
+    options: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ParseResult:
+    """What the parser made of a request."""
+
+    plan: SegmentPlan | None
+    language: Lang
+    unrecognized: list[str] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    clarifications: list[Clarification] = field(default_factory=list)
+
+
+_RFM_SEGMENT_ES = {
+    "Champions": "Campeones", "Loyal": "Leales", "Potential Loyalist": "Potencialmente leales",
+    "New Customers": "Nuevos", "Promising": "Prometedores", "Need Attention": "Necesitan atención",
+    "About To Sleep": "A punto de dormirse", "At Risk": "En riesgo", "Can't Lose Them": "No podemos perderlos",
+    "Hibernating": "Hibernando", "Lost": "Perdidos",
+}
+
+
+def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None = None) -> ParseResult:
+    """Parse one request into a segment Plan (or say what it could not read).
+
+    Args:
+        text: the marketer's request, Spanish or English.
+        catalog: the shop's catalog (linking of products, places, payment methods, workflows).
+        saved_segments: names of saved segments that may be referred to by name.
+    """
+    return _Parser(text, catalog, saved_segments or []).run()
+
+
+class _Parser:
+    def __init__(self, text: str, catalog: CatalogLike, saved: list[str]) -> None:
+        self.text = text
+        self.cat = catalog
+        self.saved = saved
+        self.lang: Lang = detect_language(text)
+        self.s = Stream.of(text)
+        self.items: list[Item] = []
+        self.assumptions: list[str] = []
+        self.clar: list[Clarification] = []
+        self.unrec: list[str] = []
+
+    # ----------------------------------------------------------------- helpers
+    def es(self, es: str, en: str) -> str:
+        return es if self.lang == "es" else en
+
+    def add(self, i: int, j: int, kind: str, data: Any = None) -> int:
+        self.s.claim(i, j, kind)
+        self.items.append(Item(i, j, kind, data))
+        return j - i
+
+    def skip_filler(self, i: int, limit: int = 3, words: frozenset[str] = L.FILLER) -> int:
+        """The first position at or after i that is not a free filler word (within the clause)."""
+        k = i
+        while k < len(self.s) and k - i < limit and self.s.free(k) and self.s.words[k].f in words \
+                and k not in self.s.breaks - {i}:
+            k += 1
+        return k
+
+    # ----------------------------------------------------------------- passes
+    def run(self) -> ParseResult:
+        self.find_windows()
+        i = 0
+        while i < len(self.s):
+            if not self.s.free(i):
+                i += 1
+                continue
+            n = self.recognise(i)
+            i += max(n, 1)
+        self.resolve_free_runs()
+        plan = self.assemble()
+        return ParseResult(plan, self.lang, self.unrec, self.assumptions, self.clar)
+
+    def find_windows(self) -> None:
+        try:
+            spans = find_windows(self.s.tokens, self.lang)
+        except Exception:  # a time phrase that cannot be read is left to the other recognisers
+            spans = []
+        for sp in spans:
+            if all(self.s.free(k) for k in range(sp.start_token, sp.end_token)):
+                self.add(sp.start_token, sp.end_token, "window", sp.window)
+
+    def recognise(self, i: int) -> int:
+        for rx in (
+            self.rx_quoted, self.rx_column_flag, self.rx_rfm, self.rx_segment_name, self.rx_lead_score, self.rx_postal,
+            self.rx_first_last_purchase, self.rx_aov, self.rx_signup, self.rx_birthday, self.rx_consent,
+            self.rx_company, self.rx_language, self.rx_question, self.rx_audience, self.rx_gender,
+            self.rx_store, self.rx_channel, self.rx_quantity, self.rx_verb, self.rx_msg_channel,
+            self.rx_connector, self.rx_region_word,
+        ):
+            n = rx(i)
+            if n:
+                return n
+        return 0
+
+    # ----------------------------------------------------------------- recognisers
+    def rx_quoted(self, i: int) -> int:
+        w = self.s.words[i]
+        if not w.quoted:
+            return 0
+        for name in self.saved:
+            if name.casefold() == w.raw.casefold():
+                return self.add(i, i + 1, "cond", SavedSegmentCondition(name=name, text=w.raw))
+        return 0
+
+    def rx_rfm(self, i: int) -> int:
+        s = self.s
+        if s.words[i].f in ("r", "f", "m") or s.match(i, L.RFM_SCORE_WORDS["r"] + L.RFM_SCORE_WORDS["f"]
+                                                        + L.RFM_SCORE_WORDS["m"], fuzzy=False):
+            return self.rx_rfm_score(i)
+        w = s.words[i].f
+        # "r5", "f4" glued
+        if len(w) == 2 and w[0] in "rfm" and w[1] in "12345":
+            return self.rx_rfm_score(i)
+        if not s.match(i, L.RFM_WORDS):
+            return 0
+        j = i + 1
+        if s.match(j, L.SEGMENT_WORDS):
+            j += s.match(j, L.SEGMENT_WORDS)
+            n = self.rx_segment_name(j, lead=(i, j))
+            return n + (j - i) if n else 0
+        q = self.read_quantity(j)
+        if q is None:
+            # "RFM 545" / "RFM 5-4-5" as one token
+            w2 = s.words[j].f if j < len(s) else ""
+            digits = w2.replace("-", "")
+            if len(digits) == 3 and digits.isdigit() and all(c in "12345" for c in digits):
+                return self.add(i, j + 1, "cond", RfmCondition(cells=[digits], text=s.span_text(i, j + 1)))
+            return 0
+        qty, end = q
+        raw = s.words[j].f
+        if qty.op == "=" and len(raw) == 3 and raw.isdigit() and all(c in "12345" for c in raw):
+            return self.add(i, end, "cond", RfmCondition(cells=[raw], text=s.span_text(i, end)))
+        if qty.op == "=" and end == j + 5 and all(s.words[j + k].f == "-" for k in (1, 3)):
+            cell = s.words[j].f + s.words[j + 2].f + s.words[j + 4].f
+            if len(cell) == 3 and cell.isdigit():
+                return self.add(i, end, "cond", RfmCondition(cells=[cell], text=s.span_text(i, end)))
+        if not (1 <= qty.value <= 5):
+            return 0
+        c = qty.compare()
+        text = s.span_text(i, end)
+        if qty.op == "=":
+            n = int(qty.value)
+            self.assumptions.append(self.es(
+                f"'{text}' = las tres puntuaciones R, F y M iguales a {n} (celda {n}-{n}-{n}); "
+                f"otras lecturas: solo R = {n}, o la media de R, F y M = {n}",
+                f"'{text}' = all three scores R, F and M equal {n} (cell {n}-{n}-{n}); "
+                f"other readings: R = {n} only, or the average of R, F and M = {n}"))
+        return self.add(i, end, "cond", RfmCondition(r=c, f=c, m=c, text=text))
+
+    def rx_rfm_score(self, i: int) -> int:
+        s = self.s
+        conds: dict[str, Compare] = {}
+        j = i
+        while j < len(s):
+            w = s.words[j].f
+            letter = None
+            k = j
+            if len(w) == 2 and w[0] in "rfm" and w[1] in "12345":
+                conds[w[0]] = Compare(op="=", value=float(w[1]))
+                j += 1
+                # "R5 y F 4 o más": continue after connectors
+            else:
+                for key in ("r", "f", "m"):
+                    n = s.match(j, L.RFM_SCORE_WORDS[key], fuzzy=False)
+                    if n:
+                        letter, k = key, j + n
+                        break
+                if letter is None:
+                    break
+                q = self.read_quantity(k)
+                if q is None or not (1 <= q[0].value <= 5):
+                    break
+                conds[letter] = q[0].compare()
+                j = q[1]
+            if j < len(s) and s.words[j].f in ("y", "and", "e") and j + 1 < len(s):
+                nxt = s.words[j + 1].f
+                if (len(nxt) == 2 and nxt[0] in "rfm" and nxt[1] in "12345") or nxt in (
+                        "r", "f", "m", "recency", "frequency", "monetary", "recencia", "frecuencia"):
+                    j += 1
+                    continue
+            break
+        if not conds:
+            return 0
+        if j > i and s.words[j - 1].f in ("y", "and", "e"):
+            j -= 1
+        return self.add(i, j, "cond", RfmCondition(r=conds.get("r"), f=conds.get("f"), m=conds.get("m"),
+                                                   text=s.span_text(i, j)))
+
+    def rx_segment_name(self, i: int, lead: tuple[int, int] | None = None) -> int:
+        s = self.s
+        names: list[str] = []
+        j = i
+        while j < len(s):
+            found = None
+            for name, pats in L.RFM_SEGMENTS.items():
+                n = s.match(j, pats)
+                if n:
+                    found = (name, n)
+                    break
+            if not found:
+                break
+            # "nuevos"/"lost"/"dormidos" alone are weak: require a segment word, RFM, or a clientes word
+            name, n = found
+            weak = s.words[j].f in ("nuevos", "lost", "dormidos", "sleeping", "recent", "loyal", "fieles",
+                                    "perdidos", "perdidas", "leal", "leales") and n == 1
+            if weak and lead is None and not self._near_segment_context(j):
+                break
+            names.append(name)
+            j += n
+            if j < len(s) and s.words[j].f in ("o", "or", "u", "y", "and") and j + 1 < len(s):
+                k = j + 1
+                if s.match(k, L.SEGMENT_WORDS):
+                    k += s.match(k, L.SEGMENT_WORDS)
+                if any(s.match(k, p) for p in L.RFM_SEGMENTS.values()):
+                    j = k
+                    continue
+            break
+        if not names:
+            return 0
+        start = lead[0] if lead else i
+        # "segmento X" before
+        if not lead and i > 0 and s.free(i - 1) and s.match(i - 1, L.SEGMENT_WORDS):
+            start = i - 1
+        text = s.span_text(start, j)
+        self.add(start, j, "cond", RfmCondition(segments=list(dict.fromkeys(names)), text=text))  # type: ignore[arg-type]
+        return j - i
+
+    def _near_segment_context(self, j: int) -> bool:
+        s = self.s
+        for k in range(max(0, j - 3), min(len(s), j + 3)):
+            if k != j and (s.match(k, L.SEGMENT_WORDS, free_only=False) or s.words[k].f == "rfm"
+                           or s.match(k, L.AUDIENCE_CUSTOMERS, free_only=False)):
+                return True
+        return False
+
+    def rx_lead_score(self, i: int) -> int:
+        n = self.s.match(i, L.LEAD_SCORE)
+        if not n:
+            return 0
+        j = self.skip_filler(i + n, 4, frozenset({"de", "del", "of", "is", "es", "with", "con", "que", "sea",
+                                                  "mayor", "a"}))
+        q = self.read_quantity(j)
+        if q is None:
+            return 0
+        return self.add(i, q[1], "cond", LeadScoreCondition(compare=q[0].compare(), text=self.s.span_text(i, q[1])))
+
+    def rx_postal(self, i: int) -> int:
+        s = self.s
+        n = s.match(i, L.POSTAL_WORDS)
+        if not n:
+            return 0
+        j = i + n
+        op = "in"
+        values: list[str] = []
+        while j < len(s):
+            j = self.skip_filler(j, 3, frozenset({"que", "de", "en", "with", "that", "o", "or", "y", "and",
+                                                  "por", "con", "a", "is", "es"}))
+            m = s.match(j, [p for p in L.PREFIX_WORDS if p != ("por",)])
+            if m:
+                op = "prefix"
+                j += m
+                j = self.skip_filler(j, 2, frozenset({"por", "con", "by", "de"}))
+            if j < len(s) and s.words[j].raw.isdigit():
+                values.append(s.words[j].raw)
+                j += 1
+                continue
+            break
+        if not values:
+            return 0
+        if op == "in" and any(len(v) < 4 for v in values):
+            op = "prefix"
+        cond = AttributeCondition(field="postal_code", op=op, values=values, text=s.span_text(i, j))  # type: ignore[arg-type]
+        return self.add(i, j, "cond", cond)
+
+    def rx_first_last_purchase(self, i: int) -> int:
+        s = self.s
+        for pats, metric in ((L.FIRST_PURCHASE, "first_order_at"), (L.LAST_PURCHASE, "last_order_at")):
+            n = s.match(i, pats)
+            if not n:
+                continue
+            j = i + n
+            end = s.clause_end(i)
+            # a window in the clause: "first purchase was in 2026"
+            for it in self.items:
+                if it.kind == "window" and j <= it.pos < end and it.pos - j <= 4:
+                    s.claim(i, j, "metric")
+                    for k in range(j, it.pos):
+                        if s.free(k) and s.words[k].f in L.FILLER | {"was", "fue", "fuera", "sea", "is"}:
+                            s.claim(k, k + 1, "filler")
+                    self.items.remove(it)
+                    return self.add(i, it.end, "cond", MetricCondition(
+                        metric=metric, window=it.data, text=s.span_text(i, it.end)))  # type: ignore[arg-type]
+            # "última compra hace más de 180 días" / "last purchase more than 90 days ago"
+            k = self.skip_filler(j, 4, frozenset({"fue", "was", "is", "es", "de", "hace", "que", "sea"}))
+            q = self.read_quantity(k)
+            if metric == "last_order_at" and q and q[0].unit in ("days", "months", "weeks", "years"):
+                qty, e = q
+                if e < len(s) and s.match(e, L.DAYS_AGO):
+                    e += s.match(e, L.DAYS_AGO)
+                factor = {"days": 1, "weeks": 7, "months": 30, "years": 365}[qty.unit or "days"]
+                if qty.unit != "days":
+                    self.assumptions.append(self.es(f"{qty.unit} contados como {factor} días",
+                                                    f"{qty.unit} counted as {factor} days"))
+                cmp = Compare(op=qty.op, value=qty.value * factor,  # type: ignore[arg-type]
+                              value2=qty.value2 * factor if qty.value2 else None)
+                return self.add(i, e, "cond", MetricCondition(metric="days_since_last_order", compare=cmp,
+                                                              text=s.span_text(i, e)))
+        return 0
+
+    def rx_aov(self, i: int) -> int:
+        s = self.s
+        for pats, metric in ((L.AOV_WORDS, "avg_order_value"), (L.SPENT_WORDS, "total_spent")):
+            n = s.match(i, pats)
+            if not n:
+                continue
+            if metric == "total_spent" and s.words[i].f in ("spent", "spend", "gastado", "gasto"):
+                # a verb form is read by the spend frame, a noun with a number right after is a metric
+                if not (i > 0 and s.words[i - 1].f in ("total", "su", "their", "with", "con", "un", "a")):
+                    continue
+            j = self.skip_filler(i + n, 4, frozenset({"de", "del", "of", "is", "es", "que", "sea", "with",
+                                                      "con", "a", "was"}))
+            q = self.read_quantity(j)
+            if q is None:
+                continue
+            return self.add(i, q[1], "cond", MetricCondition(
+                metric=metric, compare=q[0].compare(), text=s.span_text(i, q[1])))  # type: ignore[arg-type]
+        return 0
+
+    def rx_signup(self, i: int) -> int:
+        n = self.s.match(i, L.SIGNUP_WORDS)
+        if not n:
+            return 0
+        end = self.s.clause_end(i)
+        for it in self.items:
+            if it.kind == "window" and i + n <= it.pos < end and it.pos - (i + n) <= 3:
+                self.items.remove(it)
+                self.s.claim(i + n, it.pos, "filler")
+                return self.add(i, it.end, "cond", AttributeCondition(
+                    field="created_at", op="window", window=it.data, text=self.s.span_text(i, it.end)))
+        return 0
+
+    def rx_birthday(self, i: int) -> int:
+        n = self.s.match(i, L.BIRTHDAY_WORDS)
+        if not n:
+            return 0
+        end = self.s.clause_end(i)
+        for it in self.items:
+            if it.kind == "window" and abs(it.pos - (i + n)) <= 3 and it.pos < end:
+                self.items.remove(it)
+                lo, hi = min(i, it.pos), max(i + n, it.end)
+                self.s.claim(lo, hi, "filler")
+                return self.add(lo, hi, "cond", AttributeCondition(
+                    field="birth_date", op="birthday_in", window=it.data, text=self.s.span_text(lo, hi)))
+        return 0
+
+    def rx_consent(self, i: int) -> int:
+        s = self.s
+        end = s.clause_end(i)
+        # channel first ("email subscribers", "push notifications enabled") or consent first
+        for first, second in (("channel", "consent"), ("consent", "channel")):
+            if first == "channel":
+                ch = self._consent_channel(i)
+                if not ch:
+                    continue
+                field_, n = ch
+                j = self.skip_filler(i + n, 3, frozenset({"de", "del", "a", "al", "the", "to", "are", "is",
+                                                          "con", "with", "estan", "that"}))
+                m = s.match(j, L.CONSENT_WORDS) if j < end else 0
+                if not m:
+                    continue
+                return self._consent(i, j + m, field_)
+            n = s.match(i, L.CONSENT_WORDS)
+            if not n or s.words[i].f in ("on", "alta"):
+                continue
+            j = self.skip_filler(i + n, 4, frozenset({"de", "del", "a", "al", "the", "to", "para", "for",
+                                                      "in", "en", "con", "with", "our", "nuestro", "nuestra",
+                                                      "nuestros", "nuestras", "los", "las", "la", "el", "los"}))
+            ch = self._consent_channel(j) if j < end else None
+            if not ch:
+                continue
+            return self._consent(i, j + ch[1], ch[0])
+        return 0
+
+    def rx_column_flag(self, i: int) -> int:
+        """A boolean contact column typed by name ("email_subscribed", "ads_consent", "is_company")."""
+        w = self.s.words[i].f.replace(" ", "")
+        for col in ("email_subscribed", "sms_subscribed", "push_subscribed", "ads_consent", "is_company"):
+            if w == col.replace("_", ""):
+                negated = self._negated_before(i)
+                return self.add(i, i + 1, "cond", AttributeCondition(
+                    field=col, op="is_false" if negated else "is_true", text=self.s.words[i].raw))  # type: ignore[arg-type]
+        return 0
+
+    def _consent_channel(self, i: int) -> tuple[str, int] | None:
+        for field_, pats in L.CONSENT_CHANNEL.items():
+            n = self.s.match(i, pats)
+            if n:
+                return field_, n
+        return None
+
+    def _consent(self, i: int, j: int, field_: str) -> int:
+        negated = self._negated_before(i)
+        w = " ".join(x.f for x in self.s.words[i:j])
+        if w.startswith(("unsubscri", "desuscri")) or " unsubscri" in w:
+            negated = not negated
+        op = "is_false" if negated else "is_true"
+        start = self._neg_start(i) if negated else i
+        self.s.claim(start, i, "neg")
+        return self.add(start, j, "cond", AttributeCondition(field=field_, op=op, text=self.s.span_text(start, j)))  # type: ignore[arg-type]
+
+    def _negated_before(self, i: int) -> bool:
+        """Whether a negation ("no", "not", "sin", "without") stands just before word i; it is consumed."""
+        k = i - 1
+        while k >= 0 and self.s.free(k) and self.s.words[k].f in ("que", "who", "are", "son", "estan", "is",
+                                                                   "esten", "sean", "the", "de", "with", "con"):
+            k -= 1
+        if k < 0:
+            return False
+        if self.s.free(k) and (self.s.match(k, L.NEGATORS) or self.s.match(k, L.WITHOUT)):
+            return True
+        for it in list(self.items):
+            if it.kind in ("neg", "without") and it.end == k + 1:
+                self.items.remove(it)
+                self.s.claim(it.pos, it.end, "neg")
+                return True
+        return False
+
+    def _neg_start(self, i: int) -> int:
+        k = i - 1
+        while k >= 0 and (self.s.free(k) or self.s.words[k].used == "neg"):
+            if self.s.match(k, L.NEGATORS, free_only=False) or self.s.match(k, L.WITHOUT, free_only=False):
+                return k
+            k -= 1
+        return i
+
+    def rx_company(self, i: int) -> int:
+        s = self.s
+        if s.match(i, L.PERSON_NOT_COMPANY):
+            return self.add(i, i + 1, "cond", AttributeCondition(field="is_company", op="is_false",
+                                                                 text=s.span_text(i, i + 1)))
+        n = s.match(i, L.COMPANY)
+        if not n:
+            return 0
+        negated = self._negated_before(i)
+        start = self._neg_start(i) if negated else i
+        s.claim(start, i, "neg")
+        return self.add(start, i + n, "cond", AttributeCondition(
+            field="is_company", op="is_false" if negated else "is_true", text=s.span_text(start, i + n)))
+
+    def rx_language(self, i: int) -> int:
+        from segmenta.assistant.places import language_code
+
+        s = self.s
+        end = s.clause_end(i)
+        n = s.match(i, L.LANGUAGE_WORDS)
+        if n:  # "idioma inglés", "que hablan inglés", "language English"
+            j = self.skip_filler(i + n, 2, frozenset({"en", "in", "de", "el", "is", "es"}))
+            if j < end and self.s.free(j):
+                code = language_code(s.words[j].raw)
+                if code:
+                    return self.add(i, j + 1, "cond", AttributeCondition(
+                        field="language", op="in", values=[code], text=s.span_text(i, j + 1)))
+            return 0
+        # "Spanish-speaking", "hispanohablantes", "angloparlantes"
+        code = language_code(s.words[i].raw)
+        nxt = i + 2 if i + 1 < end and s.words[i + 1].f == "-" else i + 1
+        if code and nxt < end and s.match(nxt, L.LANGUAGE_WORDS):
+            return self.add(i, nxt + 1, "cond", AttributeCondition(
+                field="language", op="in", values=[code], text=s.span_text(i, nxt + 1)))
+        if s.words[i].f.endswith(("hablantes", "parlantes", "speakers")):
+            code = language_code(s.words[i].raw)
+            if code:
+                return self.add(i, i + 1, "cond", AttributeCondition(
+                    field="language", op="in", values=[code], text=s.span_text(i, i + 1)))
+        return 0
+
+    def rx_question(self, i: int) -> int:
+        n = self.s.match(i, L.QUESTION_COUNT)
+        if n:
+            return self.add(i, i + n, "count_q")
+        n = self.s.match(i, L.LIST_WORDS)
+        if n and i == 0:
+            return self.add(i, i + n, "filler")
+        return 0
+
+    def rx_audience(self, i: int) -> int:
+        s = self.s
+        for pats, who in ((L.AUDIENCE_BUYERS, "buyers"), (L.AUDIENCE_CUSTOMERS, "customers"),
+                          (L.AUDIENCE_ALL, "all")):
+            n = s.match(i, pats)
+            if n:
+                if who == "buyers" and i + n < len(s) and s.words[i + n].f in ("de", "of") and \
+                        i + n + 1 not in s.breaks:
+                    # "compradores de Nike" = bought Nike
+                    return self.add(i, i + n + 1, "verb", ("purchase", ""))
+                return self.add(i, i + n, "audience", who)
+        return 0
+
+    def rx_gender(self, i: int) -> int:
+        for g, pats in L.GENDER.items():
+            n = self.s.match(i, pats)
+            if n:
+                return self.add(i, i + n, "gender", g)
+        return 0
+
+    def rx_store(self, i: int) -> int:
+        s = self.s
+        lead = i
+        while lead - i < 2 and lead < len(s) and s.words[lead].f in ("en", "in", "at", "la", "el", "the", "de"):
+            lead += 1
+        n = s.match(lead, L.STORE_WORDS)
+        if not n:
+            return 0
+        i0, i = i, lead
+        j = self.skip_filler(i + n, 2, frozenset({"de", "del", "of", "in", "en", "at", "la", "el"}))
+        end = s.clause_end(i)
+        for k in range(min(end, j + 4), j, -1):
+            phrase = s.span_text(j, k)
+            links = [lk for lk in self.cat.link(phrase, fields=["store"], lang=self.lang) if lk.score >= 80]
+            if links:
+                best = links[0].score
+                values = [lk.value for lk in links if lk.score >= best - 1]
+                start = i0
+                if len(values) > 1:
+                    self.assumptions.append(self.es(
+                        f"'{phrase}' coincide con varias tiendas: {', '.join(values)}; se usan todas",
+                        f"'{phrase}' matches several stores: {', '.join(values)}; all are used"))
+                self.add(start, k, "orderattr", ("store", values))
+                return k - i0
+        return 0
+
+    def rx_channel(self, i: int) -> int:
+        s = self.s
+        n = s.match(i, L.CHANNEL_STORE)
+        if n:
+            return self.add(i, i + n, "orderattr", ("channel", ["store"]))
+        n = s.match(i, L.CHANNEL_ONLINE)
+        if n:
+            return self.add(i, i + n, "orderattr", ("channel", ["online"]))
+        return 0
+
+    def rx_msg_channel(self, i: int) -> int:
+        for ch, pats in L.MESSAGE_CHANNEL.items():
+            n = self.s.match(i, pats)
+            if n:
+                return self.add(i, i + n, "msgchannel", ch)
+        n = self.s.match(i, L.WORKFLOW_WORDS)
+        if n:
+            return self.add(i, i + n, "workflow_word")
+        return 0
+
+    def rx_quantity(self, i: int) -> int:
+        q = self.read_quantity(i)
+        if q is None:
+            return 0
+        qty, end = q
+        # a bare number with no comparison and no unit is not claimed here (postal codes, years, ...)
+        if qty.op == "=" and qty.unit is None and not self._age_context(i):
+            return 0
+        return self.add(i, end, "qty", qty)
+
+    def _age_context(self, i: int) -> bool:
+        return i > 0 and self.s.words[i - 1].f in ("aged", "edad", "age", "tienen", "have")
+
+    def rx_verb(self, i: int) -> int:
+        s = self.s
+        best: tuple[int, tuple[str, str]] | None = None
+        for key, pats in L.VERBS.items():
+            n = s.match(i, pats)
+            if n and (best is None or n > best[0]):
+                best = (n, key)
+        if best is None:
+            return 0
+        n, key = best
+        # "open" in "opened" vs "open rate"; "read" as a verb only for messages
+        self.add(i, i + n, "verb", key)
+        if key[0] == "message":
+            self.eager_message_link(i + n)
+        return n
+
+    def eager_message_link(self, j: int) -> None:
+        """Right after a message verb, claim workflow and message names before other words do
+        ("clicked an Abandoned cart email": a workflow, not the cart-abandonment verb)."""
+        s = self.s
+        end = s.clause_end(j)
+        a = j
+        while a < end:
+            if not s.free(a) or s.words[a].f in L.FILLER:
+                a += 1
+                continue
+            for b in range(min(end, a + 5), a, -1):
+                if not all(s.free(x) for x in range(a, b)):
+                    continue
+                phrase = s.span_text(a, b)
+                links = [lk for lk in self.cat.link(phrase, fields=list(MESSAGE_FIELDS), lang=self.lang)
+                         if lk.score >= 92 and len(phrase) >= 4]
+                if links:
+                    self.add(a, b, "msgattr", (links[0].field, [links[0].value]))
+                    a = b
+                    break
+            else:
+                a += 1
+
+    def rx_connector(self, i: int) -> int:
+        s = self.s
+        n = s.match(i, L.EXCEPT)
+        if n:
+            return self.add(i, i + n, "except")
+        n = s.match(i, L.NEGATORS)
+        if n:
+            return self.add(i, i + n, "neg", s.words[i].f in ("nunca", "jamas", "never"))
+        n = s.match(i, L.WITHOUT)
+        if n:
+            return self.add(i, i + n, "without")
+        n = s.match(i, L.NONE_WORDS, fuzzy=False)
+        if n and s.words[i].f != "any":
+            return self.add(i, i + n, "none")
+        n = s.match(i, L.OR_WORDS, fuzzy=False)
+        if n:
+            return self.add(i, i + n, "or")
+        return 0
+
+    def rx_region_word(self, i: int) -> int:
+        s = self.s
+        for pats, fields in ((L.REGION_WORDS, ("region",)), (L.CITY_WORDS, ("city",)),
+                             (L.COUNTRY_WORDS, ("country",))):
+            n = s.match(i, pats)
+            if not n:
+                continue
+            j = self.skip_filler(i + n, 2, frozenset({"de", "del", "of", "la", "el", "the"}))
+            end = s.clause_end(i)
+            for k in range(min(end, j + 4), j, -1):
+                if not all(s.free(x) for x in range(j, k)):
+                    continue
+                phrase = s.span_text(j, k)
+                links = self.place_links(phrase, fields)
+                if links:
+                    return self.add(i, k, "cond", self.place_condition(links, s.span_text(i, k)))
+        return 0
+
+    # ----------------------------------------------------------------- quantities
+    def read_quantity(self, i: int) -> tuple[Quantity, int] | None:
+        """A comparison at word i: comparator, number(s), unit. Returns it and where it ends."""
+        s = self.s
+        if i >= len(s):
+            return None
+        op = "="
+        j = i
+        for cop, pats in L.COMPARATORS.items():
+            n = s.match(j, pats, fuzzy=False)
+            if n:
+                op, j = cop, j + n
+                break
+        # "+30"
+        if j < len(s) and s.words[j].f == "+" and j + 1 < len(s) and self._num(j + 1):
+            op, j = ">=", j + 1
+        m = self._money_or_number(j)
+        if m is None:
+            # "de 25 a 34 años"
+            if op == "=" and s.words[i].f in ("de", "from") and self._num(i + 1):
+                return self._range_from(i)
+            return None
+        value, currency, j = m
+        value2 = None
+        if op == "between":
+            k = j
+            if k < len(s) and s.words[k].f in ("y", "and", "e", "a", "-", "to"):
+                m2 = self._money_or_number(k + 1)
+                if m2:
+                    value2, cur2, j = m2
+                    currency = currency or cur2
+            if value2 is None:
+                return None
+        elif j + 1 < len(s) and s.words[j].f == "-" and self._num(j + 1):
+            m2 = self._money_or_number(j + 1)
+            if m2 and op == "=":
+                op, value2, j = "between", m2[0], m2[2]
+                currency = currency or m2[1]
+        # postfix "+", "o más", "or more", "o menos", "at most"
+        if j < len(s) and s.words[j].f == "+" and op == "=":
+            op, j = ">=", j + 1
+        unit, currency, j = self._unit(j, currency)
+        if op == "=":
+            for cop in (">=", "<="):
+                n = s.match(j, L.COMPARATORS[cop], fuzzy=False)
+                if n and s.words[j].f not in ("desde", "hasta", "min", "max", "maximo", "minimo"):
+                    op, j = cop, j + n
+                    break
+            if unit is None:
+                unit, currency, j = self._unit(j, currency)
+        if op == "between" and value2 is not None and value2 < value:
+            value, value2 = value2, value
+        return Quantity(op, value, value2, unit, currency), j
+
+    def _range_from(self, i: int) -> tuple[Quantity, int] | None:
+        s = self.s
+        m1 = self._money_or_number(i + 1)
+        if not m1:
+            return None
+        v1, cur, j = m1
+        if j < len(s) and s.words[j].f in ("a", "to", "hasta", "-") and self._num(j + 1):
+            m2 = self._money_or_number(j + 1)
+            if m2:
+                unit, cur, end = self._unit(m2[2], cur or m2[1])
+                if unit in ("years", "money"):
+                    return Quantity("between", v1, m2[0], unit, cur), end
+        return None
+
+    def _num(self, i: int) -> bool:
+        return i < len(self.s) and parse_number(self.s.tokens, i) is not None
+
+    def _money_or_number(self, i: int) -> tuple[float, str | None, int] | None:
+        if i >= len(self.s) or not all(self.s.free(k) for k in range(i, min(i + 1, len(self.s)))):
+            return None
+        m = parse_money(self.s.tokens, i)
+        if m is not None:
+            money, n = m
+            return float(money.amount), money.currency or "shop", i + n
+        p = parse_number(self.s.tokens, i)
+        if p is None:
+            return None
+        value, n = p
+        return float(value), None, i + n
+
+    def _unit(self, j: int, currency: str | None) -> tuple[str | None, str | None, int]:
+        s = self.s
+        if currency:
+            return "money", currency, j
+        if j >= len(s) or not s.free(j):
+            return None, None, j
+        w = s.words[j].f
+        if w in ("€", "eur", "euros", "euro", "$", "usd", "dolares", "dollars", "mxn", "pesos"):
+            cur = {"€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "mxn": "MXN", "pesos": "MXN"}.get(w, "USD")
+            return "money", cur, j + 1
+        n = s.match(j, L.AGE_UNITS, fuzzy=False)
+        if n:
+            return "years", None, j + n
+        if w in ("dias", "dia", "days", "day"):
+            return "days", None, j + 1
+        if w in ("semanas", "weeks", "semana", "week"):
+            return "weeks", None, j + 1
+        if w in ("meses", "months", "mes", "month"):
+            return "months", None, j + 1
+        if w in ("%", "por", "percent") and (w != "por" or (j + 1 < len(s) and s.words[j + 1].f == "ciento")):
+            return "percent", None, j + (2 if w == "por" else 1)
+        n = s.match(j, L.ORDER_WORDS)
+        if n:
+            return "orders", None, j + n
+        n = s.match(j, L.UNIT_WORDS)
+        if n:
+            return "units", None, j + n
+        return None, None, j
+
+    # ----------------------------------------------------------------- catalog linking of free words
+    def place_links(self, phrase: str, fields: tuple[str, ...] = PLACE_FIELDS) -> list[Any]:
+        links = [lk for lk in self.cat.link(phrase, fields=list(fields), lang=self.lang) if lk.score >= 85]
+        if not links:
+            return []
+        # a country name means the country (settled reading); else the best score, city before region
+        order = {f: k for k, f in enumerate(fields)}
+        links.sort(key=lambda lk: (-round(lk.score), order.get(lk.field, 9)))
+        best = links[0]
+        return [lk for lk in links if lk.field == best.field and lk.score >= best.score - 0.5]
+
+    def place_condition(self, links: list[Any], text: str) -> AttributeCondition:
+        fld = links[0].field
+        values = list(dict.fromkeys(lk.value for lk in links))
+        return AttributeCondition(field=fld, op="in", values=values, text=text)
+
+    def resolve_free_runs(self) -> None:
+        """Link the words no recogniser claimed: product and order details inside a frame, places elsewhere."""
+        s = self.s
+        i = 0
+        while i < len(s):
+            if not s.free(i) or s.words[i].f in L.FILLER:
+                i += 1
+                continue
+            j = i
+            while j < len(s) and s.free(j) and (j == i or j not in s.breaks):
+                j += 1
+            # trim trailing filler
+            k = j
+            while k > i and s.words[k - 1].f in L.FILLER:
+                k -= 1
+            self.resolve_run(i, k)
+            i = j
+
+    def resolve_run(self, i: int, j: int) -> None:
+        s = self.s
+        frame = self.frame_before(i)
+        if frame is not None:
+            fam, detail = frame.data
+            if fam == "purchase":
+                self.link_order_details(i, j)
+                self.link_product_runs(i, j, frame)
+                return
+            if fam == "web":
+                if detail == "search":
+                    self.add(i, j, "search", s.span_text(i, j))
+                    return
+                if detail in ("category_view", "visit"):
+                    links = [lk for lk in self.cat.link(s.span_text(i, j), fields=["web_category", "category"],
+                                                        lang=self.lang) if lk.score >= 85]
+                    if links:
+                        self.add(i, j, "webcategory", [links[0].value])
+                        return
+                self.link_product_runs(i, j, frame)
+                return
+            if fam == "message":
+                self.link_message_runs(i, j)
+                return
+        self.link_places(i, j)
+
+    def frame_before(self, i: int) -> Item | None:
+        """The verb whose frame word i falls in: the nearest verb before it in the same clause."""
+        best = None
+        for it in self.items:
+            if it.kind == "verb" and it.end <= i:
+                if any(b in self.s.breaks for b in range(it.end + 1, i + 1)):
+                    # a clause break between: the frame still holds if no other item type ended it
+                    continue
+                if best is None or it.pos > best.pos:
+                    best = it
+        if best is None:
+            # "pero nunca X" / "but never X": an elliptical frame takes the previous verb
+            for it in sorted(self.items, key=lambda x: -x.pos):
+                if it.pos < i and it.kind in ("neg", "except", "without") and i - it.end <= 2:
+                    prev = [v for v in self.items if v.kind == "verb" and v.pos < it.pos]
+                    if prev:
+                        return max(prev, key=lambda x: x.pos)
+                if it.pos < i:
+                    break
+        return best
+
+    def link_order_details(self, i: int, j: int) -> None:
+        s = self.s
+        for a in range(i, j):
+            for b in range(min(j, a + 4), a, -1):
+                if not all(s.free(x) for x in range(a, b)) or s.words[a].f in L.FILLER:
+                    continue
+                phrase = s.span_text(a, b)
+                links = [lk for lk in self.cat.link(phrase, fields=list(ORDER_FIELDS), lang=self.lang)
+                         if lk.score >= 88]
+                if links:
+                    lk = links[0]
+                    self.add(a, b, "orderattr", (lk.field, [lk.value]))
+                    # "tarjeta" / "card" next to a card brand or payment method is part of it
+                    for x in (a - 1, b):
+                        if 0 <= x < len(s) and s.free(x) and s.words[x].f in ("tarjeta", "card", "cards",
+                                                                              "tarjetas", "cupon", "coupon",
+                                                                              "codigo", "code"):
+                            s.claim(x, x + 1, "orderattr")
+                    break
+
+    def link_product_runs(self, i: int, j: int, frame: Item) -> None:
+        s = self.s
+        a = i
+        while a < j:
+            if not s.free(a):
+                a += 1
+                continue
+            b = a
+            while b < j and s.free(b):
+                b += 1
+            while a < b and s.words[a].f in L.FILLER:
+                a += 1
+            if a < b:
+                phrase = s.span_text(a, b)
+                res = self.cat.match_products(phrase, lang=self.lang)
+                if res.match is not None and not res.uncovered:
+                    if res.ambiguous:
+                        opts = [self._pm_label(m) for m in [res.match, *res.ambiguous]]
+                        self.clar.append(Clarification(self.es(
+                            f"'{phrase}' puede ser varias cosas del catálogo: ¿cuál?",
+                            f"'{phrase}' could be several things in the catalog: which one?"), opts))
+                    if res.assumption:
+                        self.assumptions.append(res.assumption)
+                    self.add(a, b, "product", res.match)
+                elif res.match is not None:
+                    # part of the phrase is a product, the rest is not in the catalog: ask
+                    self.clar.append(Clarification(self.es(
+                        f"No encuentro '{' '.join(res.uncovered)}' en el catálogo (en '{phrase}')",
+                        f"'{' '.join(res.uncovered)}' is not in the catalog (in '{phrase}')"),
+                        [self._pm_label(res.match)]))
+                    self.unrec.append(phrase)
+                    s.claim(a, b, "unknown")
+                else:
+                    # a place after the verb ("compraron en Madrid")? else unknown
+                    if not self.link_places(a, b, report=False):
+                        near = self.closest_products(phrase)
+                        self.clar.append(Clarification(self.es(
+                            f"No encuentro '{phrase}' en el catálogo de la tienda",
+                            f"'{phrase}' is not in the shop's catalog"), near))
+                        self.unrec.append(phrase)
+                        s.claim(a, b, "unknown")
+            a = b
+
+    def closest_products(self, phrase: str) -> list[str]:
+        out = []
+        for lk in self.cat.link(phrase, fields=["category", "subcategory", "brand", "name"], lang=self.lang)[:5]:
+            out.append(f"{lk.field}: {lk.value}")
+        return out
+
+    def _pm_label(self, m: ProductMatch) -> str:
+        parts = [f"{k} {', '.join(v)}" for k, v in (("category", m.category), ("subcategory", m.subcategory),
+                                                     ("brand", m.brand), ("name", m.name)) if v]
+        return "; ".join(parts)
+
+    def link_message_runs(self, i: int, j: int) -> None:
+        s = self.s
+        a = i
+        while a < j:
+            if not s.free(a) or s.words[a].f in L.FILLER:
+                a += 1
+                continue
+            found = False
+            for b in range(j, a, -1):
+                if not all(s.free(x) for x in range(a, b)):
+                    continue
+                phrase = s.span_text(a, b)
+                links = [lk for lk in self.cat.link(phrase, fields=list(MESSAGE_FIELDS), lang=self.lang)
+                         if lk.score >= 85]
+                if links:
+                    lk = links[0]
+                    self.add(a, b, "msgattr", (lk.field, [lk.value]))
+                    a = b
+                    found = True
+                    break
+            if not found:
+                self.unrec.append(s.words[a].raw)
+                s.claim(a, a + 1, "unknown")
+                a += 1
+
+    def link_places(self, i: int, j: int, report: bool = True) -> bool:
+        """Link a run of free words to places (longest spans first); report what stays unknown."""
+        s = self.s
+        ok = False
+        a = i
+        while a < j:
+            if not s.free(a) or s.words[a].f in L.FILLER:
+                a += 1
+                continue
+            for b in range(min(j, a + 5), a, -1):
+                if not all(s.free(x) for x in range(a, b)):
+                    continue
+                phrase = s.span_text(a, b)
+                links = self.place_links(phrase)
+                if links:
+                    self.add(a, b, "cond", self.place_condition(links, phrase))
+                    ok = True
+                    a = b
+                    break
+            else:
+                if report:
+                    self.unknown_word(a)
+                a += 1
+        return ok
+
+    def unknown_word(self, a: int) -> None:
+        s = self.s
+        w = s.words[a]
+        self.unrec.append(w.raw)
+        s.claim(a, a + 1, "unknown")
+        near = [f"{lk.field}: {lk.value}" for lk in self.cat.link(w.raw, lang=self.lang)[:4] if lk.score >= 60]
+        self.clar.append(Clarification(self.es(
+            f"No sé qué significa '{w.raw}' en esta tienda",
+            f"I do not know what '{w.raw}' means for this shop"), near))
+
+    # ----------------------------------------------------------------- assembly
+    def assemble(self) -> SegmentPlan | None:
+        from segmenta.assistant.assemble import Assembler
+
+        return Assembler(self).build()

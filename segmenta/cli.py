@@ -1,0 +1,365 @@
+"""The ``segmenta`` command line: small commands that call the library and render once.
+
+Each command parses its options, calls ``segmenta.warehouse`` / ``segmenta.assistant``, and hands
+the result to ``segmenta.render``. stdout carries data only (tables, report lines, JSON); progress
+and errors go to stderr. Every ``SegmentaError`` becomes one red line on stderr and exit code 1,
+never a traceback (``_SegmentaGroup.invoke`` for commands, ``main`` for anything that escapes).
+
+Library modules are imported inside the commands that use them, so ``segmenta --help`` and
+argument errors answer at once. The lead's ``ask`` and ``chat`` commands join the same ``app``.
+
+Exit codes: 0 done, 1 error, 2 wrong usage (unknown option, bad value), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from segmenta import render
+from segmenta.errors import ImportProblem, SegmentaError, ShopImportError, WarehouseError
+from segmenta.warehouse import store
+from segmenta.warehouse.schema import META_TABLE, TABLES
+
+DEBUG_ENV = "SEGMENTA_DEBUG"
+
+
+class _SegmentaGroup(TyperGroup):
+    """The top command group: turns a ``SegmentaError`` raised by any command into one message and exit 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SegmentaError as e:
+            render.print_error(e)
+            raise typer.Exit(code=1) from None
+
+
+app = typer.Typer(
+    name="segmenta",
+    cls=_SegmentaGroup,
+    help="segmenta: segments, reports and audiences from plain Spanish or English, over your shop's "
+    "DuckDB warehouse.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+config_app = typer.Typer(
+    help="Show the settings beside the warehouse (RFM method, lead-score points, locale), or change one.",
+    invoke_without_command=True,
+)
+app.add_typer(config_app, name="config")
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", envvar=store.ENV_DB, show_default=False, dir_okay=False,
+        help="The warehouse file (default: $SEGMENTA_DB, else warehouse.duckdb in your user data folder).",
+    ),
+]
+
+
+def _date(text: str) -> dt.date:
+    """A YYYY-MM-DD option value as a date.
+
+    >>> _date("2026-06-30")
+    datetime.date(2026, 6, 30)
+    """
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _db(db: Path | None) -> Path:
+    return store.resolve_db(db)
+
+
+def _date_literal(day: dt.date) -> str:
+    """The SQL literal that ``{D}`` becomes.
+
+    >>> _date_literal(dt.date(2026, 6, 30))
+    "DATE '2026-06-30'"
+    """
+    return f"DATE '{day.isoformat()}'"
+
+
+# ---------------------------------------------------------------- demo, import
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    contacts: Annotated[int, typer.Option(min=10, help="How many contacts the demo shop has.")] = 20000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed builds the same shop.")] = 7,
+    until: Annotated[
+        dt.date | None,
+        typer.Option(parser=_date, metavar="YYYY-MM-DD", show_default="today",
+                     help="Last day of the shop's history."),
+    ] = None,
+) -> None:
+    """Build the demo shop (a sports retailer) into the warehouse, replacing what is there."""
+    from segmenta.warehouse.demo import build_demo
+
+    path = _db(db)
+    render.print_note(f"Building the demo shop in {path}")
+    with render.progress_bar() as progress:
+        report = build_demo(path, contacts=contacts, seed=seed, until=until, progress=progress)
+    render.print_lines(report.lines())
+
+
+class ImportFormat(enum.StrEnum):
+    """The layouts ``segmenta import`` reads."""
+
+    canonical = "canonical"
+    shopify = "shopify"
+
+
+@app.command("import")
+def import_(
+    src: Annotated[
+        Path,
+        typer.Argument(exists=True, file_okay=False, metavar="DIR",
+                       help="Folder with contacts, orders and order_lines (and optionally products, "
+                       "web_events, message_events, workflows) as .csv or .parquet files."),
+    ],
+    db: DbOption = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Leave out invalid rows (and say how many) instead of refusing."),
+    ] = False,
+    format_: Annotated[
+        ImportFormat, typer.Option("--format", help="Layout of the files: canonical (see README).")
+    ] = ImportFormat.canonical,
+) -> None:
+    """Load a shop's files into the warehouse; on any problem the previous warehouse is left as it was."""
+    if format_ is not ImportFormat.canonical:
+        raise ShopImportError([ImportProblem(
+            str(src), f"the {format_.value} format is not supported yet: export the files in the canonical "
+            "format (see README, 'Import files')")])
+    from segmenta.warehouse.importer import import_shop
+
+    with render.progress_bar() as progress:
+        report = import_shop(src, _db(db), skip_invalid=skip_invalid, progress=progress)
+    render.print_lines(report.lines())
+
+
+# ---------------------------------------------------------------- info
+
+
+def _human_size(n: int) -> str:
+    """A file size for a person.
+
+    >>> _human_size(512), _human_size(3_500_000)
+    ('512 B', '3.3 MB')
+    """
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+_REVENUE_BY = """
+SELECT p.{dim} AS {dim}, sum(l.quantity * l.unit_price) AS revenue, sum(l.quantity) AS units
+FROM order_lines l JOIN orders o ON o.order_id = l.order_id JOIN products p ON p.product_id = l.product_id
+WHERE o.status = 'completed' AND p.{dim} IS NOT NULL
+GROUP BY 1 ORDER BY revenue DESC, 1 LIMIT 10
+"""
+
+
+def _table_counts(con: Any) -> list[tuple[str, int]]:
+    """Row counts of the warehouse's tables: DATA_MODEL's first, in its order, then the others."""
+    names = [str(r[0]) for r in store.run_query(
+        con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+        "AND table_type = 'BASE TABLE' ORDER BY table_name")[1]]
+    ordered = [n for n in TABLES if n in names] + [n for n in names if n not in TABLES and n != META_TABLE]
+    counts = []
+    for name in ordered:
+        quoted = '"' + name.replace('"', '""') + '"'
+        counts.append((name, int(store.run_query(con, f"SELECT count(*) FROM {quoted}")[1][0][0])))
+    return counts
+
+
+@app.command()
+def info(db: DbOption = None) -> None:
+    """Describe the warehouse: tables and row counts, order dates, top categories and brands, settings."""
+    from segmenta.warehouse.config import load_config
+
+    path = _db(db)
+    config = load_config(path)
+    currency = config.locale.currency
+    con = store.connect_readonly(path)
+    try:
+        counts = _table_counts(con)
+        first, last, completed, buyers = store.run_query(
+            con, "SELECT min(ordered_at), max(ordered_at), count(*) FILTER (WHERE status = 'completed'), "
+            "count(DISTINCT contact_id) FILTER (WHERE status = 'completed') FROM orders")[1][0]
+        top = {dim: store.run_query(con, _REVENUE_BY.format(dim=dim)) for dim in ("category", "brand")}
+    finally:
+        con.close()
+
+    render.out.print(render.rows_table(["table", "rows"], counts, title="Tables", count=False))
+    render.out.print(render.pairs_table([
+        ("first order", first), ("last order", last), ("completed orders", completed), ("buyers", buyers),
+    ], title="Orders"))
+    for plural, (cols, rows) in zip(("categories", "brands"), top.values(), strict=True):
+        render.out.print(render.rows_table(
+            [cols[0], f"revenue ({currency})", "units"], rows, count=False,
+            title=f"Top {plural} by revenue (completed orders)"))
+    cfg = store.config_path(path.resolve())
+    render.out.print(render.pairs_table([
+        ("RFM method", config.rfm.method),
+        ("currency", currency),
+        ("default country", config.locale.default_country),
+    ], title="Settings"))
+    render.print_lines([
+        f"Warehouse: {path.resolve()} ({_human_size(path.stat().st_size)})",
+        f"Settings: {cfg}" + ("" if cfg.exists() else " (not written yet: the defaults apply)"),
+    ])
+
+
+# ---------------------------------------------------------------- sql
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(
+        metavar="SQL", help="One SELECT. Write {D} where the as-of date goes: \"SELECT * FROM rfm({D})\".")],
+    db: DbOption = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option("--as-of", parser=_date, metavar="YYYY-MM-DD", show_default="today",
+                     help="The date that replaces {D} in the SQL, as DATE 'YYYY-MM-DD'."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help='Print {"columns": [...], "rows": [...]} with every row.')
+    ] = False,
+    csv_path: Annotated[
+        Path | None,
+        typer.Option("--csv", dir_okay=False, metavar="PATH", help="Write every row to this CSV file."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option(min=1, help="Rows shown in the table (JSON and CSV get them all).")
+    ] = 50,
+) -> None:
+    """Run validated, read-only SQL on the warehouse (one SELECT over its tables and as-of macros)."""
+    from segmenta.assistant.validator import validate, warehouse_schema
+
+    path = _db(db)
+    text = query.replace("{D}", _date_literal(as_of or dt.date.today()))
+    con = store.connect_readonly(path)
+    try:
+        checked = validate(text, warehouse_schema(con))
+        columns, rows = store.run_query(con, checked.sql(dialect="duckdb"))
+    finally:
+        con.close()
+    if csv_path is not None:
+        render.write_csv(csv_path, columns, rows)
+        render.print_note(f"Wrote {len(rows)} row{'s' if len(rows) != 1 else ''} to {csv_path}")
+    if as_json:
+        typer.echo(render.rows_json(columns, rows))
+    elif csv_path is None:
+        render.out.print(render.rows_table(columns, rows, limit=limit))
+
+
+# ---------------------------------------------------------------- ask (the lead's) goes here
+
+
+# ---------------------------------------------------------------- config
+
+
+@config_app.callback()
+def config(ctx: typer.Context, db: DbOption = None) -> None:
+    """Show the TOML settings beside the warehouse (its path, then its content)."""
+    ctx.obj = db
+    if ctx.invoked_subcommand is not None:
+        return
+    from segmenta.warehouse.config import config_toml, load_config
+
+    path = _db(db)
+    cfg = store.config_path(path.resolve())
+    note = "" if cfg.exists() else " (not written yet: these are the defaults)"
+    typer.echo(f"# {cfg}{note}")
+    typer.echo(config_toml(load_config(path)), nl=False)
+
+
+@config_app.command("set")
+def config_set(
+    ctx: typer.Context,
+    key: Annotated[
+        str, typer.Argument(metavar="KEY", help="Dotted key, e.g. rfm.method or lead_score.product_view.")
+    ],
+    value: Annotated[
+        str, typer.Argument(metavar="VALUE", help="New value in TOML syntax; lists also as 30,90,180,365.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Change one setting (checked first) and re-install the warehouse's macros so answers use it."""
+    import duckdb
+
+    from segmenta.warehouse.config import load_config, save_config, set_value
+    from segmenta.warehouse.derived import install_macros
+    from segmenta.warehouse.schema import schema_version
+
+    path = _db(db if db is not None else ctx.obj)
+    new = set_value(load_config(path), key, value)
+    if path.exists():
+        try:
+            con = duckdb.connect(str(path))
+        except duckdb.Error as e:
+            raise WarehouseError(f"cannot open the warehouse {path} for writing: {e}") from e
+        try:
+            if schema_version(con) is None:
+                raise WarehouseError(f"{path} is not a segmenta warehouse (no schema version)")
+            install_macros(con, new)
+        except duckdb.Error as e:
+            raise WarehouseError(f"cannot re-install the macros in {path}: {e}") from e
+        finally:
+            con.close()
+    saved = save_config(path, new)
+    typer.echo(f"{key} = {_current(new, key)} in {saved.resolve()}")
+    if path.exists():
+        render.print_note(f"The macros of {path.resolve()} now use it.")
+    else:
+        render.print_note(f"No warehouse at {path} yet: it will use this setting when it is built.")
+
+
+def _current(config: Any, key: str) -> str:
+    """The value of a dotted key as TOML writes it (JSON's notation for strings, numbers and lists)."""
+    value: Any = config.model_dump()
+    for part in key.split("."):
+        value = value[part]
+    return json.dumps(value, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def main() -> None:
+    """Run the command line (the ``segmenta`` script and ``python -m segmenta``)."""
+    try:
+        app(prog_name="segmenta")
+    except SegmentaError as e:
+        render.print_error(e)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        render.print_error("interrupted")
+        sys.exit(130)
+    except Exception as e:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        render.print_error(
+            f"unexpected {type(e).__name__}: {e} (this is a bug in segmenta; run again with "
+            f"{DEBUG_ENV}=1 to see where)")
+        sys.exit(1)

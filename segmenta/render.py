@@ -1,0 +1,213 @@
+"""How results leave the command line: rich tables, report lines, progress bars, JSON, CSV, errors.
+
+The commands of ``segmenta.cli`` (and the ``ask`` command) share these helpers so every answer
+looks the same and the rules hold everywhere: data goes to stdout, progress and errors go to
+stderr, an error is one red message and never a traceback. This module and ``cli.py`` are the
+only ones that use Rich's console; the library below them stays headless.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import json
+import math
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from segmenta.errors import ExportError, SegmentaError
+
+ProgressCallback = Callable[[str, int, int], None]
+"""``progress(step, done, total)``, as the importer and the demo generator call it."""
+
+out = Console(highlight=False, soft_wrap=True)
+"""stdout: data only (tables, report lines, JSON)."""
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+"""stderr: progress, notes and errors."""
+
+
+def print_error(error: SegmentaError | str, console: Console | None = None) -> None:
+    """Print one error in red on stderr, as ``error: <message>`` (every line of it, unwrapped)."""
+    text = Text("error: ", style="bold red")
+    text.append(str(error), style="red")
+    (console or err).print(text)
+
+
+def print_note(message: str, console: Console | None = None) -> None:
+    """Print a dim note for a person on stderr (what is being built, where a file went)."""
+    (console or err).print(Text(message, style="dim"))
+
+
+def print_lines(lines: Sequence[str], console: Console | None = None) -> None:
+    """Print a report's lines as they are (no markup, no wrapping) on stdout."""
+    con = console or out
+    for line in lines:
+        con.print(Text(line))
+
+
+def cell_text(value: Any) -> str:
+    """A value as a table cell shows it.
+
+    >>> cell_text(None), cell_text(3), cell_text(0.12345), cell_text(1234.5), cell_text(True)
+    ('NULL', '3', '0.1235', '1,234.50', 'true')
+    >>> cell_text(dt.date(2026, 6, 30)), cell_text(dt.datetime(2026, 3, 1, 10, 15))
+    ('2026-06-30', '2026-03-01 10:15:00')
+    >>> cell_text(decimal.Decimal("19.90")), cell_text(decimal.Decimal("311950.93")), cell_text(2.0)
+    ('19.90', '311,950.93', '2')
+    """
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if abs(value) >= 100:
+            return f"{value:,.2f}"
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, decimal.Decimal):
+        return f"{value:,}" if value.is_finite() else str(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool)
+
+
+def rows_table(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], *, limit: int | None = None,
+    title: str | None = None, count: bool = True,
+) -> Table:
+    """A rich Table of the first ``limit`` rows (all when None).
+
+    Numeric columns are right-aligned and NULL is shown dim. With ``count``, the caption says how
+    many rows there are in all (``first 50 of 1234 rows``).
+    """
+    shown = rows if limit is None else rows[:limit]
+    total = len(rows)
+    caption: str | None = None
+    if count:
+        caption = f"{total} row{'s' if total != 1 else ''}" if total == len(shown) else (
+            f"first {len(shown)} of {total} rows")
+    table = Table(title=title, caption=caption, caption_justify="left")
+    numeric = [any(_is_number(r[i]) for r in shown) for i in range(len(columns))]
+    for name, is_num in zip(columns, numeric, strict=True):
+        table.add_column(name, justify="right" if is_num else "left", overflow="fold")
+    for row in shown:
+        table.add_row(*(Text("NULL", style="dim") if v is None else Text(cell_text(v)) for v in row))
+    return table
+
+
+def pairs_table(pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -> Table:
+    """A two-column table of names and values (a summary such as the warehouse's settings)."""
+    table = Table(title=title, show_header=False)
+    table.add_column("name", style="bold")
+    table.add_column("value", overflow="fold")
+    for name, value in pairs:
+        table.add_row(Text(name), Text(cell_text(value)))
+    return table
+
+
+def jsonable(value: Any) -> Any:
+    """A DuckDB value as JSON can hold it: dates as ISO text, decimals as numbers, lists and structs kept.
+
+    >>> jsonable(decimal.Decimal("19.90")), jsonable(dt.date(2026, 6, 30)), jsonable(float("nan"))
+    (19.9, '2026-06-30', None)
+    >>> jsonable({"a": [dt.datetime(2026, 3, 1, 10, 15)]})
+    {'a': ['2026-03-01T10:15:00']}
+    """
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, decimal.Decimal):
+        if not value.is_finite():
+            return None
+        return int(value) if value.as_tuple().exponent == 0 else float(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def rows_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """``{"columns": [...], "rows": [[...], ...]}`` as one line of JSON.
+
+    >>> rows_json(["n", "d"], [(1, dt.date(2026, 1, 1))])
+    '{"columns": ["n", "d"], "rows": [[1, "2026-01-01"]]}'
+    """
+    body = {"columns": list(columns), "rows": [jsonable(list(r)) for r in rows]}
+    return json.dumps(body, ensure_ascii=False)
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
+    """Write the rows as a UTF-8 CSV with a header row (NULL as an empty cell); returns the path.
+
+    Raises:
+        ExportError: the file cannot be written.
+    """
+    def cell(v: Any) -> Any:
+        if v is None:
+            return ""
+        if isinstance(v, dt.datetime):
+            return v.isoformat(sep=" ")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, list | dict):
+            return json.dumps(jsonable(v), ensure_ascii=False)
+        return v
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(columns)
+            writer.writerows([cell(v) for v in row] for row in rows)
+    except OSError as e:
+        raise ExportError(f"cannot write {path}: {e.strerror or e}") from e
+    return path
+
+
+@contextmanager
+def progress_bar(console: Console | None = None) -> Iterator[ProgressCallback]:
+    """A progress bar on stderr, one line per step, fed by ``progress(step, done, total)`` calls.
+
+    Nothing is drawn when stderr is not a terminal (scripts and tests see only the results); a
+    step with ``total`` 0 shows an indeterminate bar.
+    """
+    con = console or err
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=con, transient=True, disable=not con.is_terminal,
+    )
+    tasks: dict[str, TaskID] = {}
+
+    def update(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=total or None)
+        bar.update(tasks[step], completed=done, total=total or None)
+
+    with bar:
+        yield update

@@ -1,0 +1,330 @@
+"""``segmenta import``: a shop's files become a new warehouse, swapped in only when all is well.
+
+The new warehouse is built in a temporary file beside the old one: files are sniffed and staged
+as text (``csvread``), checked in set-based SQL (``checks``), converted into the schema's typed
+tables (``values``), saved segments (``user_*`` tables) are copied over from the previous
+warehouse, and only then does ``os.replace`` put it in place. Any failure, or Ctrl-C, removes the
+temporary file and leaves the previous warehouse byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from segmenta.errors import ImportProblem, ShopImportError, WarehouseError
+from segmenta.warehouse import checks
+from segmenta.warehouse.csvread import SourceFile, discover, sniff, stage
+from segmenta.warehouse.import_report import DroppedRows, FileDetection, ImportReport
+from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, META_TABLE, TABLES, create_schema, schema_version
+from segmenta.warehouse.values import q, text_sql, value_sql
+
+Progress = Callable[[str, int, int], None]
+SHOWN_PROBLEMS = 20
+EXAMPLES_PER_REASON = 3
+
+
+def import_shop(
+    src: Path, db: Path, *, skip_invalid: bool = False, progress: Progress | None = None,
+) -> ImportReport:
+    """Import the shop files in ``src`` into the warehouse ``db``, atomically.
+
+    Args:
+        src: folder with ``<table>.csv`` / ``<table>.parquet`` files.
+        db: the warehouse file; replaced only when the import succeeds.
+        skip_invalid: drop invalid rows (and rows depending on them) instead of refusing.
+        progress: called as ``progress(step, done, total)`` with byte counts of the files.
+    Returns:
+        The ImportReport. Raises ShopImportError with the first problems when refused.
+    """
+    started = time.perf_counter()
+    src, db = Path(src), Path(db)
+    if not src.is_dir():
+        raise ShopImportError([ImportProblem(str(src), "not a folder of shop files")])
+    _check_previous(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db.with_name(f"{db.name}.importing-{os.getpid()}")
+    _remove(tmp)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            report = _build(con, src, db, skip_invalid, progress or _no_progress)
+            _copy_user_tables(con, db)
+            finish_warehouse(con, _load_config(db), source=str(src.resolve()))
+        finally:
+            con.close()
+        _remove(Path(f"{tmp}.wal"))
+        os.replace(tmp, db)
+        _remove(Path(f"{db}.wal"))  # a stale log of the old file must not replay onto the new one
+    except BaseException:
+        _remove(tmp)
+        _remove(Path(f"{tmp}.wal"))
+        raise
+    report.elapsed = time.perf_counter() - started
+    return report
+
+
+def finish_warehouse(con: duckdb.DuckDBPyConnection, config: Any, *, source: str = "") -> None:
+    """Install the derived-field macros (when that module exists), stamp the meta table, checkpoint.
+
+    Shared by the importer and the demo builder, so both warehouses end the same way.
+
+    Args:
+        con: a writable connection to the new warehouse.
+        config: the ``segmenta.warehouse.config.Config`` for the macros (None when there is none).
+        source: where the data came from (a folder, or ``demo``), kept in the meta table.
+    """
+    try:
+        derived = importlib.import_module("segmenta.warehouse.derived")
+    except ModuleNotFoundError as e:
+        if e.name != "segmenta.warehouse.derived":
+            raise
+    else:
+        derived.install_macros(con, config)
+    meta = {"imported_at": datetime.now().isoformat(timespec="seconds"), "source": source}
+    for key, value in meta.items():
+        con.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES (?, ?)", [key, value])
+    con.execute("CHECKPOINT")
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    """The progress callback when nobody listens."""
+
+
+def _load_config(db: Path) -> Any:
+    """The config beside the warehouse, or None while ``segmenta.warehouse.config`` does not exist."""
+    try:
+        config = importlib.import_module("segmenta.warehouse.config")
+    except ModuleNotFoundError as e:
+        if e.name != "segmenta.warehouse.config":
+            raise
+        return None
+    return config.load_config(db)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _check_previous(db: Path) -> None:
+    """Refuse to replace a file that is not a segmenta warehouse (a wrong ``--db`` must lose nothing)."""
+    if not db.exists():
+        return
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as e:
+        raise WarehouseError(f"{db} exists and cannot be opened as a warehouse ({e}); choose another --db") from e
+    try:
+        if schema_version(con) is None:
+            raise WarehouseError(f"{db} exists and is not a segmenta warehouse; choose another --db")
+    finally:
+        con.close()
+
+
+def _copy_user_tables(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """Copy the previous warehouse's ``user_*`` tables (saved segments and the like) into the new one."""
+    if not db.exists():
+        return
+    con.execute(f"ATTACH '{str(db).replace(chr(39), chr(39) * 2)}' AS previous (READ_ONLY)")
+    try:
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous' "
+            "AND starts_with(table_name, 'user_')"
+        ).fetchall()]
+        for name in names:
+            con.execute(f"CREATE TABLE main.{q(name)} AS SELECT * FROM previous.{q(name)}")
+    finally:
+        con.execute("DETACH previous")
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection, src: Path, db: Path, skip_invalid: bool, progress: Progress,
+) -> ImportReport:
+    """Create the schema, stage and check the files, then load the typed tables; the report."""
+    create_schema(con)
+    files, fatal, notes = discover(src)
+    total = 2 * sum(sf.size for sf in files.values()) or 1
+    done = 0
+    rejects: list[ImportProblem] = []
+    for table in checks.CHECK_ORDER:
+        sf = files.get(table)
+        if sf is None:
+            continue
+        progress(f"reading {sf.name}", done, total)
+        problems = sniff(sf, con)
+        if not problems:
+            try:
+                rejects += stage(con, sf)
+            except duckdb.Error as e:
+                problems = [ImportProblem(sf.name, f"cannot be read: {str(e).splitlines()[0]}")]
+        fatal += problems
+        done += sf.size
+    progress("checking values", done, total)
+    checks.create_problems_table(con)
+    for ord_, table in enumerate(checks.CHECK_ORDER):
+        sf = files.get(table)
+        if sf is None or not sf.loaded or (sf.rejects and not skip_invalid):
+            continue
+        _check_file(con, sf, files, ord_, skip_invalid)
+    found = _count(con, f"SELECT count(*) FROM {checks.PROBLEMS}")
+    if fatal or (not skip_invalid and (rejects or found)):
+        shown = list(fatal)
+        if not skip_invalid:  # when skipping, only problems that no dropped row can fix refuse
+            shown += rejects + _first_problems(con, files, SHOWN_PROBLEMS)
+        shown.sort(key=lambda p: (_file_order(p.file), p.line or 0))
+        total_found = len(fatal) + (0 if skip_invalid else len(rejects) + found)
+        raise ShopImportError(shown[:SHOWN_PROBLEMS], total_found)
+    report = ImportReport(source=src, db=db, notes=notes)
+    report.files = [
+        FileDetection(sf.name, sf.table, sf.format, sf.encoding, sf.bom, sf.separator, sf.rows)
+        for sf in files.values()
+    ]
+    if skip_invalid:
+        _report_dropped(con, files, rejects, report)
+    for table in TABLES:
+        sf = files.get(table)
+        if sf is not None:
+            progress(f"writing {table}", done, total)
+            _load_table(con, sf, skip_invalid, report)
+            done += sf.size
+    progress("finishing", total, total)
+    _fill_figures(con, report)
+    return report
+
+
+def _check_file(
+    con: duckdb.DuckDBPyConnection, sf: SourceFile, files: dict[str, SourceFile], ord_: int, skip: bool,
+) -> None:
+    """Run every rule of one staged file into the problems table."""
+    decimal_comma = sf.separator == ";"
+    spanish = False
+    if sf.table == "contacts" and "gender" in sf.columns:
+        spanish = _spanish_letters(con, sf)
+    rules = checks.value_rules(sf, decimal_comma=decimal_comma, spanish_letters=spanish)
+    checks.run_value_rules(con, sf, rules, ord_)
+    checks.run_duplicate_rule(con, sf, ord_)
+    checks.run_reference_rules(con, sf, files, ord_, cascade=skip)
+
+
+def _spanish_letters(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> bool:
+    """True when the gender column uses H (hombre) and no F: then M means mujer, not male."""
+    row = con.execute(
+        f"SELECT count(*) FILTER (WHERE lower(trim(gender)) = 'h'), "
+        f"count(*) FILTER (WHERE lower(trim(gender)) = 'f') FROM {sf.staged}"
+    ).fetchone()
+    return bool(row and row[0] > 0 and row[1] == 0)
+
+
+def _file_order(name: str) -> int:
+    table = name.rsplit(".", 1)[0]
+    return checks.CHECK_ORDER.index(table) if table in checks.CHECK_ORDER else -1
+
+
+def _render(sf: SourceFile, row: tuple[Any, ...]) -> ImportProblem:
+    """One row of the problems table worded for a person: file, line, column, value, message."""
+    row_, col, value, message, other_row = row
+    if other_row is not None:
+        message = f"{message}, already on line {sf.line_of(int(other_row))}"
+    return ImportProblem(sf.name, message, line=sf.line_of(int(row_)), column=col, value=value)
+
+
+def _first_problems(con: duckdb.DuckDBPyConnection, files: dict[str, SourceFile], n: int) -> list[ImportProblem]:
+    rows = con.execute(
+        f"SELECT tbl, row_, col, value, message, other_row FROM {checks.PROBLEMS} "
+        f"ORDER BY file_ord, row_, col_ord LIMIT {n}"
+    ).fetchall()
+    return [_render(files[r[0]], r[1:]) for r in rows]
+
+
+def _report_dropped(
+    con: duckdb.DuckDBPyConnection, files: dict[str, SourceFile], rejects: list[ImportProblem],
+    report: ImportReport,
+) -> None:
+    """Fill the report's dropped rows by file and reason, with the first examples of each."""
+    for sf in files.values():
+        mine = [p for p in rejects if p.file == sf.name]
+        if mine:
+            report.dropped.append(DroppedRows(
+                sf.name, "malformed CSV lines", len(mine), tuple(str(p) for p in mine[:EXAMPLES_PER_REASON]),
+            ))
+            report.dropped_rows[sf.name] = len(mine)
+    groups = con.execute(
+        f"SELECT tbl, reason, count(*) FROM {checks.PROBLEMS} GROUP BY ALL ORDER BY min(file_ord), min(row_)"
+    ).fetchall()
+    for tbl, reason, count in groups:
+        sf = files[tbl]
+        examples = con.execute(
+            f"SELECT row_, col, value, message, other_row FROM {checks.PROBLEMS} WHERE tbl = ? AND reason = ? "
+            f"ORDER BY row_ LIMIT {EXAMPLES_PER_REASON}", [tbl, reason],
+        ).fetchall()
+        report.dropped.append(DroppedRows(sf.name, reason, int(count), tuple(str(_render(sf, e)) for e in examples)))
+    for tbl, n in con.execute(f"SELECT tbl, count(DISTINCT row_) FROM {checks.PROBLEMS} GROUP BY tbl").fetchall():
+        name = files[tbl].name
+        report.dropped_rows[name] = report.dropped_rows.get(name, 0) + int(n)
+
+
+def _load_table(con: duckdb.DuckDBPyConnection, sf: SourceFile, skip: bool, report: ImportReport) -> None:
+    """Insert one staged file's kept rows, converted, into its warehouse table (and custom fields)."""
+    table = TABLES[sf.table]
+    spanish = sf.table == "contacts" and "gender" in sf.columns and _spanish_letters(con, sf)
+    cols, exprs = [], []
+    for col in table.columns:
+        if col.name in sf.columns:
+            expr = value_sql(col.name, col.type, decimal_comma=sf.separator == ";", spanish_letters=spanish)
+        elif col.name == "returned_quantity":
+            expr = "0"
+        else:
+            continue
+        if col.name == "returned_quantity":
+            expr = f"coalesce({expr}, 0)"
+        cols.append(q(col.name))
+        exprs.append(f"{expr} AS {q(col.name)}")
+    keep = f" WHERE rowid NOT IN (SELECT row_ FROM {checks.PROBLEMS} WHERE tbl = '{sf.table}')" if skip else ""
+    try:
+        con.execute(
+            f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM {sf.staged}{keep}"
+        )
+    except duckdb.ConstraintException as e:  # the checks mirror the constraints; this is a safety net
+        raise ShopImportError([ImportProblem(sf.name, f"rejected by the warehouse: {str(e).splitlines()[0]}")]) from e
+    unnamed = [n for n in sf.extra if sf.columns[n].startswith("(unnamed")]
+    if sf.table == "contacts":
+        for staged in (n for n in sf.extra if n not in unnamed):
+            field = sf.columns[staged].lower()
+            con.execute(
+                f"INSERT INTO {CUSTOM_FIELDS_TABLE} SELECT {text_sql('contact_id')}, ?, {text_sql(staged)} "
+                f"FROM {sf.staged}{keep}{' AND' if keep else ' WHERE'} {text_sql(staged)} IS NOT NULL",
+                [field],
+            )
+            report.custom_fields.append(field)
+    ignored = [sf.columns[n] for n in (unnamed if sf.table == "contacts" else sf.extra)]
+    if ignored:
+        report.ignored_columns[sf.name] = ignored
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _fill_figures(con: duckdb.DuckDBPyConnection, report: ImportReport) -> None:
+    """Rows per table, the orders' date range, buyers and the catalog's size."""
+    report.rows = {t: _count(con, f"SELECT count(*) FROM {t}") for t in TABLES}
+    report.rows[CUSTOM_FIELDS_TABLE] = _count(con, f"SELECT count(*) FROM {CUSTOM_FIELDS_TABLE}")
+    row = con.execute("SELECT min(ordered_at), max(ordered_at) FROM orders").fetchone()
+    if row:
+        report.orders_from, report.orders_to = row
+    report.buyers = _count(con, "SELECT count(DISTINCT contact_id) FROM orders WHERE status = 'completed'")
+    row = con.execute(
+        "SELECT count(*), count(DISTINCT category), count(DISTINCT brand) FROM products"
+    ).fetchone()
+    if row:
+        report.products, report.categories, report.brands = (int(v) for v in row)

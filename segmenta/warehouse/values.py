@@ -1,0 +1,154 @@
+"""How a shop's cell text becomes a typed warehouse value: the SQL that maps one raw column.
+
+The importer stages every file as text and converts it in set-based DuckDB SQL, so the rules
+live here as SQL expression builders over one quoted column name. Each builder returns NULL for
+an empty cell and NULL for a value it cannot read; the checks compare the two (a non-empty cell
+whose conversion is NULL is a bad value), so the reading rule and the error rule never drift apart.
+
+Column names reaching these builders are the schema's own names, never user text.
+"""
+
+from __future__ import annotations
+
+TRUE_WORDS = ("true", "t", "1", "yes", "y", "sí", "si", "verdadero", "v")
+FALSE_WORDS = ("false", "f", "0", "no", "n", "falso")
+
+MALE_WORDS = (
+    "male", "m", "man", "men", "h", "hombre", "hombres", "varón", "varon", "masculino", "masc",
+    "boy", "homem", "masculin", "mann",
+)
+FEMALE_WORDS = (
+    "female", "f", "woman", "women", "mujer", "mujeres", "femenino", "fem", "girl", "mulher",
+    "feminino", "féminin", "frau",
+)
+OTHER_WORDS = (
+    "other", "otro", "otra", "otros", "x", "o", "non-binary", "nonbinary", "non binary", "nb",
+    "no binario", "no binaria", "diverse", "divers",
+)
+UNKNOWN_GENDER_WORDS = ("unknown", "unspecified", "desconocido", "n/a", "na", "-", "prefer not to say")
+
+
+
+def _words(words: tuple[str, ...]) -> str:
+    return ", ".join("'" + w.replace("'", "''") + "'" for w in words)
+
+
+def q(name: str) -> str:
+    """Quote an identifier for DuckDB.
+
+    >>> q('order_id')
+    '"order_id"'
+    """
+    return '"' + name.replace('"', '""') + '"'
+
+
+def text_sql(col: str, *, keep_spaces: bool = False, case: str = "") -> str:
+    """Text trimmed of surrounding spaces (unless ``keep_spaces``), optionally upper/lower-cased.
+
+    A cell of only spaces is NULL in both cases.
+
+    >>> text_sql('city')
+    'nullif(trim("city"), \\'\\')'
+    >>> text_sql('country', case='upper')
+    'upper(nullif(trim("country"), \\'\\'))'
+    """
+    if keep_spaces:
+        expr = f"CASE WHEN trim({q(col)}) = '' THEN NULL ELSE {q(col)} END"
+    else:
+        expr = f"nullif(trim({q(col)}), '')"
+    if case:
+        expr = f"{case}({expr})"
+    return expr
+
+
+def bool_sql(col: str) -> str:
+    """true/false, 1/0, yes/no, sí/no, t/f, y/n, verdadero/falso, case-insensitive and trimmed."""
+    v = f"lower(trim({q(col)}))"
+    return f"CASE WHEN {v} IN ({_words(TRUE_WORDS)}) THEN true WHEN {v} IN ({_words(FALSE_WORDS)}) THEN false END"
+
+
+def gender_sql(col: str, *, spanish_letters: bool = False) -> str:
+    """male/female/other from the words people use; ``spanish_letters`` reads M as mujer (H/M files)."""
+    v = f"lower(trim({q(col)}))"
+    male = tuple(w for w in MALE_WORDS if not (spanish_letters and w == "m"))
+    female = (*FEMALE_WORDS, "m") if spanish_letters else FEMALE_WORDS
+    return (
+        f"CASE WHEN {v} IN ({_words(male)}) THEN 'male' WHEN {v} IN ({_words(female)}) THEN 'female' "
+        f"WHEN {v} IN ({_words(OTHER_WORDS)}) THEN 'other' END"
+    )
+
+
+def gender_known_sql(col: str) -> str:
+    """True when the cell is empty or a word that means "not said" (read as NULL, not a problem)."""
+    v = f"lower(trim({q(col)}))"
+    return f"(coalesce({v}, '') = '' OR {v} IN ({_words(UNKNOWN_GENDER_WORDS)}))"
+
+
+def timestamp_sql(col: str) -> str:
+    """An ISO 8601 timestamp or date; fractional seconds kept, a trailing ``Z`` or offset dropped.
+
+    DuckDB's own cast reads exactly this (``T`` or space, surrounding spaces, ``Z``, ``+02:00``,
+    ``+0530``) and keeps the wall-clock time, so times stay the shop's local times.
+    """
+    return f"try_cast({q(col)} AS TIMESTAMP)"
+
+
+def date_sql(col: str) -> str:
+    """An ISO date; a timestamp is accepted only when its time is midnight."""
+    ts = timestamp_sql(col)
+    return f"CASE WHEN {ts} = date_trunc('day', {ts}) THEN CAST({ts} AS DATE) END"
+
+
+def decimal_sql(col: str, type_: str, *, decimal_comma: bool = False) -> str:
+    """A number with a decimal point; with ``decimal_comma`` also ``1.234,56`` and ``12,50``."""
+    v = f"trim({q(col)})"
+    plain = f"try_cast({q(col)} AS {type_})"
+    if not decimal_comma:
+        return plain
+    comma = rf"regexp_full_match({v}, '-?(\d{{1,3}}(\.\d{{3}})+|\d+),\d+')"
+    return (
+        f"CASE WHEN {comma} THEN try_cast(replace(replace({v}, '.', ''), ',', '.') AS {type_}) "
+        f"ELSE {plain} END"
+    )
+
+
+def integer_sql(col: str) -> str:
+    """A whole number (``2`` or ``2.0``); ``2.5`` is not one."""
+    v = f"trim({q(col)})"
+    return f"CASE WHEN try_cast({v} AS DOUBLE) = floor(try_cast({v} AS DOUBLE)) THEN try_cast({v} AS INTEGER) END"
+
+
+def value_sql(col: str, type_: str, *, decimal_comma: bool = False, spanish_letters: bool = False) -> str:
+    """The conversion of one warehouse column from its staged text, by column name and type."""
+    if col in ("email", "phone"):
+        return text_sql(col, keep_spaces=True)
+    if col == "gender":
+        return gender_sql(col, spanish_letters=spanish_letters)
+    if col == "country":
+        return text_sql(col, case="upper")
+    if col in ("language", "status", "event_type", "device", "payment_method", "card_brand", "message_type"):
+        return text_sql(col, case="lower")
+    if col == "channel":
+        return text_sql(col, case="lower")
+    if type_ == "BOOLEAN":
+        return bool_sql(col)
+    if type_ == "TIMESTAMP":
+        return timestamp_sql(col)
+    if type_ == "DATE":
+        return date_sql(col)
+    if type_ == "INTEGER":
+        return integer_sql(col)
+    if type_.startswith("DECIMAL"):
+        return decimal_sql(col, type_, decimal_comma=decimal_comma)
+    return text_sql(col)
+
+
+def kind_of(type_: str) -> str:
+    """The word a problem uses for a value of this type.
+
+    >>> kind_of('DECIMAL(12,2)')
+    'number'
+    """
+    if type_.startswith("DECIMAL") or type_ == "INTEGER":
+        return "number" if type_ != "INTEGER" else "whole number"
+    return {"BOOLEAN": "boolean", "TIMESTAMP": "timestamp", "DATE": "date"}.get(type_, "text")
