@@ -33,7 +33,11 @@ DEBUG_ENV = "SEGMENTA_DEBUG"
 
 
 class _SegmentaGroup(TyperGroup):
-    """The top command group: turns a ``SegmentaError`` raised by any command into one message and exit 1."""
+    """The top command group: a ``SegmentaError`` from any command becomes one message and exit 1.
+
+    Ctrl-C becomes ``error: interrupted`` and exit 130 (the shell's convention) instead of Click's
+    ``Aborted!`` and 1.
+    """
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -41,6 +45,9 @@ class _SegmentaGroup(TyperGroup):
         except SegmentaError as e:
             render.print_error(e)
             raise typer.Exit(code=1) from None
+        except KeyboardInterrupt:
+            render.print_error("interrupted")
+            raise typer.Exit(code=130) from None
 
 
 app = typer.Typer(

@@ -300,6 +300,17 @@ def test_main_exits_1_with_one_line_and_no_traceback_on_an_unexpected_error(
     assert "Traceback" not in captured.err
 
 
+def test_ctrl_c_exits_130_with_one_line(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(db: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store, "connect_readonly", interrupted)
+    result = run("info", "--db", tiny)
+    assert result.exit_code == 130
+    assert result.stderr == "error: interrupted\n"
+    assert result.stdout == ""
+
+
 def _ci_test_command() -> str:
     found = re.search(r"^TEST_COMMAND='(.+)'$", (ROOT / ".ci" / "run").read_text(encoding="utf-8"), re.M)
     assert found, ".ci/run sets no TEST_COMMAND"

@@ -272,6 +272,8 @@ class Assembler:
             after = [f for f in frames if f.pos > pos and f.window is None and not f.never]
             targets = [f for f in before if f.family == "purchase" and not f.negated] or before or after
             if not targets:
+                if self.p.free_window is None:
+                    self.p.free_window = w
                 self.p.unrec.append(text)
                 self.p.clar.append(self.p_clar(text))
                 continue

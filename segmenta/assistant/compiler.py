@@ -319,7 +319,7 @@ def purchase_expr(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
     if node.units is not None:
         q = _subquery(source, joins, order_tests + line_tests, exp.func("sum", exp.column("quantity", "l")))
         parts.append(_scalar(q, node.units))
-    return exp.and_(*parts)
+    return _and(parts)
 
 
 # ---- derived contact fields --------------------------------------------------------------------
@@ -335,7 +335,7 @@ def metric_expr(node: MetricCondition, ctx: Ctx) -> exp.Expr:
         parts.append(window_expr(ctx.col("m", node.metric), node.window, ctx))
     if not parts:
         raise CompileError(f"the {node.metric} condition has neither a comparison nor a window")
-    return exp.and_(*parts)
+    return _and(parts)
 
 
 def rfm_expr(node: RfmCondition, ctx: Ctx) -> exp.Expr:
@@ -348,7 +348,7 @@ def rfm_expr(node: RfmCondition, ctx: Ctx) -> exp.Expr:
         parts.append(_in(ctx.col("r", "rfm_segment"), list(node.segments)))
     if not parts:
         parts.append(exp.Not(this=exp.Is(this=ctx.col("r", "contact_id"), expression=exp.null())))
-    return exp.and_(*parts)
+    return _and(parts)
 
 
 def lead_score_expr(node: LeadScoreCondition, ctx: Ctx) -> exp.Expr:
@@ -425,7 +425,7 @@ def condition_expr(node: Node, ctx: Ctx) -> exp.Expr:
     An empty ``all`` is TRUE and an empty ``any`` is FALSE; composites are parenthesized.
     """
     if isinstance(node, All):
-        return exp.paren(exp.and_(*(condition_expr(i, ctx) for i in node.items))) if node.items else exp.true()
+        return exp.paren(_and([condition_expr(i, ctx) for i in node.items])) if node.items else exp.true()
     if isinstance(node, Any_):
         return exp.paren(exp.or_(*(condition_expr(i, ctx) for i in node.items))) if node.items else exp.false()
     if isinstance(node, Not):
@@ -475,23 +475,28 @@ def compile_segment(plan: SegmentPlan, as_of: date) -> exp.Select:
     where = condition_expr(plan.where, ctx) if plan.where is not None else None
     q = _base(ctx, exp.column("contact_id", "c"))
     if where is not None:
-        q = q.where(where)
+        q = q.where(where.unnest() if isinstance(where, exp.Paren) else where)
     return q.order_by(exp.column("contact_id", "c"))
 
 
-def _funnel(plan: SegmentPlan, ctx: Ctx | None) -> list[tuple[str, exp.Expr | None]]:
+def _funnel(plan: SegmentPlan) -> tuple[list[tuple[str, Node]], list[tuple[str, exp.Expr | None]]]:
+    """The flags to compute once per contact (name, node) and each step's test over those flags."""
+    flags: list[tuple[str, Node]] = []
     steps: list[tuple[str, exp.Expr | None]] = [("contacts", None)]
     done: list[exp.Expr] = []
     for i, node in enumerate(conjuncts(plan.where), start=1):
-        if isinstance(node, Any_):
+        if isinstance(node, Any_) and node.items:
+            branches: list[exp.Expr] = []
             for j, branch in enumerate(node.items, start=1):
-                pred = condition_expr(branch, ctx) if ctx else None
-                steps.append((f"step_{i}_any_{j}", exp.and_(*done, pred) if pred is not None else None))
-        pred = condition_expr(node, ctx) if ctx else None
-        if pred is not None:
-            done.append(pred)
-        steps.append((f"step_{i}", exp.and_(*done) if ctx else None))
-    return steps
+                flags.append((f"f_{i}_{j}", branch))
+                branches.append(exp.column(f"f_{i}_{j}", "f"))
+                steps.append((f"step_{i}_any_{j}", _and([*done, branches[-1]])))
+            done.append(exp.paren(exp.or_(*branches)) if len(branches) > 1 else branches[0])
+        else:
+            flags.append((f"f_{i}", node))
+            done.append(exp.column(f"f_{i}", "f"))
+        steps.append((f"step_{i}", _and(done)))
+    return flags, steps
 
 
 def funnel_steps(plan: SegmentPlan) -> list[str]:
@@ -503,25 +508,31 @@ def funnel_steps(plan: SegmentPlan) -> list[str]:
     ...     RfmCondition(cells=["111"]), RfmCondition(cells=["112"])])])))
     ['contacts', 'step_1', 'step_2_any_1', 'step_2_any_2', 'step_2']
     """
-    return [name for name, _ in _funnel(plan, None)]
+    return [name for name, _ in _funnel(plan)[1]]
 
 
 def funnel_select(plan: SegmentPlan, as_of: date) -> exp.Select:
     """One statement counting, in a single scan, the contacts at D and those left after each step.
 
+    Each top-level condition (and each branch of a top-level ``any``) is evaluated once per
+    contact into a boolean flag (NULL read as false, as WHERE does); the steps count ANDs of flags.
+
     Returns:
         A one-row SELECT whose columns are ``funnel_steps(plan)``, each ``count(*) FILTER (WHERE ...)``.
     """
     ctx = Ctx(as_of)
+    flags, steps = _funnel(plan)
+    inner = _base(ctx, exp.column("contact_id", "c"), *(
+        exp.alias_(exp.func("coalesce", condition_expr(node, ctx), exp.false()), name) for name, node in flags))
     cols: list[exp.Expr] = []
-    for name, pred in _funnel(plan, ctx):
+    for name, test in steps:
         count: exp.Expr = exp.Count(this=exp.Star())
-        if pred is not None:
-            count = exp.Filter(this=count, expression=exp.Where(this=pred))
+        if test is not None:
+            count = exp.Filter(this=count, expression=exp.Where(this=test))
         cols.append(exp.alias_(count, name))
-    return _base(ctx, *cols)
+    return exp.select(*cols).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("f"))))
 
 
 def render(expr: exp.Expr) -> str:
-    """DuckDB SQL text of an expression, pretty-printed."""
-    return expr.sql(dialect="duckdb", pretty=True)
+    """DuckDB SQL text of an expression, pretty-printed, function names in lower case."""
+    return expr.sql(dialect="duckdb", pretty=True, normalize_functions="lower")

@@ -377,7 +377,7 @@ def _attribute(cond: AttributeCondition, ctx: _Ctx, negated: bool = False) -> st
                      f"{field}: {'sí' if op == 'is_true' else 'no'}")
     if op in ("is_null", "not_null"):
         return ctx.t(f"{field} is {'empty' if op == 'is_null' else 'filled in'}",
-                     f"{field} {'vacío' if op == 'is_null' else 'informado'}")
+                     f"{'sin' if op == 'is_null' else 'con'} {field}")
     if op == "compare":
         c = _cmp(cond.compare, f"{cond.field} {op}")
         if cond.field == "age":
@@ -619,14 +619,14 @@ def _web(cond: WebCondition, ctx: _Ctx, negated: bool = False, bare: bool = Fals
         text = ctx.t("never " + fill(en_past, en_any), "nunca " + fill(es_past, es_none))
     if bare:
         return text
+    if cond.count is not None:
+        text += f" {_times(cond.count, ctx)}"
     if cond.device:
         text += ctx.t(" on device ", " desde dispositivo ") + ctx.join(cond.device)
     if cond.window is not None:
         text += f" {ctx.window(cond.window)}"
     elif negated:
         text += f" {ctx.up_to()}"
-    if cond.count is not None:
-        text += f" {_times(cond.count, ctx)}"
     return text
 
 
@@ -672,12 +672,12 @@ def _message(cond: MessageCondition, ctx: _Ctx, negated: bool = False, bare: boo
         text = ctx.t(en_never, "nunca " + es_neg).format(**nouns)
     if bare:
         return text
+    if cond.count is not None:
+        text += f" {_times(cond.count, ctx)}"
     if cond.window is not None:
         text += f" {ctx.window(cond.window)}"
     elif negated:
         text += f" {ctx.up_to()}"
-    if cond.count is not None:
-        text += f" {_times(cond.count, ctx)}"
     return text
 
 
@@ -793,7 +793,7 @@ def _purchase_label(cond: PurchaseCondition, ctx: _Ctx) -> str:
         text = ctx.t("spent ", "gastó ") + _sym(cond.amount, ctx, money=True)
         text += f" {ctx.t('on', 'en')} {short}" if short else ""
     elif cond.units is not None:
-        text = ctx.t(f"{short or 'products'} units ", f"unidades de {short or 'productos'} ")
+        text = ctx.t(f"{short} units ", f"unidades de {short} ") if short else ctx.t("units ", "unidades ")
         text += _sym(cond.units, ctx)
     elif short:
         text = ctx.t("bought " if completed else "ordered ", "compró " if completed else "pidió ") + short
@@ -802,7 +802,7 @@ def _purchase_label(cond: PurchaseCondition, ctx: _Ctx) -> str:
     elif cond.count is not None:
         text = ctx.t("orders ", "pedidos ") + _sym(cond.count, ctx)
     else:
-        text = _no_product_head(cond, ctx)
+        return _no_product_head(cond, ctx)
     if not completed:
         en_many, _, es_many, _ = STATUS_WORDS[cond.status]
         text += f" ({ctx.t(en_many, es_many)})"
@@ -823,7 +823,14 @@ def _label(node: Node, ctx: _Ctx, nested: bool) -> str:
             return str(_web(item, ctx, negated=True, bare=True))
         if isinstance(item, MessageCondition) and item.count is None:
             return str(_message(item, ctx, negated=True, bare=True))
-        return f"{ctx.t('not', 'no')} {_label(item, ctx, True)}"
+        if isinstance(item, (AttributeCondition, SavedSegmentCondition)):
+            plain = _leaf(item, ctx, negated=True)
+            if plain and (not isinstance(item, AttributeCondition) or item.op != "in"):
+                return plain
+            if plain:
+                return _label(item.model_copy(update={"op": "not_in"}), ctx, nested)
+        inner = _label(item, ctx, True)
+        return f"{ctx.t('not', 'no')} {f'({inner})' if isinstance(item, Not) else inner}"
     if isinstance(node, AttributeCondition):
         values = _values(node, ctx)
         if node.op == "compare":

@@ -193,6 +193,9 @@ SPENT_WORDS: Final = patterns(
 )
 FIRST_PURCHASE: Final = patterns(
     "primera compra", "primer pedido", "first purchase", "first order", "primer compra",
+    "first time buyers", "first - time buyers", "first time customers", "first - time customers",
+    "new buyers", "compradores nuevos", "nuevos compradores", "compraron por primera vez",
+    "bought for the first time", "first purchased", "compradores primerizos",
 )
 LAST_PURCHASE: Final = patterns(
     "ultima compra", "ultimo pedido", "last purchase", "last order", "most recent purchase",
@@ -313,5 +316,5 @@ FILLER: Final = frozenset(
     products articulo articulos item items cosa cosas thing things something anything ningun
     categoria category categorias categories marca brand marcas brands hay tienen tiene tengan whose cuya
     cuyo cuyos cuyas fue was sea being - + algun alguno alguna any anything ever alguna vez our nuestros
-    we nosotros us hemos han sido""".split()
+    we nosotros us hemos han sido but pero sino aunque though although""".split()
 )

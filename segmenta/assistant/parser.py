@@ -131,6 +131,7 @@ class ParseResult:
     unrecognized: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
     clarifications: list[Clarification] = field(default_factory=list)
+    free_window: Window | None = None  # a window that no condition took ("same but last 6 months")
 
 
 _RFM_SEGMENT_ES = {
@@ -163,6 +164,7 @@ class _Parser:
         self.assumptions: list[str] = []
         self.clar: list[Clarification] = []
         self.unrec: list[str] = []
+        self.free_window: Window | None = None
 
     # ----------------------------------------------------------------- helpers
     def es(self, es: str, en: str) -> str:
@@ -193,7 +195,7 @@ class _Parser:
             i += max(n, 1)
         self.resolve_free_runs()
         plan = self.assemble()
-        return ParseResult(plan, self.lang, self.unrec, self.assumptions, self.clar)
+        return ParseResult(plan, self.lang, self.unrec, self.assumptions, self.clar, self.free_window)
 
     def find_windows(self) -> None:
         try:
@@ -318,7 +320,7 @@ class _Parser:
         while j < len(s):
             found = None
             for name, pats in L.RFM_SEGMENTS.items():
-                n = s.match(j, pats)
+                n = s.match(j, pats, fuzzy=False)
                 if n:
                     found = (name, n)
                     break
@@ -328,7 +330,7 @@ class _Parser:
             name, n = found
             weak = s.words[j].f in ("nuevos", "lost", "dormidos", "sleeping", "recent", "loyal", "fieles",
                                     "perdidos", "perdidas", "leal", "leales") and n == 1
-            if weak and lead is None and not self._near_segment_context(j):
+            if weak and lead is None and not names and not self._near_segment_context(j):
                 break
             names.append(name)
             j += n
@@ -336,7 +338,7 @@ class _Parser:
                 k = j + 1
                 if s.match(k, L.SEGMENT_WORDS):
                     k += s.match(k, L.SEGMENT_WORDS)
-                if any(s.match(k, p) for p in L.RFM_SEGMENTS.values()):
+                if any(s.match(k, p, fuzzy=False) for p in L.RFM_SEGMENTS.values()):
                     j = k
                     continue
             break
@@ -612,7 +614,7 @@ class _Parser:
         s = self.s
         for pats, who in ((L.AUDIENCE_BUYERS, "buyers"), (L.AUDIENCE_CUSTOMERS, "customers"),
                           (L.AUDIENCE_ALL, "all")):
-            n = s.match(i, pats)
+            n = s.match(i, pats, fuzzy=who == "customers" and len(s.words[i].f) >= 8)
             if n:
                 if who == "buyers" and i + n < len(s) and s.words[i + n].f in ("de", "of") and \
                         i + n + 1 not in s.breaks:
@@ -989,7 +991,11 @@ class _Parser:
                 b += 1
             while a < b and s.words[a].f in L.FILLER:
                 a += 1
-            if a < b:
+            e = b
+            while e > a and s.words[e - 1].f in L.FILLER:
+                e -= 1
+            if a < e:
+                b = e
                 phrase = s.span_text(a, b)
                 res = self.cat.match_products(phrase, lang=self.lang)
                 if res.match is not None and not res.uncovered:

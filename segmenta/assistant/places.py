@@ -80,7 +80,7 @@ _COUNTRIES: dict[str, str] = {
     "GT": "Guatemala | guatemalteco, guatemaltecos, Guatemalan",
     "BZ": "Belice, Belize | beliceño, beliceños, Belizean",
     "HN": "Honduras | hondureño, hondureños, Honduran",
-    "SV": "El Salvador, Salvador | salvadoreño, salvadoreña, salvadoreños, Salvadoran",
+    "SV": "El Salvador | salvadoreño, salvadoreña, salvadoreños, Salvadoran",
     "NI": "Nicaragua | nicaragüense, nicaragüenses, Nicaraguan",
     "CR": "Costa Rica | costarricense, costarricenses, tico, ticos, Costa Rican",
     "PA": "Panamá, Panama | panameño, panameña, panameños, Panamanian",

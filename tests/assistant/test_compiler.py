@@ -174,7 +174,7 @@ def test_the_sql_joins_only_the_macros_the_tree_reads() -> None:
     plain = render(compile_segment(SegmentPlan(where=attr("city", "in", "Madrid")), D))
     assert "contact_metrics" not in plain and "rfm" not in plain and "lead_scores" not in plain
     aged = render(compile_segment(SegmentPlan(where=attr("age", "compare", compare=Compare(op=">", value=3))), D))
-    assert "LEFT JOIN CONTACT_METRICS(CAST('2026-06-30' AS DATE)) AS m" in aged
+    assert "LEFT JOIN contact_metrics(CAST('2026-06-30' AS DATE)) AS m" in aged
     assert "rfm" not in aged.lower() and aged.rstrip().endswith("ORDER BY\n  c.contact_id")
 
 

@@ -67,7 +67,7 @@ def test_a_quoted_string_is_one_token_with_the_quoted_flag(raw: str, inner: str)
     quoted = tokens[1]
     assert quoted.quoted and quoted.kind == "quoted"
     assert quoted.folded == "vip madrid"
-    assert raw[quoted.start:quoted.end] == inner
+    assert raw[quoted.start : quoted.end] == inner
 
 
 def test_an_unclosed_quote_is_punctuation() -> None:
@@ -77,14 +77,22 @@ def test_an_unclosed_quote_is_punctuation() -> None:
 def test_tokens_carry_their_offsets_and_folded_form() -> None:
     raw = "Últimos  30 días"
     tokens = tokenize(raw)
-    assert [(t.folded, t.start, t.end) for t in tokens] == [("ultimos", 0, 7), ("30", 9, 11), ("dias", 12, 16)]
+    assert [(t.folded, t.start, t.end) for t in tokens] == [
+        ("ultimos", 0, 7),
+        ("30", 9, 11),
+        ("dias", 12, 16),
+    ]
     assert [t.kind for t in tokens] == ["word", "number", "word"]
 
 
 @pytest.mark.parametrize(
     ("word", "lang", "expected"),
-    [("zapatillas", "es", "zapatill"), ("compraron", "es", "compr"), ("running", "en", "run"),
-     ("Customers", "en", "custom")],
+    [
+        ("zapatillas", "es", "zapatill"),
+        ("compraron", "es", "compr"),
+        ("running", "en", "run"),
+        ("Customers", "en", "custom"),
+    ],
 )
 def test_stem_uses_the_snowball_stemmer_of_the_language(word: str, lang: str, expected: str) -> None:
     assert stem(word, lang) == expected  # type: ignore[arg-type]
@@ -121,5 +129,5 @@ def test_stopwords_hold_function_words_only() -> None:
 def test_fold_and_tokenize_never_raise_and_offsets_point_at_the_text(raw: str) -> None:
     fold(raw)
     for tok in tokenize(raw):
-        assert raw[tok.start:tok.end] == tok.text
+        assert raw[tok.start : tok.end] == tok.text
         assert tok.text

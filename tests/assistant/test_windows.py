@@ -105,10 +105,18 @@ def test_a_window_wholly_after_the_as_of_date_is_empty_and_says_so() -> None:
 
 
 DESCRIPTIONS: list[tuple[Window, str, str]] = [
-    (Window(kind="last", n=10, unit="month"), "from 2025-09-01 to 2026-06-30", "del 2025-09-01 al 2026-06-30"),
+    (
+        Window(kind="last", n=10, unit="month"),
+        "from 2025-09-01 to 2026-06-30",
+        "del 2025-09-01 al 2026-06-30",
+    ),
     (Window(kind="before", start=date(2025, 1, 1)), "before 2025-01-01", "antes del 2025-01-01"),
     (Window(kind="before", start=date(2027, 1, 1)), "up to 2026-06-30", "hasta el 2026-06-30"),
-    (Window(kind="previous", n=1, unit="day"), "from 2026-06-29 to 2026-06-29", "del 2026-06-29 al 2026-06-29"),
+    (
+        Window(kind="previous", n=1, unit="day"),
+        "from 2026-06-29 to 2026-06-29",
+        "del 2026-06-29 al 2026-06-29",
+    ),
 ]
 
 
@@ -150,10 +158,17 @@ SANE_WINDOWS = st.one_of(
     st.builds(Window, kind=st.sampled_from(["last", "this", "previous"]), n=st.integers(0, 400), unit=UNITS),
     st.builds(Window, kind=st.sampled_from(["since", "before", "day"]), start=DATES),
     st.builds(Window, kind=st.just("range"), start=DATES, end=DATES),
-    st.builds(Window, kind=st.just("month"), month=MONTHS, month_end=st.none() | MONTHS, year=st.none() | YEARS),
+    st.builds(
+        Window, kind=st.just("month"), month=MONTHS, month_end=st.none() | MONTHS, year=st.none() | YEARS
+    ),
     st.builds(Window, kind=st.sampled_from(["since_month", "before"]), month=MONTHS, year=st.none() | YEARS),
-    st.builds(Window, kind=st.just("season"), season=SEASONS, year=st.none() | YEARS,
-              which=st.sampled_from([None, "this", "last"])),
+    st.builds(
+        Window,
+        kind=st.just("season"),
+        season=SEASONS,
+        year=st.none() | YEARS,
+        which=st.sampled_from([None, "this", "last"]),
+    ),
     st.builds(Window, kind=st.just("quarter"), n=st.integers(1, 4), year=st.none() | YEARS),
     st.builds(Window, kind=st.just("year"), year=YEARS),
 )

@@ -1,0 +1,618 @@
+"""The shop's catalog: every value a request may name, and the linking of words to those values.
+
+segmenta serves any shop, so nothing here knows a product, a brand or a city: ``Catalog.load``
+reads the linkable values of the warehouse (products, places, stores, payment methods,
+campaigns, workflows, custom fields) with how many rows use each, and ``link`` finds which of
+them a phrase names, tolerant of case, accents, plurals (Snowball stems), typos (rapidfuzz, only
+for words of 4+ letters at a ratio of 85+) and language (the bilingual glossary, so "botas de
+fútbol" finds ``Football / Boots`` and "shoes" finds ``Zapatillas``). ``match_products`` reads
+the product words of "bought X" as the smallest set of category / subcategory / brand / name
+values that covers every word and exists together in the products table. Indexes are built once
+per catalog; loaded catalogs are kept in memory and in ``<db stem>.catalog.json`` beside the
+warehouse, keyed by the import stamp, so a new import invalidates both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+from rapidfuzz import fuzz, process
+
+from segmenta.assistant import glossary, places
+from segmenta.assistant.plan import ProductMatch
+from segmenta.assistant.text import STOPWORDS_EN, STOPWORDS_ES, fold, stem
+from segmenta.errors import SegmentaError
+from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, META_TABLE
+
+How = Literal["exact", "folded", "stem", "glossary", "fuzzy"]
+ProductRow = tuple[str | None, str | None, str | None, str | None]  # name, category, subcategory, brand
+
+PRODUCT_FIELDS = ("category", "subcategory", "brand", "name")
+# field -> (table, SQL expression of the value); utm_campaign also reads message_events below
+FIELD_SOURCES: dict[str, tuple[str, str]] = {
+    "city": ("contacts", "city"), "region": ("contacts", "region"), "country": ("contacts", "country"),
+    "language": ("contacts", "language"), "postal_prefix": ("contacts", "substr(postal_code, 1, 2)"),
+    "store": ("orders", "store"), "payment_method": ("orders", "payment_method"),
+    "card_brand": ("orders", "card_brand"), "coupon_code": ("orders", "coupon_code"),
+    "channel": ("orders", "channel"), "utm_source": ("orders", "utm_source"),
+    "utm_medium": ("orders", "utm_medium"), "utm_campaign": ("orders", "utm_campaign"),
+    "device": ("web_events", "device"), "web_category": ("web_events", "category"),
+    "message_channel": ("message_events", "channel"), "message_name": ("message_events", "message_name"),
+    "message_type": ("message_events", "message_type"), "workflow": ("workflows", "name"),
+    "workflow_id": ("workflows", "workflow_id"), "custom_field": (CUSTOM_FIELDS_TABLE, "field"),
+}
+FIELDS = (*PRODUCT_FIELDS, *FIELD_SOURCES)
+CUSTOM_VALUES_MAX = 50  # a custom field's values are linkable when it has at most this many
+MIN_SCORE = 60.0
+FUZZY_RATIO = 85.0
+FUZZY_MIN_LEN = 4
+_QUALITY = {"exact": 100.0, "folded": 97.0, "stem": 94.0, "glossary": 92.0}
+_HOW_RANK = {"exact": 0, "folded": 1, "stem": 2, "glossary": 3, "fuzzy": 4}
+_CODE_FIELDS = frozenset({"country", "language"})  # two-letter codes: linked through places.py
+_STOP = STOPWORDS_ES | STOPWORDS_EN
+_CACHE_VERSION = 1
+# words that say "a product" without naming one: dropped before covering ("productos de natación")
+GENERIC_WORDS = frozenset("""
+product products producto productos item items article articles articulo articulos cosa cosas thing things
+stuff anything something everything algo nada cualquier cualquiera todo toda todos todas categoria
+categorias category categories subcategoria subcategorias subcategory subcategories brand brands marca
+marcas tipo tipos type types kind kinds clase
+""".split())
+_FIELD_RANK = {"category": 0, "subcategory": 1, "brand": 2, "name": 3}
+_MAX_CANDIDATES = 16
+_MEMORY: dict[tuple[str, str], Catalog] = {}
+
+
+class CatalogError(SegmentaError):
+    """A field name no catalog has, or a warehouse whose catalog cannot be read."""
+
+    title = "Catalog"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A catalog value a phrase names: ``score`` 0..100, ``how`` it matched, the ``words`` it covers."""
+
+    field: str
+    value: str
+    score: float
+    how: How
+    words: tuple[str, ...]
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class ProductLink:
+    """The reading of product words: the match (None when no word is in the catalog), the words
+    no value covers, equally good alternative readings, and the assumption said to the marketer."""
+
+    match: ProductMatch | None
+    uncovered: list[str]
+    ambiguous: list[ProductMatch] = field(default_factory=list)
+    assumption: str = ""
+    links: list[Link] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    field: str
+    value: str
+    count: int
+    words: tuple[str, ...]  # folded content words
+    numbers: frozenset[str]
+
+
+@dataclass
+class _Hit:
+    """How one catalog value meets the phrase: value word positions matched, phrase positions covered."""
+
+    vpos: set[int] = field(default_factory=set)
+    cover: dict[int, tuple[float, How]] = field(default_factory=dict)
+
+    def add(self, positions: Iterable[int], quality: float, how: How) -> None:
+        for p in positions:
+            if p not in self.cover or self.cover[p][0] < quality:
+                self.cover[p] = (quality, how)
+
+
+def word_keys(word: str) -> set[str]:
+    """The index keys of a folded word: itself and, from 4 letters on, its Spanish and English stems.
+
+    >>> sorted(word_keys("botas")), sorted(word_keys("de"))
+    (['bot', 'bota', 'botas'], ['de'])
+    """
+    keys = {word}
+    if len(word) >= 4 and not word.isdigit():
+        keys.update(s for s in (stem(word, "es"), stem(word, "en")) if len(s) >= 3)
+    return keys
+
+
+def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
+    """Folded words of ``text`` without stop words and ``drop`` (all words when every word is one)."""
+    words = fold(text).split()
+    kept = [w for w in words if w not in _STOP and w not in drop]
+    if kept or drop:
+        return kept
+    return words
+
+
+class Catalog:
+    """The linkable values of one shop, indexed for linking."""
+
+    def __init__(self, values: Mapping[str, Mapping[str, int]] | None = None,
+                 products: Iterable[ProductRow | Sequence[Any]] = ()) -> None:
+        """Build a catalog from values per field (value -> rows) and product rows.
+
+        Args:
+            values: ``{"city": {"Madrid": 120}, "custom:club": {"gold": 3}, ...}``; the product
+                fields default to the values found in ``products``.
+            products: ``(name, category, subcategory, brand)`` rows, with an optional 5th item,
+                how many products share the row.
+        """
+        self.products: list[ProductRow] = []
+        self._product_counts: list[int] = []
+        for row in products:
+            self.products.append((_s(row[0]), _s(row[1]), _s(row[2]), _s(row[3])))
+            self._product_counts.append(int(row[4]) if len(row) > 4 and row[4] is not None else 1)
+        self.values: dict[str, dict[str, int]] = {}
+        for f, vals in (values or {}).items():
+            if f not in FIELDS and not f.startswith("custom:"):
+                raise CatalogError(f"unknown catalog field {f!r}: known fields are {', '.join(FIELDS)}")
+            self.values[f] = {str(v): int(c) for v, c in vals.items() if v is not None and str(v).strip()}
+        for k, f in enumerate(("name", "category", "subcategory", "brand")):
+            if f not in self.values:
+                derived: dict[str, int] = {}
+                for row, n in zip(self.products, self._product_counts, strict=True):
+                    if row[k] is not None:
+                        derived[row[k]] = derived.get(row[k], 0) + n  # type: ignore[index]
+                self.values[f] = derived
+        self._build()
+
+    @classmethod
+    def from_values(cls, products: Iterable[ProductRow | Sequence[Any]] = (), **values: Mapping[str, int] | Iterable[str]
+                    ) -> Catalog:
+        """A catalog for tests and tools: fields as keyword arguments, values as a list or a dict of counts."""
+        vals = {f: (dict(v) if isinstance(v, Mapping) else dict.fromkeys(v, 1)) for f, v in values.items()}
+        return cls(vals, products)
+
+    # ------------------------------------------------------------------ loading and caching
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
+        """The catalog of a warehouse, from memory or the JSON beside it when the import stamp matches."""
+        try:
+            row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                              ).fetchone()
+        except duckdb.Error as e:
+            raise CatalogError(f"cannot read the warehouse's catalog: {e}") from e
+        path = Path(row[0]) if row and row[0] else None
+        if path is None:
+            return cls._read(con)
+        stamp = _stamp(con, path)
+        key = (str(path), stamp)
+        if key in _MEMORY:
+            return _MEMORY[key]
+        cached = cls._from_json(cache_path(path), stamp)
+        catalog = cached if cached is not None else cls._read(con)
+        if cached is None:
+            catalog.save(cache_path(path), stamp)
+        _MEMORY.clear()  # one warehouse at a time: an older stamp is stale
+        _MEMORY[key] = catalog
+        return catalog
+
+    @classmethod
+    def _read(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
+        try:
+            products = con.execute(
+                "SELECT name, category, subcategory, brand, count(*) FROM products GROUP BY ALL ORDER BY ALL"
+            ).fetchall()
+            values: dict[str, dict[str, int]] = {}
+            for f, (table, expr) in FIELD_SOURCES.items():
+                values[f] = _counts(con, table, expr)
+            for v, n in _counts(con, "message_events", "utm_campaign").items():
+                values["utm_campaign"][v] = values["utm_campaign"].get(v, 0) + n
+            small = con.execute(
+                f"SELECT field FROM {CUSTOM_FIELDS_TABLE} GROUP BY field "
+                f"HAVING count(DISTINCT value) <= {CUSTOM_VALUES_MAX}"
+            ).fetchall()
+            for (name,) in small:
+                rows = con.execute(f"SELECT value, count(*) FROM {CUSTOM_FIELDS_TABLE} WHERE field = ? "
+                                   "AND value IS NOT NULL GROUP BY value", [name]).fetchall()
+                values[f"custom:{name}"] = {str(v): int(n) for v, n in rows}
+        except duckdb.Error as e:
+            raise CatalogError(f"cannot read the warehouse's catalog: {e}") from e
+        return cls(values, products)
+
+    def to_json(self, stamp: str = "") -> dict[str, Any]:
+        """The catalog as JSON data (what ``save`` writes)."""
+        prods = [[*row, n] for row, n in zip(self.products, self._product_counts, strict=True)]
+        return {"version": _CACHE_VERSION, "stamp": stamp, "values": self.values, "products": prods}
+
+    def save(self, path: Path, stamp: str = "") -> bool:
+        """Write the catalog beside the warehouse; False when the folder is not writable (no cache then)."""
+        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+        try:
+            tmp.write_text(json.dumps(self.to_json(stamp), ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+            return False
+        return True
+
+    @classmethod
+    def _from_json(cls, path: Path, stamp: str) -> Catalog | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != _CACHE_VERSION or data.get("stamp") != stamp:
+                return None
+            return cls(data["values"], data["products"])
+        except (OSError, ValueError, KeyError, TypeError, IndexError, CatalogError):
+            return None  # a missing or damaged cache is rebuilt from the warehouse
+
+    # ------------------------------------------------------------------ indexes
+    def _build(self) -> None:
+        self._entries: list[_Entry] = []
+        self._index: dict[str, list[tuple[int, int]]] = {}
+        self._by_field: dict[str, list[int]] = {}
+        self._lookup: dict[tuple[str, str], int] = {}
+        vocab: set[str] = set()
+        for f, vals in self.values.items():
+            for value, count in vals.items():
+                eid = len(self._entries)
+                words = tuple(content_words(value))
+                entry = _Entry(f, value, count, words, frozenset(w for w in words if w.isdigit()))
+                self._entries.append(entry)
+                self._by_field.setdefault(f, []).append(eid)
+                self._lookup[(f, value)] = eid
+                if f in _CODE_FIELDS:
+                    continue
+                for pos, w in enumerate(words):
+                    for key in word_keys(w):
+                        self._index.setdefault(key, []).append((eid, pos))
+                    if len(w) >= FUZZY_MIN_LEN and not w.isdigit() and w not in _STOP:
+                        vocab.add(w)
+        self._vocab = sorted(vocab)
+        self._bits: dict[tuple[str, str], int] = {}
+        for k, row in enumerate(self.products):
+            for f, v in zip(("name", "category", "subcategory", "brand"), row, strict=True):
+                if v is not None:
+                    self._bits[(f, v)] = self._bits.get((f, v), 0) | (1 << k)
+        self.combinations = {(c, s, b) for _, c, s, b in self.products}
+
+    def fields(self) -> list[str]:
+        """The fields that have at least one value in this shop."""
+        return [f for f, vals in self.values.items() if vals]
+
+    def has(self, field_name: str, value: str) -> bool:
+        """Whether the shop has this exact value in the field."""
+        return (field_name, value) in self._lookup
+
+    def product_bits(self, field_name: str, values: Iterable[str]) -> int:
+        """The products (as a bitset over ``products``) whose field holds any of the values."""
+        out = 0
+        for v in values:
+            out |= self._bits.get((field_name, v), 0)
+        return out
+
+    # ------------------------------------------------------------------ linking
+    def _field_set(self, fields: Iterable[str] | None) -> set[str]:
+        if fields is None:
+            return set(self.values)
+        wanted = set([fields] if isinstance(fields, str) else fields)
+        for f in wanted:
+            if f not in FIELDS and not f.startswith("custom:"):
+                raise CatalogError(f"unknown catalog field {f!r}: known fields are {', '.join(FIELDS)}")
+        return wanted
+
+    def _hits(self, words: Sequence[str], fields: set[str]) -> dict[int, _Hit]:
+        """Match the phrase's content words (folded) against every value of the fields."""
+        hits: dict[int, _Hit] = {}
+
+        def match(form: Sequence[str], positions: Sequence[int], how: How | None, quality: float) -> bool:
+            found = False
+            first = self._index.get(form[0], []) if how == "fuzzy" else [
+                h for k in word_keys(form[0]) for h in self._index.get(k, [])]
+            for eid, pos in first:
+                entry = self._entries[eid]
+                if entry.field not in fields:
+                    continue
+                vpos = {pos}
+                for w in form[1:]:
+                    keys = word_keys(w)
+                    at = next((p for p, u in enumerate(entry.words) if keys & word_keys(u)), None)
+                    if at is None:
+                        break
+                    vpos.add(at)
+                else:
+                    h = how or ("folded" if entry.words[pos] == form[0] else "stem")
+                    hit = hits.setdefault(eid, _Hit())
+                    hit.vpos |= vpos
+                    hit.add(positions, quality if how else _QUALITY[h], h)
+                    found = True
+            return found
+
+        matched: set[int] = set()
+        for i, w in enumerate(words):
+            if match([w], [i], None, 0.0):
+                matched.add(i)
+        for size in range(1, min(4, len(words)) + 1):
+            for i in range(len(words) - size + 1):
+                span = words[i:i + size]
+                for form in glossary.translations(" ".join(span)):
+                    fw = glossary.content_words(form)
+                    if fw and list(fw) != list(span) and match(fw, range(i, i + size), "glossary",
+                                                               _QUALITY["glossary"]):
+                        matched.update(range(i, i + size))
+        for i, w in enumerate(words):
+            if i in matched or len(w) < FUZZY_MIN_LEN or w in _STOP or w in GENERIC_WORDS or w.isdigit():
+                continue
+            for cand, ratio, _ in process.extract(w, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO,
+                                                  limit=5):
+                match([cand], [i], "fuzzy", 85.0 + (ratio - FUZZY_RATIO) * 0.5)
+        return hits
+
+    def link(self, phrase: str, fields: Iterable[str] | None = None, lang: str = "es") -> list[Link]:
+        """The catalog values a phrase names, best first (score >= MIN_SCORE).
+
+        Args:
+            phrase: words of the request ("botas de fútbol", "Barclona", "tarjeta de crédito").
+            fields: where to look (``FIELDS`` names, ``custom:<field>``); None for everywhere.
+            lang: the request's language ("es" or "en"); both are matched.
+        Returns:
+            Links sorted by score, then by how many rows use the value.
+        """
+        wanted = self._field_set(fields)
+        raw = fold(phrase).split()
+        words = content_words(phrase)
+        if not words or len(words) > 12:
+            return []
+        out: dict[tuple[str, str], Link] = {}
+        whole = " ".join(phrase.split()).casefold()
+        phrase_numbers = {w for w in words if w.isdigit()}
+        for eid, hit in self._hits(words, wanted).items():
+            entry = self._entries[eid]
+            if phrase_numbers and entry.numbers and not (phrase_numbers & entry.numbers):
+                continue
+            full = len(hit.vpos) == len(entry.words)
+            inside = len(hit.cover) == len(words)
+            if not (full or inside):
+                continue
+            how: How = max((h for _, h in hit.cover.values()), key=_HOW_RANK.__getitem__)
+            score = sum(q for q, _ in hit.cover.values()) / len(hit.cover)
+            if entry.value.casefold() == whole:
+                how, score = "exact", 100.0
+            score -= 3.0 * min(3, len(entry.words) - len(hit.vpos))
+            score -= 12.0 * (len(words) - len(hit.cover))
+            if score >= MIN_SCORE:
+                covered = tuple(words[p] for p in sorted(hit.cover))
+                out[(entry.field, entry.value)] = Link(entry.field, entry.value, round(score, 1), how, covered,
+                                                       entry.count)
+        for f, code in (("country", places.country_code(phrase)), ("language", places.language_code(phrase))):
+            for eid in self._by_field.get(f, []) if f in wanted else []:
+                entry = self._entries[eid]
+                if entry.value == phrase.strip() and len(entry.value) <= 3:
+                    out[(f, entry.value)] = Link(f, entry.value, 100.0, "exact", tuple(raw), entry.count)
+                elif code and entry.value.upper() == code.upper():
+                    score = 100.0 if f == "language" or places.is_country_name(phrase) else 95.0
+                    out[(f, entry.value)] = Link(f, entry.value, score, "glossary", tuple(raw), entry.count)
+        return sorted(out.values(), key=lambda lk: (-lk.score, -lk.count, lk.field, lk.value))
+
+    def link_city(self, phrase: str, lang: str = "es") -> list[Link]:
+        """The shop's cities a phrase names (typos and accents tolerated)."""
+        return self.link(phrase, ["city"], lang)
+
+    def link_place(self, phrase: str, lang: str = "es") -> list[Link]:
+        """Countries, cities and regions a phrase names; a phrase can be both a city and a country."""
+        return self.link(phrase, ["country", "city", "region"], lang)
+
+    def link_store(self, phrase: str, lang: str = "es") -> list[Link]:
+        """The stores a phrase names, with the words for "store" dropped ("la tienda de Barcelona")."""
+        store_words = {w for c in glossary.lookup("tienda") for f in c.forms() for w in glossary.content_words(f)}
+        rest = [w for w in fold(phrase).split() if w not in store_words and w not in _STOP]
+        return self.link(" ".join(rest), ["store"], lang) if rest else []
+
+    def link_payment(self, phrase: str, lang: str = "es") -> list[Link]:
+        """The shop's payment methods and card brands a phrase names (none when the shop lacks it)."""
+        return self.link(phrase, ["payment_method", "card_brand"], lang)
+
+    def link_channel(self, phrase: str, lang: str = "es") -> list[Link]:
+        """The order channel (``online`` / ``store``) a phrase names."""
+        return self.link(phrase, ["channel"], lang)
+
+    # ------------------------------------------------------------------ products
+    def match_products(self, phrase: str, lang: str = "es") -> ProductLink:
+        """Read the product words of "bought X" as catalog values that exist together.
+
+        Args:
+            phrase: the product words ("botas de fútbol", "Garmin Forerunner 965").
+            lang: the language of the assumption sentence.
+        Returns:
+            A ProductLink; ``uncovered`` lists the content words no value covers.
+        """
+        words = content_words(phrase, GENERIC_WORDS)
+        if not words:
+            return ProductLink(ProductMatch(text=phrase), [], [], assumption_sentence(phrase, None, lang))
+        if len(words) > 10:
+            return ProductLink(None, words)
+        hits = self._hits(words, set(PRODUCT_FIELDS))
+        choice = _choose_products(self, words, [(self._entries[e].field, self._entries[e].value,
+                                                len(self._entries[e].words), self._entries[e].numbers, h.vpos,
+                                                h.cover) for e, h in hits.items()])
+        if choice is None:
+            return ProductLink(None, words)
+        best, others, covered, links = choice
+        match = best.model_copy(update={"text": phrase})
+        uncovered = [w for p, w in enumerate(words) if p not in covered]
+        sentence = assumption_sentence(phrase, match, lang) if not uncovered else ""
+        return ProductLink(match, uncovered, [m.model_copy(update={"text": phrase}) for m in others], sentence,
+                           [Link(f, v, s, h, tuple(w)) for f, v, s, h, w in links])
+
+
+def cache_path(db: Path) -> Path:
+    """The catalog cache beside a warehouse (``shop.duckdb`` -> ``shop.catalog.json``)."""
+    return db.with_name(db.stem + ".catalog.json")
+
+
+def _stamp(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    try:
+        row = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'imported_at'").fetchone()
+    except duckdb.Error:
+        row = None
+    if row and row[0]:
+        return f"imported_at={row[0]}"
+    try:
+        return f"mtime={path.stat().st_mtime_ns}"
+    except OSError:
+        return "unknown"
+
+
+def _counts(con: duckdb.DuckDBPyConnection, table: str, expr: str) -> dict[str, int]:
+    rows = con.execute(f"SELECT {expr} AS v, count(*) FROM {table} WHERE {expr} IS NOT NULL "
+                       f"AND trim(CAST({expr} AS VARCHAR)) <> '' GROUP BY 1").fetchall()
+    return {str(v): int(n) for v, n in rows}
+
+
+def _s(v: Any) -> str | None:
+    return None if v is None or not str(v).strip() else str(v)
+
+
+@dataclass
+class _Candidate:
+    field: str
+    values: list[str]
+    cover: dict[int, tuple[float, How]]
+    cost: int
+    bits: int = 0
+
+
+_RawHit = tuple[str, str, int, frozenset[str], set[int], dict[int, tuple[float, How]]]
+_Choice = tuple[ProductMatch, list[ProductMatch], set[int], list[tuple[str, str, float, How, list[str]]]]
+
+
+def _candidates(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> list[_Candidate]:
+    """Whole values (cost 1) and, for words no whole value covers, groups of partly named values (cost 3)."""
+    numbers = {w for w in words if w.isdigit()}
+    full: list[_Candidate] = []
+    partial: dict[tuple[str, frozenset[int], float], _Candidate] = {}
+    for f, value, nwords, vnumbers, vpos, cover in hits:
+        if numbers and vnumbers and not (numbers & vnumbers):
+            continue  # "Forerunner 965" never means the 265
+        if len(vpos) == nwords:
+            full.append(_Candidate(f, [value], dict(cover), 1))
+        else:
+            key = (f, frozenset(cover), round(sum(q for q, _ in cover.values()), 1))
+            if key in partial:
+                partial[key].values.append(value)
+            else:
+                partial[key] = _Candidate(f, [value], dict(cover), 3)
+    whole = {p for c in full for p in c.cover}
+    cands = full + [c for c in partial.values() if set(c.cover) - whole]
+    cands.sort(key=lambda c: (-len(c.cover), -sum(q for q, _ in c.cover.values()), c.cost,
+                              _FIELD_RANK[c.field], c.values))
+    cands = cands[:_MAX_CANDIDATES]
+    for c in cands:
+        c.values.sort()
+        c.bits = catalog.product_bits(c.field, c.values)
+    return cands
+
+
+def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> _Choice | None:
+    """The best covering set of values that exists together, and the equally good other readings."""
+    cands = _candidates(catalog, words, hits)
+    if not cands:
+        return None
+    scored: list[tuple[tuple[Any, ...], tuple[_Candidate, ...]]] = []
+    for size in range(1, min(4, len(words), len(cands)) + 1):
+        for combo in _combinations(cands, size):
+            bits = -1
+            for c in combo:
+                bits &= c.bits
+            if not bits:
+                continue
+            best: dict[int, float] = {}
+            for c in combo:
+                for p, (q, _) in c.cover.items():
+                    best[p] = max(best.get(p, 0.0), q)
+            if any(all(c.cover.get(p, (0.0, "exact"))[0] < best[p] or any(
+                    o is not c and o.cover.get(p, (0.0, "exact"))[0] >= best[p] for o in combo)
+                    for p in c.cover) for c in combo):
+                continue  # a member that adds nothing
+            fields = {c.field for c in combo}
+            pair = int({"category", "subcategory"} <= fields)
+            key = (-len(best), -round(sum(best.values()), 1), sum(c.cost for c in combo), -pair,
+                   sum(_FIELD_RANK[c.field] for c in combo), bin(bits).count("1"))
+            scored.append((key, combo))
+    if not scored:
+        return None
+    scored.sort(key=lambda kc: kc[0])
+    top_key, top = scored[0]
+    others: list[ProductMatch] = []
+    first = _as_match(top)
+    for key, combo in scored[1:]:
+        if key[:4] != top_key[:4]:
+            break
+        m = _as_match(combo)
+        if m != first and m not in others:
+            others.append(m)
+    covered = {p for c in top for p in c.cover}
+    links = []
+    for c in top:
+        qs = list(c.cover.values())
+        how: How = max((h for _, h in qs), key=_HOW_RANK.__getitem__)
+        for v in c.values:
+            links.append((c.field, v, round(sum(q for q, _ in qs) / len(qs), 1), how,
+                          [words[p] for p in sorted(c.cover)]))
+    return first, others[:5], covered, links
+
+
+def _combinations(cands: list[_Candidate], size: int) -> Iterable[tuple[_Candidate, ...]]:
+    """Combinations of candidates with at most one per field (two subcategories never AND)."""
+    def rec(start: int, chosen: tuple[_Candidate, ...], fields: frozenset[str]) -> Iterable[tuple[_Candidate, ...]]:
+        if len(chosen) == size:
+            yield chosen
+            return
+        for k in range(start, len(cands)):
+            c = cands[k]
+            if c.field not in fields:
+                yield from rec(k + 1, (*chosen, c), fields | {c.field})
+    return rec(0, (), frozenset())
+
+
+def _as_match(combo: Iterable[_Candidate]) -> ProductMatch:
+    lists: dict[str, list[str]] = {f: [] for f in PRODUCT_FIELDS}
+    for c in combo:
+        lists[c.field].extend(c.values)
+    return ProductMatch(**lists)
+
+
+def assumption_sentence(phrase: str, match: ProductMatch | None, lang: str = "es") -> str:
+    """The reading of product words said back to the marketer.
+
+    >>> assumption_sentence("botas de fútbol", ProductMatch(category=["Football"], subcategory=["Boots"]), "en")
+    "'botas de fútbol' = subcategory Boots in category Football"
+    >>> assumption_sentence("nike", ProductMatch(brand=["Nike"]), "es")
+    "'nike' = marca Nike"
+    """
+    es = lang == "es"
+    sep = " o " if es else " or "
+    if match is None or not (match.category or match.subcategory or match.brand or match.name):
+        return f"'{phrase}' = " + ("cualquier producto" if es else "any product")
+    parts: list[str] = []
+    if match.name:
+        noun = ("producto" if es else "product") + ("s" if len(match.name) > 1 else "")
+        parts.append(f"{noun} {sep.join(match.name)}")
+    if match.brand:
+        parts.append(("marca " if es else "brand ") + sep.join(match.brand))
+    cat, sub = sep.join(match.category), sep.join(match.subcategory)
+    if sub and cat:
+        parts.append(f"subcategoría {sub} de la categoría {cat}" if es else f"subcategory {sub} in category {cat}")
+    elif sub:
+        parts.append(("subcategoría " if es else "subcategory ") + sub)
+    elif cat:
+        parts.append(("categoría " if es else "category ") + cat)
+    return f"'{phrase}' = " + ", ".join(parts)
