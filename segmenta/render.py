@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -192,22 +192,21 @@ def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]])
 
 @contextmanager
 def progress_bar(console: Console | None = None) -> Iterator[ProgressCallback]:
-    """A progress bar on stderr, one line per step, fed by ``progress(step, done, total)`` calls.
+    """One progress bar on stderr, fed by ``progress(step, done, total)``: the step names the phase,
+    ``done`` of ``total`` is the work as a whole (steps or bytes).
 
     Nothing is drawn when stderr is not a terminal (scripts and tests see only the results); a
-    step with ``total`` 0 shows an indeterminate bar.
+    ``total`` of 0 shows an indeterminate bar.
     """
     con = console or err
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
         console=con, transient=True, disable=not con.is_terminal,
     )
-    tasks: dict[str, TaskID] = {}
+    task = bar.add_task("starting", total=None)
 
     def update(step: str, done: int, total: int) -> None:
-        if step not in tasks:
-            tasks[step] = bar.add_task(step, total=total or None)
-        bar.update(tasks[step], completed=done, total=total or None)
+        bar.update(task, description=step, completed=done, total=total or None)
 
     with bar:
         yield update

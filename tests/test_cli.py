@@ -7,6 +7,7 @@ one imports the sample shop of /work/shared/eval/sports end to end.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import subprocess
@@ -17,9 +18,10 @@ from pathlib import Path
 import duckdb
 import pytest
 import typer
+from rich.console import Console
 from typer.testing import CliRunner, Result
 
-from segmenta import cli
+from segmenta import cli, render
 from segmenta.warehouse import store
 from segmenta.warehouse.config import Config, load_config
 from segmenta.warehouse.derived import install_macros, macros_current
@@ -309,6 +311,18 @@ def test_ctrl_c_exits_130_with_one_line(tiny: Path, monkeypatch: pytest.MonkeyPa
     assert result.exit_code == 130
     assert result.stderr == "error: interrupted\n"
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_the_progress_bar_draws_the_step_on_a_terminal_only(terminal: bool) -> None:
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=terminal, width=60)
+    with render.progress_bar(console) as progress:
+        progress("reading orders.csv", 3, 10)
+        progress("writing orders", 10, 10)
+    drawn = buffer.getvalue()
+    assert ("writing orders" in drawn) is terminal
+    assert bool(drawn) is terminal
 
 
 def _ci_test_command() -> str:

@@ -198,6 +198,8 @@ class Assembler:
             return
         if q.unit in (None, "years") and 0 < q.value < 120 and (q.value2 is None or q.value2 < 130):
             if f is not None and q.unit is None and it.pos - f.pos <= 1 and f.family in ("purchase", "web", "message"):
+                from segmenta.assistant.parser import Quantity
+
                 f.qty.append(Quantity(q.op, q.value, q.value2, "orders" if f.family == "purchase" else "times"))
                 return
             self.push(AttributeCondition(field="age", op="compare", compare=q.compare(), text=text), it.pos)

@@ -18,6 +18,7 @@ import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,6 +54,9 @@ MIN_SCORE = 60.0
 FUZZY_RATIO = 85.0
 FUZZY_MIN_LEN = 4
 _QUALITY = {"exact": 100.0, "folded": 97.0, "stem": 94.0, "glossary": 92.0}
+# a glossary form found whole / only its head word, for a one-word span and for a longer span
+_GLOSSARY_ONE = (92.0, 88.0)
+_GLOSSARY_SPAN = (90.0, 85.0)
 _HOW_RANK = {"exact": 0, "folded": 1, "stem": 2, "glossary": 3, "fuzzy": 4}
 _CODE_FIELDS = frozenset({"country", "language"})  # two-letter codes: linked through places.py
 _STOP = STOPWORDS_ES | STOPWORDS_EN
@@ -106,6 +110,7 @@ class _Entry:
     count: int
     words: tuple[str, ...]  # folded content words
     numbers: frozenset[str]
+    keys: tuple[frozenset[str], ...] = ()  # word_keys of each word
 
 
 @dataclass
@@ -121,16 +126,31 @@ class _Hit:
                 self.cover[p] = (quality, how)
 
 
-def word_keys(word: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> frozenset[str]:
     """The index keys of a folded word: itself and, from 4 letters on, its Spanish and English stems.
 
     >>> sorted(word_keys("botas")), sorted(word_keys("de"))
     (['bot', 'bota', 'botas'], ['de'])
     """
-    keys = {word}
-    if len(word) >= 4 and not word.isdigit():
-        keys.update(s for s in (stem(word, "es"), stem(word, "en")) if len(s) >= 3)
-    return keys
+    if len(word) < 4 or word.isdigit():
+        return frozenset((word,))
+    return frozenset(s for s in (word, stem(word, "es"), stem(word, "en")) if len(s) >= 3 or s == word)
+
+
+@lru_cache(maxsize=8192)
+def _glossary_forms(span: str) -> tuple[tuple[tuple[str, ...], int], ...]:
+    """The content words of every glossary form of a span with the index of the form's head word
+    (the first word of a Spanish form, the last of an English one); the span's own words left out."""
+    own = tuple(span.split())
+    out: set[tuple[tuple[str, ...], int]] = set()
+    for concept in glossary.lookup(span):
+        for forms, spanish in ((concept.es, True), (concept.en, False)):
+            for f in forms:
+                words = glossary.content_words(f)
+                if words and words != own:
+                    out.add((words, 0 if spanish else len(words) - 1))
+    return tuple(sorted(out))
 
 
 def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
@@ -159,7 +179,8 @@ class Catalog:
         self._product_counts: list[int] = []
         for row in products:
             self.products.append((_s(row[0]), _s(row[1]), _s(row[2]), _s(row[3])))
-            self._product_counts.append(int(row[4]) if len(row) > 4 and row[4] is not None else 1)
+            extra = list(row[4:5])
+            self._product_counts.append(int(extra[0]) if extra and extra[0] is not None else 1)
         self.values: dict[str, dict[str, int]] = {}
         for f, vals in (values or {}).items():
             if f not in FIELDS and not f.startswith("custom:"):
@@ -169,15 +190,16 @@ class Catalog:
             if f not in self.values:
                 derived: dict[str, int] = {}
                 for row, n in zip(self.products, self._product_counts, strict=True):
-                    if row[k] is not None:
-                        derived[row[k]] = derived.get(row[k], 0) + n  # type: ignore[index]
+                    v = row[k]
+                    if v is not None:
+                        derived[v] = derived.get(v, 0) + n
                 self.values[f] = derived
         self._build()
 
     @classmethod
-    def from_values(cls, products: Iterable[ProductRow | Sequence[Any]] = (), **values: Mapping[str, int] | Iterable[str]
-                    ) -> Catalog:
-        """A catalog for tests and tools: fields as keyword arguments, values as a list or a dict of counts."""
+    def from_values(cls, products: Iterable[ProductRow | Sequence[Any]] = (),
+                    **values: Mapping[str, int] | Iterable[str]) -> Catalog:
+        """A catalog for tests and tools: fields as keyword arguments, values as a list or dict of counts."""
         vals = {f: (dict(v) if isinstance(v, Mapping) else dict.fromkeys(v, 1)) for f, v in values.items()}
         return cls(vals, products)
 
@@ -265,23 +287,25 @@ class Catalog:
             for value, count in vals.items():
                 eid = len(self._entries)
                 words = tuple(content_words(value))
-                entry = _Entry(f, value, count, words, frozenset(w for w in words if w.isdigit()))
+                entry = _Entry(f, value, count, words, frozenset(w for w in words if w.isdigit()),
+                               tuple(word_keys(w) for w in words))
                 self._entries.append(entry)
                 self._by_field.setdefault(f, []).append(eid)
                 self._lookup[(f, value)] = eid
                 if f in _CODE_FIELDS:
                     continue
                 for pos, w in enumerate(words):
-                    for key in word_keys(w):
+                    for key in entry.keys[pos]:
                         self._index.setdefault(key, []).append((eid, pos))
                     if len(w) >= FUZZY_MIN_LEN and not w.isdigit() and w not in _STOP:
                         vocab.add(w)
         self._vocab = sorted(vocab)
-        self._bits: dict[tuple[str, str], int] = {}
+        rows_of: dict[tuple[str, str], list[int]] = {}
         for k, row in enumerate(self.products):
             for f, v in zip(("name", "category", "subcategory", "brand"), row, strict=True):
                 if v is not None:
-                    self._bits[(f, v)] = self._bits.get((f, v), 0) | (1 << k)
+                    rows_of.setdefault((f, v), []).append(k)
+        self._bits = {key: _bitset(rows, len(self.products)) for key, rows in rows_of.items()}
         self.combinations = {(c, s, b) for _, c, s, b in self.products}
 
     def fields(self) -> list[str]:
@@ -313,47 +337,53 @@ class Catalog:
         """Match the phrase's content words (folded) against every value of the fields."""
         hits: dict[int, _Hit] = {}
 
-        def match(form: Sequence[str], positions: Sequence[int], how: How | None, quality: float) -> bool:
+        def match(form: Sequence[str], head: int, positions: Sequence[int], how: How | None,
+                  quality: tuple[float, float]) -> bool:
+            """Values holding the form's head word; ``quality`` = (all form words found, only some)."""
             found = False
-            first = self._index.get(form[0], []) if how == "fuzzy" else [
-                h for k in word_keys(form[0]) for h in self._index.get(k, [])]
+            first = self._index.get(form[head], []) if how == "fuzzy" else [
+                h for k in word_keys(form[head]) for h in self._index.get(k, [])]
             for eid, pos in first:
                 entry = self._entries[eid]
                 if entry.field not in fields:
                     continue
                 vpos = {pos}
-                for w in form[1:]:
+                complete = True
+                for k, w in enumerate(form):
+                    if k == head:
+                        continue
                     keys = word_keys(w)
-                    at = next((p for p, u in enumerate(entry.words) if keys & word_keys(u)), None)
+                    at = next((p for p, uk in enumerate(entry.keys) if not keys.isdisjoint(uk)), None)
                     if at is None:
-                        break
-                    vpos.add(at)
-                else:
-                    h = how or ("folded" if entry.words[pos] == form[0] else "stem")
-                    hit = hits.setdefault(eid, _Hit())
-                    hit.vpos |= vpos
-                    hit.add(positions, quality if how else _QUALITY[h], h)
-                    found = True
+                        complete = False
+                    else:
+                        vpos.add(at)
+                if not complete and (how != "glossary" or len(vpos) < len(entry.words) and len(positions) > 1):
+                    continue
+                h = how or ("folded" if entry.words[pos] == form[head] else "stem")
+                hit = hits.setdefault(eid, _Hit())
+                hit.vpos |= vpos
+                hit.add(positions, quality[0 if complete else 1] if how else _QUALITY[h], h)
+                found = True
             return found
 
         matched: set[int] = set()
         for i, w in enumerate(words):
-            if match([w], [i], None, 0.0):
+            if match([w], 0, [i], None, (0.0, 0.0)):
                 matched.add(i)
         for size in range(1, min(4, len(words)) + 1):
+            quality = _GLOSSARY_ONE if size == 1 else _GLOSSARY_SPAN
             for i in range(len(words) - size + 1):
-                span = words[i:i + size]
-                for form in glossary.translations(" ".join(span)):
-                    fw = glossary.content_words(form)
-                    if fw and list(fw) != list(span) and match(fw, range(i, i + size), "glossary",
-                                                               _QUALITY["glossary"]):
+                for fw, head in _glossary_forms(" ".join(words[i:i + size])):
+                    if match(fw, head, range(i, i + size), "glossary", quality):
                         matched.update(range(i, i + size))
         for i, w in enumerate(words):
             if i in matched or len(w) < FUZZY_MIN_LEN or w in _STOP or w in GENERIC_WORDS or w.isdigit():
                 continue
             for cand, ratio, _ in process.extract(w, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO,
                                                   limit=5):
-                match([cand], [i], "fuzzy", 85.0 + (ratio - FUZZY_RATIO) * 0.5)
+                q = 85.0 + (ratio - FUZZY_RATIO) * 0.5
+                match([cand], 0, [i], "fuzzy", (q, q))
         return hits
 
     def link(self, phrase: str, fields: Iterable[str] | None = None, lang: str = "es") -> list[Link]:
@@ -390,8 +420,8 @@ class Catalog:
             score -= 12.0 * (len(words) - len(hit.cover))
             if score >= MIN_SCORE:
                 covered = tuple(words[p] for p in sorted(hit.cover))
-                out[(entry.field, entry.value)] = Link(entry.field, entry.value, round(score, 1), how, covered,
-                                                       entry.count)
+                out[(entry.field, entry.value)] = Link(entry.field, entry.value, round(score, 1), how,
+                                                       covered, entry.count)
         for f, code in (("country", places.country_code(phrase)), ("language", places.language_code(phrase))):
             for eid in self._by_field.get(f, []) if f in wanted else []:
                 entry = self._entries[eid]
@@ -412,7 +442,8 @@ class Catalog:
 
     def link_store(self, phrase: str, lang: str = "es") -> list[Link]:
         """The stores a phrase names, with the words for "store" dropped ("la tienda de Barcelona")."""
-        store_words = {w for c in glossary.lookup("tienda") for f in c.forms() for w in glossary.content_words(f)}
+        store_words = {w for c in glossary.lookup("tienda") for f in c.forms()
+                       for w in glossary.content_words(f)}
         rest = [w for w in fold(phrase).split() if w not in store_words and w not in _STOP]
         return self.link(" ".join(rest), ["store"], lang) if rest else []
 
@@ -449,7 +480,8 @@ class Catalog:
         match = best.model_copy(update={"text": phrase})
         uncovered = [w for p, w in enumerate(words) if p not in covered]
         sentence = assumption_sentence(phrase, match, lang) if not uncovered else ""
-        return ProductLink(match, uncovered, [m.model_copy(update={"text": phrase}) for m in others], sentence,
+        alternatives = [m.model_copy(update={"text": phrase}) for m in others]
+        return ProductLink(match, uncovered, alternatives, sentence,
                            [Link(f, v, s, h, tuple(w)) for f, v, s, h, w in links])
 
 
@@ -475,6 +507,14 @@ def _counts(con: duckdb.DuckDBPyConnection, table: str, expr: str) -> dict[str, 
     rows = con.execute(f"SELECT {expr} AS v, count(*) FROM {table} WHERE {expr} IS NOT NULL "
                        f"AND trim(CAST({expr} AS VARCHAR)) <> '' GROUP BY 1").fetchall()
     return {str(v): int(n) for v, n in rows}
+
+
+def _bitset(rows: list[int], size: int) -> int:
+    """The rows as an int whose bit k is set for row k (AND-ed to test that values exist together)."""
+    buf = bytearray((size + 7) // 8)
+    for k in rows:
+        buf[k >> 3] |= 1 << (k & 7)
+    return int.from_bytes(buf, "little")
 
 
 def _s(v: Any) -> str | None:
@@ -526,7 +566,7 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
     cands = _candidates(catalog, words, hits)
     if not cands:
         return None
-    scored: list[tuple[tuple[Any, ...], tuple[_Candidate, ...]]] = []
+    scored: list[tuple[tuple[Any, ...], tuple[_Candidate, ...], int]] = []
     for size in range(1, min(4, len(words), len(cands)) + 1):
         for combo in _combinations(cands, size):
             bits = -1
@@ -545,17 +585,19 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
             fields = {c.field for c in combo}
             pair = int({"category", "subcategory"} <= fields)
             key = (-len(best), -round(sum(best.values()), 1), sum(c.cost for c in combo), -pair,
-                   sum(_FIELD_RANK[c.field] for c in combo), bin(bits).count("1"))
-            scored.append((key, combo))
+                   bin(bits).count("1"), sum(_FIELD_RANK[c.field] for c in combo))
+            scored.append((key, combo, bits))
     if not scored:
         return None
     scored.sort(key=lambda kc: kc[0])
-    top_key, top = scored[0]
+    top_key, top, top_bits = scored[0]
     others: list[ProductMatch] = []
     first = _as_match(top)
-    for key, combo in scored[1:]:
+    for key, combo, bits in scored[1:]:
         if key[:4] != top_key[:4]:
             break
+        if bits & top_bits in (bits, top_bits):
+            continue  # one reading holds the other ("Hiking Boots" and a product in it): no real choice
         m = _as_match(combo)
         if m != first and m not in others:
             others.append(m)
@@ -572,7 +614,8 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
 
 def _combinations(cands: list[_Candidate], size: int) -> Iterable[tuple[_Candidate, ...]]:
     """Combinations of candidates with at most one per field (two subcategories never AND)."""
-    def rec(start: int, chosen: tuple[_Candidate, ...], fields: frozenset[str]) -> Iterable[tuple[_Candidate, ...]]:
+    def rec(start: int, chosen: tuple[_Candidate, ...],
+            fields: frozenset[str]) -> Iterable[tuple[_Candidate, ...]]:
         if len(chosen) == size:
             yield chosen
             return
@@ -587,13 +630,15 @@ def _as_match(combo: Iterable[_Candidate]) -> ProductMatch:
     lists: dict[str, list[str]] = {f: [] for f in PRODUCT_FIELDS}
     for c in combo:
         lists[c.field].extend(c.values)
-    return ProductMatch(**lists)
+    return ProductMatch(category=lists["category"], subcategory=lists["subcategory"], brand=lists["brand"],
+                        name=lists["name"])
 
 
 def assumption_sentence(phrase: str, match: ProductMatch | None, lang: str = "es") -> str:
     """The reading of product words said back to the marketer.
 
-    >>> assumption_sentence("botas de fútbol", ProductMatch(category=["Football"], subcategory=["Boots"]), "en")
+    >>> boots = ProductMatch(category=["Football"], subcategory=["Boots"])
+    >>> assumption_sentence("botas de fútbol", boots, "en")
     "'botas de fútbol' = subcategory Boots in category Football"
     >>> assumption_sentence("nike", ProductMatch(brand=["Nike"]), "es")
     "'nike' = marca Nike"
@@ -610,7 +655,8 @@ def assumption_sentence(phrase: str, match: ProductMatch | None, lang: str = "es
         parts.append(("marca " if es else "brand ") + sep.join(match.brand))
     cat, sub = sep.join(match.category), sep.join(match.subcategory)
     if sub and cat:
-        parts.append(f"subcategoría {sub} de la categoría {cat}" if es else f"subcategory {sub} in category {cat}")
+        parts.append(f"subcategoría {sub} de la categoría {cat}" if es
+                     else f"subcategory {sub} in category {cat}")
     elif sub:
         parts.append(("subcategoría " if es else "subcategory ") + sub)
     elif cat:

@@ -75,8 +75,10 @@ class Ctx:
         return exp.cast(exp.Literal.string(self.as_of.isoformat()), "DATE")
 
     def macro(self, name: str, alias: str) -> exp.Table:
-        return exp.Table(this=exp.Anonymous(this=name, expressions=[self.day()]), alias=exp.TableAlias(
-            this=exp.to_identifier(alias)))
+        return exp.Table(
+            this=exp.Anonymous(this=name, expressions=[self.day()]),
+            alias=exp.TableAlias(this=exp.to_identifier(alias)),
+        )
 
     def col(self, alias: str, name: str) -> exp.Column:
         if alias in _JOINED:
@@ -107,8 +109,14 @@ def compare_expr(value: exp.Expr, cmp: Compare) -> exp.Expr:
         if cmp.value2 is None:
             raise CompileError(f"comparison 'between {cmp.value:g}' has no upper end")
         return exp.Between(this=value, low=_num(cmp.value), high=_num(cmp.value2))
-    ops: dict[str, type[exp.Binary]] = {"=": exp.EQ, "!=": exp.NEQ, ">": exp.GT, ">=": exp.GTE, "<": exp.LT,
-                                        "<=": exp.LTE}
+    ops: dict[str, type[exp.Binary]] = {
+        "=": exp.EQ,
+        "!=": exp.NEQ,
+        ">": exp.GT,
+        ">=": exp.GTE,
+        "<": exp.LT,
+        "<=": exp.LTE,
+    }
     return ops[cmp.op](this=value, expression=_num(cmp.value))
 
 
@@ -134,8 +142,9 @@ def _and(parts: list[exp.Expr]) -> exp.Expr:
     return exp.and_(*leaves) if leaves else exp.true()
 
 
-def _subquery(source: exp.Table, joins: list[tuple[exp.Table, exp.Expr]],
-              where: list[exp.Expr], select: exp.Expr) -> exp.Select:
+def _subquery(
+    source: exp.Table, joins: list[tuple[exp.Table, exp.Expr]], where: list[exp.Expr], select: exp.Expr
+) -> exp.Select:
     q = exp.select(select.copy()).from_(source.copy())
     for table, on in joins:
         q = q.join(table.copy(), on=on.copy())
@@ -163,22 +172,29 @@ def _eq(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     return exp.EQ(this=a, expression=b)
 
 
+def _not_null(a: exp.Expr) -> exp.Expr:
+    return exp.Not(this=exp.Is(this=a, expression=exp.null()))
+
+
 # ---- contact attributes ------------------------------------------------------------------------
+
 
 def _custom(node: AttributeCondition, test: exp.Expr) -> exp.Expr:
     name = node.custom_field or ""
     if not name:
         raise CompileError("a custom-field condition does not name its field")
-    where = [_eq(exp.column("contact_id", "cf"), exp.column("contact_id", "c")),
-             _eq(exp.func("lower", exp.column("field", "cf")), exp.func("lower", exp.Literal.string(name))),
-             test]
+    where = [
+        _eq(exp.column("contact_id", "cf"), exp.column("contact_id", "c")),
+        _eq(exp.func("lower", exp.column("field", "cf")), exp.func("lower", exp.Literal.string(name))),
+        test,
+    ]
     return _exists(_subquery(_table(CUSTOM_FIELDS_TABLE, "cf"), [], where, exp.convert(1)))
 
 
 def _birthday(col: exp.Expr, w: Window, ctx: Ctx) -> exp.Expr:
     start, end = resolve_window(w, ctx.as_of)
     end = end or ctx.end
-    known = exp.Not(this=exp.Is(this=col.copy(), expression=exp.null()))
+    known = _not_null(col.copy())
     if start is None or end - start >= timedelta(days=366):
         return known
     if start >= end:
@@ -189,61 +205,79 @@ def _birthday(col: exp.Expr, w: Window, ctx: Ctx) -> exp.Expr:
         offset = exp.cast(exp.Sub(this=exp.func("day", col.copy()), expression=exp.convert(1)), "INTEGER")
         first = exp.func("make_date", exp.convert(year), exp.func("month", col.copy()), exp.convert(1))
         bday = exp.Add(this=first, expression=offset)
-        ors.append(exp.and_(exp.GTE(this=bday, expression=ts(start)),
-                            exp.LT(this=bday.copy(), expression=ts(end))))
+        ors.append(
+            exp.and_(exp.GTE(this=bday, expression=ts(start)), exp.LT(this=bday.copy(), expression=ts(end)))
+        )
     return exp.or_(*ors)
 
 
+def _text_test(col: exp.Expr, op: str, values: list[str], fold: bool) -> exp.Expr:
+    if op in ("in", "not_in"):
+        return _in(col, values, fold=fold)
+    if op == "prefix":
+        return exp.or_(*(exp.func("starts_with", col.copy(), exp.Literal.string(v)) for v in values))
+    lower = exp.func("lower", col)
+    return exp.or_(
+        *(exp.func("contains", lower.copy(), exp.func("lower", exp.Literal.string(v))) for v in values)
+    )
+
+
+def _cast(value: exp.Expr, to: str) -> exp.Expr:
+    return exp.TryCast(this=value, to=exp.DataType.build(to))
+
+
+def _custom_expr(node: AttributeCondition, ctx: Ctx) -> exp.Expr:
+    """EXISTS a ``contact_custom_fields`` row of the field passing the test (NOT EXISTS for negations)."""
+    value, op = exp.column("value", "cf"), node.op
+    if op in ("in", "not_in", "prefix", "contains"):
+        test = _text_test(value, op, node.values, fold=True)
+    elif op in ("is_true", "is_false"):
+        test = exp.Is(this=_cast(value, "BOOLEAN"), expression=exp.true())
+    elif op in ("is_null", "not_null"):
+        test = exp.and_(_not_null(value), exp.NEQ(this=value.copy(), expression=exp.Literal.string("")))
+    elif op == "compare" and node.compare is not None:
+        test = compare_expr(_cast(value, "DOUBLE"), node.compare)
+    elif op == "window" and node.window is not None:
+        test = window_expr(_cast(value, "TIMESTAMP"), node.window, ctx)
+    elif op == "birthday_in" and node.window is not None:
+        test = _birthday(_cast(value, "DATE"), node.window, ctx)
+    else:
+        raise CompileError(f"the custom field condition '{op}' lacks its comparison or window")
+    exists = _custom(node, test)
+    return exp.not_(exists) if op in ("not_in", "is_false", "is_null") else exists
+
+
 def attribute_expr(node: AttributeCondition, ctx: Ctx) -> exp.Expr:
-    """A contact-field test; custom fields via EXISTS over ``contact_custom_fields``."""
-    custom = node.field == "custom"
-    col: exp.Expr = exp.column("value", "cf") if custom else exp.column(node.field, "c")
+    """A test on the contact's own fields (``c.*``; age from ``m.age``; custom fields by EXISTS)."""
     op = node.op
     if op in ("in", "not_in", "prefix", "contains") and not node.values:
         raise CompileError(f"the {node.field} condition '{op}' has no values")
-    if op in ("in", "not_in"):
-        test = _in(col, node.values, fold=custom)
-        if custom:
-            return _custom(node, test) if op == "in" else exp.not_(_custom(node, test))
-        return test if op == "in" else exp.not_(exp.func("coalesce", test, exp.false()))
-    if op == "prefix":
-        test = exp.or_(*(exp.func("starts_with", col.copy(), exp.Literal.string(v)) for v in node.values))
-    elif op == "contains":
-        test = exp.or_(*(exp.func("contains", exp.func("lower", col.copy()), exp.func(
-            "lower", exp.Literal.string(v))) for v in node.values))
-    elif op in ("is_true", "is_false"):
-        value = exp.TryCast(this=col, to=exp.DataType.build("BOOLEAN")) if custom else col
-        if op == "is_true":
-            test = exp.Is(this=value, expression=exp.true())
-        else:
-            false = exp.not_(exp.func("coalesce", value, exp.false()))
-            return exp.not_(_custom(node, exp.Is(this=value.copy(), expression=exp.true()))) if custom else false
-    elif op in ("is_null", "not_null"):
-        present: exp.Expr = exp.Not(this=exp.Is(this=col, expression=exp.null()))
-        if custom:
-            present = exp.and_(present, exp.NEQ(this=col.copy(), expression=exp.Literal.string("")))
-            return _custom(node, present) if op == "not_null" else exp.not_(_custom(node, present))
-        return present if op == "not_null" else exp.Is(this=col.copy(), expression=exp.null())
-    elif op == "compare":
+    if node.field == "custom":
+        return _custom_expr(node, ctx)
+    col = exp.column(node.field, "c")
+    if op == "not_in":  # NULL is "not one of them"
+        return exp.not_(exp.func("coalesce", _in(col, node.values), exp.false()))
+    if op in ("in", "prefix", "contains"):
+        return _text_test(col, op, node.values, fold=False)
+    if op == "is_true":
+        return exp.Is(this=col, expression=exp.true())
+    if op == "is_false":  # unknown counts as "without"
+        return exp.not_(exp.func("coalesce", col, exp.false()))
+    if op in ("is_null", "not_null"):
+        return exp.Is(this=col, expression=exp.null()) if op == "is_null" else _not_null(col)
+    if op == "compare":
         if node.compare is None:
             raise CompileError(f"the {node.field} comparison has no number")
-        if node.field == "age":
-            return compare_expr(ctx.col("m", "age"), node.compare)
-        if not custom:
+        if node.field != "age":
             raise CompileError(f"{node.field} is not a number: it cannot be compared with {node.compare.op}")
-        test = compare_expr(exp.TryCast(this=col, to=exp.DataType.build("DOUBLE")), node.compare)
-    elif op in ("window", "birthday_in"):
-        if node.window is None:
-            raise CompileError(f"the {node.field} condition has no time window")
-        if custom:
-            col = exp.TryCast(this=col, to=exp.DataType.build("DATE" if op == "birthday_in" else "TIMESTAMP"))
-        test = window_expr(col, node.window, ctx) if op == "window" else _birthday(col, node.window, ctx)
-    else:  # pragma: no cover - AttrOp is a closed Literal
-        raise CompileError(f"unknown attribute operation {op}")
-    return _custom(node, test) if custom else test
+        return compare_expr(ctx.col("m", "age"), node.compare)
+    if node.window is None:
+        raise CompileError(f"the {node.field} condition has no time window")
+    return window_expr(col, node.window, ctx) if op == "window" else _birthday(col, node.window, ctx)
 
 
 # ---- purchases ---------------------------------------------------------------------------------
+
 
 def _orders_source(node: PurchaseCondition, ctx: Ctx) -> tuple[exp.Table, list[exp.Expr]]:
     if node.status == "completed":
@@ -261,30 +295,43 @@ def _order_tests(node: PurchaseCondition, ctx: Ctx) -> list[exp.Expr]:
         tests.append(window_expr(exp.column("ordered_at", o), node.window, ctx))
     if node.channel:
         tests.append(_eq(exp.column("channel", o), exp.Literal.string(node.channel)))
-    for vals, col in ((node.store, "store"), (node.payment_method, "payment_method"),
-                      (node.card_brand, "card_brand"), (node.utm_source, "utm_source"),
-                      (node.utm_campaign, "utm_campaign")):
+    for vals, col in (
+        (node.store, "store"),
+        (node.payment_method, "payment_method"),
+        (node.card_brand, "card_brand"),
+        (node.utm_source, "utm_source"),
+        (node.utm_campaign, "utm_campaign"),
+    ):
         if vals:
             tests.append(_in(exp.column(col, o), vals))
     if node.coupon:
         tests.append(_in(exp.column("coupon_code", o), node.coupon, fold=True))
     if node.any_coupon:
-        tests.append(exp.NEQ(this=exp.func("coalesce", exp.column("coupon_code", o), exp.Literal.string("")),
-                             expression=exp.Literal.string("")))
+        tests.append(
+            exp.NEQ(
+                this=exp.func("coalesce", exp.column("coupon_code", o), exp.Literal.string("")),
+                expression=exp.Literal.string(""),
+            )
+        )
     if node.first_purchase:
-        first = (exp.select(exp.column("order_id", "fo")).from_(ctx.macro("completed_orders", "fo"))
-                 .where(_eq(exp.column("contact_id", "fo"), exp.column("contact_id", "c")))
-                 .order_by(exp.column("ordered_at", "fo"), exp.column("order_id", "fo")).limit(1))
+        first = (
+            exp.select(exp.column("order_id", "fo"))
+            .from_(ctx.macro("completed_orders", "fo"))
+            .where(_eq(exp.column("contact_id", "fo"), exp.column("contact_id", "c")))
+            .order_by(exp.column("ordered_at", "fo"), exp.column("order_id", "fo"))
+            .limit(1)
+        )
         tests.append(_eq(exp.column("order_id", o), exp.Subquery(this=first)))
     return tests
 
 
-def _line_joins(node: PurchaseCondition) -> tuple[list[tuple[exp.Table, exp.Expr]],
-                                                  list[exp.Expr]]:
+def _line_joins(node: PurchaseCondition) -> tuple[list[tuple[exp.Table, exp.Expr]], list[exp.Expr]]:
     joins = [(_table("order_lines", "l"), _eq(exp.column("order_id", "l"), exp.column("order_id", "o")))]
     tests: list[exp.Expr] = []
     if node.product is not None:
-        joins.append((_table("products", "p"), _eq(exp.column("product_id", "p"), exp.column("product_id", "l"))))
+        joins.append(
+            (_table("products", "p"), _eq(exp.column("product_id", "p"), exp.column("product_id", "l")))
+        )
         tests += _product_tests(node.product, "p")
     if node.returned:
         tests.append(exp.GT(this=exp.column("returned_quantity", "l"), expression=exp.convert(0)))
@@ -303,18 +350,20 @@ def purchase_expr(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
     # order-level figures: the line tests become an EXISTS on the order, so each order counts once
     order_where = list(order_tests)
     if line_tests:
-        order_where.append(_exists(_subquery(joins[0][0], joins[1:], [joins[0][1], *line_tests],
-                                            exp.convert(1))))
+        order_where.append(
+            _exists(_subquery(joins[0][0], joins[1:], [joins[0][1], *line_tests], exp.convert(1)))
+        )
     if node.count is not None:
         q = _subquery(source, [], order_where, exp.Count(this=exp.Star()))
         parts.append(_scalar(q, node.count))
     if node.amount is not None:
         if node.product is not None:
-            spend: exp.Expr = exp.Mul(this=exp.column("quantity", "l"), expression=exp.column("unit_price", "l"))
+            spend: exp.Expr = exp.Mul(
+                this=exp.column("quantity", "l"), expression=exp.column("unit_price", "l")
+            )
             q = _subquery(source, joins, order_tests + line_tests, exp.func("sum", spend))
         else:
-            q = _subquery(source, [], order_where,
-                          exp.func("sum", exp.column("total_amount", "o")))
+            q = _subquery(source, [], order_where, exp.func("sum", exp.column("total_amount", "o")))
         parts.append(_scalar(q, node.amount))
     if node.units is not None:
         q = _subquery(source, joins, order_tests + line_tests, exp.func("sum", exp.column("quantity", "l")))
@@ -324,11 +373,19 @@ def purchase_expr(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
 
 # ---- derived contact fields --------------------------------------------------------------------
 
+
 def metric_expr(node: MetricCondition, ctx: Ctx) -> exp.Expr:
-    """A field of ``contact_metrics(D)`` compared, or a first/last order date inside a window."""
+    """A field of ``contact_metrics(D)`` compared, or a first/last order date inside a window.
+
+    ``orders_count`` and ``total_spent`` read NULL as 0 (as purchase counts do: "fewer than 2 orders"
+    includes never-buyers); averages, days and dates stay NULL, so never-buyers never match them.
+    """
     parts: list[exp.Expr] = []
     if node.compare is not None:
-        parts.append(compare_expr(ctx.col("m", node.metric), node.compare))
+        value: exp.Expr = ctx.col("m", node.metric)
+        if node.metric in ("orders_count", "total_spent"):
+            value = exp.func("coalesce", value, exp.convert(0))
+        parts.append(compare_expr(value, node.compare))
     if node.window is not None:
         if node.metric not in ("first_order_at", "last_order_at"):
             raise CompileError(f"{node.metric} is a number: it takes a comparison, not a time window")
@@ -340,14 +397,17 @@ def metric_expr(node: MetricCondition, ctx: Ctx) -> exp.Expr:
 
 def rfm_expr(node: RfmCondition, ctx: Ctx) -> exp.Expr:
     """Scores compared (AND-ed), cells and named segments of ``rfm(D)``; alone, "has an RFM score"."""
-    parts = [compare_expr(ctx.col("r", f"{k}_score"), cmp)
-             for k, cmp in (("r", node.r), ("f", node.f), ("m", node.m)) if cmp is not None]
+    parts = [
+        compare_expr(ctx.col("r", f"{k}_score"), cmp)
+        for k, cmp in (("r", node.r), ("f", node.f), ("m", node.m))
+        if cmp is not None
+    ]
     if node.cells:
         parts.append(_in(ctx.col("r", "rfm_cell"), node.cells))
     if node.segments:
         parts.append(_in(ctx.col("r", "rfm_segment"), list(node.segments)))
     if not parts:
-        parts.append(exp.Not(this=exp.Is(this=ctx.col("r", "contact_id"), expression=exp.null())))
+        parts.append(_not_null(ctx.col("r", "contact_id")))
     return _and(parts)
 
 
@@ -358,12 +418,22 @@ def lead_score_expr(node: LeadScoreCondition, ctx: Ctx) -> exp.Expr:
 
 # ---- behaviour ---------------------------------------------------------------------------------
 
-def _history(table: str, alias: str, joins: list[tuple[exp.Table, exp.Expr]],
-             tests: list[exp.Expr], window: Window | None, count: Compare | None,
-             ctx: Ctx) -> exp.Expr:
+
+def _history(
+    table: str,
+    alias: str,
+    joins: list[tuple[exp.Table, exp.Expr]],
+    tests: list[exp.Expr],
+    window: Window | None,
+    count: Compare | None,
+    ctx: Ctx,
+) -> exp.Expr:
     when = exp.column("occurred_at", alias)
-    where = [_eq(exp.column("contact_id", alias), exp.column("contact_id", "c")),
-             exp.LT(this=when, expression=ts(ctx.end)), *tests]
+    where = [
+        _eq(exp.column("contact_id", alias), exp.column("contact_id", "c")),
+        exp.LT(this=when, expression=ts(ctx.end)),
+        *tests,
+    ]
     if window is not None:
         where.append(window_expr(when.copy(), window, ctx))
     if count is None:
@@ -379,15 +449,27 @@ def web_expr(node: WebCondition, ctx: Ctx) -> exp.Expr:
     if node.event != "visit":
         tests.append(_eq(exp.column("event_type", e), exp.Literal.string(node.event)))
     if node.product is not None:
-        joins.append((_table("products", "p"), _eq(exp.column("product_id", "p"), exp.column("product_id", e))))
+        joins.append(
+            (_table("products", "p"), _eq(exp.column("product_id", "p"), exp.column("product_id", e)))
+        )
         tests += _product_tests(node.product, "p")
     if node.category:
         tests.append(_in(exp.column("category", e), node.category))
     if node.search:
         # substring test with contains(): no LIKE pattern, so '%' and '_' in a word are plain text
         term = exp.func("lower", exp.func("strip_accents", exp.column("search_term", e)))
-        tests.append(exp.or_(*(exp.func("contains", term.copy(), exp.func(
-            "lower", exp.func("strip_accents", exp.Literal.string(w)))) for w in node.search)))
+        tests.append(
+            exp.or_(
+                *(
+                    exp.func(
+                        "contains",
+                        term.copy(),
+                        exp.func("lower", exp.func("strip_accents", exp.Literal.string(w))),
+                    )
+                    for w in node.search
+                )
+            )
+        )
     if node.device:
         tests.append(_in(exp.column("device", e), node.device))
     return _history("web_events", e, joins, tests, node.window, node.count, ctx)
@@ -398,12 +480,18 @@ def message_expr(node: MessageCondition, ctx: Ctx) -> exp.Expr:
     x = "x"
     tests: list[exp.Expr] = [_eq(exp.column("event_type", x), exp.Literal.string(node.event))]
     joins: list[tuple[exp.Table, exp.Expr]] = []
-    for vals, col in ((node.channel, "channel"), (node.message, "message_name"),
-                      (node.message_type, "message_type"), (node.campaign, "utm_campaign")):
+    for vals, col in (
+        (node.channel, "channel"),
+        (node.message, "message_name"),
+        (node.message_type, "message_type"),
+        (node.campaign, "utm_campaign"),
+    ):
         if vals:
             tests.append(_in(exp.column(col, x), vals))
     if node.workflow:
-        joins.append((_table("workflows", "w"), _eq(exp.column("workflow_id", "w"), exp.column("workflow_id", x))))
+        joins.append(
+            (_table("workflows", "w"), _eq(exp.column("workflow_id", "w"), exp.column("workflow_id", x)))
+        )
         tests.append(_in(exp.column("name", "w"), node.workflow))
     if node.one_off:
         tests.append(exp.Is(this=exp.column("workflow_id", x), expression=exp.null()))
@@ -412,12 +500,16 @@ def message_expr(node: MessageCondition, ctx: Ctx) -> exp.Expr:
 
 def saved_segment_expr(node: SavedSegmentCondition, ctx: Ctx) -> exp.Expr:
     """Membership of a saved segment, from the saved-segments tool's ``user_segment_members`` table."""
-    members = (exp.select(exp.column("contact_id", "sm")).from_(_table(SAVED_SEGMENTS_TABLE, "sm"))
-               .where(_eq(exp.column("segment", "sm"), exp.Literal.string(node.name))))
+    members = (
+        exp.select(exp.column("contact_id", "sm"))
+        .from_(_table(SAVED_SEGMENTS_TABLE, "sm"))
+        .where(_eq(exp.column("segment", "sm"), exp.Literal.string(node.name)))
+    )
     return exp.column("contact_id", "c").isin(query=members)
 
 
 # ---- the tree and the statements ---------------------------------------------------------------
+
 
 def condition_expr(node: Node, ctx: Ctx) -> exp.Expr:
     """The predicate over one contact row ``c`` for any node: leaves by type, all/any/not composed.
@@ -427,7 +519,9 @@ def condition_expr(node: Node, ctx: Ctx) -> exp.Expr:
     if isinstance(node, All):
         return exp.paren(_and([condition_expr(i, ctx) for i in node.items])) if node.items else exp.true()
     if isinstance(node, Any_):
-        return exp.paren(exp.or_(*(condition_expr(i, ctx) for i in node.items))) if node.items else exp.false()
+        return (
+            exp.paren(exp.or_(*(condition_expr(i, ctx) for i in node.items))) if node.items else exp.false()
+        )
     if isinstance(node, Not):
         return exp.Not(this=exp.paren(condition_expr(node.item, ctx)))
     if isinstance(node, AttributeCondition):
@@ -456,8 +550,11 @@ def _base(ctx: Ctx, *projections: exp.Expr) -> exp.Select:
     q = exp.select(*projections).from_(ctx.macro("contacts_at", "c"))
     for alias, macro in _JOINED.items():
         if alias in ctx.uses:
-            q = q.join(ctx.macro(macro, alias), on=_eq(exp.column("contact_id", alias),
-                                                       exp.column("contact_id", "c")), join_type="left")
+            q = q.join(
+                ctx.macro(macro, alias),
+                on=_eq(exp.column("contact_id", alias), exp.column("contact_id", "c")),
+                join_type="left",
+            )
     return q
 
 
@@ -522,15 +619,23 @@ def funnel_select(plan: SegmentPlan, as_of: date) -> exp.Select:
     """
     ctx = Ctx(as_of)
     flags, steps = _funnel(plan)
-    inner = _base(ctx, exp.column("contact_id", "c"), *(
-        exp.alias_(exp.func("coalesce", condition_expr(node, ctx), exp.false()), name) for name, node in flags))
+    inner = _base(
+        ctx,
+        exp.column("contact_id", "c"),
+        *(
+            exp.alias_(exp.func("coalesce", condition_expr(node, ctx), exp.false()), name)
+            for name, node in flags
+        ),
+    )
     cols: list[exp.Expr] = []
     for name, test in steps:
         count: exp.Expr = exp.Count(this=exp.Star())
         if test is not None:
             count = exp.Filter(this=count, expression=exp.Where(this=test))
         cols.append(exp.alias_(count, name))
-    return exp.select(*cols).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("f"))))
+    return exp.select(*cols).from_(
+        exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("f")))
+    )
 
 
 def render(expr: exp.Expr) -> str:

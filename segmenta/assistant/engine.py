@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -18,23 +19,29 @@ from segmenta.assistant.answer import Answer, ClarificationOut, FunnelStep
 from segmenta.assistant.compiler import compile_segment, funnel_select, funnel_steps, render
 from segmenta.assistant.explainer import explain_plan, step_label
 from segmenta.assistant.parser import ParseResult, parse
-from segmenta.assistant.plan import Any_, SegmentPlan, conjuncts
+from segmenta.assistant.plan import Any_, ReportPlan, SegmentPlan, conjuncts
 from segmenta.assistant.validator import validate, warehouse_schema
 from segmenta.warehouse.store import connect_readonly, run_query
 
 PREVIEW_COLUMNS = ("contact_id", "first_name", "last_name", "email", "city", "country")
 
+# Reports are run by the Data Explorer (segmenta.tools), which the assistant may not import:
+# the tools hand the engine their runner. (engine, request, plan, as_of, assumptions) -> Answer
+ReportRunner = Callable[["Engine", str, ReportPlan, date, list[str]], Answer]
+
 
 class Engine:
     """Answers requests over one warehouse; keeps the read-only connection and the catalog."""
 
-    def __init__(self, db: Path, *, timeout: float = 30.0, currency: str | None = None) -> None:
+    def __init__(self, db: Path, *, timeout: float = 30.0, currency: str | None = None,
+                 report_runner: ReportRunner | None = None) -> None:
         from segmenta.assistant.catalog import Catalog
 
+        self.report_runner = report_runner
         self.db = db
         self.con = connect_readonly(db)
         self.timeout = timeout
-        self.catalog = Catalog.load(self.con, db)
+        self.catalog = Catalog.load(self.con)
         self.schema = warehouse_schema(self.con)
         self.currency = currency or self._currency()
 
@@ -74,8 +81,14 @@ class Engine:
 
     def answer_parsed(self, text: str, result: ParseResult, as_of: date, *, preview: int = 20) -> Answer:
         lang = result.language
+        if isinstance(result.plan, ReportPlan) and not result.unrecognized and not result.clarifications:
+            if self.report_runner is None:
+                return Answer(request=text, kind="not_understood", as_of=as_of.isoformat(),
+                              plan=result.plan.model_dump(mode="json"), language=lang,
+                              clarifications=[ClarificationOut(question=_no_reports(lang))])
+            return self.report_runner(self, text, result.plan, as_of, result.assumptions)
         clar = [ClarificationOut(question=c.question, options=c.options) for c in result.clarifications]
-        if result.plan is None or result.plan.where is None or result.unrecognized or clar:
+        if not isinstance(result.plan, SegmentPlan) or result.plan.where is None or result.unrecognized or clar:
             kind = "clarification" if (clar or result.plan is not None) else "not_understood"
             if not clar and not result.unrecognized:
                 clar = [ClarificationOut(question=_not_understood(lang))]
@@ -84,7 +97,7 @@ class Engine:
             return Answer(request=text, kind=kind, as_of=as_of.isoformat(),  # type: ignore[arg-type]
                           plan=result.plan.model_dump(mode="json") if result.plan else None,
                           explanation=explain_plan(result.plan, as_of, currency=self.currency)
-                          if result.plan and result.plan.where is not None else [],
+                          if isinstance(result.plan, SegmentPlan) and result.plan.where is not None else [],
                           assumptions=result.assumptions, unrecognized=result.unrecognized,
                           clarifications=clar, language=lang)
         return self.run_plan(text, result.plan, as_of, assumptions=result.assumptions, preview=preview)
@@ -151,3 +164,9 @@ def _unknown_words(lang: str, words: list[str]) -> str:
     if lang == "es":
         return f"No sé qué significa {w} en esta tienda: ¿puedes decirlo de otra forma?"
     return f"I do not know what {w} means for this shop: can you say it another way?"
+
+
+def _no_reports(lang: str) -> str:
+    if lang == "es":
+        return "Esta petición es un informe y este motor no tiene el Data Explorer cargado."
+    return "This request is a report and this engine has no Data Explorer loaded."

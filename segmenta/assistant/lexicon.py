@@ -316,5 +316,5 @@ FILLER: Final = frozenset(
     products articulo articulos item items cosa cosas thing things something anything ningun
     categoria category categorias categories marca brand marcas brands hay tienen tiene tengan whose cuya
     cuyo cuyos cuyas fue was sea being - + algun alguno alguna any anything ever alguna vez our nuestros
-    we nosotros us hemos han sido but pero sino aunque though although""".split()
+    we nosotros us hemos han sido but pero sino aunque though although and among amongst habia had""".split()
 )

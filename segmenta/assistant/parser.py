@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol
 
 from segmenta.assistant import lexicon as L
 from segmenta.assistant.numbers import parse_money, parse_number
+from segmenta.assistant.report_words import read_report
 from segmenta.assistant.plan import (
     All,
     Any_,
@@ -35,6 +36,7 @@ from segmenta.assistant.plan import (
     Not,
     ProductMatch,
     PurchaseCondition,
+    ReportPlan,
     RfmCondition,
     SavedSegmentCondition,
     SegmentPlan,
@@ -126,7 +128,7 @@ class Clarification:
 class ParseResult:
     """What the parser made of a request."""
 
-    plan: SegmentPlan | None
+    plan: SegmentPlan | ReportPlan | None
     language: Lang
     unrecognized: list[str] = field(default_factory=list)
     assumptions: list[str] = field(default_factory=list)
@@ -170,6 +172,18 @@ class _Parser:
     def es(self, es: str, en: str) -> str:
         return es if self.lang == "es" else en
 
+    def links(self, phrase: str, fields: list[str] | tuple[str, ...], min_score: float) -> list[Any]:
+        """Catalog links that cover every content word of the phrase, best first; on a tie the
+        field listed first wins (a workflow before a campaign of the same name)."""
+        from segmenta.assistant.text import fold
+
+        content = {w for w in fold(phrase).split() if w not in L.FILLER}
+        order = {f: k for k, f in enumerate(fields)}
+        out = [lk for lk in self.cat.link(phrase, fields=list(fields), lang=self.lang)
+               if lk.score >= min_score and content <= set(lk.words)]
+        out.sort(key=lambda lk: (-round(lk.score), order.get(lk.field, 99)))
+        return out
+
     def add(self, i: int, j: int, kind: str, data: Any = None) -> int:
         self.s.claim(i, j, kind)
         self.items.append(Item(i, j, kind, data))
@@ -186,6 +200,7 @@ class _Parser:
     # ----------------------------------------------------------------- passes
     def run(self) -> ParseResult:
         self.find_windows()
+        self.report = read_report(self)
         i = 0
         while i < len(self.s):
             if not self.s.free(i):
@@ -194,7 +209,9 @@ class _Parser:
             n = self.recognise(i)
             i += max(n, 1)
         self.resolve_free_runs()
-        plan = self.assemble()
+        plan: SegmentPlan | ReportPlan | None = self.assemble()
+        if self.report is not None:
+            plan = self.report.plan(plan)
         return ParseResult(plan, self.lang, self.unrec, self.assumptions, self.clar, self.free_window)
 
     def find_windows(self) -> None:
@@ -643,7 +660,7 @@ class _Parser:
         end = s.clause_end(i)
         for k in range(min(end, j + 4), j, -1):
             phrase = s.span_text(j, k)
-            links = [lk for lk in self.cat.link(phrase, fields=["store"], lang=self.lang) if lk.score >= 80]
+            links = self.links(phrase, ["store"], 80)
             if links:
                 best = links[0].score
                 values = [lk.value for lk in links if lk.score >= best - 1]
@@ -719,8 +736,7 @@ class _Parser:
                 if not all(s.free(x) for x in range(a, b)):
                     continue
                 phrase = s.span_text(a, b)
-                links = [lk for lk in self.cat.link(phrase, fields=list(MESSAGE_FIELDS), lang=self.lang)
-                         if lk.score >= 92 and len(phrase) >= 4]
+                links = [lk for lk in self.links(phrase, MESSAGE_FIELDS, 85) if len(phrase) >= 4]
                 if links:
                     self.add(a, b, "msgattr", (links[0].field, [links[0].value]))
                     a = b
@@ -880,12 +896,10 @@ class _Parser:
 
     # ----------------------------------------------------------------- catalog linking of free words
     def place_links(self, phrase: str, fields: tuple[str, ...] = PLACE_FIELDS) -> list[Any]:
-        links = [lk for lk in self.cat.link(phrase, fields=list(fields), lang=self.lang) if lk.score >= 85]
+        links = self.links(phrase, fields, 85)
         if not links:
             return []
         # a country name means the country (settled reading); else the best score, city before region
-        order = {f: k for k, f in enumerate(fields)}
-        links.sort(key=lambda lk: (-round(lk.score), order.get(lk.field, 9)))
         best = links[0]
         return [lk for lk in links if lk.field == best.field and lk.score >= best.score - 0.5]
 
@@ -915,6 +929,9 @@ class _Parser:
     def resolve_run(self, i: int, j: int) -> None:
         s = self.s
         frame = self.frame_before(i)
+        if frame is None and self.report is not None:
+            self.report.resolve_run(i, j)
+            return
         if frame is not None:
             fam, detail = frame.data
             if fam == "purchase":
@@ -926,8 +943,7 @@ class _Parser:
                     self.add(i, j, "search", s.span_text(i, j))
                     return
                 if detail in ("category_view", "visit"):
-                    links = [lk for lk in self.cat.link(s.span_text(i, j), fields=["web_category", "category"],
-                                                        lang=self.lang) if lk.score >= 85]
+                    links = self.links(s.span_text(i, j), ["web_category", "category"], 85)
                     if links:
                         self.add(i, j, "webcategory", [links[0].value])
                         return
@@ -966,8 +982,7 @@ class _Parser:
                 if not all(s.free(x) for x in range(a, b)) or s.words[a].f in L.FILLER:
                     continue
                 phrase = s.span_text(a, b)
-                links = [lk for lk in self.cat.link(phrase, fields=list(ORDER_FIELDS), lang=self.lang)
-                         if lk.score >= 88]
+                links = self.links(phrase, ORDER_FIELDS, 88)
                 if links:
                     lk = links[0]
                     self.add(a, b, "orderattr", (lk.field, [lk.value]))
@@ -1049,8 +1064,7 @@ class _Parser:
                 if not all(s.free(x) for x in range(a, b)):
                     continue
                 phrase = s.span_text(a, b)
-                links = [lk for lk in self.cat.link(phrase, fields=list(MESSAGE_FIELDS), lang=self.lang)
-                         if lk.score >= 85]
+                links = self.links(phrase, MESSAGE_FIELDS, 85)
                 if links:
                     lk = links[0]
                     self.add(a, b, "msgattr", (lk.field, [lk.value]))

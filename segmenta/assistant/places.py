@@ -139,15 +139,18 @@ _COUNTRIES: dict[str, str] = {
 # code: language names (Spanish and English) | speakers ("hispanohablantes", "Spanish-speaking")
 _LANGUAGES: dict[str, str] = {
     "es": "español, castellano, Spanish, Castilian | hispanohablante, hispanohablantes, hispanoparlante, "
-          "hispanoparlantes, hispano, hispanos, Spanish speaking, Spanish speaker, Spanish speakers, Hispanic",
+          "hispanoparlantes, hispano, hispanos, Spanish speaking, Spanish speaker, Spanish speakers, "
+          "Hispanic",
     "en": "inglés, English | angloparlante, angloparlantes, anglohablante, anglohablantes, anglófono, "
           "anglófonos, English speaking, English speaker, English speakers, anglophone",
     "pt": "portugués, Portuguese | lusohablante, lusohablantes, lusófono, lusófonos, Portuguese speaking, "
           "Portuguese speakers, lusophone",
     "fr": "francés, French | francófono, francófonos, francoparlante, francoparlantes, French speaking, "
           "French speakers, francophone",
-    "de": "alemán, German | germanohablante, germanohablantes, germanoparlantes, German speaking, German speakers",
-    "it": "italiano, Italian | italoparlante, italoparlantes, italohablantes, Italian speaking, Italian speakers",
+    "de": "alemán, German | germanohablante, germanohablantes, germanoparlantes, German speaking, "
+          "German speakers",
+    "it": "italiano, Italian | italoparlante, italoparlantes, italohablantes, Italian speaking, "
+          "Italian speakers",
     "ca": "catalán, català, Catalan, valenciano, Valencian | catalanohablante, catalanohablantes, "
           "catalanoparlante, catalanoparlantes, Catalan speaking, Catalan speakers",
     "eu": "euskera, euskara, vasco, Basque | vascohablante, vascoparlantes, euskaldún, euskaldunes, "
@@ -179,7 +182,8 @@ _LANGUAGES: dict[str, str] = {
 }
 
 _LEAD_INS = ("en el ", "en la ", "en los ", "en ", "de la ", "del ", "de los ", "de ", "desde ", "from the ",
-             "from ", "in the ", "in ", "the ", "la ", "el ", "los ", "las ", "que hablan ", "hablan ", "who speak ", "speak ",
+             "from ", "in the ", "in ", "the ", "la ", "el ", "los ", "las ", "que hablan ", "hablan ",
+             "who speak ", "speak ",
              "speaking ", "speakers of ", "hablantes de ", "idioma ", "lengua ", "language ")
 _TAILS = (" speaking", " speakers", " speaker", " hablantes", " language", " idioma")
 

@@ -40,7 +40,8 @@ class Window(_Model):
     - ``last``: the last ``n`` ``unit``s: ``END - n units <= t < END``.
     - ``this``: the current ``unit`` (week from Monday, month, quarter, year) up to END.
     - ``previous``: the ``n``-th previous full calendar ``unit`` (``n=1``: last month / last year).
-    - ``since``: ``start <= t < END``;  ``before``: ``t < start``.
+    - ``since``: ``start <= t < END``;  ``before``: ``t < start`` (or, with ``month`` [and ``year``],
+      before the first day of that month: the latest one that started on or before D when no year).
     - ``range``: ``start <= t < end`` (absolute dates, ``end`` exclusive).
     - ``month``: calendar month ``month`` (to ``month_end`` when a span) of ``year``, or, with no
       year, the latest such month that started on or before D.
@@ -306,7 +307,45 @@ class SegmentPlan(_Model):
     language: Literal["es", "en"] = "en"
 
 
-Plan = Annotated[Union[SegmentPlan], Field(discriminator="kind")]
+TimeGrain = Literal["day", "week", "month", "quarter", "year"]
+
+
+class ReportPlan(_Model):
+    """A Data Explorer report: metrics by dimensions over a window, for an optional segment.
+
+    - ``metrics``: names from the metric catalog (``segmenta/tools/metrics.py``: ``orders``, ``revenue``,
+      ``open_rate``, ...), in the order asked.
+    - ``grain``: a time dimension (buckets labelled by their first day; weeks start on Monday).
+    - ``dimensions``: other dimensions (``workflow``, ``brand``, ``payment_method``, ...).
+    - ``window``: the period; None = all time up to D.
+    - ``where``: a segment of contacts the report is restricted to ("among Champions").
+    - ``product``: restricts product-level metrics (units, revenue by line) to matching products.
+    - ``channel``: message channels for message metrics ("email performance" = email); empty = all.
+    - ``workflow``: workflow names for message metrics.
+    - ``sort`` / ``descending`` / ``limit``: "top 5 brands by revenue".
+    - ``compare``: ``previous`` adds the previous period of the same length (values, difference, % change).
+    - ``segment_sizes``: for "how many Champions each month": the size of ``where`` per bucket,
+      each bucket computed as of its own end date.
+    """
+
+    kind: Literal["report"] = "report"
+    metrics: list[str]
+    grain: TimeGrain | None = None
+    dimensions: list[str] = Field(default_factory=list)
+    window: Window | None = None
+    where: Node | None = None
+    product: ProductMatch | None = None
+    channel: list[str] = Field(default_factory=list)
+    workflow: list[str] = Field(default_factory=list)
+    sort: str | None = None
+    descending: bool = True
+    limit: int | None = None
+    compare: Literal["previous"] | None = None
+    segment_sizes: bool = False
+    language: Literal["es", "en"] = "en"
+
+
+Plan = Annotated[Union[SegmentPlan, ReportPlan], Field(discriminator="kind")]
 
 
 def walk(node: Node | None) -> list[Node]:

@@ -35,13 +35,24 @@ from segmenta.warehouse.schema import META_TABLE, TABLES, sql_schema
 
 # Output columns of the table macros of warehouse/derived.py (docs/CONTRACTS.md).
 _METRICS = {
-    "contact_id": "VARCHAR", "age": "INTEGER", "first_order_at": "TIMESTAMP", "last_order_at": "TIMESTAMP",
-    "orders_count": "BIGINT", "total_spent": "DECIMAL(18,2)", "avg_order_value": "DOUBLE",
+    "contact_id": "VARCHAR",
+    "age": "INTEGER",
+    "first_order_at": "TIMESTAMP",
+    "last_order_at": "TIMESTAMP",
+    "orders_count": "BIGINT",
+    "total_spent": "DECIMAL(18,2)",
+    "avg_order_value": "DOUBLE",
     "days_since_last_order": "INTEGER",
 }
 _RFM = {
-    "contact_id": "VARCHAR", "recency_date": "DATE", "frequency": "BIGINT", "monetary": "DECIMAL(18,2)",
-    "r_score": "INTEGER", "f_score": "INTEGER", "m_score": "INTEGER", "rfm_cell": "VARCHAR",
+    "contact_id": "VARCHAR",
+    "recency_date": "DATE",
+    "frequency": "BIGINT",
+    "monetary": "DECIMAL(18,2)",
+    "r_score": "INTEGER",
+    "f_score": "INTEGER",
+    "m_score": "INTEGER",
+    "rfm_cell": "VARCHAR",
     "rfm_segment": "VARCHAR",
 }
 MACRO_COLUMNS: dict[str, dict[str, str]] = {
@@ -55,26 +66,60 @@ SERIES_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
 TABLE_FUNCTIONS = frozenset(MACRO_COLUMNS) | SERIES_FUNCTIONS
 
 _DENIED_EXACT: dict[str, str] = {
-    "glob": "it reads files", "sniff_csv": "it reads files", "st_read": "it reads files",
-    "current_setting": "it reads settings", "getenv": "it reads the environment",
-    "which_secret": "it reads secrets", "load_extension": "it loads extensions",
-    "install_extension": "it installs extensions", "query": "it runs SQL text",
-    "query_table": "it runs SQL text", "json_execute_serialized_sql": "it runs SQL text",
-    "set_config": "it changes settings", "setval": "it changes sequences", "nextval": "it changes sequences",
+    "glob": "it reads files",
+    "sniff_csv": "it reads files",
+    "st_read": "it reads files",
+    "current_setting": "it reads settings",
+    "getenv": "it reads the environment",
+    "which_secret": "it reads secrets",
+    "load_extension": "it loads extensions",
+    "install_extension": "it installs extensions",
+    "query": "it runs SQL text",
+    "query_table": "it runs SQL text",
+    "json_execute_serialized_sql": "it runs SQL text",
+    "set_config": "it changes settings",
+    "setval": "it changes sequences",
+    "nextval": "it changes sequences",
 }
 _DENIED_PREFIX: tuple[tuple[str, str], ...] = (
-    ("read_", "it reads files"), ("parquet_", "it reads files"), ("iceberg_", "it reads files"),
-    ("delta_", "it reads files"), ("duckdb_", "it reads the engine's internals"),
+    ("read_", "it reads files"),
+    ("parquet_", "it reads files"),
+    ("iceberg_", "it reads files"),
+    ("delta_", "it reads files"),
+    ("duckdb_", "it reads the engine's internals"),
     ("pragma_", "it runs a pragma"),
 )
 _DENIED_SUFFIX: tuple[tuple[str, str], ...] = (("_scan", "it reads files or other databases"),)
 
 _FORBIDDEN_NODES: tuple[type[exp.Expr], ...] = tuple(
-    getattr(exp, name) for name in (
-        "Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter", "Command", "Copy", "Pragma",
-        "Set", "Attach", "Detach", "Install", "Use", "Describe", "Show", "Transaction", "Commit",
-        "Rollback", "LoadData", "Summarize", "TruncateTable", "Analyze",
-    ) if hasattr(exp, name)
+    getattr(exp, name)
+    for name in (
+        "Insert",
+        "Update",
+        "Delete",
+        "Merge",
+        "Create",
+        "Drop",
+        "Alter",
+        "Command",
+        "Copy",
+        "Pragma",
+        "Set",
+        "Attach",
+        "Detach",
+        "Install",
+        "Use",
+        "Describe",
+        "Show",
+        "Transaction",
+        "Commit",
+        "Rollback",
+        "LoadData",
+        "Summarize",
+        "TruncateTable",
+        "Analyze",
+    )
+    if hasattr(exp, name)
 )
 
 
@@ -189,9 +234,7 @@ def _check_functions(stmt: exp.Query) -> None:
         in_from = isinstance(f.parent, (exp.Table, exp.From, exp.Join, exp.Lateral))
         if in_from and name not in TABLE_FUNCTIONS:
             allowed = ", ".join(sorted(TABLE_FUNCTIONS))
-            raise SqlValidationError(
-                f"table function {name} is not allowed: FROM may only call {allowed}"
-            )
+            raise SqlValidationError(f"table function {name} is not allowed: FROM may only call {allowed}")
 
 
 def _check_tables(stmt: exp.Query, known: dict[str, dict[str, str]]) -> None:
@@ -207,9 +250,7 @@ def _check_tables(stmt: exp.Query, known: dict[str, dict[str, str]]) -> None:
         if name in ctes:
             continue
         if name in MACRO_COLUMNS:
-            raise SqlValidationError(
-                f"{name} needs the as-of date: write {name}(DATE 'YYYY-MM-DD')"
-            )
+            raise SqlValidationError(f"{name} needs the as-of date: write {name}(DATE 'YYYY-MM-DD')")
         if name not in known:
             tables = ", ".join(sorted(n for n in known if n not in MACRO_COLUMNS))
             macros = ", ".join(f"{n}(d)" for n in sorted(MACRO_COLUMNS))
@@ -227,7 +268,13 @@ def _check_columns(stmt: exp.Query, known: dict[str, dict[str, str]]) -> None:
         if isinstance(t.this, exp.Func) and _function_name(t.this) in MACRO_COLUMNS:
             t.set("this", exp.to_identifier(_function_name(t.this)))
     try:
-        qualify(probe, schema=dict[str, object](known), dialect="duckdb", validate_qualify_columns=True, quote_identifiers=False)
+        qualify(
+            probe,
+            schema=dict[str, object](known),
+            dialect="duckdb",
+            validate_qualify_columns=True,
+            quote_identifiers=False,
+        )
     except OptimizeError as e:
         raise SqlValidationError(_column_message(str(e), stmt, known)) from e
     except sqlglot.errors.SqlglotError as e:
@@ -250,9 +297,9 @@ def _column_message(error: str, stmt: exp.Query, known: dict[str, dict[str, str]
     every = {c for cols in known.values() for c in cols}
     in_scope.discard(name.lower())
     every.discard(name.lower())
-    close = difflib.get_close_matches(name.lower(), sorted(in_scope), n=1, cutoff=0.5) or difflib.get_close_matches(
-        name.lower(), sorted(every), n=1, cutoff=0.5
-    )
+    close = difflib.get_close_matches(
+        name.lower(), sorted(in_scope), n=1, cutoff=0.5
+    ) or difflib.get_close_matches(name.lower(), sorted(every), n=1, cutoff=0.5)
     hint = f": the closest known column is '{close[0]}'" if close else ""
     return f"unknown column '{name}'{where}{hint}"
 

@@ -23,6 +23,14 @@ from segmenta.warehouse.schema import TABLES
 from segmenta.warehouse.values import q
 
 SNIFF_BYTES = 1 << 16
+# names other tools give these tables, for the "did you mean" of an unknown file
+TABLE_SYNONYMS = {
+    "customers": "contacts", "clients": "contacts", "clientes": "contacts", "contactos": "contacts",
+    "users": "contacts", "subscribers": "contacts", "pedidos": "orders", "sales": "orders",
+    "ventas": "orders", "order_items": "order_lines", "line_items": "order_lines", "items": "order_lines",
+    "lineas_pedido": "order_lines", "productos": "products", "catalog": "products", "events": "web_events",
+    "messages": "message_events", "campaigns": "message_events", "flows": "workflows",
+}
 SEPARATORS = (",", ";", "\t")
 
 
@@ -102,7 +110,8 @@ def discover(src: Path) -> tuple[dict[str, SourceFile], list[ImportProblem], lis
             continue
         table = path.stem.strip().lower()
         if table not in TABLES:
-            guess = difflib.get_close_matches(table, list(TABLES), n=1, cutoff=0.0)
+            guess = [TABLE_SYNONYMS[table]] if table in TABLE_SYNONYMS else difflib.get_close_matches(
+                table, list(TABLES), n=1, cutoff=0.0)
             hint = f" (did you mean {guess[0]}.{fmt}?)" if guess else ""
             problems.append(ImportProblem(path.name, f"not a known table{hint}; known tables: {known}"))
             continue
@@ -116,7 +125,7 @@ def discover(src: Path) -> tuple[dict[str, SourceFile], list[ImportProblem], lis
         if table.required_file and name not in files:
             problems.append(ImportProblem(
                 f"{name}.csv", f"required file is missing (a shop needs contacts, orders and order_lines, "
-                f"as .csv or .parquet, in {src})",
+                f"as .csv or .parquet)",
             ))
     return files, problems, notes
 

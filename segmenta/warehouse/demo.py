@@ -62,22 +62,15 @@ class DemoReport:
         return out + [f"  note: {n}" for n in self.notes]
 
 
-def sql_list(values: list[str] | tuple[str, ...]) -> str:
-    """A DuckDB list literal of strings, indexed 1-based; ``lst[code + 1]`` is NULL for code -1.
+def labels(values: list[str | None] | tuple[str, ...], codes: Arr) -> pd.Categorical:
+    """Integer codes (-1 for NULL) as a pandas Categorical of their text, which DuckDB reads as an ENUM.
 
-    >>> sql_list(["a", "O'Neill"])
-    "['a', 'O''Neill']"
+    >>> list(labels(["x", "y", "x"], np.array([2, -1, 1])))
+    ['x', nan, 'y']
     """
-    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
-
-
-def pick(values: list[str] | tuple[str, ...], column: str) -> str:
-    """SQL that maps an integer code column (0-based, -1 for NULL) to its string value.
-
-    >>> pick(["x", "y"], "c")
-    "['x', 'y'][c + 1]"
-    """
-    return f"{sql_list(values)}[{column} + 1]"
+    uniq = sorted({v for v in values if v is not None})
+    mapping = np.array([uniq.index(v) if v is not None else -1 for v in values] + [-1])
+    return pd.Categorical.from_codes(mapping[np.where(codes >= 0, codes, len(values))], categories=uniq)
 
 
 def choose(rng: np.random.Generator, n: int, weights: list[float] | tuple[float, ...] | F64) -> I64:
@@ -135,8 +128,8 @@ class Calendar:
         w[december] *= 1.5
         self.black_fridays = [(bf - self.start.date()).days for bf in black_fridays(self.start.date(), until)]
         for bf in self.black_fridays:
-            w[max(bf - 7, 0):bf + 4] *= 1.8
-            w[bf:bf + 1] *= 3.0
+            w[max(bf - 7, 0):bf + 4] *= 2.2
+            w[bf:bf + 1] *= 3.5
         self.weights = w
         self.cdf = np.cumsum(w) / w.sum()
 
@@ -218,7 +211,7 @@ def _contacts(rng: np.random.Generator, n: int, calendar: Calendar) -> dict[str,
         "email_sep": rng.integers(0, 3, n), "domain": domain, "phone": phone, "phone_fmt": phone_fmt,
         "birth": birth, "postal": rng.integers(1, 99, n), "postal_mx": rng.integers(1000, 9999, n),
         "postal_pt": rng.integers(0, 999, n), "lang": lang, "created": created,
-        "email_optin": has_email & (rng.random(n) < 0.82), "invalid_email": np.isin(email_style, (5, 6)),
+        "email_optin": has_email & (rng.random(n) < 0.76), "invalid_email": np.isin(email_style, (5, 6)),
         "sms": has_phone & (rng.random(n) < 0.36), "push": app & (rng.random(n) < 0.85),
         "ads": rng.random(n) < 0.55, "pref1": pref1, "pref2": pref2, "device": device,
         "second_device": rng.random(n) < 0.3, "engagement": rng.lognormal(0.0, 0.8, n) / np.exp(0.32),
@@ -229,13 +222,9 @@ def _contacts(rng: np.random.Generator, n: int, calendar: Calendar) -> dict[str,
 
 def _contacts_sql(table: str, seed_frame: str) -> str:
     """The INSERT that turns the contact code arrays into the messy text of a real export."""
-    cities = cat.CITIES
-    fn = pick(FIRST_NAMES, "first")
-    l1, l2 = pick(cat.SURNAMES, "s1"), pick(cat.SURNAMES, "s2")
-    prefix = pick([c.postal_prefix for c in cities], "city")
+    fn, l1, l2, prefix, dom = "fn::VARCHAR", "l1::VARCHAR", "l2::VARCHAR", "prefix::VARCHAR", "dom::VARCHAR"
     plain = "replace(strip_accents(lower({})), ' ', '')"
-    local = (f"{plain.format(fn)} || ['.', '_', ''][email_sep + 1] || {plain.format(l1)}")
-    dom = pick(DOMAINS, "domain")
+    local = f"{plain.format(fn)} || sep::VARCHAR || {plain.format(l1)}"
     s = "phone::VARCHAR"
     es_fmt = [f"substr({s},1,3)||' '||substr({s},4,2)||' '||substr({s},6,2)||' '||substr({s},8,2)",
               f"'+34'||{s}", f"'0034 '||substr({s},1,3)||'-'||substr({s},4,3)||'-'||substr({s},7,3)", s,
@@ -273,9 +262,8 @@ def _contacts_sql(table: str, seed_frame: str) -> str:
         INSERT INTO {table}
         SELECT 'C' || lpad((i + 1)::VARCHAR, 7, '0'), {email}, {phone}, {fn},
                CASE WHEN s2 < 0 THEN {l1} ELSE {l1} || ' ' || {l2} END,
-               {pick(GENDERS, 'gender')}, birth, {postal}, {pick([c.name for c in cities], 'city')},
-               {pick([c.region for c in cities], 'city')}, {pick(COUNTRIES, 'country')},
-               {pick(LANGUAGES, 'lang')}, company, created, email_subscribed, sms, push, ads
+               gender_s, birth, {postal}, city_s, region_s, country_s, lang_s, company, created,
+               email_subscribed, sms, push, ads
         FROM {seed_frame}"""
 
 
@@ -352,12 +340,14 @@ def _orders(rng: np.random.Generator, cal: Calendar, shop: Shop, c: dict[str, Ar
             affinity: npt.NDArray[np.float32]) -> tuple[dict[str, Arr], dict[str, Arr]]:
     """Orders and their lines: heavy-tailed repeat buying, stores near home, seasonal categories."""
     buyers = np.flatnonzero(c["buyer"])
-    k = np.minimum(rng.zipf(2.0, len(buyers)), 80)
+    k = np.minimum(rng.zipf(1.9, len(buyers)), 60)
+    tenure = (cal.seconds - c["created"][buyers]) / (540 * DAY)  # repeat orders need time to happen
+    k = 1 + rng.binomial(k - 1, np.minimum(tenure, 1.0))
     contact = np.repeat(buyers, k)
     n = len(contact)
     country = c["country"][contact]
     store_city = np.isin(np.array([x.name for x in cat.CITIES]), [s[1] for s in cat.STORES])
-    p_store = np.where(store_city[c["city"][contact]], 0.45, np.where(country <= 1, 0.04, 0.0))
+    p_store = np.where(store_city[c["city"][contact]], 0.35, np.where(country <= 1, 0.04, 0.0))
     store_flag = rng.random(n) < p_store
     t = cal.sample(rng, c["created"][contact], store_flag)
     order = np.lexsort((t, contact))
@@ -382,8 +372,7 @@ def _orders(rng: np.random.Generator, cal: Calendar, shop: Shop, c: dict[str, Ar
     for g, weights in _PAY_WEIGHTS.items():
         mask = group == g
         pay[mask] = choose(rng, int(mask.sum()), weights)
-    brand = np.where(pay == 0, choose(rng, n, (50, 33, 17)), np.where(pay == 1, choose(rng, n, (62, 38, 0.0001)), -1))
-    brand[(pay == 1) & (brand == 2)] = 0
+    brand = np.where(pay == 0, choose(rng, n, (50, 33, 17)), np.where(pay == 1, choose(rng, n, (62, 38)), -1))
     day = t // DAY
     month = cal.month[day]
     bf = np.zeros(cal.days, dtype=bool)
@@ -640,14 +629,14 @@ def _campaigns(cal: Calendar) -> list[tuple[Piece, int, int, int, float]]:
             day0 = (month - cal.start.date()).days
             shift = market * 2
             news = Piece(f"Newsletter {_MONTHS[m - 1]} {y}", 0, None, f"newsletter_{y}_{m:02d}",
-                         (0.20, 0.12, 0.06, 0.004))
+                         (0.20, 0.12, 0.06, 0.01))
             out.append((news, (day0 + 3 + shift) * DAY + 10 * 3600, market, -1, 0.25))
             if m in _SEASONAL:
                 name, slug, dom, share, category, extra = _SEASONAL[m]
                 code = cat.CATEGORIES.index(category) if category else -1
                 for channel in (0, *extra):
                     piece = Piece(f"{name} {y}" + ("" if channel == 0 else f" ({CHANNELS[channel]})"), channel,
-                                  None, f"{slug}_{y}", (0.30 if channel == 0 else 0.1, 0.18, 0.09, 0.003))
+                                  None, f"{slug}_{y}", (0.30 if channel == 0 else 0.1, 0.18, 0.09, 0.008))
                     out.append((piece, (day0 + dom - 1 + shift) * DAY + 11 * 3600, market, code, share))
         month = (month + timedelta(days=32)).replace(day=1)
     for bf in cal.black_fridays:
@@ -656,7 +645,7 @@ def _campaigns(cal: Calendar) -> list[tuple[Piece, int, int, int, float]]:
                                                    ("El Buen Fin", "buen_fin", bf - 13))):
             for channel in (0, 1, 2):
                 piece = Piece(f"{name} {y}" + ("" if channel == 0 else f" ({CHANNELS[channel]})"), channel, None,
-                              f"{slug}_{y}", (0.28 if channel == 0 else 0.12, 0.2, 0.12, 0.005))
+                              f"{slug}_{y}", (0.28 if channel == 0 else 0.12, 0.2, 0.12, 0.01))
                 out.append((piece, at * DAY + 9 * 3600, market, -1, 0.7))
     return [x for x in out if 0 <= x[1] < cal.seconds]
 
@@ -787,55 +776,70 @@ def _cid(col: str) -> str:
 def _write(con: duckdb.DuckDBPyConnection, cal: Calendar, shop: Shop, seed: int, c: dict[str, Arr],
            subscribed: Arr, o: dict[str, Arr], lines: dict[str, Arr], web: dict[str, Arr], n_visitors: int,
            pieces: list[Piece], msg: dict[str, Arr]) -> None:
-    """Insert every table from the arrays, turning codes into text inside DuckDB."""
+    """Insert every table from the arrays; codes become text through categoricals, ids inside DuckDB."""
     ts = cal.timestamps
+    cities = cat.CITIES
+    pids = [p.product_id for p in shop.products]
+    sources, mediums = [u[0] for u in cat.UTM_SOURCES], [u[1] for u in cat.UTM_SOURCES]
     con.register("p_frame", pd.DataFrame([vars(p) for p in shop.products]))
     con.execute("INSERT INTO products SELECT product_id, name, category, subcategory, brand, price FROM p_frame")
     frame = {k: v for k, v in c.items() if v.ndim == 1}
-    frame.update(i=np.arange(len(c["created"])), created=ts(c["created"]), email_subscribed=subscribed)
+    frame.update(
+        i=np.arange(len(c["created"])), created=ts(c["created"]), email_subscribed=subscribed,
+        fn=labels(FIRST_NAMES, c["first"]), l1=labels(cat.SURNAMES, c["s1"]), l2=labels(cat.SURNAMES, c["s2"]),
+        prefix=labels([x.postal_prefix for x in cities], c["city"]), dom=labels(DOMAINS, c["domain"]),
+        sep=labels([".", "_", "-"], c["email_sep"]), gender_s=labels(GENDERS, c["gender"]),
+        city_s=labels([x.name for x in cities], c["city"]), region_s=labels([x.region for x in cities], c["city"]),
+        country_s=labels(COUNTRIES, c["country"]), lang_s=labels(LANGUAGES, c["lang"]))
     con.register("c_frame", pd.DataFrame(frame))
     con.execute(_contacts_sql("contacts", "c_frame"))
-    camp = f"{pick(cat.UTM_CAMPAIGNS, 'campaign')} || '_' || year(t)::VARCHAR"
-    src, med = pick([u[0] for u in cat.UTM_SOURCES], "utm"), pick([u[1] for u in cat.UTM_SOURCES], "utm")
-    of = {k: o[k] for k in ("contact", "country", "store", "pay", "brand", "coupon", "status", "utm", "campaign",
-                            "total")}
-    of.update(i=np.arange(len(o["t"])), t=ts(o["t"]))
-    con.register("o_frame", pd.DataFrame(of))
+    camp = "CASE WHEN campaign IS NOT NULL THEN campaign::VARCHAR || '_' || year(t)::VARCHAR END"
+    con.register("o_frame", pd.DataFrame({
+        "i": np.arange(len(o["t"])), "contact": o["contact"], "t": ts(o["t"]), "total": o["total"],
+        "status": o["status"], "country": o["country"], "currency": labels(CURRENCIES, o["country"]),
+        "channel": labels(["online", "store"], (o["store"] >= 0).astype(np.int64)),
+        "store": labels([x[0] for x in cat.STORES], o["store"]), "pay": labels(PAYMENTS, o["pay"]),
+        "brand": labels(CARD_BRANDS, o["brand"]), "coupon": labels(COUPONS, o["coupon"]),
+        "status_s": labels(STATUSES, o["status"]), "src": labels(sources, o["utm"]),
+        "med": labels(mediums, o["utm"]), "campaign": labels(cat.UTM_CAMPAIGNS, o["campaign"])}))
     con.execute(f"""INSERT INTO orders SELECT 'O' || lpad((i + 1)::VARCHAR, 8, '0'), {_cid('contact')}, t, total,
-        {pick(CURRENCIES, 'country')}, CASE WHEN store < 0 THEN 'online' ELSE 'store' END,
-        {pick([s[0] for s in cat.STORES], 'store')}, {pick(PAYMENTS, 'pay')}, {pick(CARD_BRANDS, 'brand')},
-        {pick(COUPONS, 'coupon')}, {pick(STATUSES, 'status')}, {src}, {med}, CASE WHEN campaign >= 0 THEN {camp} END
-        FROM o_frame""")
-    con.register("l_frame", pd.DataFrame(lines))
-    con.execute(f"""INSERT INTO order_lines SELECT 'O' || lpad((\"order\" + 1)::VARCHAR, 8, '0'),
-        {pick([p.product_id for p in shop.products], 'product')}, qty, unit, returned FROM l_frame""")
+        currency, channel, store, pay, brand, coupon, status_s, src, med, {camp} FROM o_frame""")
+    con.register("l_frame", pd.DataFrame({
+        "o": lines["order"], "pid": labels(pids, lines["product"]), "qty": lines["qty"], "unit": lines["unit"],
+        "returned": lines["returned"]}))
+    con.execute("INSERT INTO order_lines SELECT 'O' || lpad((o + 1)::VARCHAR, 8, '0'), pid, qty, unit, returned "
+                "FROM l_frame")
     con.register("v_frame", pd.DataFrame({"v": np.arange(n_visitors)}))
     con.execute(f"CREATE TEMP TABLE visitors AS SELECT v, substr(md5('{seed}:' || v::VARCHAR), 1, 16) AS vid "
                 "FROM v_frame")
-    wf = dict(web)
-    wf.update(i=np.arange(len(web["t"])), t=ts(web["t"]))
-    con.register("w_frame", pd.DataFrame(wf))
-    slugs = [_slug(x) for x in cat.CATEGORIES]
     terms = cat.search_terms(shop.products)
-    url = (f"CASE type WHEN {PRODUCT_VIEW} THEN '/p/' || {pick([p.product_id for p in shop.products], 'product')} "
-           f"WHEN {CATEGORY_VIEW} THEN '/c/' || {pick(slugs, 'category')} "
-           f"WHEN {SEARCH} THEN '/buscar?q=' || replace({pick(terms, 'term')}, ' ', '+') "
-           f"WHEN {LOGIN} THEN '/cuenta/login' WHEN {SIGNUP} THEN '/cuenta/registro' "
-           f"WHEN {ADD_TO_CART} THEN '/carrito' WHEN {CART_ABANDONED} THEN '/carrito' ELSE '/' END")
+    con.register("w_frame", pd.DataFrame({
+        "i": np.arange(len(web["t"])), "v": web["v"], "c": web["c"], "t": ts(web["t"]),
+        "type": labels(WEB_TYPES, web["type"]), "pid": labels(pids, web["product"]),
+        "category": labels(cat.CATEGORIES, web["category"]),
+        "slug": labels([_slug(x) for x in cat.CATEGORIES], web["category"]),
+        "term": labels(terms, web["term"]), "value": web["value"], "device": labels(DEVICES, web["device"]),
+        "src": labels(sources, web["utm"]), "med": labels(mediums, web["utm"]),
+        "campaign": labels(cat.UTM_CAMPAIGNS, web["campaign"])}))
+    url = ("CASE type WHEN 'product_view' THEN '/p/' || pid::VARCHAR WHEN 'category_view' THEN '/c/' || slug::VARCHAR "
+           "WHEN 'search' THEN '/buscar?q=' || replace(term::VARCHAR, ' ', '+') "
+           "WHEN 'login' THEN '/cuenta/login' WHEN 'signup' THEN '/cuenta/registro' "
+           "WHEN 'add_to_cart' THEN '/carrito' WHEN 'cart_abandoned' THEN '/carrito' ELSE '/' END")
     con.execute(f"""INSERT INTO web_events SELECT 'E' || lpad((i + 1)::VARCHAR, 9, '0'), vid, {_cid('c')}, t,
-        {pick(WEB_TYPES, 'type')}, {pick([p.product_id for p in shop.products], 'product')},
-        {pick(cat.CATEGORIES, 'category')}, {url}, {pick(terms, 'term')}, value, {pick(DEVICES, 'device')},
-        {src}, {med}, CASE WHEN campaign >= 0 THEN {camp} END
+        type, pid, category, {url}, term, value, device, src, med, {camp}
         FROM w_frame JOIN visitors USING (v)""")
-    mf = dict(msg)
-    mf.update(t=ts(msg["t"]))
-    con.register("m_frame", pd.DataFrame(mf))
-    workflow = f"nullif({pick([p.workflow or '' for p in pieces], 'piece')}, '')"
-    con.execute(f"""INSERT INTO message_events SELECT {_cid('c')},
-        {pick([CHANNELS[p.channel] for p in pieces], 'piece')}, {pick(MESSAGE_EVENTS, 'type')}, t,
-        'M' || lpad((piece + 1)::VARCHAR, 4, '0'), {pick([p.name for p in pieces], 'piece')},
-        {pick(['promotional' if p.promotional else 'transactional' for p in pieces], 'piece')}, {workflow},
-        {pick([p.campaign for p in pieces], 'piece')}, value FROM m_frame""")
+    piece = msg["piece"]
+    con.register("m_frame", pd.DataFrame({
+        "c": msg["c"], "t": ts(msg["t"]), "value": msg["value"],
+        "channel": labels([CHANNELS[p.channel] for p in pieces], piece),
+        "type": labels(MESSAGE_EVENTS, msg["type"]),
+        "mid": labels([f"M{i + 1:04d}" for i in range(len(pieces))], piece),
+        "name": labels([p.name for p in pieces], piece),
+        "kind": labels(["promotional" if p.promotional else "transactional" for p in pieces], piece),
+        "workflow": labels([p.workflow for p in pieces], piece),
+        "campaign": labels([p.campaign for p in pieces], piece)}))
+    con.execute(f"""INSERT INTO message_events SELECT {_cid('c')}, channel, type, t, mid, name, kind, workflow,
+        campaign, value FROM m_frame""")
     con.executemany("INSERT INTO workflows VALUES (?, ?, ?, ?)",
                     [(w, name, status, cal.start + timedelta(days=d)) for w, name, status, d in cat.WORKFLOWS])
     con.execute(f"""INSERT INTO {CUSTOM_FIELDS_TABLE}

@@ -67,7 +67,18 @@ PRODUCTS = [
 ORDERS = [
     # id, contact, ordered_at, total, channel, store, payment, card, coupon, status
     ("O1", "C1", "2025-08-31 23:59:59", 50, "store", "Centro", "cash", None, None, "completed"),
-    ("O2", "C1", "2025-09-01 00:00:00", 150, "online", None, "credit_card", "visa", "BLACKFRIDAY", "completed"),
+    (
+        "O2",
+        "C1",
+        "2025-09-01 00:00:00",
+        150,
+        "online",
+        None,
+        "credit_card",
+        "visa",
+        "BLACKFRIDAY",
+        "completed",
+    ),
     ("O3", "C2", "2026-06-30 23:59:59", 80, "online", None, "paypal", None, None, "completed"),
     ("O4", "C2", "2026-07-01 00:00:00", 999, "online", None, "paypal", None, None, "completed"),  # after D
     ("O5", "C3", "2026-03-01 12:00:00", 100, "online", None, "paypal", None, None, "cancelled"),
@@ -79,12 +90,15 @@ ORDERS = [
 ]
 LINES = [
     ("O1", "P3", 2, 10, 1),
-    ("O2", "P1", 1, 100, 0), ("O2", "P3", 5, 10, 0),
+    ("O2", "P1", 1, 100, 0),
+    ("O2", "P3", 5, 10, 0),
     ("O3", "P2", 1, 80, 0),
     ("O4", "P1", 3, 100, 0),
     ("O5", "P1", 1, 100, 0),
-    ("O10", "P2", 1, 20, 0), ("O11", "P3", 3, 10, 0),
-    ("O6", "P1", 2, 100, 0), ("O7", "P3", 3, 10, 0),
+    ("O10", "P2", 1, 20, 0),
+    ("O11", "P3", 3, 10, 0),
+    ("O6", "P1", 2, 100, 0),
+    ("O7", "P3", 3, 10, 0),
     ("O8", "P1", 1, 10, 0),
 ]
 WEB = [
@@ -108,8 +122,14 @@ MESSAGES = [
     ("C5", "sms", "clicked", "2026-05-01 08:00:00", "Cart reminder 1", "promotional", "W2", None),
     ("C6", "email", "opened", "2026-07-01 08:00:00", "Welcome 1", "transactional", "W1", None),  # after D
 ]
-CUSTOM = [("C1", "shoe_size", "42"), ("C2", "shoe_size", "38.5"), ("C3", "club", "Real Sociedad"),
-          ("C5", "club", "real sociedad"), ("C1", "vip", "true"), ("C2", "vip", "false")]
+CUSTOM = [
+    ("C1", "shoe_size", "42"),
+    ("C2", "shoe_size", "38.5"),
+    ("C3", "club", "Real Sociedad"),
+    ("C5", "club", "real sociedad"),
+    ("C1", "vip", "true"),
+    ("C2", "vip", "false"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -117,21 +137,33 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
     c = duckdb.connect()
     create_schema(c)
     c.executemany(
-        "INSERT INTO contacts (contact_id, gender, birth_date, postal_code, city, created_at, email_subscribed, "
-        "ads_consent, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", CONTACTS)
+        "INSERT INTO contacts (contact_id, gender, birth_date, postal_code, city, created_at, "
+        "email_subscribed, "
+        "ads_consent, email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        CONTACTS,
+    )
     c.executemany("INSERT INTO products VALUES (?, ?, ?, ?, ?, ?)", PRODUCTS)
     c.executemany(
         "INSERT INTO orders (order_id, contact_id, ordered_at, total_amount, channel, store, payment_method, "
-        "card_brand, coupon_code, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", ORDERS)
+        "card_brand, coupon_code, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ORDERS,
+    )
     c.executemany("INSERT INTO order_lines VALUES (?, ?, ?, ?, ?)", LINES)
     c.executemany(
         "INSERT INTO web_events (visitor_id, contact_id, occurred_at, event_type, product_id, category, "
-        "search_term, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", WEB)
+        "search_term, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        WEB,
+    )
     c.executemany(
-        "INSERT INTO message_events (contact_id, channel, event_type, occurred_at, message_name, message_type, "
-        "workflow_id, utm_campaign) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", MESSAGES)
-    c.executemany("INSERT INTO workflows (workflow_id, name) VALUES (?, ?)",
-                  [("W1", "Welcome series"), ("W2", "Abandoned cart")])
+        "INSERT INTO message_events (contact_id, channel, event_type, occurred_at, message_name, "
+        "message_type, "
+        "workflow_id, utm_campaign) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        MESSAGES,
+    )
+    c.executemany(
+        "INSERT INTO workflows (workflow_id, name) VALUES (?, ?)",
+        [("W1", "Welcome series"), ("W2", "Abandoned cart")],
+    )
     c.executemany("INSERT INTO contact_custom_fields VALUES (?, ?, ?)", CUSTOM)
     c.execute("CREATE TABLE user_segment_members (segment VARCHAR, contact_id VARCHAR)")
     c.execute("INSERT INTO user_segment_members VALUES ('fans', 'C1'), ('fans', 'C6'), ('other', 'C2')")
@@ -165,6 +197,7 @@ RUNNING = ProductMatch(category=["Running"], subcategory=["Shoes"])
 
 # ---- shape --------------------------------------------------------------------------------------
 
+
 def test_a_segment_without_conditions_is_every_contact_existing_at_d(con: duckdb.DuckDBPyConnection) -> None:
     assert ids(con, None) == EVERYONE
     assert ids(con, All(items=[])) == EVERYONE
@@ -173,7 +206,9 @@ def test_a_segment_without_conditions_is_every_contact_existing_at_d(con: duckdb
 def test_the_sql_joins_only_the_macros_the_tree_reads() -> None:
     plain = render(compile_segment(SegmentPlan(where=attr("city", "in", "Madrid")), D))
     assert "contact_metrics" not in plain and "rfm" not in plain and "lead_scores" not in plain
-    aged = render(compile_segment(SegmentPlan(where=attr("age", "compare", compare=Compare(op=">", value=3))), D))
+    aged = render(
+        compile_segment(SegmentPlan(where=attr("age", "compare", compare=Compare(op=">", value=3))), D)
+    )
     assert "LEFT JOIN contact_metrics(CAST('2026-06-30' AS DATE)) AS m" in aged
     assert "rfm" not in aged.lower() and aged.rstrip().endswith("ORDER BY\n  c.contact_id")
 
@@ -183,6 +218,7 @@ def test_condition_sql_renders_one_predicate() -> None:
 
 
 # ---- contact attributes -------------------------------------------------------------------------
+
 
 def test_in_and_not_in_on_text_where_not_in_keeps_null(con: duckdb.DuckDBPyConnection) -> None:
     assert ids(con, attr("city", "in", "Madrid")) == ["C1", "C6"]
@@ -247,6 +283,7 @@ def test_a_number_compared_on_a_text_field_is_refused() -> None:
 
 # ---- purchases ----------------------------------------------------------------------------------
 
+
 def test_purchase_windows_at_their_boundaries(con: duckdb.DuckDBPyConnection) -> None:
     # O2 at 2025-09-01 00:00 is inside "last 10 months"; O4 at END is outside
     assert ids(con, buy(product=FOOTBALL, window=last(10))) == ["C1", "C5"]
@@ -256,7 +293,9 @@ def test_purchase_windows_at_their_boundaries(con: duckdb.DuckDBPyConnection) ->
     assert ids(con, buy(product=RUNNING, window=Window(kind="day", start=D))) == ["C2"]
 
 
-def test_not_of_a_purchase_keeps_never_buyers_and_ignores_other_statuses(con: duckdb.DuckDBPyConnection) -> None:
+def test_not_of_a_purchase_keeps_never_buyers_and_ignores_other_statuses(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     assert ids(con, Not(item=buy())) == ["C6"]
     # C2's boots order is after D, C3's was cancelled
     assert ids(con, Not(item=buy(product=FOOTBALL))) == ["C2", "C3", "C6"]
@@ -268,7 +307,9 @@ def test_same_order_tests_differ_from_two_conditions(con: duckdb.DuckDBPyConnect
     assert ids(con, two) == ["C1", "C5"]
 
 
-def test_counts_coalesce_to_zero_so_fewer_than_two_includes_never_buyers(con: duckdb.DuckDBPyConnection) -> None:
+def test_counts_coalesce_to_zero_so_fewer_than_two_includes_never_buyers(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     assert ids(con, buy(count=Compare(op="<", value=2))) == ["C2", "C6"]
     assert ids(con, buy(count=Compare(op=">=", value=2))) == ["C1", "C3", "C5"]
     assert ids(con, buy(product=TENNIS, count=Compare(op=">=", value=1))) == ["C1", "C3", "C5"]
@@ -307,13 +348,30 @@ def test_first_purchase_is_the_earliest_completed_order_with_ties_by_order_id(
 
 # ---- derived fields -----------------------------------------------------------------------------
 
+
 def test_metrics_compare_and_take_windows(con: duckdb.DuckDBPyConnection) -> None:
-    assert ids(con, MetricCondition(metric="orders_count", compare=Compare(op=">=", value=2))) == ["C1", "C3", "C5"]
+    assert ids(con, MetricCondition(metric="orders_count", compare=Compare(op="<", value=2))) == ["C2", "C6"]
+    assert ids(con, MetricCondition(metric="avg_order_value", compare=Compare(op="<", value=1000))) == [
+        "C1",
+        "C2",
+        "C3",
+        "C5",
+    ]
+    assert ids(con, MetricCondition(metric="orders_count", compare=Compare(op=">=", value=2))) == [
+        "C1",
+        "C3",
+        "C5",
+    ]
     assert ids(con, MetricCondition(metric="total_spent", compare=Compare(op=">", value=150))) == ["C1", "C5"]
     assert ids(con, MetricCondition(metric="days_since_last_order", compare=Compare(op=">", value=100))) == [
-        "C1", "C5"]
+        "C1",
+        "C5",
+    ]
     assert ids(con, MetricCondition(metric="first_order_at", window=Window(kind="year", year=2026))) == [
-        "C2", "C3", "C5"]
+        "C2",
+        "C3",
+        "C5",
+    ]
 
 
 def test_rfm_and_lead_score_read_the_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -325,8 +383,9 @@ def test_rfm_and_lead_score_read_the_macros(con: duckdb.DuckDBPyConnection) -> N
     r4 = direct(f"SELECT contact_id FROM rfm({day}) WHERE r_score >= 4 AND m_score >= 2 ORDER BY 1")
     assert r4 and ids(con, RfmCondition(r=Compare(op=">=", value=4), m=Compare(op=">=", value=2))) == r4
     cell = direct(f"SELECT rfm_cell FROM rfm({day}) WHERE contact_id = 'C5'")[0]
-    assert ids(con, RfmCondition(cells=[cell])) == direct(f"SELECT contact_id FROM rfm({day}) "
-                                                           f"WHERE rfm_cell = '{cell}' ORDER BY 1")
+    assert ids(con, RfmCondition(cells=[cell])) == direct(
+        f"SELECT contact_id FROM rfm({day}) WHERE rfm_cell = '{cell}' ORDER BY 1"
+    )
     seg = direct(f"SELECT rfm_segment FROM rfm({day}) WHERE contact_id = 'C1'")[0]
     assert "C1" in ids(con, RfmCondition.model_validate({"segments": [seg]}))
     assert ids(con, RfmCondition()) == ["C1", "C2", "C3", "C5"]
@@ -335,6 +394,7 @@ def test_rfm_and_lead_score_read_the_macros(con: duckdb.DuckDBPyConnection) -> N
 
 
 # ---- behaviour ----------------------------------------------------------------------------------
+
 
 def test_web_events_by_type_product_category_device_and_window(con: duckdb.DuckDBPyConnection) -> None:
     assert ids(con, WebCondition(event="product_view", product=RUNNING)) == ["C1"]
@@ -352,11 +412,17 @@ def test_a_search_with_a_percent_sign_matches_it_literally(con: duckdb.DuckDBPyC
 
 
 def test_message_events_by_workflow_one_off_message_and_count(con: duckdb.DuckDBPyConnection) -> None:
-    assert ids(con, MessageCondition(event="opened", channel=["email"], workflow=["Welcome series"])) == ["C1"]
+    assert ids(con, MessageCondition(event="opened", channel=["email"], workflow=["Welcome series"])) == [
+        "C1"
+    ]
     assert ids(con, MessageCondition(event="opened", one_off=True)) == ["C2"]
     assert ids(con, MessageCondition(event="clicked", channel=["sms"], window=last(3))) == ["C5"]
-    assert ids(con, MessageCondition(event="opened", message=["Newsletter June"], campaign=["summer"],
-                                     message_type=["promotional"])) == ["C2"]
+    assert ids(
+        con,
+        MessageCondition(
+            event="opened", message=["Newsletter June"], campaign=["summer"], message_type=["promotional"]
+        ),
+    ) == ["C2"]
     assert ids(con, MessageCondition(event="opened", count=Compare(op="<", value=1))) == ["C3", "C5", "C6"]
 
 
@@ -366,40 +432,74 @@ def test_a_saved_segment_reads_its_members(con: duckdb.DuckDBPyConnection) -> No
 
 # ---- trees and the funnel -----------------------------------------------------------------------
 
+
 def test_any_all_not_compose_with_parentheses(con: duckdb.DuckDBPyConnection) -> None:
     assert ids(con, Any_(items=[attr("city", "in", "Madrid"), attr("postal_code", "prefix", "03")])) == [
-        "C1", "C2", "C6"]
-    older_madrid = All(items=[attr("city", "in", "Madrid"), attr("age", "compare", compare=Compare(op=">", value=30))])
+        "C1",
+        "C2",
+        "C6",
+    ]
+    older_madrid = All(
+        items=[attr("city", "in", "Madrid"), attr("age", "compare", compare=Compare(op=">", value=30))]
+    )
     assert ids(con, Not(item=older_madrid)) == ["C2", "C3", "C5", "C6"]
     assert ids(con, Any_(items=[])) == []
 
 
-def test_the_funnel_counts_each_step_and_each_branch_in_one_statement(con: duckdb.DuckDBPyConnection) -> None:
-    plan = SegmentPlan(where=All(items=[
-        attr("ads_consent", "is_true"),
-        Any_(items=[attr("city", "in", "Madrid"), attr("postal_code", "prefix", "3")]),
-        buy(product=FOOTBALL),
-    ]))
+def funnel(con: duckdb.DuckDBPyConnection, where: Node | None) -> dict[str, int]:
+    plan = SegmentPlan(where=where)
     sql = render(funnel_select(plan, D))
     validate(sql)
     row = con.execute(sql).fetchone()
     assert row is not None
-    assert dict(zip(funnel_steps(plan), row, strict=True)) == {
-        "contacts": 5, "step_1": 2, "step_2_any_1": 1, "step_2_any_2": 1, "step_2": 2, "step_3": 2}
+    return dict(zip(funnel_steps(plan), row, strict=True))
+
+
+def test_the_funnel_counts_each_step_and_each_branch_in_one_statement(con: duckdb.DuckDBPyConnection) -> None:
+    where = All(
+        items=[
+            attr("ads_consent", "is_true"),
+            Any_(items=[attr("city", "in", "Madrid"), attr("postal_code", "prefix", "3")]),
+            Not(item=buy(product=TENNIS)),
+        ]
+    )
+    assert funnel(con, where) == {
+        "contacts": 5,
+        "step_1": 2,
+        "step_2_any_1": 1,
+        "step_2_any_2": 1,
+        "step_2": 2,
+        "step_3": 0,
+    }
+    assert funnel(con, where)["step_3"] == len(ids(con, where))
+
+
+def test_a_top_level_any_shows_each_branch_size(con: duckdb.DuckDBPyConnection) -> None:
+    where = Any_(items=[attr("city", "in", "Madrid"), attr("ads_consent", "is_true")])
+    assert funnel(con, where) == {"contacts": 5, "step_1_any_1": 2, "step_1_any_2": 2, "step_1": 3}
+
+
+def test_a_funnel_without_conditions_counts_the_contacts(con: duckdb.DuckDBPyConnection) -> None:
+    assert funnel(con, None) == {"contacts": 5}
 
 
 # ---- values never change the SQL's shape --------------------------------------------------------
 
+
 def _value_plan(v: str) -> SegmentPlan:
-    return SegmentPlan(where=All(items=[
-        attr("city", "in", v, "Madrid"),
-        attr("postal_code", "prefix", v),
-        attr("custom", "in", v, custom_field=v),
-        buy(product=ProductMatch(name=[v], brand=[v]), coupon=[v], store=[v]),
-        WebCondition(event="search", search=[v]),
-        MessageCondition(event="opened", workflow=[v]),
-        SavedSegmentCondition(name=v),
-    ]))
+    return SegmentPlan(
+        where=All(
+            items=[
+                attr("city", "in", v, "Madrid"),
+                attr("postal_code", "prefix", v),
+                attr("custom", "in", v, custom_field=v),
+                buy(product=ProductMatch(name=[v], brand=[v]), coupon=[v], store=[v]),
+                WebCondition(event="search", search=[v]),
+                MessageCondition(event="opened", workflow=[v]),
+                SavedSegmentCondition(name=v),
+            ]
+        )
+    )
 
 
 def _shape(tree: exp.Expr) -> str:
@@ -410,9 +510,13 @@ def _shape(tree: exp.Expr) -> str:
     return masked.sql(dialect="duckdb")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20)
-       | st.sampled_from(["O'Neill", "50%_off", "a; DROP TABLE contacts; --", "*/ SELECT 1 /*", "\\'", "é\u0301"]))
+@settings(max_examples=int(__import__("os").environ.get("SEG_HYP", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=20)
+    | st.sampled_from(
+        ["O'Neill", "50%_off", "a; DROP TABLE contacts; --", "*/ SELECT 1 /*", "\\'", "é\u0301"]
+    )
+)
 def test_catalog_values_never_change_the_sql_shape(con: duckdb.DuckDBPyConnection, value: str) -> None:
     baseline = _shape(sqlglot.parse_one(render(compile_segment(_value_plan("x"), D)), read="duckdb"))
     sql = render(compile_segment(_value_plan(value), D))

@@ -97,21 +97,25 @@ SENTENCES: list[tuple[Node, str, str]] = [
     (age("between", 25, 35), "age between 25 and 35 (inclusive) on 2026-06-30",
      "edad entre 25 y 35 (ambos incluidos) a 2026-06-30"),
     (age(">", 30.5), "age > 30.5 (31 or older) on 2026-06-30", "edad > 30,5 (31 o más) a 2026-06-30"),
-    (attr("custom", "compare", custom_field="points", compare=cmp(">=", 2.5)), "points >= 2.5", "points >= 2,5"),
+    (attr("custom", "compare", custom_field="points", compare=cmp(">=", 2.5)), "points >= 2.5",
+     "points >= 2,5"),
     (attr("custom", "compare", custom_field="points", compare=cmp("between", 1, 9)),
      "points between 1 and 9 (inclusive)", "points entre 1 y 9 (ambos incluidos)"),
     # purchases
     (PurchaseCondition(product=BOOTS, window=LAST_10_MONTHS),
-     "bought products of category Football and subcategory Boots from 2025-09-01 to 2026-06-30 (completed orders)",
+     "bought products of category Football and subcategory Boots from 2025-09-01 to 2026-06-30 "
+     "(completed orders)",
      "compró productos de la categoría Football y subcategoría Boots del 2025-09-01 al 2026-06-30 "
      "(pedidos completados)"),
-    (PurchaseCondition(product=ProductMatch(brand=["Nike"]), payment_method=["credit_card"], channel="online"),
+    (PurchaseCondition(product=ProductMatch(brand=["Nike"]), payment_method=["credit_card"],
+                       channel="online"),
      "bought products of brand Nike in one order paid with credit_card, online "
      "(completed orders up to 2026-06-30)",
      "compró productos de la marca Nike en un mismo pedido pagando con credit_card, online "
      "(pedidos completados hasta el 2026-06-30)"),
     (PurchaseCondition(product=ProductMatch(category=["Running"], brand=["Nike", "Asics"], name=["Gel"])),
-     "bought products of category Running and brand Nike or Asics named 'Gel' (completed orders up to 2026-06-30)",
+     "bought products of category Running and brand Nike or Asics named 'Gel' "
+     "(completed orders up to 2026-06-30)",
      "compró productos de la categoría Running y marca Nike o Asics llamados 'Gel' "
      "(pedidos completados hasta el 2026-06-30)"),
     (PurchaseCondition(product=ProductMatch(name=["Air Zoom"])),
@@ -125,14 +129,14 @@ SENTENCES: list[tuple[Node, str, str]] = [
      "gastó > 300,00 EUR en pedidos completados del 2025-09-01 al 2026-06-30"),
     (PurchaseCondition(amount=cmp("between", 100, 12500), product=ProductMatch(category=["Golf"]),
                        count=cmp(">=", 2), payment_method=["bizum"], window=LAST_10_MONTHS),
-     "spent between 100.00 and 12,500.00 EUR on products of category Golf in 2 or more completed orders (>= 2) "
-     "paid with bizum from 2025-09-01 to 2026-06-30",
-     "gastó entre 100,00 y 12.500,00 EUR en productos de la categoría Golf en 2 o más pedidos completados (>= 2) "
-     "pagando con bizum del 2025-09-01 al 2026-06-30"),
+     "spent between 100.00 and 12,500.00 EUR on products of category Golf "
+     "in 2 or more completed orders (>= 2) paid with bizum from 2025-09-01 to 2026-06-30",
+     "gastó entre 100,00 y 12.500,00 EUR en productos de la categoría Golf "
+     "en 2 o más pedidos completados (>= 2) pagando con bizum del 2025-09-01 al 2026-06-30"),
     (PurchaseCondition(units=cmp(">=", 3), product=ProductMatch(category=["Swimming"])),
      "bought 3 or more units (>= 3) of products of category Swimming (completed orders up to 2026-06-30)",
-     "compró 3 o más unidades (>= 3) de productos de la categoría Swimming (pedidos completados hasta el "
-     "2026-06-30)"),
+     "compró 3 o más unidades (>= 3) de productos de la categoría Swimming "
+     "(pedidos completados hasta el 2026-06-30)"),
     (PurchaseCondition(units=cmp("between", 2, 5), payment_method=["paypal"]),
      "bought between 2 and 5 units (inclusive) of products in orders paid with paypal "
      "(completed orders up to 2026-06-30)",
@@ -143,7 +147,8 @@ SENTENCES: list[tuple[Node, str, str]] = [
      "(completed orders up to 2026-06-30)",
      "compró 2 o menos unidades (< 3) de productos de la categoría Golf en distinto de 2 pedidos (!= 2) "
      "(pedidos completados hasta el 2026-06-30)"),
-    (PurchaseCondition(product=ProductMatch(category=["Swimming"]), count=cmp("<=", 4), payment_method=["paypal"]),
+    (PurchaseCondition(product=ProductMatch(category=["Swimming"]), count=cmp("<=", 4), payment_method=[
+     "paypal"]),
      "bought products of category Swimming in 4 or fewer orders (<= 4) paid with paypal "
      "(completed orders up to 2026-06-30)",
      "compró productos de la categoría Swimming en 4 o menos pedidos (<= 4) pagando con paypal "
@@ -163,9 +168,9 @@ SENTENCES: list[tuple[Node, str, str]] = [
      "had a completed order by card visa, in a physical store, at store Centro, with coupon SUMMER10, "
      "with utm_source google, with utm_campaign bf, with returned units, as the contact's first purchase "
      "up to 2026-06-30",
-     "tuvo un pedido completado con tarjeta visa, en tienda física, en la tienda Centro, con el cupón SUMMER10, "
-     "con utm_source google, con utm_campaign bf, con unidades devueltas, como primera compra del contacto "
-     "hasta el 2026-06-30"),
+     "tuvo un pedido completado con tarjeta visa, en tienda física, en la tienda Centro, "
+     "con el cupón SUMMER10, con utm_source google, con utm_campaign bf, con unidades devueltas, "
+     "como primera compra del contacto hasta el 2026-06-30"),
     (PurchaseCondition(any_coupon=True, window=LAST_10_MONTHS),
      "had a completed order with a coupon from 2025-09-01 to 2026-06-30",
      "tuvo un pedido completado con cupón del 2025-09-01 al 2026-06-30"),
@@ -177,14 +182,17 @@ SENTENCES: list[tuple[Node, str, str]] = [
     (metric("orders_count", "between", 2, 5),
      "orders count between 2 and 5 (inclusive; completed orders up to 2026-06-30)",
      "número de pedidos entre 2 y 5 (ambos incluidos; pedidos completados hasta el 2026-06-30)"),
-    (metric("avg_order_value", ">", 200), "average order value > 200.00 EUR (completed orders up to 2026-06-30)",
+    (metric("avg_order_value", ">", 200),
+     "average order value > 200.00 EUR (completed orders up to 2026-06-30)",
      "valor medio de pedido > 200,00 EUR (pedidos completados hasta el 2026-06-30)"),
     (metric("total_spent", "between", 100, 300),
      "total spent between 100.00 and 300.00 EUR (inclusive; completed orders up to 2026-06-30)",
      "gasto total entre 100,00 y 300,00 EUR (ambos incluidos; pedidos completados hasta el 2026-06-30)"),
-    (metric("days_since_last_order", ">", 180), "days since last order > 180 (last order on or before 2025-12-31)",
+    (metric("days_since_last_order", ">", 180),
+     "days since last order > 180 (last order on or before 2025-12-31)",
      "días desde el último pedido > 180 (último pedido el 2025-12-31 o antes)"),
-    (metric("days_since_last_order", "<=", 30), "days since last order <= 30 (last order on or after 2026-05-31)",
+    (metric("days_since_last_order", "<=", 30),
+     "days since last order <= 30 (last order on or after 2026-05-31)",
      "días desde el último pedido <= 30 (último pedido el 2026-05-31 o después)"),
     (metric("days_since_last_order", "=", 0), "days since last order = 0 (last order on 2026-06-30)",
      "días desde el último pedido = 0 (último pedido el 2026-06-30)"),
@@ -224,19 +232,22 @@ SENTENCES: list[tuple[Node, str, str]] = [
     (WebCondition(event="product_view"), "viewed a product", "vio un producto"),
     (WebCondition(event="category_view"), "visited a category page", "visitó una categoría"),
     (WebCondition(event="add_to_cart"), "added a product to the cart", "añadió un producto al carrito"),
-    (WebCondition(event="cart_abandoned"), "abandoned a cart with products", "abandonó un carrito con productos"),
+    (WebCondition(event="cart_abandoned"), "abandoned a cart with products",
+     "abandonó un carrito con productos"),
     (WebCondition(event="search"), "searched for something", "buscó algo"),
     (WebCondition(event="login"), "logged in", "inició sesión"),
     (WebCondition(event="signup"), "signed up", "se registró"),
     (WebCondition(event="form_submit"), "submitted a form", "envió un formulario"),
     (WebCondition(event="visit"), "visited the site", "visitó la web"),
-    (WebCondition(event="login", product=ProductMatch(brand=["Garmin"])), "logged in (products of brand Garmin)",
+    (WebCondition(event="login", product=ProductMatch(brand=["Garmin"])),
+     "logged in (products of brand Garmin)",
      "inició sesión (productos de la marca Garmin)"),
     (WebCondition(event="category_view", category=["Running", "Trail"], device=["mobile"], count=cmp(">=", 3),
                   window=LAST_10_MONTHS),
-     "visited category Running or Trail 3 or more times (>= 3) on device mobile from 2025-09-01 to 2026-06-30",
-     "visitó la categoría Running o Trail 3 o más veces (>= 3) desde dispositivo mobile del 2025-09-01 al "
-     "2026-06-30"),
+     "visited category Running or Trail 3 or more times (>= 3) on device mobile "
+     "from 2025-09-01 to 2026-06-30",
+     "visitó la categoría Running o Trail 3 o más veces (>= 3) desde dispositivo mobile "
+     "del 2025-09-01 al 2026-06-30"),
     (WebCondition(event="add_to_cart", product=ProductMatch(brand=["Garmin"]), count=cmp("=", 1)),
      "added products of brand Garmin to the cart exactly 1 time (= 1)",
      "añadió productos de la marca Garmin al carrito exactamente 1 vez (= 1)"),
@@ -249,16 +260,19 @@ SENTENCES: list[tuple[Node, str, str]] = [
     (MessageCondition(event="delivered", channel=["sms"]), "received an SMS", "recibió un SMS"),
     (MessageCondition(event="clicked", channel=["push"]), "clicked a push notification",
      "hizo clic en una notificación push"),
-    (MessageCondition(event="bounced", channel=["email"]), "had an email bounce", "tuvo un rebote de un email"),
+    (MessageCondition(event="bounced", channel=["email"]), "had an email bounce",
+     "tuvo un rebote de un email"),
     (MessageCondition(event="unsubscribed", channel=["whatsapp"]), "unsubscribed via a WhatsApp message",
      "se dio de baja desde un mensaje de WhatsApp"),
     (MessageCondition(event="converted", channel=["web_content"]), "converted from a web content piece",
      "convirtió desde un contenido web"),
     (MessageCondition(event="opened"), "opened a message", "abrió un mensaje"),
     (MessageCondition(event="opened", one_off=True, channel=["telegram"]),
-     "opened a message by telegram outside any workflow", "abrió un mensaje por telegram fuera de cualquier workflow"),
+     "opened a message by telegram outside any workflow",
+     "abrió un mensaje por telegram fuera de cualquier workflow"),
     (MessageCondition(event="clicked", channel=["email", "sms"], message=["Cart reminder 1"],
-                      message_type=["promotional"], campaign=["bf"], count=cmp(">=", 2), window=LAST_10_MONTHS),
+                      message_type=["promotional"], campaign=["bf"], count=cmp(">=", 2),
+                      window=LAST_10_MONTHS),
      "clicked a message by email or sms named 'Cart reminder 1' of type promotional of campaign bf "
      "2 or more times (>= 2) from 2025-09-01 to 2026-06-30",
      "hizo clic en un mensaje por email o sms llamado 'Cart reminder 1' de tipo promotional de la campaña bf "
@@ -268,24 +282,28 @@ SENTENCES: list[tuple[Node, str, str]] = [
     # negations
     (Not(item=PurchaseCondition(product=SHOES)),
      "never bought products of category Running and subcategory Shoes (no completed order up to 2026-06-30)",
-     "nunca compró productos de la categoría Running y subcategoría Shoes (ningún pedido completado hasta el "
-     "2026-06-30)"),
+     "nunca compró productos de la categoría Running y subcategoría Shoes "
+     "(ningún pedido completado hasta el 2026-06-30)"),
     (Not(item=PurchaseCondition(product=BOOTS, window=LAST_10_MONTHS)),
      "did not buy products of category Football and subcategory Boots from 2025-09-01 to 2026-06-30 "
      "(no completed order in that period)",
      "no compró productos de la categoría Football y subcategoría Boots del 2025-09-01 al 2026-06-30 "
      "(ningún pedido completado en ese periodo)"),
-    (Not(item=PurchaseCondition(window=LAST_10_MONTHS)), "had no completed order from 2025-09-01 to 2026-06-30",
+    (Not(item=PurchaseCondition(window=LAST_10_MONTHS)),
+     "had no completed order from 2025-09-01 to 2026-06-30",
      "no tuvo ningún pedido completado del 2025-09-01 al 2026-06-30"),
     (Not(item=PurchaseCondition(status="cancelled", product=ProductMatch(category=["Golf"]),
                                 payment_method=["cash"])),
-     "never ordered products of category Golf in one order paid with cash (no cancelled order up to 2026-06-30)",
+     "never ordered products of category Golf in one order paid with cash "
+     "(no cancelled order up to 2026-06-30)",
      "nunca pidió productos de la categoría Golf en un mismo pedido pagando con cash "
      "(ningún pedido cancelado hasta el 2026-06-30)"),
-    (Not(item=PurchaseCondition(amount=cmp(">", 1))), "not (spent > 1.00 EUR in completed orders up to 2026-06-30)",
+    (Not(item=PurchaseCondition(amount=cmp(">", 1))),
+     "not (spent > 1.00 EUR in completed orders up to 2026-06-30)",
      "no (gastó > 1,00 EUR en pedidos completados hasta el 2026-06-30)"),
     (Not(item=MessageCondition(event="opened", channel=["email"], window=LAST_90_DAYS)),
-     "did NOT open any email from 2026-04-02 to 2026-06-30", "no abrió ningún email del 2026-04-02 al 2026-06-30"),
+     "did NOT open any email from 2026-04-02 to 2026-06-30",
+     "no abrió ningún email del 2026-04-02 al 2026-06-30"),
     (Not(item=MessageCondition(event="sent", channel=["push"])),
      "was never sent any push notification up to 2026-06-30",
      "nunca se le envió ninguna notificación push hasta el 2026-06-30"),
@@ -293,7 +311,8 @@ SENTENCES: list[tuple[Node, str, str]] = [
      "never had any push notification bounce up to 2026-06-30",
      "nunca tuvo rebotes de notificaciones push hasta el 2026-06-30"),
     (Not(item=WebCondition(event="search", search=["garmin", "polar"])),
-     "never searched for 'garmin' or 'polar' up to 2026-06-30", "nunca buscó 'garmin' o 'polar' hasta el 2026-06-30"),
+     "never searched for 'garmin' or 'polar' up to 2026-06-30",
+     "nunca buscó 'garmin' o 'polar' hasta el 2026-06-30"),
     (Not(item=WebCondition(event="add_to_cart", window=LAST_10_MONTHS)),
      "did NOT add any product to the cart from 2025-09-01 to 2026-06-30",
      "no añadió ningún producto al carrito del 2025-09-01 al 2026-06-30"),
@@ -305,11 +324,13 @@ SENTENCES: list[tuple[Node, str, str]] = [
     (Not(item=attr("postal_code", "prefix", "28")), "postal code does not start with 28",
      "código postal no empieza por 28"),
     (Not(item=attr("is_company", "is_true")), "not a company", "no es empresa"),
-    (Not(item=age(">", 30)), "not (age > 30 (31 or older) on 2026-06-30)", "no (edad > 30 (31 o más) a 2026-06-30)"),
+    (Not(item=age(">", 30)), "not (age > 30 (31 or older) on 2026-06-30)",
+     "no (edad > 30 (31 o más) a 2026-06-30)"),
     (Not(item=Not(item=SavedSegmentCondition(name="VIP"))), "not (not a member of saved segment 'VIP')",
      "no (no es miembro del segmento guardado 'VIP')"),
     # trees
-    (Any_(items=[attr("city", "in", "Madrid"), All(items=[age("<", 30), Not(item=attr("is_company", "is_true"))])]),
+    (Any_(items=[attr("city", "in", "Madrid"), All(items=[age("<", 30), Not(item=attr("is_company",
+     "is_true"))])]),
      "city is Madrid or (age < 30 (29 or younger) on 2026-06-30 and not a company)",
      "ciudad: Madrid o (edad < 30 (29 o menos) a 2026-06-30 y no es empresa)"),
     (Not(item=Any_(items=[SavedSegmentCondition(name="A"), SavedSegmentCondition(name="Oro")])),
@@ -319,16 +340,19 @@ SENTENCES: list[tuple[Node, str, str]] = [
                                                           Not(item=attr("city", "in", "Ibiza"))])]),
      "city is Madrid and (gender is female or city is not Ibiza)",
      "ciudad: Madrid y (género: mujer o ciudad no es Ibiza)"),
-    (All(items=[attr("city", "in", "Madrid"), attr("city", "in", "Ibiza")]), "city is Madrid and city is Ibiza",
-     "ciudad: Madrid e ciudad: Ibiza"),
-    (All(items=[SavedSegmentCondition(name="X")]), "member of saved segment 'X'", "miembro del segmento guardado 'X'"),
+    (All(items=[attr("city", "in", "Madrid"), WebCondition(event="login")]), "city is Madrid and logged in",
+     "ciudad: Madrid e inició sesión"),
+    (All(items=[SavedSegmentCondition(name="X")]), "member of saved segment 'X'",
+     "miembro del segmento guardado 'X'"),
     (All(items=[]), "all contacts", "todos los contactos"),
     (Any_(items=[]), "no contact", "ningún contacto"),
 ]
 
 
 @pytest.mark.parametrize(("node", "english", "spanish"), SENTENCES, ids=[e[:60] for _, e, _ in SENTENCES])
-def test_each_condition_reads_as_its_exact_sentence_in_both_languages(node: Node, english: str, spanish: str) -> None:
+def test_each_condition_reads_as_its_exact_sentence_in_both_languages(
+    node: Node, english: str, spanish: str,
+) -> None:
     assert explain_condition(node, D, "en") == english
     assert explain_condition(node, D, "es") == spanish
 
@@ -341,24 +365,33 @@ LABELS: list[tuple[Node, str, str]] = [
     (attr("city", "in", "Madrid", "Barcelona"), "city: Madrid / Barcelona", "ciudad: Madrid / Barcelona"),
     (attr("postal_code", "prefix", "46", "03"), "postal code: 46* / 03*", "código postal: 46* / 03*"),
     (Not(item=attr("city", "in", "Madrid")), "city not Madrid", "ciudad no Madrid"),
-    (PurchaseCondition(amount=cmp(">", 300), window=LAST_10_MONTHS), "spent > 300.00 EUR", "gastó > 300,00 EUR"),
-    (PurchaseCondition(units=cmp(">=", 3), product=ProductMatch(category=["Swimming"])), "Swimming units >= 3",
+    (PurchaseCondition(amount=cmp(">", 300), window=LAST_10_MONTHS), "spent > 300.00 EUR",
+     "gastó > 300,00 EUR"),
+    (PurchaseCondition(units=cmp(">=", 3), product=ProductMatch(category=["Swimming"])),
+     "Swimming units >= 3",
      "unidades de Swimming >= 3"),
-    (PurchaseCondition(count=cmp(">=", 3)), "had 3 or more completed orders (>= 3)",
-     "tuvo 3 o más pedidos completados (>= 3)"),
+    (PurchaseCondition(count=cmp(">=", 3)), "orders >= 3", "pedidos >= 3"),
+    (PurchaseCondition(window=LAST_10_MONTHS), "had a completed order", "tuvo un pedido completado"),
     (PurchaseCondition(product=SHOES, count=cmp(">=", 2)), "bought Running / Shoes >= 2 times",
      "compró Running / Shoes >= 2 veces"),
     (PurchaseCondition(product=SHOES, status="cancelled"), "ordered Running / Shoes (cancelled orders)",
      "pidió Running / Shoes (pedidos cancelados)"),
-    (Not(item=PurchaseCondition(product=SHOES)), "never bought Running / Shoes", "nunca compró Running / Shoes"),
+    (Not(item=PurchaseCondition(product=SHOES)), "never bought Running / Shoes",
+     "nunca compró Running / Shoes"),
     (metric("orders_count", ">=", 3), "orders count >= 3", "número de pedidos >= 3"),
     (LeadScoreCondition(compare=cmp(">", 50)), "lead score > 50", "puntuación de lead > 50"),
     (WebCondition(event="product_view", product=SHOES, window=THIS_MONTH), "viewed Running / Shoes",
      "vio Running / Shoes"),
-    (Not(item=MessageCondition(event="opened", channel=["email"], window=LAST_90_DAYS)), "did NOT open any email",
+    (Not(item=MessageCondition(event="opened", channel=["email"], window=LAST_90_DAYS)),
+     "did NOT open any email",
      "no abrió ningún email"),
     (Any_(items=[age(">", 30), All(items=[attr("is_company", "is_true"), SavedSegmentCondition(name="V")])]),
-     "age > 30 or (a company and member of saved segment 'V')", "edad > 30 o (es empresa y miembro del segmento…"),
+     "age > 30 or (a company and member of saved segment 'V')",
+     "edad > 30 o (es empresa y miembro del segmento guardado 'V')"),
+    (Any_(items=[age(">", 30), All(items=[attr("is_company", "is_true"),
+                                          SavedSegmentCondition(name="VIP Madrid")])]),
+     "age > 30 or (a company and member of saved segment 'VIP Mad…",
+     "edad > 30 o (es empresa y miembro del segmento guardado 'VI…"),
 ]
 
 
@@ -369,11 +402,11 @@ def test_a_step_label_is_the_short_form_of_the_condition(node: Node, english: st
 
 
 def test_a_long_step_label_is_cut_to_sixty_characters_with_an_ellipsis() -> None:
-    node = MessageCondition(event="clicked", channel=["email", "sms"], message=["Cart reminder 1"])
+    node = MessageCondition(event="clicked", channel=["email", "sms"], message=["Cart reminder 1"], campaign=[
+        "bf"])
     label = step_label(node, D, "en")
+    assert label == "clicked a message by email or sms named 'Cart reminder 1' o…"
     assert len(label) == 60
-    assert label.endswith("…")
-    assert label.startswith("clicked a message by email or sms named 'Cart reminder 1'")
 
 
 def test_a_plan_gives_one_sentence_per_top_level_condition_with_nested_trees_inline() -> None:
@@ -410,7 +443,8 @@ def test_a_count_question_explains_the_same_conditions_as_a_list() -> None:
 
 def test_amounts_show_the_currency_given() -> None:
     plan = SegmentPlan(where=PurchaseCondition(amount=cmp(">=", 1500)), language="en")
-    assert explain_plan(plan, D, currency="MXN") == ["spent >= 1,500.00 MXN in completed orders up to 2026-06-30"]
+    assert explain_plan(plan, D, currency="MXN") == [
+        "spent >= 1,500.00 MXN in completed orders up to 2026-06-30"]
     node = metric("avg_order_value", "<", 99.5)
     assert explain_condition(node, D, "es", currency="USD") == (
         "valor medio de pedido < 99,50 USD (pedidos completados hasta el 2026-06-30)")
@@ -465,10 +499,12 @@ windows = st.one_of(
     st.builds(Window, kind=st.sampled_from(["last", "this", "previous"]), n=st.integers(0, 36), unit=units),
     st.builds(Window, kind=st.sampled_from(["since", "before", "day"]), start=days),
     st.builds(Window, kind=st.just("range"), start=days, end=st.none() | days),
-    st.builds(Window, kind=st.just("month"), month=st.integers(1, 12), month_end=st.none() | st.integers(1, 12),
+    st.builds(Window, kind=st.just("month"), month=st.integers(1, 12),
+              month_end=st.none() | st.integers(1, 12),
               year=st.none() | years),
     st.builds(Window, kind=st.just("since_month"), month=st.integers(1, 12), year=st.none() | years),
-    st.builds(Window, kind=st.just("season"), season=st.sampled_from(["spring", "summer", "autumn", "winter"]),
+    st.builds(Window, kind=st.just("season"),
+              season=st.sampled_from(["spring", "summer", "autumn", "winter"]),
               which=st.sampled_from(["this", "last"]), year=st.none() | years),
     st.builds(Window, kind=st.just("quarter"), n=st.integers(1, 4), year=st.none() | years),
     st.builds(Window, kind=st.just("year"), year=years),
@@ -480,16 +516,18 @@ numbers = st.integers(-5, 5000).map(float) | st.floats(-1e6, 1e6, allow_nan=Fals
 def compares(draw: st.DrawFn) -> Compare:
     op = draw(st.sampled_from(["=", "!=", ">", ">=", "<", "<=", "between"]))
     value = draw(numbers)
-    return Compare(op=op, value=value, value2=draw(numbers) if op == "between" else None)
+    return cmp(op, value, draw(numbers) if op == "between" else None)
 
 
-products = st.builds(ProductMatch, category=st.lists(names, max_size=2), subcategory=st.lists(names, max_size=2),
-                     brand=st.lists(names, max_size=2), name=st.lists(names, max_size=2), text=st.text(max_size=8))
+products = st.builds(ProductMatch, category=st.lists(names, max_size=2),
+                     subcategory=st.lists(names, max_size=2), brand=st.lists(names, max_size=2),
+                     name=st.lists(names, max_size=2), text=st.text(max_size=8))
 attributes = st.one_of(
     st.builds(AttributeCondition, field=st.sampled_from(["gender", "city", "postal_code", "custom"]),
               op=st.sampled_from(["in", "not_in", "prefix", "contains"]), values=name_lists,
               custom_field=st.none() | names),
-    st.builds(AttributeCondition, field=st.sampled_from(["is_company", "push_subscribed", "ads_consent", "phone"]),
+    st.builds(AttributeCondition, field=st.sampled_from(["is_company", "push_subscribed", "ads_consent",
+        "phone"]),
               op=st.sampled_from(["is_true", "is_false", "is_null", "not_null"])),
     st.builds(AttributeCondition, field=st.sampled_from(["age", "custom"]), op=st.just("compare"),
               compare=compares()),
@@ -513,18 +551,21 @@ metrics = st.one_of(
 rfms = st.builds(RfmCondition, r=st.none() | compares(), f=st.none() | compares(), m=st.none() | compares(),
                  cells=st.lists(st.sampled_from(["555", "545", "111"]), max_size=2),
                  segments=st.lists(st.sampled_from(["Champions", "Lost", "Can't Lose Them"]), max_size=2))
-webs = st.builds(WebCondition, event=st.sampled_from(list(WebCondition.model_fields["event"].annotation.__args__)),
+web_events = ["page_view", "product_view", "category_view", "add_to_cart", "cart_abandoned", "search",
+              "login", "signup", "form_submit", "visit"]
+webs = st.builds(WebCondition, event=st.sampled_from(web_events),
                  product=st.none() | products, category=st.lists(names, max_size=2),
                  search=st.lists(names, max_size=2), device=st.lists(names, max_size=1),
                  window=st.none() | windows, count=st.none() | compares())
-messages = st.builds(MessageCondition, event=st.sampled_from(["sent", "delivered", "opened", "clicked", "bounced",
-                                                              "unsubscribed", "converted"]),
+message_events = ["sent", "delivered", "opened", "clicked", "bounced", "unsubscribed", "converted"]
+messages = st.builds(MessageCondition, event=st.sampled_from(message_events),
                      channel=st.lists(st.sampled_from(["email", "sms", "push", "telegram"]), max_size=2),
                      workflow=st.lists(names, max_size=2), message=st.lists(names, max_size=1),
                      campaign=st.lists(names, max_size=1), one_off=st.booleans(),
                      window=st.none() | windows, count=st.none() | compares())
 leaves = st.one_of(attributes, purchases, metrics, rfms, webs, messages,
-                   st.builds(LeadScoreCondition, compare=compares()), st.builds(SavedSegmentCondition, name=names))
+                   st.builds(LeadScoreCondition, compare=compares()),
+                   st.builds(SavedSegmentCondition, name=names))
 trees = st.recursive(leaves, lambda kids: st.one_of(
     st.builds(All, items=st.lists(kids, max_size=3)), st.builds(Any_, items=st.lists(kids, max_size=3)),
     st.builds(Not, item=kids)), max_leaves=6)

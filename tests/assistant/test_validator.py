@@ -30,26 +30,53 @@ REFUSALS = [
     ("CALL pragma_version()", "only SELECT statements can run: found CALL"),
     ("SELECT current_setting('threads')", "function current_setting is not allowed: it reads settings"),
     ("SELECT getenv('HOME')", "function getenv is not allowed: it reads the environment"),
-    ("SELECT * FROM duckdb_tables()", "function duckdb_tables is not allowed: it reads the engine's internals"),
-    ("SELECT * FROM pragma_table_info('contacts')", "function pragma_table_info is not allowed: it runs a pragma"),
+    (
+        "SELECT * FROM duckdb_tables()",
+        "function duckdb_tables is not allowed: it reads the engine's internals",
+    ),
+    (
+        "SELECT * FROM pragma_table_info('contacts')",
+        "function pragma_table_info is not allowed: it runs a pragma",
+    ),
     ("SELECT * FROM query('DELETE FROM contacts')", "function query is not allowed: it runs SQL text"),
-    ("SELECT * FROM sqlite_scan('x.db', 't')", "function sqlite_scan is not allowed: it reads files or other databases"),
+    (
+        "SELECT * FROM sqlite_scan('x.db', 't')",
+        "function sqlite_scan is not allowed: it reads files or other databases",
+    ),
     ("SELECT * FROM customers", f"unknown table 'customers' ({KNOWN})"),
     ("SELECT * FROM 'contacts.csv'", f"unknown table 'contacts.csv' ({KNOWN})"),
     ("SELECT * FROM user_segment_members", f"unknown table 'user_segment_members' ({KNOWN})"),
-    ("SELECT * FROM main.contacts", "table main.contacts names a database or schema: use the bare table name"),
+    (
+        "SELECT * FROM main.contacts",
+        "table main.contacts names a database or schema: use the bare table name",
+    ),
     ("SELECT * FROM rfm", "rfm needs the as-of date: write rfm(DATE 'YYYY-MM-DD')"),
-    ("SELECT * FROM my_function(1)", "table function my_function is not allowed: FROM may only call "
-     "completed_orders, contact_metrics, contacts_at, generate_series, lead_scores, range, rfm, unnest"),
-    ("SELECT cty FROM contacts", "unknown column 'cty' at line 1, column 10: the closest known column is 'city'"),
-    ("SELECT c.contact_id FROM contacts c WHERE c.citty = 'x'",
-     "unknown column 'citty': the closest known column is 'city'"),
-    ("SELECT m.agge FROM contact_metrics(DATE '2026-06-30') m",
-     "unknown column 'agge': the closest known column is 'age'"),
+    (
+        "SELECT * FROM my_function(1)",
+        "table function my_function is not allowed: FROM may only call "
+        "completed_orders, contact_metrics, contacts_at, generate_series, lead_scores, range, rfm, unnest",
+    ),
+    (
+        "SELECT cty FROM contacts",
+        "unknown column 'cty' at line 1, column 10: the closest known column is 'city'",
+    ),
+    (
+        "SELECT c.contact_id FROM contacts c WHERE c.citty = 'x'",
+        "unknown column 'citty': the closest known column is 'city'",
+    ),
+    (
+        "SELECT m.agge FROM contact_metrics(DATE '2026-06-30') m",
+        "unknown column 'agge': the closest known column is 'age'",
+    ),
     ("SELECT 1 /* harmless */; DELETE FROM contacts", "only one statement can run: found 2 (SELECT, DELETE)"),
-    ("SELECT 1 -- the rest is a comment\n; DROP TABLE contacts", "only one statement can run: found 2 (SELECT, DROP)"),
-    ("WITH gone AS (DELETE FROM contacts RETURNING *) SELECT * FROM gone",
-     "only SELECT statements can run: found DELETE inside the query"),
+    (
+        "SELECT 1 -- the rest is a comment\n; DROP TABLE contacts",
+        "only one statement can run: found 2 (SELECT, DROP)",
+    ),
+    (
+        "WITH gone AS (DELETE FROM contacts RETURNING *) SELECT * FROM gone",
+        "only SELECT statements can run: found DELETE inside the query",
+    ),
     ("SELECT * INTO copy_of_contacts FROM contacts", "SELECT ... INTO cannot run: it creates a table"),
     ("SELECT FROM WHERE", "SQL syntax error at line 1, column 17: Expected table name but got 'WHERE'"),
     ("", "no SQL to run: the text is empty"),
@@ -71,18 +98,22 @@ ACCEPTED = [
     "ON m.contact_id = c.contact_id WHERE c.gender = 'female' AND m.age >= 30 ORDER BY c.contact_id",
     f"WITH buyers AS (SELECT contact_id, count(*) AS n FROM completed_orders({D}) GROUP BY contact_id) "
     "SELECT b.contact_id, rank() OVER (ORDER BY b.n DESC) AS pos FROM buyers AS b",
-    f"SELECT count(*) AS contacts, count(*) FILTER (WHERE r.rfm_segment IN ('Champions', 'Loyal')) AS good "
+    "SELECT count(*) AS contacts, count(*) FILTER (WHERE r.rfm_segment IN ('Champions', 'Loyal')) "
+    "AS good "
     f"FROM contacts_at({D}) AS c LEFT JOIN rfm({D}) AS r ON r.contact_id = c.contact_id",
-    f"SELECT date_trunc('week', x.occurred_at) AS week, count(*) FILTER (WHERE x.event_type = 'opened') AS opens "
+    "SELECT date_trunc('week', x.occurred_at) AS week, "
+    "count(*) FILTER (WHERE x.event_type = 'opened') AS opens "
     "FROM message_events AS x JOIN workflows AS w USING (workflow_id) WHERE x.channel = 'email' GROUP BY ALL",
     f"SELECT ls.contact_id FROM lead_scores({D}) AS ls WHERE ls.lead_score > 50 "
     "UNION SELECT contact_id FROM contact_custom_fields WHERE field = 'club'",
-    "SELECT o.contact_id FROM orders o JOIN order_lines l USING (order_id) JOIN products p USING (product_id) "
+    "SELECT o.contact_id FROM orders o JOIN order_lines l USING (order_id) "
+    "JOIN products p USING (product_id) "
     "WHERE EXISTS (SELECT 1 FROM web_events e WHERE e.contact_id = o.contact_id AND e.event_type = 'search')",
     "SELECT d.day FROM generate_series(DATE '2026-01-01', DATE '2026-06-30', INTERVAL 1 WEEK) AS d(day)",
     "SELECT i FROM range(3) AS t(i) EXCEPT SELECT 1",
     "SELECT value FROM segmenta_meta WHERE key = 'schema_version'",
-    "SELECT lower(city) AS city, count(*) FROM contacts GROUP BY 1 QUALIFY row_number() OVER (ORDER BY 2) <= 3",
+    "SELECT lower(city) AS city, count(*) FROM contacts GROUP BY 1 "
+    "QUALIFY row_number() OVER (ORDER BY 2) <= 3",
 ]
 
 
@@ -92,8 +123,10 @@ def test_eval_like_selects_pass_and_come_back_parsed(sql: str) -> None:
 
 
 def test_user_tables_pass_only_when_the_warehouse_has_them() -> None:
-    schema = {"user_segment_members": {"segment": "VARCHAR", "contact_id": "VARCHAR"},
-              "scratch": {"x": "INTEGER"}}
+    schema = {
+        "user_segment_members": {"segment": "VARCHAR", "contact_id": "VARCHAR"},
+        "scratch": {"x": "INTEGER"},
+    }
     sql = "SELECT contact_id FROM user_segment_members WHERE segment = 'fans'"
     assert isinstance(validate(sql, schema), exp.Select)
     with pytest.raises(SqlValidationError, match="unknown table 'scratch'"):

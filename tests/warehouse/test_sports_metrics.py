@@ -33,7 +33,7 @@ END = datetime(2026, 7, 1)
 
 # Switch: True loads the shop with the real importer (segmenta.warehouse.importer.import_shop),
 # False with the small CSV loader below. Flip it once the importer has landed.
-USE_IMPORTER = False
+USE_IMPORTER = True
 
 pytestmark = pytest.mark.skipif(not SPORTS.is_dir(), reason="the sample sports shop is not on this machine")
 

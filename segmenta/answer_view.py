@@ -1,0 +1,88 @@
+"""An Answer rendered for a person in the terminal (rich): conditions with counts, assumptions,
+unrecognised words, the first rows and the SQL that ran."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from segmenta.assistant.answer import Answer
+
+_T = {
+    "es": {"understood": "Lo que he entendido", "funnel": "Embudo", "assumptions": "Supuestos",
+           "unrecognized": "No reconocido", "rows": "Primeros contactos", "of": "de", "contacts": "contactos",
+           "question": "Necesito una aclaración", "sql": "SQL ejecutado", "count": "Resultado",
+           "options": "Opciones"},
+    "en": {"understood": "What I understood", "funnel": "Funnel", "assumptions": "Assumptions",
+           "unrecognized": "Not recognised", "rows": "First contacts", "of": "of", "contacts": "contacts",
+           "question": "I need a clarification", "sql": "SQL that ran", "count": "Result",
+           "options": "Options"},
+}
+
+
+def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) -> RenderableType:
+    """Everything a marketer needs to check an answer, top to bottom."""
+    t = _T[a.language]
+    parts: list[RenderableType] = []
+    if a.explanation:
+        body = Text()
+        for k, line in enumerate(a.explanation):
+            body.append(f"{k + 1}. ", style="bold cyan")
+            body.append(line + "\n")
+        parts.append(Panel(body, title=t["understood"], title_align="left", border_style="cyan"))
+    if a.funnel:
+        parts.append(funnel_table(a, bar_width))
+    if a.assumptions:
+        parts.append(Panel(Text("\n".join(f"• {x}" for x in a.assumptions)), title=t["assumptions"],
+                           title_align="left", border_style="yellow"))
+    if a.unrecognized:
+        parts.append(Text(f"{t['unrecognized']}: " + ", ".join(f"'{w}'" for w in a.unrecognized),
+                          style="bold red"))
+    for c in a.clarifications:
+        body = Text(c.question + "\n", style="bold")
+        for o in c.options:
+            body.append(f"  – {o}\n")
+        parts.append(Panel(body, title=t["question"], title_align="left", border_style="magenta"))
+    if a.kind == "segment" and a.count is not None:
+        parts.append(Text(f"{a.count:,} {t['contacts']}", style="bold green"))
+        if a.rows:
+            parts.append(rows_table(a, f"{t['rows']} ({len(a.rows)} {t['of']} {a.count:,})"))
+    elif a.kind == "report" and a.rows:
+        if len(a.rows) == 1 and len(a.columns) == 1:
+            parts.append(Text(f"{t['count']}: {a.rows[0][0]:,}" if isinstance(a.rows[0][0], int)
+                              else f"{t['count']}: {a.rows[0][0]}", style="bold green"))
+        else:
+            parts.append(rows_table(a, t["count"]))
+    if show_sql and a.sql:
+        parts.append(Panel(Syntax(a.sql, "sql", word_wrap=True, theme="ansi_dark"), title=t["sql"],
+                           title_align="left", border_style="dim"))
+    return Group(*parts)
+
+
+def funnel_table(a: Answer, bar_width: int = 24) -> Table:
+    t = _T[a.language]
+    table = Table(title=t["funnel"], title_justify="left", show_header=False, box=None, pad_edge=False)
+    table.add_column("step")
+    table.add_column("count", justify="right")
+    table.add_column("bar")
+    top = max((s.count for s in a.funnel), default=0) or 1
+    for s in a.funnel:
+        n = round(bar_width * s.count / top)
+        table.add_row(s.step, f"{s.count:,}", Text("█" * n + "·" * (bar_width - n), style="green"))
+    return table
+
+
+def rows_table(a: Answer, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for c in a.columns:
+        table.add_column(c)
+    for r in a.rows:
+        table.add_row(*["" if v is None else str(v) for v in r])
+    return table
+
+
+def print_answer(a: Answer, console: Console, *, show_sql: bool = True) -> None:
+    console.print(answer_renderable(a, show_sql=show_sql))

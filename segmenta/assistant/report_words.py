@@ -1,0 +1,236 @@
+"""Reading a report request: metrics, "by" dimensions, time grain, top-N and comparisons.
+
+A request is a report when it names a time grain ("weekly", "por mes"), a dimension after "by" /
+"por", a top-N, or a metric that is not a people word ("revenue", "open rate", "pedidos" when no
+number counts them). Words that then remain are read as usual: a segment the report is restricted
+to ("among Champions", "de mujeres en Madrid"), products ("Garmin units"), channels ("email").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from segmenta.assistant import lexicon as L
+from segmenta.assistant import lexicon_report as R
+from segmenta.assistant.plan import ProductMatch, ReportPlan, SegmentPlan, TimeGrain, Window
+
+if TYPE_CHECKING:
+    from segmenta.assistant.parser import _Parser
+
+PEOPLE_METRICS = frozenset({"contacts", "buyers", "first_time_buyers", "recurring_buyers", "new_contacts"})
+REPORT_FILLER = frozenset(
+    """vendimos vendieron vendido vendidos vendidas vender vende venden sell sold selling hubo hay habido
+    there were was were tuvimos had have did we generamos generated generate get got make made hicimos ha
+    han tenemos tenido is are es son cual cuales what whats which much cuanto cuanta mostrar show ver habia
+    see dame give evolucion evolution trend tendencia crecimiento growth total totales vs versus""".split()
+)
+
+
+@dataclass
+class ReportReading:
+    """What a report request asks for, filled while the words are read."""
+
+    p: _Parser
+    metrics: list[str] = field(default_factory=list)
+    grain: TimeGrain | None = None
+    dimensions: list[str] = field(default_factory=list)
+    windows: list[Window] = field(default_factory=list)
+    sort: str | None = None
+    descending: bool = True
+    limit: int | None = None
+    compare: bool = False
+    products: list[ProductMatch] = field(default_factory=list)
+
+    def resolve_run(self, i: int, j: int) -> None:
+        """Free words of a report: products ("Garmin units") or places, else unknown."""
+        p = self.p
+        s = p.s
+        words = [k for k in range(i, j) if s.words[k].f not in REPORT_FILLER]
+        if not words:
+            s.claim(i, j, "filler")
+            return
+        a, b = words[0], words[-1] + 1
+        s.claim(i, a, "filler")
+        s.claim(b, j, "filler")
+        phrase = s.span_text(a, b)
+        res = p.cat.match_products(phrase, lang=p.lang)
+        if res.match is not None and not res.uncovered:
+            if res.assumption:
+                p.assumptions.append(res.assumption)
+            self.products.append(res.match)
+            s.claim(a, b, "product")
+            return
+        p.link_places(a, b)
+
+    def plan(self, segment: SegmentPlan | None) -> ReportPlan | None:
+        p = self.p
+        where = segment.where if segment is not None else None
+        channel = [it.data for it in p.items if it.kind == "msgchannel"]
+        workflow = [v for it in p.items if it.kind == "msgattr" and it.data[0] == "workflow" for v in it.data[1]]
+        metrics = list(dict.fromkeys(self.metrics))
+        sizes = False
+        if not metrics:
+            if where is None and not self.grain and not self.dimensions:
+                return None
+            metrics = ["contacts"]
+            sizes = bool(self.grain) and where is not None
+        elif metrics == ["contacts"] and self.grain and where is not None:
+            sizes = True
+        product = self.products[0] if self.products else None
+        window = self.windows[0] if self.windows else None
+        sort = self.sort
+        if self.limit is not None and sort is None:
+            sort = metrics[0]
+        return ReportPlan(
+            metrics=metrics, grain=self.grain, dimensions=list(dict.fromkeys(self.dimensions)), window=window,
+            where=where, product=product, channel=list(dict.fromkeys(channel)), workflow=workflow, sort=sort,
+            descending=self.descending, limit=self.limit, compare="previous" if self.compare else None,
+            segment_sizes=sizes, language=p.lang,
+        )
+
+
+def read_report(p: _Parser) -> ReportReading | None:
+    """Claim the report words of a request; None (and nothing claimed) when it is not a report."""
+    s = p.s
+    r = ReportReading(p)
+    claims: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+
+    def free(i: int, n: int) -> bool:
+        return all(s.free(k) and k not in taken for k in range(i, i + n))
+
+    def take(i: int, n: int, what: str) -> None:
+        claims.append((i, i + n, what))
+        taken.update(range(i, i + n))
+
+    # time grain
+    for i in range(len(s)):
+        for grain, pats in R.GRAINS.items():
+            n = s.match(i, pats, fuzzy=False)
+            if n and free(i, n):
+                r.grain = grain  # type: ignore[assignment]
+                take(i, n, "grain")
+                break
+    # top / bottom N
+    for i in range(len(s)):
+        for pats, desc in ((R.TOP, True), (R.BOTTOM, False)):
+            n = s.match(i, pats, fuzzy=False)
+            if n and free(i, n):
+                k = i + n
+                from segmenta.assistant.numbers import parse_number
+
+                num = parse_number(s.tokens, k) if k < len(s) else None
+                limit = 10
+                if num is not None:
+                    limit, k = int(num[0]), k + num[1]
+                take(i, k - i, "top")
+                r.limit, r.descending = limit, desc
+                # "top 5 productos": the dimension right after
+                for dim, dpats in R.DIMENSIONS.items():
+                    m = s.match(k, dpats, fuzzy=False)
+                    if m and free(k, m):
+                        r.dimensions.append(dim)
+                        take(k, m, "dimension")
+                        break
+                break
+    # by + dimension / by + metric (sort key)
+    for i in range(len(s)):
+        n = s.match(i, R.BY_WORDS, fuzzy=False)
+        if not n or not free(i, n):
+            continue
+        k = i + n
+        while k < len(s) and s.words[k].f in ("el", "la", "los", "las", "the", "su", "their"):
+            k += 1
+        found = False
+        for dim, pats in R.DIMENSIONS.items():
+            m = s.match(k, pats, fuzzy=False)
+            if m and free(k, m):
+                r.dimensions.append(dim)
+                take(i, k + m - i, "dimension")
+                found = True
+                break
+        if not found:
+            metric = _metric_at(p, k, taken)
+            if metric is not None and r.limit is not None:
+                name, m = metric
+                r.sort = name
+                r.metrics.append(name)
+                take(i, k + m - i, "sort")
+    # metrics
+    cues = bool(r.grain or r.dimensions or r.limit)
+    found_metrics: list[tuple[int, int, str]] = []
+    for i in range(len(s)):
+        if i in taken or not s.free(i):
+            continue
+        metric = _metric_at(p, i, taken)
+        if metric is None:
+            continue
+        name, n = metric
+        if _counted(p, i, n):
+            continue  # "al menos 3 pedidos", "ticket medio superior a 200": a segment condition
+        found_metrics.append((i, n, name))
+        taken.update(range(i, i + n))
+    adopt = cues or any(name not in PEOPLE_METRICS for _, _, name in found_metrics)
+    perf = [i for i in range(len(s)) if s.free(i) and i not in taken and s.match(i, R.PERFORMANCE, fuzzy=False)]
+    if perf and (cues or p.items and any(it.kind == "window" for it in p.items)):
+        adopt = True
+    if not adopt and not cues:
+        return None
+    if not found_metrics and not perf and not cues:
+        return None
+    for i, n, name in found_metrics:
+        r.metrics.append(name)
+        claims.append((i, i + n, "metric"))
+    for i in perf:
+        r.metrics.extend(R.PERFORMANCE_METRICS)
+        claims.append((i, i + 1, "metric"))
+    # "this month vs last month"
+    wins = [it for it in p.items if it.kind == "window"]
+    for i in range(len(s)):
+        n = s.match(i, R.VERSUS, fuzzy=False)
+        if n and s.free(i) and len(wins) >= 2:
+            r.compare = True
+            claims.append((i, i + n, "versus"))
+    for a, b, what in claims:
+        s.claim(a, b, what)
+    # the report's period: windows not inside a behaviour clause
+    for it in sorted(wins, key=lambda x: x.pos):
+        r.windows.append(it.data)
+        p.items.remove(it)
+    r.metrics = [m for m in r.metrics]
+    _filler(p)
+    return r
+
+
+def _metric_at(p: _Parser, i: int, taken: set[int]) -> tuple[str, int] | None:
+    best: tuple[str, int] | None = None
+    for name, pats in R.METRICS.items():
+        n = p.s.match(i, pats, fuzzy=False)
+        if n and all(k not in taken for k in range(i, i + n)) and (best is None or n > best[1]):
+            best = (name, n)
+    return best
+
+
+def _counted(p: _Parser, i: int, n: int) -> bool:
+    """A metric word counted by a number before it or compared after it is a segment condition."""
+    from segmenta.assistant.numbers import parse_number
+
+    s = p.s
+    for k in (i - 1, i - 2, i - 3):
+        if k >= 0 and parse_number(s.tokens, k) is not None:
+            return True
+    j = i + n
+    while j < len(s) and s.words[j].f in ("de", "of", "is", "es", "was", "fue", "sea"):
+        j += 1
+    for pats in L.COMPARATORS.values():
+        if j < len(s) and s.match(j, pats, fuzzy=False):
+            return True
+    return False
+
+
+def _filler(p: _Parser) -> None:
+    s = p.s
+    for k, w in enumerate(s.words):
+        if w.used is None and w.f in REPORT_FILLER:
+            s.claim(k, k + 1, "filler")

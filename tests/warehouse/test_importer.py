@@ -1,0 +1,294 @@
+"""The shop importer: broken shops are refused with the exact message, good ones in every dialect load."""
+
+from __future__ import annotations
+
+import doctest
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from segmenta.errors import ShopImportError, WarehouseError
+from segmenta.warehouse import checks, csvread, import_report, values
+from segmenta.warehouse.importer import import_shop
+
+DATA = Path(__file__).parent.parent / "data"
+BAD_CASES = sorted(p.name for p in (DATA / "bad").iterdir() if p.is_dir())
+SPORTS = Path("/work/shared/eval/sports")
+
+
+def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def one(db: Path, sql: str) -> Any:
+    return rows(db, sql)[0][0]
+
+
+def test_there_are_at_least_22_broken_shops() -> None:
+    assert len(BAD_CASES) >= 22
+
+
+@pytest.mark.parametrize("case", BAD_CASES)
+def test_a_broken_shop_is_refused_with_its_exact_first_problem_and_the_old_warehouse_survives(
+    case: str, tiny_warehouse: Path,
+) -> None:
+    before = tiny_warehouse.read_bytes()
+    with pytest.raises(ShopImportError) as err:
+        import_shop(DATA / "bad" / case, tiny_warehouse)
+    expected = (DATA / "bad" / case / "expected.txt").read_text(encoding="utf-8").strip()
+    assert str(err.value.problems[0]) == expected
+    assert f"  - {expected}" in str(err.value).splitlines()
+    assert tiny_warehouse.read_bytes() == before
+    assert [p.name for p in tiny_warehouse.parent.iterdir()] == [tiny_warehouse.name]
+
+
+def test_the_sample_shop_imports_every_line_of_every_file(tmp_path: Path) -> None:
+    db = tmp_path / "sports.duckdb"
+    report = import_shop(SPORTS, db)
+    expected = {
+        "contacts": 3000, "orders": 5406, "order_lines": 8503, "products": 43, "web_events": 68129,
+        "message_events": 64950, "workflows": 6,
+    }
+    for table, n in expected.items():
+        assert report.rows[table] == n == one(db, f"SELECT count(*) FROM {table}")
+    assert report.buyers == one(db, "SELECT count(DISTINCT contact_id) FROM orders WHERE status = 'completed'")
+    assert report.orders_from is not None and report.orders_to is not None
+    assert report.products == 43 and report.categories > 0 and report.brands > 0
+    assert "contacts.csv: UTF-8, ',' separator: 3,000 rows" in "\n".join(report.lines())
+
+
+def test_skip_invalid_on_the_sample_shop_drops_bad_rows_and_their_dependents_by_reason(tmp_path: Path) -> None:
+    src = tmp_path / "shop"
+    shutil.copytree(SPORTS, src)
+    with (src / "contacts.csv").open("a", encoding="utf-8") as fh:
+        fh.write("ZZ1,z@example.com,,Zed,,male,1980-02-31,,,,ES,es,False,2024-01-01,True,False,False,True\n")
+    with (src / "orders.csv").open("a", encoding="utf-8") as fh:
+        fh.write("ZO1,ZZ1,2025-01-01 10:00:00,10.00,EUR,online,,paypal,,,completed,,,\n")
+        fh.write("ZO2,C00001,yesterday,10.00,EUR,online,,paypal,,,completed,,,\n")
+    with (src / "order_lines.csv").open("a", encoding="utf-8") as fh:
+        fh.write("ZO1,P0001,1,10.00,0\nO000001,NOPE,1,10.00,0\n")
+    db = tmp_path / "shop.duckdb"
+    with pytest.raises(ShopImportError) as err:
+        import_shop(src, db)
+    assert err.value.total == 3 and not db.exists()
+    report = import_shop(src, db, skip_invalid=True)
+    by_reason = {(d.file, d.reason): d.count for d in report.dropped}
+    assert by_reason == {
+        ("contacts.csv", "bad date in birth_date"): 1,
+        ("orders.csv", "bad timestamp in ordered_at"): 1,
+        ("orders.csv", "contact was dropped"): 1,
+        ("order_lines.csv", "unknown product"): 1,
+        ("order_lines.csv", "order was dropped"): 1,
+    }
+    assert report.rows["contacts"] == 3000 and report.rows["orders"] == 5406 and report.rows["order_lines"] == 8503
+    example = next(d.examples[0] for d in report.dropped if d.reason == "contact was dropped")
+    assert example == "orders.csv, line 5408, column contact_id: its contact was dropped (value 'ZZ1')"
+    assert any(line.startswith("Dropped 5 invalid rows") for line in report.lines())
+
+
+def test_a_latin1_semicolon_shop_with_decimal_commas_loads_with_its_detections(tmp_path: Path) -> None:
+    db = tmp_path / "shop.duckdb"
+    report = import_shop(DATA / "good" / "latin1_semicolon", db)
+    described = [f.describe() for f in report.files]
+    assert "contacts.csv: Latin-1, ';' separator" in described
+    assert rows(db, "SELECT last_name, city, gender, country, birth_date, email_subscribed FROM contacts "
+                    "ORDER BY contact_id") == [
+        ("Muñoz", "Cádiz", "female", "ES", date(1990, 5, 17), True),
+        ("Peña", "Logroño", "male", "ES", date(1979, 1, 2), False),
+    ]
+    assert rows(db, "SELECT price FROM products ORDER BY product_id") == [
+        (Decimal("1234.56"),), (Decimal("12.50"),), (Decimal("89.00"),),
+    ]
+    assert one(db, "SELECT total_amount FROM orders WHERE order_id = 'O1'") == Decimal("1247.06")
+
+
+def test_a_utf8_bom_shop_matches_headers_in_any_case_and_reads_offsets_and_letters(tmp_path: Path) -> None:
+    db = tmp_path / "shop.duckdb"
+    report = import_shop(DATA / "good" / "utf8_bom", db)
+    assert "contacts.csv: UTF-8 with BOM, ',' separator" in [f.describe() for f in report.files]
+    assert rows(db, "SELECT contact_id, gender, country FROM contacts ORDER BY 1") == [
+        ("C1", "female", "ES"), ("C2", "male", "MX"), ("C3", None, None),
+    ]
+    assert rows(db, "SELECT CAST(ordered_at AS VARCHAR), status FROM orders ORDER BY 1") == [
+        ("2025-01-10 12:00:00.25", "completed"), ("2025-02-11 00:00:00", "completed"),
+    ]
+    assert rows(db, "SELECT DISTINCT returned_quantity FROM order_lines") == [(0,)]
+
+
+def test_spanish_yes_no_words_and_h_m_letters_read_as_booleans_and_genders(tmp_path: Path) -> None:
+    db = tmp_path / "shop.duckdb"
+    import_shop(DATA / "good" / "spanish_words", db)
+    assert rows(db, "SELECT gender, is_company, email_subscribed, sms_subscribed, ads_consent FROM contacts "
+                    "ORDER BY contact_id") == [
+        ("male", False, True, True, True), ("female", False, False, False, False), ("male", True, True, False, None),
+    ]
+
+
+def test_extra_contact_columns_become_custom_fields_and_extra_order_columns_are_ignored(tmp_path: Path) -> None:
+    db = tmp_path / "shop.duckdb"
+    report = import_shop(DATA / "good" / "custom_column", db)
+    assert report.custom_fields == ["loyalty_tier", "signup_store"]
+    assert report.ignored_columns == {"orders.csv": ["internal_note"]}
+    assert rows(db, "SELECT contact_id, field, value FROM contact_custom_fields ORDER BY 1, 2") == [
+        ("C1", "loyalty_tier", "gold"), ("C1", "signup_store", "Madrid"),
+        ("C2", "signup_store", "Sevilla"), ("C3", "loyalty_tier", "silver"),
+    ]
+
+
+def test_a_shop_with_only_the_three_required_files_leaves_the_other_tables_empty(tmp_path: Path) -> None:
+    db = tmp_path / "shop.duckdb"
+    report = import_shop(DATA / "good" / "required_only", db)
+    assert report.rows["order_lines"] == 3
+    for table in ("products", "web_events", "message_events", "workflows"):
+        assert report.rows[table] == 0 == one(db, f"SELECT count(*) FROM {table}")
+
+
+def test_a_parquet_shop_loads_the_same_rows_as_its_csv_twin(tmp_path: Path) -> None:
+    src = tmp_path / "parquet"
+    src.mkdir()
+    con = duckdb.connect()
+    for csv in (DATA / "good" / "base").glob("*.csv"):
+        con.execute(
+            f"COPY (SELECT * FROM read_csv('{csv}', all_varchar = true)) TO '{src / (csv.stem + '.parquet')}' "
+            "(FORMAT parquet)"
+        )
+    con.close()
+    from_csv, from_parquet = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    import_shop(DATA / "good" / "base", from_csv)
+    report = import_shop(src, from_parquet)
+    assert {f.describe() for f in report.files} == {f"{t}.parquet: Parquet" for t in report.rows if
+                                                    (src / f"{t}.parquet").exists()}
+    for table in ("contacts", "orders", "order_lines", "products"):
+        sql = f"SELECT * FROM {table} ORDER BY ALL"
+        assert rows(from_csv, sql) == rows(from_parquet, sql)
+
+
+def test_values_are_mapped_as_the_data_model_says(tiny_warehouse: Path) -> None:
+    assert rows(tiny_warehouse, "SELECT contact_id, email, phone, postal_code, country, language FROM contacts "
+                                "ORDER BY 1") == [
+        ("C1", "ana@example.com", "+34 600 000 001", "08001", "ES", "es"),
+        ("C2", " bob@example.com ", "600000002", "28001", "ES", "en"),
+        ("C3", None, None, None, "MX", "es"),
+    ]
+    assert rows(tiny_warehouse, "SELECT order_id, CAST(ordered_at AS VARCHAR) FROM orders ORDER BY 1") == [
+        ("O1", "2025-01-10 12:00:00"), ("O2", "2025-02-11 13:00:00"), ("O3", "2025-03-12 00:00:00"),
+    ]
+    assert rows(tiny_warehouse, "SELECT returned_quantity FROM order_lines ORDER BY order_id, product_id") == [
+        (0,), (0,), (0,), (1,),
+    ]
+    meta = dict(rows(tiny_warehouse, "SELECT key, value FROM segmenta_meta"))
+    assert meta["source"].endswith("good/base") and meta["imported_at"]
+
+
+def test_saved_user_tables_are_carried_into_the_new_warehouse(tiny_warehouse: Path) -> None:
+    con = duckdb.connect(str(tiny_warehouse))
+    con.execute("CREATE TABLE user_segments AS SELECT 'vip' AS name, 3 AS size")
+    con.close()
+    import_shop(DATA / "good" / "custom_column", tiny_warehouse)
+    assert rows(tiny_warehouse, "SELECT * FROM user_segments") == [("vip", 3)]
+    assert one(tiny_warehouse, "SELECT count(*) FROM contact_custom_fields") == 4
+
+
+def test_ctrl_c_during_an_import_removes_the_temp_file_and_keeps_the_old_warehouse(tiny_warehouse: Path) -> None:
+    before = tiny_warehouse.read_bytes()
+
+    def interrupt(step: str, done: int, total: int) -> None:
+        if step.startswith("writing"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_shop(DATA / "good" / "custom_column", tiny_warehouse, progress=interrupt)
+    assert tiny_warehouse.read_bytes() == before
+    assert [p.name for p in tiny_warehouse.parent.iterdir()] == [tiny_warehouse.name]
+
+
+def test_progress_counts_bytes_of_the_files_up_to_their_total(tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    import_shop(DATA / "good" / "base", tmp_path / "shop.duckdb", progress=lambda s, d, t: seen.append((s, d, t)))
+    size = sum(p.stat().st_size for p in (DATA / "good" / "base").glob("*.csv"))
+    assert {t for _, _, t in seen} == {2 * size}
+    assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
+    assert seen[0][0] == "reading contacts.csv" and seen[-1] == ("finishing", 2 * size, 2 * size)
+
+
+def test_a_file_that_is_not_a_warehouse_is_never_overwritten(tmp_path: Path) -> None:
+    db = tmp_path / "notes.duckdb"
+    db.write_text("my notes", encoding="utf-8")
+    with pytest.raises(WarehouseError, match="choose another --db"):
+        import_shop(DATA / "good" / "base", db)
+    assert db.read_text(encoding="utf-8") == "my notes"
+
+
+def test_latin1_bytes_beyond_the_sniffed_start_switch_the_file_to_latin1(tmp_path: Path) -> None:
+    src = tmp_path / "shop"
+    shutil.copytree(DATA / "good" / "base", src)
+    head = "contact_id,first_name\n" + "".join(f"K{i},Name{i}\n" for i in range(8000))
+    (src / "contacts.csv").write_bytes((head + "C1,Begoña\nC2,Bob\nC3,Sam\n").encode("latin-1"))
+    report = import_shop(src, tmp_path / "shop.duckdb")
+    assert "contacts.csv: Latin-1, ',' separator" in [f.describe() for f in report.files]
+    assert one(tmp_path / "shop.duckdb", "SELECT first_name FROM contacts WHERE contact_id = 'C1'") == "Begoña"
+
+
+def test_line_numbers_count_quoted_line_breaks_and_blank_lines(tmp_path: Path) -> None:
+    src = tmp_path / "shop"
+    shutil.copytree(DATA / "good" / "base", src)
+    (src / "contacts.csv").write_text(
+        'contact_id,first_name,birth_date\nC1,"Ana\nMaría",1990-01-01\n\nC2,Bob,1990-02-30\nC3,Sam,\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ShopImportError) as err:
+        import_shop(src, tmp_path / "shop.duckdb")
+    assert str(err.value.problems[0]) == (
+        "contacts.csv, line 5, column birth_date: not a valid date (use ISO 8601, e.g. 1990-05-17) "
+        "(value '1990-02-30')"
+    )
+
+
+def test_a_refusal_shows_the_first_20_problems_and_the_total(tmp_path: Path) -> None:
+    src = tmp_path / "shop"
+    shutil.copytree(DATA / "good" / "base", src)
+    lines = "".join(f"X{i},Ann,1990-02-30\n" for i in range(25))
+    (src / "contacts.csv").write_text("contact_id,first_name,birth_date\nC1,A,\nC2,B,\nC3,C,\n" + lines,
+                                      encoding="utf-8")
+    with pytest.raises(ShopImportError) as err:
+        import_shop(src, tmp_path / "shop.duckdb")
+    assert err.value.total == 25
+    assert len(err.value.problems) == 20
+    assert str(err.value).splitlines()[-2] == f"  ... and {err.value.total - 20} more"
+    assert err.value.problems[0].line == 5
+
+
+def test_skip_invalid_drops_the_lines_of_an_order_whose_contact_was_dropped(tmp_path: Path) -> None:
+    report = import_shop(DATA / "bad" / "bad_boolean", tmp_path / "shop.duckdb", skip_invalid=True)
+    assert [(d.file, d.reason, d.count) for d in report.dropped] == [
+        ("contacts.csv", "bad boolean in email_subscribed", 1),
+        ("orders.csv", "contact was dropped", 1),
+        ("order_lines.csv", "order was dropped", 1),
+    ]
+    assert report.dropped_rows == {"contacts.csv": 1, "orders.csv": 1, "order_lines.csv": 1}
+    assert report.rows["contacts"] == 2 and report.rows["orders"] == 2 and report.rows["order_lines"] == 3
+
+
+def test_skip_invalid_still_refuses_problems_no_dropped_row_can_fix(tmp_path: Path) -> None:
+    with pytest.raises(ShopImportError, match="missing required column"):
+        import_shop(DATA / "bad" / "missing_required_column", tmp_path / "shop.duckdb", skip_invalid=True)
+
+
+def test_skip_invalid_drops_malformed_lines(tmp_path: Path) -> None:
+    report = import_shop(DATA / "bad" / "too_many_fields", tmp_path / "shop.duckdb", skip_invalid=True)
+    assert report.dropped[0].reason == "malformed CSV lines"
+    assert report.dropped[0].examples == ("orders.csv, line 2: malformed CSV line: 7 fields where the header has 6",)
+
+
+@pytest.mark.parametrize("module", [values, csvread, checks, import_report])
+def test_the_doctests_of_the_import_modules_pass(module: Any) -> None:
+    assert doctest.testmod(module).failed == 0
