@@ -280,7 +280,55 @@ def sql(
         render.out.print(render.rows_table(columns, rows, limit=limit))
 
 
-# ---------------------------------------------------------------- ask (the lead's) goes here
+# ---------------------------------------------------------------- ask
+
+
+def ensure_warehouse(path: Path) -> None:
+    """Build the demo shop on first use when no warehouse exists yet, and say so on stderr."""
+    if path.exists():
+        return
+    from segmenta.warehouse.demo import build_demo
+
+    render.print_note(f"No warehouse at {path} yet: building the demo shop there first "
+                      "(a sports retailer, 20,000 contacts; `segmenta import DIR` loads your own shop).")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with render.progress_bar() as progress:
+        report = build_demo(path, progress=progress)
+    render.print_lines(report.lines(), console=render.err)
+
+
+@app.command()
+def ask(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="What you want, in Spanish or English.")],
+    db: DbOption = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option("--as-of", parser=_date, metavar="YYYY-MM-DD", show_default="today",
+                     help="The day the answer is as of: nothing after it counts."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as one JSON object (the contract).")] = False,
+    continue_: Annotated[
+        bool, typer.Option("--continue", "-c", help="Refine the previous answer's segment (\"ahora solo mujeres\").")
+    ] = False,
+    show_sql: Annotated[bool, typer.Option("--sql/--no-sql", help="Show the SQL that ran.")] = True,
+) -> None:
+    """Ask for a segment or a report in plain words; see the conditions, the counts and the SQL.
+
+    Exit code 0 when answered, 3 when segmenta needs a clarification or did not understand.
+    """
+    from segmenta.tools.ask import ask as ask_tool
+
+    path = _db(db)
+    ensure_warehouse(path)
+    answer = ask_tool(path, text, as_of or dt.date.today(), continue_=continue_)
+    if as_json:
+        typer.echo(json.dumps(answer.contract(), ensure_ascii=False, default=str))
+    else:
+        from segmenta.answer_view import print_answer
+
+        print_answer(answer, render.out, show_sql=show_sql)
+    if not answer.answered:
+        raise typer.Exit(code=3)
 
 
 # ---------------------------------------------------------------- config

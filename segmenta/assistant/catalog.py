@@ -358,7 +358,10 @@ class Catalog:
                         complete = False
                     else:
                         vpos.add(at)
-                if not complete and (how != "glossary" or len(vpos) < len(entry.words) and len(positions) > 1):
+                # a form found only by its head word: a glossary form, and over a longer span only when
+                # the whole value lies inside the form ("dog food" -> "pienso para perros" -> Pienso)
+                partial_ok = how == "glossary" and (len(positions) == 1 or len(vpos) == len(entry.words))
+                if not complete and not partial_ok:
                     continue
                 h = how or ("folded" if entry.words[pos] == form[head] else "stem")
                 hit = hits.setdefault(eid, _Hit())

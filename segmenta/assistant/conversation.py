@@ -25,6 +25,7 @@ from segmenta.assistant.plan import (
     Node,
     Not,
     PurchaseCondition,
+    ReportPlan,
     RfmCondition,
     SegmentPlan,
     WebCondition,
@@ -153,7 +154,7 @@ class Turn:
 class Conversation:
     """The last plan and the turns so far; ``ask`` refines or starts over."""
 
-    plan: SegmentPlan | None = None
+    plan: SegmentPlan | ReportPlan | None = None
     turns: list[Turn] = field(default_factory=list)
 
     def ask(self, engine: Engine, text: str, as_of: date) -> Answer:
@@ -176,7 +177,8 @@ class Conversation:
 
     def refine(self, text: str, result: ParseResult) -> tuple[SegmentPlan, str] | None:
         """The last plan changed by a follow-up, with a note saying how; None for a new request."""
-        assert self.plan is not None
+        if not isinstance(self.plan, SegmentPlan):
+            return None
         f = fold(text)
         if not (_FOLLOW.search(f) or _PRONOUN.search(f)):
             return None
@@ -222,7 +224,10 @@ class Conversation:
     @classmethod
     def from_json(cls, text: str) -> Conversation:
         data = json.loads(text)
-        plan = SegmentPlan.model_validate(data["plan"]) if data.get("plan") else None
+        raw = data.get("plan")
+        plan: SegmentPlan | ReportPlan | None = None
+        if raw:
+            plan = ReportPlan.model_validate(raw) if raw.get("kind") == "report" else SegmentPlan.model_validate(raw)
         return cls(plan=plan, turns=[Turn(**t) for t in data.get("turns", [])])
 
     def save(self, path: Path) -> None:

@@ -42,8 +42,8 @@ class Rule:
 def _key(col: str, alias: str = "") -> str:
     """An id cell as the warehouse keeps it (trimmed, empty = NULL), optionally of a table alias.
 
-    >>> _key('order_id', 's')
-    'nullif(trim(s."order_id"), \'\')'
+    >>> print(_key('order_id', 's'))
+    nullif(trim(s."order_id"), '')
     """
     return f"nullif(trim({alias + '.' if alias else ''}{q(col)}), '')"
 
@@ -69,10 +69,14 @@ def value_rules(sf: SourceFile, *, decimal_comma: bool, spanish_letters: bool) -
         conv = value_sql(col.name, col.type, decimal_comma=decimal_comma, spanish_letters=spanish_letters)
         if col.name == "gender":
             words = "male/female/other, M/F, H/M, hombre/mujer, man/woman, otro, x"
-            rules.append(Rule(
-                col.name, f"NOT {gender_known_sql(col.name)} AND {conv} IS NULL",
-                f"unknown gender (use {words})", "unknown gender",
-            ))
+            rules.append(
+                Rule(
+                    col.name,
+                    f"NOT {gender_known_sql(col.name)} AND {conv} IS NULL",
+                    f"unknown gender (use {words})",
+                    "unknown gender",
+                )
+            )
         elif col.type != "VARCHAR":
             kind = kind_of(col.type)
             hint = {
@@ -80,18 +84,27 @@ def value_rules(sf: SourceFile, *, decimal_comma: bool, spanish_letters: bool) -
                 "date": " (use ISO 8601, e.g. 1990-05-17)",
                 "boolean": " (use true/false, 1/0, yes/no, sí/no)",
             }.get(kind, "")
-            rules.append(Rule(
-                col.name, f"NOT ({empty}) AND {conv} IS NULL", f"not a valid {kind}{hint}", f"bad {kind} in {col.name}",
-            ))
+            rules.append(
+                Rule(
+                    col.name,
+                    f"NOT ({empty}) AND {conv} IS NULL",
+                    f"not a valid {kind}{hint}",
+                    f"bad {kind} in {col.name}",
+                )
+            )
         if col.name in ("quantity", "returned_quantity"):
             rules.append(Rule(col.name, f"{conv} < 0", f"negative {col.name}", f"negative {col.name}"))
     if sf.table == "order_lines" and {"quantity", "returned_quantity"} <= set(sf.columns):
         qty = value_sql("quantity", "INTEGER")
         ret = value_sql("returned_quantity", "INTEGER")
-        rules.append(Rule(
-            "returned_quantity", f"{ret} > {qty}", "returned_quantity is more than quantity",
-            "returned more than bought",
-        ))
+        rules.append(
+            Rule(
+                "returned_quantity",
+                f"{ret} > {qty}",
+                "returned_quantity is more than quantity",
+                "returned more than bought",
+            )
+        )
     return rules
 
 
@@ -128,8 +141,12 @@ def run_duplicate_rule(con: duckdb.DuckDBPyConnection, sf: SourceFile, file_ord:
 
 
 def run_reference_rules(
-    con: duckdb.DuckDBPyConnection, sf: SourceFile, files: dict[str, SourceFile], file_ord: int,
-    *, cascade: bool,
+    con: duckdb.DuckDBPyConnection,
+    sf: SourceFile,
+    files: dict[str, SourceFile],
+    file_ord: int,
+    *,
+    cascade: bool,
 ) -> None:
     """Rows naming a parent that is not in the parent's file; with ``cascade``, one that was dropped."""
     order = TABLES[sf.table].column_names
@@ -142,8 +159,15 @@ def run_reference_rules(
         all_keys = f"SELECT {_key(col)} AS k FROM {pf.staged}"
         con.execute(
             f"INSERT INTO {PROBLEMS} SELECT ?, ?, s.rowid, NULL, ?, ?, {fk}, ?, ?, NULL FROM {sf.staged} s "
-            f"WHERE {fk_text} IS NOT NULL AND {fk_text} NOT IN ({all_keys})",
-            [file_ord, sf.table, order.index(col), col, f"unknown {col}: not in {pf.name}", f"unknown {parent[:-1]}"],
+            f"ANTI JOIN ({all_keys}) p ON {fk_text} = p.k WHERE {fk_text} IS NOT NULL",
+            [
+                file_ord,
+                sf.table,
+                order.index(col),
+                col,
+                f"unknown {col}: not in {pf.name}",
+                f"unknown {parent[:-1]}",
+            ],
         )
         if not cascade:
             continue
@@ -152,6 +176,12 @@ def run_reference_rules(
         con.execute(
             f"INSERT INTO {PROBLEMS} SELECT ?, ?, s.rowid, NULL, ?, ?, {fk}, ?, ?, NULL FROM {sf.staged} s "
             f"WHERE {fk_text} IN ({all_keys}) AND {fk_text} NOT IN ({kept_keys})",
-            [file_ord, sf.table, order.index(col), col, f"its {parent[:-1]} was dropped",
-             f"{parent[:-1]} was dropped"],
+            [
+                file_ord,
+                sf.table,
+                order.index(col),
+                col,
+                f"its {parent[:-1]} was dropped",
+                f"{parent[:-1]} was dropped",
+            ],
         )

@@ -25,11 +25,25 @@ from segmenta.warehouse.values import q
 SNIFF_BYTES = 1 << 16
 # names other tools give these tables, for the "did you mean" of an unknown file
 TABLE_SYNONYMS = {
-    "customers": "contacts", "clients": "contacts", "clientes": "contacts", "contactos": "contacts",
-    "users": "contacts", "subscribers": "contacts", "pedidos": "orders", "sales": "orders",
-    "ventas": "orders", "order_items": "order_lines", "line_items": "order_lines", "items": "order_lines",
-    "lineas_pedido": "order_lines", "productos": "products", "catalog": "products", "events": "web_events",
-    "messages": "message_events", "campaigns": "message_events", "flows": "workflows",
+    "customers": "contacts",
+    "clients": "contacts",
+    "clientes": "contacts",
+    "contactos": "contacts",
+    "users": "contacts",
+    "subscribers": "contacts",
+    "pedidos": "orders",
+    "sales": "orders",
+    "ventas": "orders",
+    "order_items": "order_lines",
+    "line_items": "order_lines",
+    "items": "order_lines",
+    "lineas_pedido": "order_lines",
+    "productos": "products",
+    "catalog": "products",
+    "events": "web_events",
+    "messages": "message_events",
+    "campaigns": "message_events",
+    "flows": "workflows",
 }
 SEPARATORS = (",", ";", "\t")
 
@@ -50,6 +64,7 @@ class SourceFile:
     rows: int = 0
     loaded: bool = False  # staged without a file-level problem
     rejects: list[int] = field(default_factory=list)  # lines DuckDB could not parse
+    notes: list[str] = field(default_factory=list)  # what a person should know about how it was read
     _lines: list[int] | None = None
 
     @property
@@ -110,23 +125,32 @@ def discover(src: Path) -> tuple[dict[str, SourceFile], list[ImportProblem], lis
             continue
         table = path.stem.strip().lower()
         if table not in TABLES:
-            guess = [TABLE_SYNONYMS[table]] if table in TABLE_SYNONYMS else difflib.get_close_matches(
-                table, list(TABLES), n=1, cutoff=0.0)
+            guess = (
+                [TABLE_SYNONYMS[table]]
+                if table in TABLE_SYNONYMS
+                else difflib.get_close_matches(table, list(TABLES), n=1, cutoff=0.0)
+            )
             hint = f" (did you mean {guess[0]}.{fmt}?)" if guess else ""
             problems.append(ImportProblem(path.name, f"not a known table{hint}; known tables: {known}"))
             continue
         if table in files:
-            problems.append(ImportProblem(
-                path.name, f"a second file for table {table} (also {files[table].name}); keep one",
-            ))
+            problems.append(
+                ImportProblem(
+                    path.name,
+                    f"a second file for table {table} (also {files[table].name}); keep one",
+                )
+            )
             continue
         files[table] = SourceFile(table, path, fmt, path.stat().st_size)
-    for name, table in TABLES.items():
-        if table.required_file and name not in files:
-            problems.append(ImportProblem(
-                f"{name}.csv", f"required file is missing (a shop needs contacts, orders and order_lines, "
-                f"as .csv or .parquet)",
-            ))
+    for name, spec in TABLES.items():
+        if spec.required_file and name not in files:
+            problems.append(
+                ImportProblem(
+                    f"{name}.csv",
+                    "required file is missing (a shop needs contacts, orders and order_lines, "
+                    "as .csv or .parquet)",
+                )
+            )
     return files, problems, notes
 
 
@@ -191,9 +215,13 @@ def map_columns(sf: SourceFile, header: list[str]) -> list[ImportProblem]:
         name = raw.replace("\ufeff", "").strip()
         key = name.lower()
         if key in seen:
-            problems.append(ImportProblem(
-                sf.name, f"column {name!r} appears twice (columns {seen[key] + 1} and {i + 1})", line=1,
-            ))
+            problems.append(
+                ImportProblem(
+                    sf.name,
+                    f"column {name!r} appears twice (columns {seen[key] + 1} and {i + 1})",
+                    line=1,
+                )
+            )
             continue
         seen[key] = i
         staged = key if key in known else f"_x{i}"
@@ -239,7 +267,9 @@ def stage(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> list[ImportProblem]
     names = list(sf.columns)
     if sf.format == "parquet":
         cols = ", ".join(f"CAST({q(sf.columns[n])} AS VARCHAR) AS {q(n)}" for n in names)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {sf.staged} AS SELECT {cols} FROM read_parquet({_lit(sf.path)})")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {sf.staged} AS SELECT {cols} FROM read_parquet({_lit(sf.path)})"
+        )
         sf.rows = _count(con, sf.staged)
         sf.loaded = True
         return []
@@ -256,14 +286,29 @@ def _read_csv(con: duckdb.DuckDBPyConnection, sf: SourceFile, names: list[str]) 
     rej = f"rejects_{sf.table}"
     con.execute(f"DROP TABLE IF EXISTS {rej}")
     con.execute(f"DROP TABLE IF EXISTS {rej}_scan")
-    con.execute(
+    sql = (
         f"CREATE OR REPLACE TEMP TABLE {sf.staged} AS SELECT * FROM read_csv({_lit(sf.path)}, "
         f"header = true, auto_detect = false, delim = '{sf.separator}', quote = '\"', escape = '\"', "
         f"encoding = '{encoding}', columns = {columns}, store_rejects = true, "
-        f"rejects_table = '{rej}', rejects_scan = '{rej}_scan')"
+        f"rejects_table = '{rej}', rejects_scan = '{rej}_scan'"
     )
+    try:
+        con.execute(sql + ")")
+    except duckdb.InvalidInputException as e:
+        if "invalid state" not in str(e):
+            raise
+        # mixed line endings (CRLF lines with LF lines appended) only parse in lenient mode
+        con.execute(f"DROP TABLE IF EXISTS {rej}")
+        con.execute(f"DROP TABLE IF EXISTS {rej}_scan")
+        con.execute(sql + ", strict_mode = false)")
+        sf.notes.append(
+            f"{sf.name}: mixed line endings, read leniently "
+            "(surplus fields at the end of a line are not detected)"
+        )
     sf.rows = _count(con, sf.staged)
-    rows = con.execute(f"SELECT line, CAST(error_type AS VARCHAR), error_message FROM {rej} ORDER BY line").fetchall()
+    rows = con.execute(
+        f"SELECT line, CAST(error_type AS VARCHAR), error_message FROM {rej} ORDER BY line"
+    ).fetchall()
     sf.rejects = [int(r[0]) for r in rows]
     sf._lines = None
     sf.loaded = True
@@ -293,4 +338,3 @@ def _reject_message(error_type: str, message: str) -> str:
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
     return int(row[0]) if row else 0
-

@@ -260,7 +260,7 @@ def _contacts_sql(table: str, seed_frame: str) -> str:
     )
     return f"""
         INSERT INTO {table}
-        SELECT 'C' || lpad((i + 1)::VARCHAR, 7, '0'), {email}, {phone}, {fn},
+        SELECT 'C' || (i + 1_000_001)::VARCHAR, {email}, {phone}, {fn},
                CASE WHEN s2 < 0 THEN {l1} ELSE {l1} || ' ' || {l2} END,
                gender_s, birth, {postal}, city_s, region_s, country_s, lang_s, company, created,
                email_subscribed, sms, push, ads
@@ -435,21 +435,29 @@ _ABANDON = np.array([0.55, 0.75, 0.62, 0.5])  # by device: mobile carts are left
 
 
 class _Events:
-    """Web events accumulated block by block as parallel arrays."""
+    """Web events accumulated block by block as parallel arrays (absent columns are NULL)."""
 
-    COLUMNS = ("v", "c", "t", "type", "product", "category", "term", "value", "device", "utm", "campaign")
+    DTYPES: dict[str, type[np.generic]] = {
+        "v": np.int32, "c": np.int32, "t": np.int64, "type": np.int8, "product": np.int16, "category": np.int8,
+        "term": np.int16, "value": np.float64, "device": np.int8, "utm": np.int8, "campaign": np.int8}
 
     def __init__(self) -> None:
-        self.parts: dict[str, list[Arr]] = {k: [] for k in self.COLUMNS}
+        self.blocks: list[dict[str, Arr]] = []
 
     def add(self, **cols: Arr) -> None:
         n = len(cols["t"])
-        for k in self.COLUMNS:
-            default = np.full(n, np.nan) if k == "value" else np.full(n, -1, dtype=np.int64)
-            self.parts[k].append(np.broadcast_to(cols.get(k, default), (n,)).copy())
+        self.blocks.append({k: np.broadcast_to(v, (n,)) for k, v in cols.items()})
 
     def arrays(self, end: int) -> dict[str, Arr]:
-        out = {k: np.concatenate(v) for k, v in self.parts.items()}
+        sizes = [len(b["t"]) for b in self.blocks]
+        starts = np.cumsum([0, *sizes])
+        out: dict[str, Arr] = {}
+        for k, dtype in self.DTYPES.items():
+            col = np.full(int(starts[-1]), np.nan if k == "value" else -1, dtype=dtype)
+            for b, lo, hi in zip(self.blocks, starts[:-1], starts[1:], strict=True):
+                if k in b:
+                    col[lo:hi] = b[k]
+            out[k] = col
         keep = (out["t"] >= 0) & (out["t"] < end)
         return {k: v[keep] for k, v in out.items()}
 
@@ -500,7 +508,7 @@ def _sessions(rng: np.random.Generator, ev: _Events, shop: Shop, s: dict[str, Ar
 
 
 def _web(rng: np.random.Generator, cal: Calendar, shop: Shop, c: dict[str, Arr], o: dict[str, Arr],
-         lines: dict[str, Arr], affinity: npt.NDArray[np.float32], terms: int) -> tuple[dict[str, Arr], dict[str, Arr], I64]:
+         lines: dict[str, Arr], affinity: npt.NDArray[np.float32], terms: int) -> tuple[dict[str, Arr], dict[str, Arr]]:
     """Visitors and their sessions: known contacts, anonymous visitors, sign-ups and purchase visits."""
     n = len(c["created"])
     second = np.flatnonzero(c["second_device"])
@@ -566,7 +574,7 @@ def _web(rng: np.random.Generator, cal: Calendar, shop: Shop, c: dict[str, Arr],
     events = ev.arrays(cal.seconds)
     known = events["c"] >= 0
     events["c"] = np.where(known & (events["t"] < c["created"][np.maximum(events["c"], 0)]), -1, events["c"])
-    return events, carts, v_device
+    return events, carts
 
 
 # ---------------------------------------------------------------- messages
@@ -759,8 +767,6 @@ def _reactions(rng: np.random.Generator, cal: Calendar, pieces: list[Piece], c: 
     ts = np.concatenate(time_parts)
     ok = ts < cal.seconds
     idx, ts, kind = idx[ok], ts[ok], np.concatenate(type_parts)[ok]
-    order = np.lexsort((kind, ts))
-    idx, ts, kind = idx[order], ts[order], kind[order]
     events = {"c": contact[idx], "piece": piece[idx], "t": ts, "type": kind,
               "value": np.where(kind == 6, np.round(value[idx], 2), np.nan)}
     subscribed = c["email_optin"] & (first_unsub >= cal.seconds)
@@ -770,12 +776,25 @@ def _reactions(rng: np.random.Generator, cal: Calendar, pieces: list[Piece], c: 
 # ---------------------------------------------------------------- writing
 
 def _cid(col: str) -> str:
-    return f"CASE WHEN {col} >= 0 THEN 'C' || lpad(({col} + 1)::VARCHAR, 7, '0') END"
+    """SQL for the contact id of a contact number (-1 for none): C1000001, C1000002, ..."""
+    return f"CASE WHEN {col} >= 0 THEN 'C' || ({col} + 1_000_001)::VARCHAR END"
+
+
+def visitor_key(seed: int, visitor: I64) -> I64:
+    """A cookie-like 60-bit number per visitor (shown as 15 hex digits), scrambled with the seed.
+
+    >>> hex(int(visitor_key(7, np.array([0]))[0]))[2:] == hex(int(visitor_key(7, np.array([0]))[0]))[2:]
+    True
+    >>> len({int(x) for x in visitor_key(7, np.arange(1000))})
+    1000
+    """
+    x = (visitor.astype(np.uint64) + np.uint64(seed) * np.uint64(0x9E3779B97F4A7C15)) * np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(31)
+    return ((x >> np.uint64(4)) | np.uint64(1 << 59)).astype(np.int64)
 
 
 def _write(con: duckdb.DuckDBPyConnection, cal: Calendar, shop: Shop, seed: int, c: dict[str, Arr],
-           subscribed: Arr, o: dict[str, Arr], lines: dict[str, Arr], web: dict[str, Arr], n_visitors: int,
-           pieces: list[Piece], msg: dict[str, Arr]) -> None:
+           subscribed: Arr, o: dict[str, Arr], lines: dict[str, Arr], web: dict[str, Arr], pieces: list[Piece], msg: dict[str, Arr]) -> None:
     """Insert every table from the arrays; codes become text through categoricals, ids inside DuckDB."""
     ts = cal.timestamps
     cities = cat.CITIES
@@ -802,19 +821,16 @@ def _write(con: duckdb.DuckDBPyConnection, cal: Calendar, shop: Shop, seed: int,
         "brand": labels(CARD_BRANDS, o["brand"]), "coupon": labels(COUPONS, o["coupon"]),
         "status_s": labels(STATUSES, o["status"]), "src": labels(sources, o["utm"]),
         "med": labels(mediums, o["utm"]), "campaign": labels(cat.UTM_CAMPAIGNS, o["campaign"])}))
-    con.execute(f"""INSERT INTO orders SELECT 'O' || lpad((i + 1)::VARCHAR, 8, '0'), {_cid('contact')}, t, total,
+    con.execute(f"""INSERT INTO orders SELECT 'O' || (i + 10_000_001)::VARCHAR, {_cid('contact')}, t, total,
         currency, channel, store, pay, brand, coupon, status_s, src, med, {camp} FROM o_frame""")
     con.register("l_frame", pd.DataFrame({
         "o": lines["order"], "pid": labels(pids, lines["product"]), "qty": lines["qty"], "unit": lines["unit"],
         "returned": lines["returned"]}))
-    con.execute("INSERT INTO order_lines SELECT 'O' || lpad((o + 1)::VARCHAR, 8, '0'), pid, qty, unit, returned "
+    con.execute("INSERT INTO order_lines SELECT 'O' || (o + 10_000_001)::VARCHAR, pid, qty, unit, returned "
                 "FROM l_frame")
-    con.register("v_frame", pd.DataFrame({"v": np.arange(n_visitors)}))
-    con.execute(f"CREATE TEMP TABLE visitors AS SELECT v, substr(md5('{seed}:' || v::VARCHAR), 1, 16) AS vid "
-                "FROM v_frame")
     terms = cat.search_terms(shop.products)
     con.register("w_frame", pd.DataFrame({
-        "i": np.arange(len(web["t"])), "v": web["v"], "c": web["c"], "t": ts(web["t"]),
+        "i": np.arange(len(web["t"])), "vid": visitor_key(seed, web["v"]), "c": web["c"], "t": ts(web["t"]),
         "type": labels(WEB_TYPES, web["type"]), "pid": labels(pids, web["product"]),
         "category": labels(cat.CATEGORIES, web["category"]),
         "slug": labels([_slug(x) for x in cat.CATEGORIES], web["category"]),
@@ -825,9 +841,9 @@ def _write(con: duckdb.DuckDBPyConnection, cal: Calendar, shop: Shop, seed: int,
            "WHEN 'search' THEN '/buscar?q=' || replace(term::VARCHAR, ' ', '+') "
            "WHEN 'login' THEN '/cuenta/login' WHEN 'signup' THEN '/cuenta/registro' "
            "WHEN 'add_to_cart' THEN '/carrito' WHEN 'cart_abandoned' THEN '/carrito' ELSE '/' END")
-    con.execute(f"""INSERT INTO web_events SELECT 'E' || lpad((i + 1)::VARCHAR, 9, '0'), vid, {_cid('c')}, t,
+    con.execute(f"""INSERT INTO web_events SELECT 'E' || (i + 100_000_001)::VARCHAR, lower(hex(vid)), {_cid('c')}, t,
         type, pid, category, {url}, term, value, device, src, med, {camp}
-        FROM w_frame JOIN visitors USING (v)""")
+        FROM w_frame""")
     piece = msg["piece"]
     con.register("m_frame", pd.DataFrame({
         "c": msg["c"], "t": ts(msg["t"]), "value": msg["value"],
@@ -843,7 +859,7 @@ def _write(con: duckdb.DuckDBPyConnection, cal: Calendar, shop: Shop, seed: int,
     con.executemany("INSERT INTO workflows VALUES (?, ?, ?, ?)",
                     [(w, name, status, cal.start + timedelta(days=d)) for w, name, status, d in cat.WORKFLOWS])
     con.execute(f"""INSERT INTO {CUSTOM_FIELDS_TABLE}
-        SELECT 'C' || lpad((f.i + 1)::VARCHAR, 7, '0'), 'loyalty_tier',
+        SELECT 'C' || (f.i + 1_000_001)::VARCHAR, 'loyalty_tier',
                CASE WHEN coalesce(s.spent, 0) >= 1500 THEN 'oro' WHEN coalesce(s.spent, 0) >= 400 THEN 'plata'
                     ELSE 'bronce' END
         FROM c_frame f LEFT JOIN (
@@ -853,9 +869,8 @@ def _write(con: duckdb.DuckDBPyConnection, cal: Calendar, shop: Shop, seed: int,
     con.executemany(f"INSERT OR REPLACE INTO {META_TABLE} VALUES (?, ?)",
                     [("source", "demo"), ("demo_seed", str(seed)), ("demo_contacts", str(len(c["created"]))),
                      ("data_until", (cal.end - timedelta(days=1)).date().isoformat())])
-    for name in ("p_frame", "c_frame", "o_frame", "l_frame", "v_frame", "w_frame", "m_frame"):
+    for name in ("p_frame", "c_frame", "o_frame", "l_frame", "w_frame", "m_frame"):
         con.unregister(name)
-    con.execute("DROP TABLE visitors")
 
 
 def _slug(text: str) -> str:
@@ -922,7 +937,7 @@ def build_demo(db: Path, *, contacts: int = 20000, seed: int = 7, until: date | 
     o, lines = _orders(streams[2], cal, shop, c, affinity)
     step(2)
     terms = len(cat.search_terms(shop.products))
-    web, carts, v_device = _web(streams[3], cal, shop, c, o, lines, affinity, terms)
+    web, carts = _web(streams[3], cal, shop, c, o, lines, affinity, terms)
     step(3)
     pieces, msg, subscribed = _messages(streams[4], cal, shop, c, o, lines, carts)
     step(4)
@@ -935,7 +950,7 @@ def build_demo(db: Path, *, contacts: int = 20000, seed: int = 7, until: date | 
         try:
             con.execute("SET enable_progress_bar = false")
             create_schema(con)
-            _write(con, cal, shop, seed, c, subscribed, o, lines, web, len(v_device), pieces, msg)
+            _write(con, cal, shop, seed, c, subscribed, o, lines, web, pieces, msg)
             step(5)
             finished = _finish(con, db)
             rows = {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]

@@ -30,7 +30,8 @@ class FileDetection:
         if self.format == "parquet":
             return f"{self.name}: Parquet"
         bom = " with BOM" if self.bom else ""
-        return f"{self.name}: {self.encoding}{bom}, {SEPARATOR_NAMES.get(self.separator, repr(self.separator))} separator"
+        sep = SEPARATOR_NAMES.get(self.separator, repr(self.separator))
+        return f"{self.name}: {self.encoding}{bom}, {sep} separator"
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ class ImportReport:
             )
         else:
             out.append("No orders")
-        out.append(f"Catalog: {self.products:,} products, {self.categories:,} categories, {self.brands:,} brands")
+        out.append(
+            f"Catalog: {self.products:,} products, {self.categories:,} categories, {self.brands:,} brands"
+        )
         if self.custom_fields:
             out.append("Custom contact fields: " + ", ".join(self.custom_fields))
         for name, cols in self.ignored_columns.items():

@@ -33,7 +33,11 @@ EXAMPLES_PER_REASON = 3
 
 
 def import_shop(
-    src: Path, db: Path, *, skip_invalid: bool = False, progress: Progress | None = None,
+    src: Path,
+    db: Path,
+    *,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import the shop files in ``src`` into the warehouse ``db``, atomically.
 
@@ -122,7 +126,9 @@ def _check_previous(db: Path) -> None:
     try:
         con = duckdb.connect(str(db), read_only=True)
     except duckdb.Error as e:
-        raise WarehouseError(f"{db} exists and cannot be opened as a warehouse ({e}); choose another --db") from e
+        raise WarehouseError(
+            f"{db} exists and cannot be opened as a warehouse ({e}); choose another --db"
+        ) from e
     try:
         if schema_version(con) is None:
             raise WarehouseError(f"{db} exists and is not a segmenta warehouse; choose another --db")
@@ -136,10 +142,13 @@ def _copy_user_tables(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         return
     con.execute(f"ATTACH '{str(db).replace(chr(39), chr(39) * 2)}' AS previous (READ_ONLY)")
     try:
-        names = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous' "
-            "AND starts_with(table_name, 'user_')"
-        ).fetchall()]
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous' "
+                "AND starts_with(table_name, 'user_')"
+            ).fetchall()
+        ]
         for name in names:
             con.execute(f"CREATE TABLE main.{q(name)} AS SELECT * FROM previous.{q(name)}")
     finally:
@@ -147,7 +156,11 @@ def _copy_user_tables(con: duckdb.DuckDBPyConnection, db: Path) -> None:
 
 
 def _build(
-    con: duckdb.DuckDBPyConnection, src: Path, db: Path, skip_invalid: bool, progress: Progress,
+    con: duckdb.DuckDBPyConnection,
+    src: Path,
+    db: Path,
+    skip_invalid: bool,
+    progress: Progress,
 ) -> ImportReport:
     """Create the schema, stage and check the files, then load the typed tables; the report."""
     create_schema(con)
@@ -188,6 +201,7 @@ def _build(
         FileDetection(sf.name, sf.table, sf.format, sf.encoding, sf.bom, sf.separator, sf.rows)
         for sf in files.values()
     ]
+    report.notes += [n for sf in files.values() for n in sf.notes]
     if skip_invalid:
         _report_dropped(con, files, rejects, report)
     for table in TABLES:
@@ -202,7 +216,11 @@ def _build(
 
 
 def _check_file(
-    con: duckdb.DuckDBPyConnection, sf: SourceFile, files: dict[str, SourceFile], ord_: int, skip: bool,
+    con: duckdb.DuckDBPyConnection,
+    sf: SourceFile,
+    files: dict[str, SourceFile],
+    ord_: int,
+    skip: bool,
 ) -> None:
     """Run every rule of one staged file into the problems table."""
     decimal_comma = sf.separator == ";"
@@ -237,7 +255,9 @@ def _render(sf: SourceFile, row: tuple[Any, ...]) -> ImportProblem:
     return ImportProblem(sf.name, message, line=sf.line_of(int(row_)), column=col, value=value)
 
 
-def _first_problems(con: duckdb.DuckDBPyConnection, files: dict[str, SourceFile], n: int) -> list[ImportProblem]:
+def _first_problems(
+    con: duckdb.DuckDBPyConnection, files: dict[str, SourceFile], n: int
+) -> list[ImportProblem]:
     rows = con.execute(
         f"SELECT tbl, row_, col, value, message, other_row FROM {checks.PROBLEMS} "
         f"ORDER BY file_ord, row_, col_ord LIMIT {n}"
@@ -246,16 +266,23 @@ def _first_problems(con: duckdb.DuckDBPyConnection, files: dict[str, SourceFile]
 
 
 def _report_dropped(
-    con: duckdb.DuckDBPyConnection, files: dict[str, SourceFile], rejects: list[ImportProblem],
+    con: duckdb.DuckDBPyConnection,
+    files: dict[str, SourceFile],
+    rejects: list[ImportProblem],
     report: ImportReport,
 ) -> None:
     """Fill the report's dropped rows by file and reason, with the first examples of each."""
     for sf in files.values():
         mine = [p for p in rejects if p.file == sf.name]
         if mine:
-            report.dropped.append(DroppedRows(
-                sf.name, "malformed CSV lines", len(mine), tuple(str(p) for p in mine[:EXAMPLES_PER_REASON]),
-            ))
+            report.dropped.append(
+                DroppedRows(
+                    sf.name,
+                    "malformed CSV lines",
+                    len(mine),
+                    tuple(str(p) for p in mine[:EXAMPLES_PER_REASON]),
+                )
+            )
             report.dropped_rows[sf.name] = len(mine)
     groups = con.execute(
         f"SELECT tbl, reason, count(*) FROM {checks.PROBLEMS} GROUP BY ALL ORDER BY min(file_ord), min(row_)"
@@ -263,11 +290,17 @@ def _report_dropped(
     for tbl, reason, count in groups:
         sf = files[tbl]
         examples = con.execute(
-            f"SELECT row_, col, value, message, other_row FROM {checks.PROBLEMS} WHERE tbl = ? AND reason = ? "
-            f"ORDER BY row_ LIMIT {EXAMPLES_PER_REASON}", [tbl, reason],
+            f"SELECT row_, col, value, message, other_row FROM {checks.PROBLEMS} "
+            "WHERE tbl = ? AND reason = ? "
+            f"ORDER BY row_ LIMIT {EXAMPLES_PER_REASON}",
+            [tbl, reason],
         ).fetchall()
-        report.dropped.append(DroppedRows(sf.name, reason, int(count), tuple(str(_render(sf, e)) for e in examples)))
-    for tbl, n in con.execute(f"SELECT tbl, count(DISTINCT row_) FROM {checks.PROBLEMS} GROUP BY tbl").fetchall():
+        report.dropped.append(
+            DroppedRows(sf.name, reason, int(count), tuple(str(_render(sf, e)) for e in examples))
+        )
+    for tbl, n in con.execute(
+        f"SELECT tbl, count(DISTINCT row_) FROM {checks.PROBLEMS} GROUP BY tbl"
+    ).fetchall():
         name = files[tbl].name
         report.dropped_rows[name] = report.dropped_rows.get(name, 0) + int(n)
 
@@ -288,13 +321,17 @@ def _load_table(con: duckdb.DuckDBPyConnection, sf: SourceFile, skip: bool, repo
             expr = f"coalesce({expr}, 0)"
         cols.append(q(col.name))
         exprs.append(f"{expr} AS {q(col.name)}")
-    keep = f" WHERE rowid NOT IN (SELECT row_ FROM {checks.PROBLEMS} WHERE tbl = '{sf.table}')" if skip else ""
+    keep = (
+        f" WHERE rowid NOT IN (SELECT row_ FROM {checks.PROBLEMS} WHERE tbl = '{sf.table}')" if skip else ""
+    )
     try:
         con.execute(
             f"INSERT INTO {table.name} ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM {sf.staged}{keep}"
         )
     except duckdb.ConstraintException as e:  # the checks mirror the constraints; this is a safety net
-        raise ShopImportError([ImportProblem(sf.name, f"rejected by the warehouse: {str(e).splitlines()[0]}")]) from e
+        raise ShopImportError(
+            [ImportProblem(sf.name, f"rejected by the warehouse: {str(e).splitlines()[0]}")]
+        ) from e
     unnamed = [n for n in sf.extra if sf.columns[n].startswith("(unnamed")]
     if sf.table == "contacts":
         for staged in (n for n in sf.extra if n not in unnamed):

@@ -14,19 +14,54 @@ TRUE_WORDS = ("true", "t", "1", "yes", "y", "sí", "si", "verdadero", "v")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "falso")
 
 MALE_WORDS = (
-    "male", "m", "man", "men", "h", "hombre", "hombres", "varón", "varon", "masculino", "masc",
-    "boy", "homem", "masculin", "mann",
+    "male",
+    "m",
+    "man",
+    "men",
+    "h",
+    "hombre",
+    "hombres",
+    "varón",
+    "varon",
+    "masculino",
+    "masc",
+    "boy",
+    "homem",
+    "masculin",
+    "mann",
 )
 FEMALE_WORDS = (
-    "female", "f", "woman", "women", "mujer", "mujeres", "femenino", "fem", "girl", "mulher",
-    "feminino", "féminin", "frau",
+    "female",
+    "f",
+    "woman",
+    "women",
+    "mujer",
+    "mujeres",
+    "femenino",
+    "fem",
+    "girl",
+    "mulher",
+    "feminino",
+    "féminin",
+    "frau",
 )
 OTHER_WORDS = (
-    "other", "otro", "otra", "otros", "x", "o", "non-binary", "nonbinary", "non binary", "nb",
-    "no binario", "no binaria", "diverse", "divers",
+    "other",
+    "otro",
+    "otra",
+    "otros",
+    "x",
+    "o",
+    "non-binary",
+    "nonbinary",
+    "non binary",
+    "nb",
+    "no binario",
+    "no binaria",
+    "diverse",
+    "divers",
 )
 UNKNOWN_GENDER_WORDS = ("unknown", "unspecified", "desconocido", "n/a", "na", "-", "prefer not to say")
-
 
 
 def _words(words: tuple[str, ...]) -> str:
@@ -64,7 +99,10 @@ def text_sql(col: str, *, keep_spaces: bool = False, case: str = "") -> str:
 def bool_sql(col: str) -> str:
     """true/false, 1/0, yes/no, sí/no, t/f, y/n, verdadero/falso, case-insensitive and trimmed."""
     v = f"lower(trim({q(col)}))"
-    return f"CASE WHEN {v} IN ({_words(TRUE_WORDS)}) THEN true WHEN {v} IN ({_words(FALSE_WORDS)}) THEN false END"
+    return (
+        f"CASE WHEN {v} IN ({_words(TRUE_WORDS)}) THEN true "
+        f"WHEN {v} IN ({_words(FALSE_WORDS)}) THEN false END"
+    )
 
 
 def gender_sql(col: str, *, spanish_letters: bool = False) -> str:
@@ -114,8 +152,9 @@ def decimal_sql(col: str, type_: str, *, decimal_comma: bool = False) -> str:
 
 def integer_sql(col: str) -> str:
     """A whole number (``2`` or ``2.0``); ``2.5`` is not one."""
-    v = f"trim({q(col)})"
-    return f"CASE WHEN try_cast({v} AS DOUBLE) = floor(try_cast({v} AS DOUBLE)) THEN try_cast({v} AS INTEGER) END"
+    v, d = q(col), f"try_cast({q(col)} AS DOUBLE)"
+    whole = f"CASE WHEN {d} = floor({d}) THEN try_cast({d} AS INTEGER) END"
+    return f"CASE WHEN contains({v}, '.') THEN {whole} ELSE try_cast({v} AS INTEGER) END"
 
 
 def value_sql(col: str, type_: str, *, decimal_comma: bool = False, spanish_letters: bool = False) -> str:

@@ -510,7 +510,7 @@ def _shape(tree: exp.Expr) -> str:
     return masked.sql(dialect="duckdb")
 
 
-@settings(max_examples=int(__import__("os").environ.get("SEG_HYP", "60")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=20)
     | st.sampled_from(

@@ -33,7 +33,8 @@ def test_the_glossary_holds_hundreds_of_concepts_with_both_languages() -> None:
     ("natación", {"swimming"}),
     ("cupón", {"coupon", "promo code"}),
 ])
-def test_a_word_translates_to_the_forms_of_its_concept_in_both_languages(word: str, expected: set[str]) -> None:
+def test_a_word_translates_to_the_forms_of_its_concept_in_both_languages(
+        word: str, expected: set[str]) -> None:
     assert expected <= glossary.translations(word, "es")
 
 

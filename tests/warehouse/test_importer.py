@@ -39,7 +39,8 @@ def test_there_are_at_least_22_broken_shops() -> None:
 
 @pytest.mark.parametrize("case", BAD_CASES)
 def test_a_broken_shop_is_refused_with_its_exact_first_problem_and_the_old_warehouse_survives(
-    case: str, tiny_warehouse: Path,
+    case: str,
+    tiny_warehouse: Path,
 ) -> None:
     before = tiny_warehouse.read_bytes()
     with pytest.raises(ShopImportError) as err:
@@ -55,27 +56,38 @@ def test_the_sample_shop_imports_every_line_of_every_file(tmp_path: Path) -> Non
     db = tmp_path / "sports.duckdb"
     report = import_shop(SPORTS, db)
     expected = {
-        "contacts": 3000, "orders": 5406, "order_lines": 8503, "products": 43, "web_events": 68129,
-        "message_events": 64950, "workflows": 6,
+        "contacts": 3000,
+        "orders": 5406,
+        "order_lines": 8503,
+        "products": 43,
+        "web_events": 68129,
+        "message_events": 64950,
+        "workflows": 6,
     }
     for table, n in expected.items():
         assert report.rows[table] == n == one(db, f"SELECT count(*) FROM {table}")
-    assert report.buyers == one(db, "SELECT count(DISTINCT contact_id) FROM orders WHERE status = 'completed'")
+    assert report.buyers == one(
+        db, "SELECT count(DISTINCT contact_id) FROM orders WHERE status = 'completed'"
+    )
     assert report.orders_from is not None and report.orders_to is not None
     assert report.products == 43 and report.categories > 0 and report.brands > 0
     assert "contacts.csv: UTF-8, ',' separator: 3,000 rows" in "\n".join(report.lines())
 
 
-def test_skip_invalid_on_the_sample_shop_drops_bad_rows_and_their_dependents_by_reason(tmp_path: Path) -> None:
+def test_skip_invalid_on_the_sample_shop_drops_bad_rows_and_their_dependents_by_reason(
+    tmp_path: Path,
+) -> None:
     src = tmp_path / "shop"
     shutil.copytree(SPORTS, src)
     with (src / "contacts.csv").open("a", encoding="utf-8") as fh:
-        fh.write("ZZ1,z@example.com,,Zed,,male,1980-02-31,,,,ES,es,False,2024-01-01,True,False,False,True\n")
+        fh.write(
+            "ZZ1,z@example.com,,Zed,,male,1980-02-31,,,,ES,es,False,2024-01-01,True,False,False,True\r\n"
+        )
     with (src / "orders.csv").open("a", encoding="utf-8") as fh:
-        fh.write("ZO1,ZZ1,2025-01-01 10:00:00,10.00,EUR,online,,paypal,,,completed,,,\n")
-        fh.write("ZO2,C00001,yesterday,10.00,EUR,online,,paypal,,,completed,,,\n")
+        fh.write("ZO1,ZZ1,2025-01-01 10:00:00,10.00,EUR,online,,paypal,,,completed,,,\r\n")
+        fh.write("ZO2,C00001,yesterday,10.00,EUR,online,,paypal,,,completed,,,\r\n")
     with (src / "order_lines.csv").open("a", encoding="utf-8") as fh:
-        fh.write("ZO1,P0001,1,10.00,0\nO000001,NOPE,1,10.00,0\n")
+        fh.write("ZO1,P0001,1,10.00,0\r\nO000001,NOPE,1,10.00,0\r\n")
     db = tmp_path / "shop.duckdb"
     with pytest.raises(ShopImportError) as err:
         import_shop(src, db)
@@ -89,7 +101,11 @@ def test_skip_invalid_on_the_sample_shop_drops_bad_rows_and_their_dependents_by_
         ("order_lines.csv", "unknown product"): 1,
         ("order_lines.csv", "order was dropped"): 1,
     }
-    assert report.rows["contacts"] == 3000 and report.rows["orders"] == 5406 and report.rows["order_lines"] == 8503
+    assert (
+        report.rows["contacts"] == 3000
+        and report.rows["orders"] == 5406
+        and report.rows["order_lines"] == 8503
+    )
     example = next(d.examples[0] for d in report.dropped if d.reason == "contact was dropped")
     assert example == "orders.csv, line 5408, column contact_id: its contact was dropped (value 'ZZ1')"
     assert any(line.startswith("Dropped 5 invalid rows") for line in report.lines())
@@ -100,13 +116,18 @@ def test_a_latin1_semicolon_shop_with_decimal_commas_loads_with_its_detections(t
     report = import_shop(DATA / "good" / "latin1_semicolon", db)
     described = [f.describe() for f in report.files]
     assert "contacts.csv: Latin-1, ';' separator" in described
-    assert rows(db, "SELECT last_name, city, gender, country, birth_date, email_subscribed FROM contacts "
-                    "ORDER BY contact_id") == [
+    assert rows(
+        db,
+        "SELECT last_name, city, gender, country, birth_date, email_subscribed FROM contacts "
+        "ORDER BY contact_id",
+    ) == [
         ("Muñoz", "Cádiz", "female", "ES", date(1990, 5, 17), True),
         ("Peña", "Logroño", "male", "ES", date(1979, 1, 2), False),
     ]
     assert rows(db, "SELECT price FROM products ORDER BY product_id") == [
-        (Decimal("1234.56"),), (Decimal("12.50"),), (Decimal("89.00"),),
+        (Decimal("1234.56"),),
+        (Decimal("12.50"),),
+        (Decimal("89.00"),),
     ]
     assert one(db, "SELECT total_amount FROM orders WHERE order_id = 'O1'") == Decimal("1247.06")
 
@@ -116,10 +137,13 @@ def test_a_utf8_bom_shop_matches_headers_in_any_case_and_reads_offsets_and_lette
     report = import_shop(DATA / "good" / "utf8_bom", db)
     assert "contacts.csv: UTF-8 with BOM, ',' separator" in [f.describe() for f in report.files]
     assert rows(db, "SELECT contact_id, gender, country FROM contacts ORDER BY 1") == [
-        ("C1", "female", "ES"), ("C2", "male", "MX"), ("C3", None, None),
+        ("C1", "female", "ES"),
+        ("C2", "male", "MX"),
+        ("C3", None, None),
     ]
     assert rows(db, "SELECT CAST(ordered_at AS VARCHAR), status FROM orders ORDER BY 1") == [
-        ("2025-01-10 12:00:00.25", "completed"), ("2025-02-11 00:00:00", "completed"),
+        ("2025-01-10 12:00:00.25", "completed"),
+        ("2025-02-11 00:00:00", "completed"),
     ]
     assert rows(db, "SELECT DISTINCT returned_quantity FROM order_lines") == [(0,)]
 
@@ -127,20 +151,29 @@ def test_a_utf8_bom_shop_matches_headers_in_any_case_and_reads_offsets_and_lette
 def test_spanish_yes_no_words_and_h_m_letters_read_as_booleans_and_genders(tmp_path: Path) -> None:
     db = tmp_path / "shop.duckdb"
     import_shop(DATA / "good" / "spanish_words", db)
-    assert rows(db, "SELECT gender, is_company, email_subscribed, sms_subscribed, ads_consent FROM contacts "
-                    "ORDER BY contact_id") == [
-        ("male", False, True, True, True), ("female", False, False, False, False), ("male", True, True, False, None),
+    assert rows(
+        db,
+        "SELECT gender, is_company, email_subscribed, sms_subscribed, ads_consent FROM contacts "
+        "ORDER BY contact_id",
+    ) == [
+        ("male", False, True, True, True),
+        ("female", False, False, False, False),
+        ("male", True, True, False, None),
     ]
 
 
-def test_extra_contact_columns_become_custom_fields_and_extra_order_columns_are_ignored(tmp_path: Path) -> None:
+def test_extra_contact_columns_become_custom_fields_and_extra_order_columns_are_ignored(
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "shop.duckdb"
     report = import_shop(DATA / "good" / "custom_column", db)
     assert report.custom_fields == ["loyalty_tier", "signup_store"]
     assert report.ignored_columns == {"orders.csv": ["internal_note"]}
     assert rows(db, "SELECT contact_id, field, value FROM contact_custom_fields ORDER BY 1, 2") == [
-        ("C1", "loyalty_tier", "gold"), ("C1", "signup_store", "Madrid"),
-        ("C2", "signup_store", "Sevilla"), ("C3", "loyalty_tier", "silver"),
+        ("C1", "loyalty_tier", "gold"),
+        ("C1", "signup_store", "Madrid"),
+        ("C2", "signup_store", "Sevilla"),
+        ("C3", "loyalty_tier", "silver"),
     ]
 
 
@@ -158,32 +191,43 @@ def test_a_parquet_shop_loads_the_same_rows_as_its_csv_twin(tmp_path: Path) -> N
     con = duckdb.connect()
     for csv in (DATA / "good" / "base").glob("*.csv"):
         con.execute(
-            f"COPY (SELECT * FROM read_csv('{csv}', all_varchar = true)) TO '{src / (csv.stem + '.parquet')}' "
+            f"COPY (SELECT * FROM read_csv('{csv}', all_varchar = true)) "
+            f"TO '{src / (csv.stem + '.parquet')}' "
             "(FORMAT parquet)"
         )
     con.close()
     from_csv, from_parquet = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
     import_shop(DATA / "good" / "base", from_csv)
     report = import_shop(src, from_parquet)
-    assert {f.describe() for f in report.files} == {f"{t}.parquet: Parquet" for t in report.rows if
-                                                    (src / f"{t}.parquet").exists()}
+    assert {f.describe() for f in report.files} == {
+        f"{t}.parquet: Parquet" for t in report.rows if (src / f"{t}.parquet").exists()
+    }
     for table in ("contacts", "orders", "order_lines", "products"):
         sql = f"SELECT * FROM {table} ORDER BY ALL"
         assert rows(from_csv, sql) == rows(from_parquet, sql)
 
 
 def test_values_are_mapped_as_the_data_model_says(tiny_warehouse: Path) -> None:
-    assert rows(tiny_warehouse, "SELECT contact_id, email, phone, postal_code, country, language FROM contacts "
-                                "ORDER BY 1") == [
+    assert rows(
+        tiny_warehouse,
+        "SELECT contact_id, email, phone, postal_code, country, language FROM contacts ORDER BY 1",
+    ) == [
         ("C1", "ana@example.com", "+34 600 000 001", "08001", "ES", "es"),
         ("C2", " bob@example.com ", "600000002", "28001", "ES", "en"),
         ("C3", None, None, None, "MX", "es"),
     ]
     assert rows(tiny_warehouse, "SELECT order_id, CAST(ordered_at AS VARCHAR) FROM orders ORDER BY 1") == [
-        ("O1", "2025-01-10 12:00:00"), ("O2", "2025-02-11 13:00:00"), ("O3", "2025-03-12 00:00:00"),
+        ("O1", "2025-01-10 12:00:00"),
+        ("O2", "2025-02-11 13:00:00"),
+        ("O3", "2025-03-12 00:00:00"),
     ]
-    assert rows(tiny_warehouse, "SELECT returned_quantity FROM order_lines ORDER BY order_id, product_id") == [
-        (0,), (0,), (0,), (1,),
+    assert rows(
+        tiny_warehouse, "SELECT returned_quantity FROM order_lines ORDER BY order_id, product_id"
+    ) == [
+        (0,),
+        (0,),
+        (0,),
+        (1,),
     ]
     meta = dict(rows(tiny_warehouse, "SELECT key, value FROM segmenta_meta"))
     assert meta["source"].endswith("good/base") and meta["imported_at"]
@@ -198,7 +242,9 @@ def test_saved_user_tables_are_carried_into_the_new_warehouse(tiny_warehouse: Pa
     assert one(tiny_warehouse, "SELECT count(*) FROM contact_custom_fields") == 4
 
 
-def test_ctrl_c_during_an_import_removes_the_temp_file_and_keeps_the_old_warehouse(tiny_warehouse: Path) -> None:
+def test_ctrl_c_during_an_import_removes_the_temp_file_and_keeps_the_old_warehouse(
+    tiny_warehouse: Path,
+) -> None:
     before = tiny_warehouse.read_bytes()
 
     def interrupt(step: str, done: int, total: int) -> None:
@@ -213,7 +259,9 @@ def test_ctrl_c_during_an_import_removes_the_temp_file_and_keeps_the_old_warehou
 
 def test_progress_counts_bytes_of_the_files_up_to_their_total(tmp_path: Path) -> None:
     seen: list[tuple[str, int, int]] = []
-    import_shop(DATA / "good" / "base", tmp_path / "shop.duckdb", progress=lambda s, d, t: seen.append((s, d, t)))
+    import_shop(
+        DATA / "good" / "base", tmp_path / "shop.duckdb", progress=lambda s, d, t: seen.append((s, d, t))
+    )
     size = sum(p.stat().st_size for p in (DATA / "good" / "base").glob("*.csv"))
     assert {t for _, _, t in seen} == {2 * size}
     assert [d for _, d, _ in seen] == sorted(d for _, d, _ in seen)
@@ -235,7 +283,9 @@ def test_latin1_bytes_beyond_the_sniffed_start_switch_the_file_to_latin1(tmp_pat
     (src / "contacts.csv").write_bytes((head + "C1,Begoña\nC2,Bob\nC3,Sam\n").encode("latin-1"))
     report = import_shop(src, tmp_path / "shop.duckdb")
     assert "contacts.csv: Latin-1, ',' separator" in [f.describe() for f in report.files]
-    assert one(tmp_path / "shop.duckdb", "SELECT first_name FROM contacts WHERE contact_id = 'C1'") == "Begoña"
+    assert (
+        one(tmp_path / "shop.duckdb", "SELECT first_name FROM contacts WHERE contact_id = 'C1'") == "Begoña"
+    )
 
 
 def test_line_numbers_count_quoted_line_breaks_and_blank_lines(tmp_path: Path) -> None:
@@ -257,8 +307,9 @@ def test_a_refusal_shows_the_first_20_problems_and_the_total(tmp_path: Path) -> 
     src = tmp_path / "shop"
     shutil.copytree(DATA / "good" / "base", src)
     lines = "".join(f"X{i},Ann,1990-02-30\n" for i in range(25))
-    (src / "contacts.csv").write_text("contact_id,first_name,birth_date\nC1,A,\nC2,B,\nC3,C,\n" + lines,
-                                      encoding="utf-8")
+    (src / "contacts.csv").write_text(
+        "contact_id,first_name,birth_date\nC1,A,\nC2,B,\nC3,C,\n" + lines, encoding="utf-8"
+    )
     with pytest.raises(ShopImportError) as err:
         import_shop(src, tmp_path / "shop.duckdb")
     assert err.value.total == 25
@@ -286,7 +337,21 @@ def test_skip_invalid_still_refuses_problems_no_dropped_row_can_fix(tmp_path: Pa
 def test_skip_invalid_drops_malformed_lines(tmp_path: Path) -> None:
     report = import_shop(DATA / "bad" / "too_many_fields", tmp_path / "shop.duckdb", skip_invalid=True)
     assert report.dropped[0].reason == "malformed CSV lines"
-    assert report.dropped[0].examples == ("orders.csv, line 2: malformed CSV line: 7 fields where the header has 6",)
+    assert report.dropped[0].examples == (
+        "orders.csv, line 2: malformed CSV line: 7 fields where the header has 6",
+    )
+
+
+def test_a_file_with_mixed_line_endings_is_read_and_noted(tmp_path: Path) -> None:
+    src = tmp_path / "shop"
+    shutil.copytree(DATA / "good" / "base", src)
+    text = (src / "orders.csv").read_text(encoding="utf-8").replace(
+        "\n", "\r\n"
+    ) + "O4,C3,2025-04-01,5,EUR,completed\n"
+    (src / "orders.csv").write_bytes(text.encode())
+    report = import_shop(src, tmp_path / "shop.duckdb")
+    assert report.rows["orders"] == 4
+    assert any(n.startswith("orders.csv: mixed line endings") for n in report.notes)
 
 
 @pytest.mark.parametrize("module", [values, csvread, checks, import_report])

@@ -1,0 +1,80 @@
+"""One place that answers a request with everything segmenta can do: segments (the assistant's
+engine) and reports (the Data Explorer), over one warehouse, with the conversation kept beside it.
+
+The CLI's ``ask`` and the TUI both come here, so they answer the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from segmenta.assistant.answer import Answer
+from segmenta.assistant.conversation import Conversation
+from segmenta.assistant.engine import Engine
+from segmenta.assistant.plan import ReportPlan
+from segmenta.assistant.validator import validate
+from segmenta.assistant.windows import describe_window
+from segmenta.warehouse.store import run_query, state_path
+
+
+def open_engine(db: Path, *, timeout: float = 30.0) -> Engine:
+    """An engine over ``db`` that can also run reports."""
+    return Engine(db, timeout=timeout, report_runner=run_report)
+
+
+def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumptions: list[str]) -> Answer:
+    """Compile, validate and run a report plan; explain each metric's formula and the window."""
+    from segmenta.tools.metrics import check, metric_formula
+    from segmenta.tools.report import compile_report, excluded_sql, render
+
+    lang = plan.language
+    problems = check(plan)
+    if problems:
+        from segmenta.assistant.answer import ClarificationOut
+
+        return Answer(request=text, kind="clarification", as_of=as_of.isoformat(), plan=plan.model_dump(mode="json"),
+                      assumptions=assumptions, language=lang,
+                      clarifications=[ClarificationOut(question=p) for p in problems])
+    sql = render(compile_report(plan, as_of))
+    validate(sql, engine.schema)
+    cols, rows = run_query(engine.con, sql, timeout=engine.timeout)
+    explanation = [metric_formula(m, lang) for m in plan.metrics]
+    if plan.window is not None:
+        explanation.append(("periodo: " if lang == "es" else "period: ") + describe_window(plan.window, as_of, lang))
+    else:
+        explanation.append(("periodo: todo hasta " if lang == "es" else "period: everything up to ") + as_of.isoformat())
+    if plan.where is not None:
+        from segmenta.assistant.explainer import explain_condition
+
+        explanation.append(("solo contactos con: " if lang == "es" else "only contacts with: ")
+                           + explain_condition(plan.where, as_of, lang))
+    ex = excluded_sql(plan, as_of)
+    if ex is not None:
+        ex_sql = render(ex)
+        validate(ex_sql, engine.schema)
+        _, ex_rows = run_query(engine.con, ex_sql, timeout=engine.timeout)
+        left_out = int(ex_rows[0][0] or 0) if ex_rows else 0
+        if left_out:
+            dims = ", ".join(plan.dimensions)
+            explanation.append(
+                f"{left_out:,} filas sin valor de {dims} no aparecen (p. ej. envíos puntuales sin workflow)"
+                if lang == "es" else
+                f"{left_out:,} rows with no {dims} are left out (e.g. one-off messages outside workflows)")
+    count = int(rows[0][0]) if len(rows) == 1 and len(cols) == 1 and isinstance(rows[0][0], int) else None
+    return Answer(request=text, kind="report", as_of=as_of.isoformat(), plan=plan.model_dump(mode="json"), sql=sql,
+                  explanation=explanation, assumptions=assumptions, count=count, columns=cols,
+                  rows=[list(r) for r in rows], language=lang)
+
+
+def ask(db: Path, text: str, as_of: date, *, continue_: bool = False, timeout: float = 30.0) -> Answer:
+    """Answer one request; with ``continue_`` it refines the last plan kept beside the warehouse."""
+    path = state_path(db)
+    conv = Conversation.load(path) if continue_ else Conversation()
+    with open_engine(db, timeout=timeout) as engine:
+        answer = conv.ask(engine, text, as_of)
+    try:
+        conv.save(path)
+    except OSError:
+        pass  # a read-only folder: the answer stands, only ``--continue`` loses its memory
+    return answer

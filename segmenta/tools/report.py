@@ -1,0 +1,515 @@
+"""ReportPlan -> one validated SELECT: the Data Explorer's report compiler.
+
+A report is metrics (``metrics.py``) by an optional time grain and dimensions over a window. Each
+metric's rows come from its *source*; the metrics of one source are aggregated in one grouped
+SELECT over that source's facts (completed orders, order lines, message events, web events,
+contacts at D, RFM at D), cut at END = D + 1 day and filtered by the window, the plan's channels,
+workflows, products and segment (``contact_id IN (segment)``). Metrics of several sources are
+stacked with UNION ALL and regrouped by the report's keys.
+
+Readings fixed by DATA_MODEL.md (Settled readings 9 and 10): rows whose dimension value is NULL
+are left out (``excluded_sql`` counts them); time buckets are DATEs at their first day, weeks from
+Monday; with a grain, every bucket of the window appears for every dimension value with data in
+the window (counts 0, rates NULL); rates are fractions, NULL when the denominator is 0. A buyer
+is first-time in a bucket (else in the window) when their first completed order falls in it.
+The facts of event metrics are only the event types those metrics count, so a workflow shows up
+in a conversions report when it had conversions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlglot import exp
+
+from segmenta.assistant.compiler import compile_segment, ts
+from segmenta.assistant.plan import ProductMatch, ReportPlan, SegmentPlan
+from segmenta.assistant.windows import add_months, resolve_window, unit_start
+from segmenta.errors import SegmentaError
+from segmenta.tools.metrics import DIMENSIONS, METRICS, TIME_COLUMN, AggContext, Metric, bucket, check, ratio
+
+_STEP = {
+    "day": (1, "DAY"),
+    "week": (7, "DAY"),
+    "month": (1, "MONTH"),
+    "quarter": (3, "MONTH"),
+    "year": (1, "YEAR"),
+}
+_CONTACT_KEY = {"orders": "o", "lines": "o", "messages": "x", "web": "e", "contacts": "c", "rfm": "r"}
+
+
+class ReportError(SegmentaError):
+    """A report plan that cannot be answered (open rate by brand, a comparison without a window)."""
+
+    title = "Report"
+
+
+def _table(name: str, alias: str) -> exp.Table:
+    return exp.Table(this=exp.to_identifier(name), alias=exp.TableAlias(this=exp.to_identifier(alias)))
+
+
+def _macro(name: str, alias: str, d: date) -> exp.Table:
+    day = exp.cast(exp.Literal.string(d.isoformat()), "DATE")
+    return exp.Table(
+        this=exp.Anonymous(this=name, expressions=[day]), alias=exp.TableAlias(this=exp.to_identifier(alias))
+    )
+
+
+def _eq(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    return exp.EQ(this=a, expression=b)
+
+
+def _in(col: exp.Expr, values: list[str]) -> exp.Expr:
+    lits = [exp.Literal.string(v) for v in values]
+    return _eq(col, lits[0]) if len(lits) == 1 else col.isin(*lits)
+
+
+def _not_null(e: exp.Expr) -> exp.Expr:
+    return exp.Not(this=exp.Is(this=e, expression=exp.null()))
+
+
+def _interval(grain: str, times: int = 1) -> exp.Interval:
+    n, unit = _STEP[grain]
+    return exp.Interval(this=exp.Literal.string(str(n * times)), unit=exp.var(unit))
+
+
+def _product_tests(p: ProductMatch) -> list[exp.Expr]:
+    tests = [(p.category, "category"), (p.subcategory, "subcategory"), (p.brand, "brand"), (p.name, "name")]
+    return [_in(exp.column(col, "p"), vals) for vals, col in tests if vals]
+
+
+def _fact_of(metric: Metric, plan: ReportPlan) -> str:
+    """The source whose rows a metric is counted from in this plan (order metrics move to lines)."""
+    if metric.source != "orders":
+        return metric.source
+    line_dims = any("orders" not in DIMENSIONS[d].sources for d in plan.dimensions)
+    return (
+        "lines" if metric.line_aggregate is not None and (line_dims or plan.product is not None) else "orders"
+    )
+
+
+def _families(plan: ReportPlan) -> dict[str, list[Metric]]:
+    """Metrics grouped by the fact source they are counted from; orders join lines when either needs lines."""
+    groups: dict[str, list[Metric]] = {}
+    for name in plan.metrics:
+        m = METRICS[name]
+        groups.setdefault(_fact_of(m, plan), []).append(m)
+    if "orders" in groups and "lines" in groups and all(m.line_aggregate for m in groups["orders"]):
+        groups["lines"] = groups.pop("orders") + groups["lines"]
+    return groups
+
+
+@dataclass
+class _Fact:
+    """One source's rows for a report: FROM, joins, filters, and the key and metric expressions."""
+
+    source: str
+    as_of: date
+    all_statuses: bool = False
+    where: list[exp.Expr] = field(default_factory=list)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.as_of + timedelta(days=1), datetime.min.time())
+
+    def time(self) -> exp.Expr | None:
+        where = TIME_COLUMN[self.source]
+        return None if where is None else exp.column(where[1], where[0])
+
+    def base(self) -> exp.Select:
+        s, d = self.source, self.as_of
+        if s == "orders" and self.all_statuses:
+            q = exp.select().from_(_table("orders", "o"))
+            return q.where(exp.LT(this=exp.column("ordered_at", "o"), expression=ts(self.end)))
+        if s == "orders":
+            return exp.select().from_(_macro("completed_orders", "o", d))
+        if s == "lines":
+            return (
+                exp.select()
+                .from_(_table("order_lines", "l"))
+                .join(
+                    _macro("completed_orders", "o", d),
+                    on=_eq(exp.column("order_id", "o"), exp.column("order_id", "l")),
+                )
+            )
+        if s in ("messages", "web"):
+            alias = "x" if s == "messages" else "e"
+            q = exp.select().from_(_table("message_events" if s == "messages" else "web_events", alias))
+            return q.where(exp.LT(this=exp.column("occurred_at", alias), expression=ts(self.end)))
+        if s == "contacts":
+            return exp.select().from_(_macro("contacts_at", "c", d))
+        return exp.select().from_(_macro("rfm", "r", d))
+
+    def join(self, q: exp.Select, alias: str) -> exp.Select:
+        """LEFT JOIN what an expression reads through ``alias`` (products, workflows, contacts, RFM...)."""
+        d, key = self.as_of, exp.column("contact_id", _CONTACT_KEY[self.source])
+        if alias == "p":
+            on = _eq(
+                exp.column("product_id", "p"),
+                exp.column("product_id", "l" if self.source == "lines" else "e"),
+            )
+            return q.join(_table("products", "p"), on=on, join_type="left")
+        if alias == "w":
+            on = _eq(exp.column("workflow_id", "w"), exp.column("workflow_id", "x"))
+            return q.join(_table("workflows", "w"), on=on, join_type="left")
+        if alias == "fo":
+            return q.join(
+                _first_orders(d),
+                on=_eq(exp.column("order_id", "fo"), exp.column("order_id", "o")),
+                join_type="left",
+            )
+        macro = {"c": "contacts_at", "r": "rfm", "ls": "lead_scores"}[alias]
+        return q.join(_macro(macro, alias, d), on=_eq(exp.column("contact_id", alias), key), join_type="left")
+
+
+def _first_orders(d: date) -> exp.Subquery:
+    """Each completed order with its contact's first purchase time and its rank in their history."""
+    part = [exp.column("contact_id", "f")]
+    first = exp.Window(this=exp.func("min", exp.column("ordered_at", "f")), partition_by=part)
+    order = exp.Order(
+        expressions=[
+            exp.Ordered(this=exp.column("ordered_at", "f")),
+            exp.Ordered(this=exp.column("order_id", "f")),
+        ]
+    )
+    rank = exp.Window(this=exp.RowNumber(), partition_by=[p.copy() for p in part], order=order)
+    q = exp.select(
+        exp.column("order_id", "f"), exp.alias_(first, "first_at"), exp.alias_(rank, "purchase_no")
+    )
+    return q.from_(_macro("completed_orders", "f", d)).subquery("fo")
+
+
+def _event_types(exprs: list[exp.Expr]) -> list[str] | None:
+    """The event types every metric expression is limited to, or None when one counts every event."""
+    types: list[str] = []
+    for e in exprs:
+        found = [
+            eq.expression.name
+            for eq in e.find_all(exp.EQ)
+            if isinstance(eq.this, exp.Column)
+            and eq.this.name == "event_type"
+            and isinstance(eq.expression, exp.Literal)
+        ]
+        if not found:
+            return None
+        types += [t for t in found if t not in types]
+    return types
+
+
+@dataclass
+class _Period:
+    start: datetime | None
+    end: datetime
+
+
+def _keys(plan: ReportPlan) -> list[str]:
+    return ([plan.grain] if plan.grain else []) + list(plan.dimensions)
+
+
+def _fact_query(
+    source: str, metrics: list[Metric], plan: ReportPlan, as_of: date, period: _Period, outputs: bool = True
+) -> tuple[exp.Select, list[exp.Expr]]:
+    """The fact rows of one source with its filters, and the (aliased) key expressions.
+
+    With ``outputs`` the metric aggregates are projected too; the joins the expressions read are added.
+    """
+    fact = _Fact(source, as_of, all_statuses=any(m.all_statuses for m in metrics))
+    time = fact.time()
+    keys: list[exp.Expr] = []
+    if plan.grain:
+        keys.append(exp.alias_(bucket(plan.grain, source), plan.grain))
+    keys += [exp.alias_(DIMENSIONS[d].exprs[source](as_of), d) for d in plan.dimensions]
+    ctx = _agg_context(fact, plan, period, time)
+    aggs = [
+        (m.line_aggregate if source == "lines" and m.line_aggregate else m.aggregate)(ctx) for m in metrics
+    ]
+    where: list[exp.Expr] = []
+    if time is not None and (source != "contacts" or plan.grain):
+        if period.start is not None:
+            where.append(exp.GTE(this=time.copy(), expression=ts(period.start)))
+        where.append(exp.LT(this=time.copy(), expression=ts(period.end)))
+    if source in ("messages", "web"):
+        alias = "x" if source == "messages" else "e"
+        types = _event_types(aggs)
+        if types:
+            where.append(_in(exp.column("event_type", alias), types))
+    if source == "messages" and plan.channel:
+        where.append(_in(exp.column("channel", "x"), plan.channel))
+    if source == "messages" and plan.workflow:
+        where.append(_in(exp.column("name", "w"), plan.workflow))
+    if source in ("lines", "web") and plan.product is not None:
+        where += _product_tests(plan.product)
+    if plan.where is not None:
+        members = compile_segment(SegmentPlan(where=plan.where), as_of)
+        members.set("order", None)
+        where.append(exp.column("contact_id", _CONTACT_KEY[source]).isin(query=members))
+    q = fact.base()
+    projections = (
+        [*keys, *(exp.alias_(a, m.name) for a, m in zip(aggs, metrics, strict=True))] if outputs else []
+    )
+    used = {c.table for e in [*keys, *aggs, *where] for c in e.find_all(exp.Column)}
+    own = {"o", "l"} if source == "lines" else {_CONTACT_KEY[source]}
+    for alias in ("p", "w", "c", "r", "ls", "fo"):
+        if alias in used and alias not in own:
+            q = fact.join(q, alias)
+    q = q.select(*projections, append=False) if projections else q
+    for w in where:
+        q = q.where(w)
+    return q, keys
+
+
+def _agg_context(fact: _Fact, plan: ReportPlan, period: _Period, time: exp.Expr | None) -> AggContext:
+    start: exp.Expr | None = ts(period.start) if period.start is not None else None
+    end: exp.Expr | None = ts(period.end)
+    if plan.grain and time is not None:
+        start = exp.func("date_trunc", exp.Literal.string(plan.grain), time.copy())
+        end = exp.Add(this=start.copy(), expression=_interval(plan.grain))
+    in_window = None
+    if fact.source == "contacts" and time is not None:
+        parts: list[exp.Expr] = [exp.LT(this=time.copy(), expression=ts(period.end))]
+        if period.start is not None:
+            parts.insert(0, exp.GTE(this=time.copy(), expression=ts(period.start)))
+        in_window = exp.and_(*parts)
+    completed = _eq(exp.column("status", "o"), exp.Literal.string("completed")) if fact.all_statuses else None
+    return AggContext(fact.as_of, start, end, in_window, completed)
+
+
+def _aggregate(plan: ReportPlan, as_of: date, period: _Period) -> exp.Select:
+    """Keys and metric columns over the period: one grouped SELECT, or several stacked and regrouped."""
+    names = _keys(plan)
+    parts: list[exp.Select] = []
+    families = _families(plan)
+    for source, metrics in families.items():
+        q, keys = _fact_query(source, metrics, plan, as_of, period)
+        for k in keys:
+            q = q.where(_not_null(k.this.copy()))
+        if keys:
+            q = q.group_by(*(k.this.copy() for k in keys))
+        parts.append(q)
+    if len(parts) == 1:
+        return parts[0]
+    padded = []
+    for (_, metrics), q in zip(families.items(), parts, strict=True):
+        have = {m.name for m in metrics}
+        cols = [exp.column(n) for n in names] + [
+            exp.column(m) if m in have else exp.alias_(exp.null(), m) for m in plan.metrics
+        ]
+        padded.append(exp.select(*cols).from_(q.subquery("part")))
+    stacked = padded[0]
+    union: exp.Query = stacked
+    for q in padded[1:]:
+        union = exp.union(union, q, distinct=False)
+    out = exp.select(
+        *(exp.column(n, "s") for n in names),
+        *(_fill(exp.func("max", exp.column(m, "s")), m) for m in plan.metrics),
+    )
+    out = out.from_(union.subquery("s"))
+    return out.group_by(*(exp.column(n, "s") for n in names)) if names else out
+
+
+def _fill(value: exp.Expr, metric: str) -> exp.Expr:
+    """Counts and money of a missing row are 0, rates stay NULL."""
+    if METRICS[metric].kind == "rate":
+        return exp.alias_(value, metric)
+    return exp.alias_(exp.func("coalesce", value, exp.convert(0)), metric)
+
+
+def _spine(plan: ReportPlan, agg: exp.Select, period: _Period) -> exp.Select:
+    """Every bucket of the window for every dimension value with data, the metrics LEFT JOINed."""
+    grain = plan.grain or "month"
+    if period.start is not None:
+        lo: exp.Expr = ts(datetime.combine(unit_start(period.start.date(), grain), datetime.min.time()))
+    else:
+        first = exp.select(exp.func("min", exp.column(grain))).from_(_table("a", "a"))
+        lo = exp.cast(exp.Subquery(this=first), "TIMESTAMP")
+    series = exp.func("unnest", exp.func("range", lo, ts(period.end), _interval(grain)))
+    buckets = exp.select(exp.alias_(exp.cast(series, "DATE"), grain)).subquery("b")
+    q = exp.select(exp.column(grain, "b"), *(exp.column(d, "v") for d in plan.dimensions))
+    q = q.select(*(_fill(exp.column(m, "a"), m) for m in plan.metrics)).from_(buckets)
+    on = [_eq(exp.column(grain, "a"), exp.column(grain, "b"))]
+    if plan.dimensions:
+        values = exp.select(*(exp.column(d) for d in plan.dimensions)).distinct().from_(_table("a", "a"))
+        q = q.join(values.subquery("v"), join_type="cross")
+        on += [_eq(exp.column(d, "a"), exp.column(d, "v")) for d in plan.dimensions]
+    q = q.join(_table("a", "a"), on=exp.and_(*on), join_type="left")
+    return q.with_("a", as_=agg)
+
+
+def _previous(period: _Period) -> _Period:
+    """The period of the same length just before: whole months shift by months, else by days."""
+    if period.start is None:
+        raise ReportError("a comparison with the previous period needs a time window")
+    s, e = period.start, period.end
+    if s.day == 1 and e.day == 1 and s.time() == e.time() == datetime.min.time():
+        months = (e.year - s.year) * 12 + e.month - s.month
+        return _Period(datetime.combine(add_months(s.date(), -months), datetime.min.time()), s)
+    return _Period(s - (e - s), s)
+
+
+def _compared(plan: ReportPlan, as_of: date, period: _Period) -> exp.Select:
+    cur, prev = _aggregate(plan, as_of, period), _aggregate(plan, as_of, _previous(period))
+    cols: list[exp.Expr] = [exp.column(d, "k") for d in plan.dimensions]
+    for m in plan.metrics:
+        now, before = _fill(exp.column(m, "cur"), m).this, _fill(exp.column(m, "prev"), m).this
+        diff = exp.Sub(this=now.copy(), expression=before.copy())
+        cols += [
+            exp.alias_(now, m),
+            exp.alias_(before, f"{m}_previous"),
+            exp.alias_(diff, f"{m}_difference"),
+            exp.alias_(ratio(exp.paren(diff.copy()), before.copy()), f"{m}_pct_change"),
+        ]
+    q = exp.select(*cols)
+    if not plan.dimensions:
+        return (
+            q.from_(_table("cur", "cur"))
+            .join(_table("prev", "prev"), join_type="cross")
+            .with_("cur", as_=cur)
+            .with_("prev", as_=prev)
+        )
+    dims = [exp.column(d) for d in plan.dimensions]
+    keys = exp.union(exp.select(*dims).from_("cur"), exp.select(*(d.copy() for d in dims)).from_("prev"))
+    q = q.from_(keys.subquery("k"))
+    for alias in ("cur", "prev"):
+        on = exp.and_(*(_eq(exp.column(d, alias), exp.column(d, "k")) for d in plan.dimensions))
+        q = q.join(_table(alias, alias), on=on, join_type="left")
+    return q.with_("cur", as_=cur).with_("prev", as_=prev)
+
+
+def _segment_sizes(plan: ReportPlan, as_of: date, period: _Period) -> exp.Select:
+    """The size of ``plan.where`` as of each bucket's last day (the as-of date for the last one)."""
+    name = plan.metrics[0] if plan.metrics else "contacts"
+    segment = SegmentPlan(where=plan.where)
+    days: list[tuple[date | None, date]] = []
+    if plan.grain is None or period.start is None:
+        days.append((None, as_of))
+    else:
+        first = unit_start(period.start.date(), plan.grain)
+        while first < period.end.date():
+            nxt = (datetime.combine(first, datetime.min.time()) + _step_delta(first, plan.grain)).date()
+            days.append((first, min(nxt - timedelta(days=1), as_of)))
+            first = nxt
+    parts: list[exp.Select] = []
+    for label, day in days:
+        members = compile_segment(segment, day)
+        members.set("order", None)
+        cols: list[exp.Expr] = [exp.alias_(exp.Count(this=exp.Star()), name)]
+        if label is not None and plan.grain:
+            cols.insert(0, exp.alias_(exp.cast(exp.Literal.string(label.isoformat()), "DATE"), plan.grain))
+        parts.append(exp.select(*cols).from_(members.subquery("m")))
+    union: exp.Query = parts[0]
+    for p in parts[1:]:
+        union = exp.union(union, p, distinct=False)
+    names = ([plan.grain] if plan.grain and period.start is not None else []) + [name]
+    q = exp.select(*(exp.column(n, "s") for n in names)).from_(union.subquery("s"))
+    return q.order_by(exp.column(plan.grain, "s")) if len(names) == 2 and plan.grain else q
+
+
+def _step_delta(first: date, grain: str) -> timedelta:
+    n, unit = _STEP[grain]
+    if unit == "DAY":
+        return timedelta(days=n)
+    months = n if unit == "MONTH" else 12
+    return add_months(first, months) - first
+
+
+def _period(plan: ReportPlan, as_of: date) -> _Period:
+    end_all = datetime.combine(as_of + timedelta(days=1), datetime.min.time())
+    if plan.window is None:
+        return _Period(None, end_all)
+    start, end = resolve_window(plan.window, as_of)
+    return _Period(start, end or end_all)
+
+
+def report_columns(plan: ReportPlan) -> list[str]:
+    """The report's column names in order: grain, dimensions, metrics (with compare columns).
+
+    >>> report_columns(ReportPlan(metrics=["revenue"], dimensions=["brand"], compare="previous"))
+    ['brand', 'revenue', 'revenue_previous', 'revenue_difference', 'revenue_pct_change']
+    """
+    if plan.segment_sizes:
+        grain = [plan.grain] if plan.grain and plan.window is not None else []
+        return [*grain, plan.metrics[0] if plan.metrics else "contacts"]
+    cols = _keys(plan)
+    for m in plan.metrics:
+        cols += [m, f"{m}_previous", f"{m}_difference", f"{m}_pct_change"] if plan.compare else [m]
+    return cols
+
+
+def compile_report(plan: ReportPlan, as_of: date) -> exp.Select:
+    """The report's SQL: one SELECT with ``report_columns(plan)``.
+
+    Args:
+        plan: the report plan (metric and dimension names from ``metrics.py``).
+        as_of: the as-of date D, baked into the SQL as literals.
+
+    Returns:
+        A sqlglot SELECT; render with ``segmenta.assistant.compiler.render``.
+
+    Raises:
+        ReportError: the plan cannot be answered (the first reason of ``metrics.check``).
+    """
+    issues = check(plan)
+    if issues:
+        raise ReportError(issues[0])
+    period = _period(plan, as_of)
+    if plan.segment_sizes:
+        return _segment_sizes(plan, as_of, period)
+    if plan.compare == "previous":
+        q = _compared(plan, as_of, period)
+    elif plan.grain:
+        q = _spine(plan, _aggregate(plan, as_of, period), period)
+    else:
+        q = _aggregate(plan, as_of, period)
+    keys = [exp.column(k) for k in plan.dimensions] if plan.compare else [exp.column(k) for k in _keys(plan)]
+    order: list[exp.Expr] = []
+    if plan.sort is not None:
+        order.append(
+            exp.Ordered(this=exp.column(plan.sort), desc=plan.descending, nulls_first=not plan.descending)
+        )
+    order += [exp.Ordered(this=k, nulls_first=False) for k in keys if k.name != plan.sort]
+    if order:
+        q = q.order_by(*order)
+    return q.limit(plan.limit) if plan.limit is not None else q
+
+
+def excluded_columns(plan: ReportPlan) -> list[str]:
+    """Columns of ``excluded_sql``: ``excluded_<dimension>`` per dimension."""
+    return [f"excluded_{d}" for d in plan.dimensions]
+
+
+def excluded_sql(plan: ReportPlan, as_of: date) -> exp.Select | None:
+    """One row counting the fact rows left out because a dimension's value is NULL (None: no dimension).
+
+    The rows are those each metric counts (orders, order lines, message events, web events, contacts),
+    in the window and filters of the report, so "by workflow" says how many one-off message events
+    were left out.
+    """
+    issues = check(plan)
+    if issues:
+        raise ReportError(issues[0])
+    if not plan.dimensions or plan.segment_sizes:
+        return None
+    period = _period(plan, as_of)
+    parts: list[exp.Select] = []
+    for source, metrics in _families(plan).items():
+        q, keys = _fact_query(source, metrics, plan, as_of, period, outputs=False)
+        counts = [
+            exp.alias_(
+                exp.Filter(
+                    this=exp.Count(this=exp.Star()),
+                    expression=exp.Where(this=exp.Is(this=k.this.copy(), expression=exp.null())),
+                ),
+                f"excluded_{k.alias}",
+            )
+            for k in keys
+            if k.alias != plan.grain
+        ]
+        parts.append(q.select(*counts))
+    if len(parts) == 1:
+        return parts[0]
+    union: exp.Query = parts[0]
+    for p in parts[1:]:
+        union = exp.union(union, p, distinct=False)
+    cols = [exp.alias_(exp.func("sum", exp.column(c, "s")), c) for c in excluded_columns(plan)]
+    return exp.select(*cols).from_(union.subquery("s"))
