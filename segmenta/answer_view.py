@@ -12,14 +12,32 @@ from rich.text import Text
 from segmenta.assistant.answer import Answer
 
 _T = {
-    "es": {"understood": "Lo que he entendido", "funnel": "Embudo", "assumptions": "Supuestos",
-           "unrecognized": "No reconocido", "rows": "Primeros contactos", "of": "de", "contacts": "contactos",
-           "question": "Necesito una aclaración", "sql": "SQL ejecutado", "count": "Resultado",
-           "options": "Opciones"},
-    "en": {"understood": "What I understood", "funnel": "Funnel", "assumptions": "Assumptions",
-           "unrecognized": "Not recognised", "rows": "First contacts", "of": "of", "contacts": "contacts",
-           "question": "I need a clarification", "sql": "SQL that ran", "count": "Result",
-           "options": "Options"},
+    "es": {
+        "understood": "Lo que he entendido",
+        "funnel": "Embudo",
+        "assumptions": "Supuestos",
+        "unrecognized": "No reconocido",
+        "rows": "Primeros contactos",
+        "of": "de",
+        "contacts": "contactos",
+        "question": "Necesito una aclaración",
+        "sql": "SQL ejecutado",
+        "count": "Resultado",
+        "options": "Opciones",
+    },
+    "en": {
+        "understood": "What I understood",
+        "funnel": "Funnel",
+        "assumptions": "Assumptions",
+        "unrecognized": "Not recognised",
+        "rows": "First contacts",
+        "of": "of",
+        "contacts": "contacts",
+        "question": "I need a clarification",
+        "sql": "SQL that ran",
+        "count": "Result",
+        "options": "Options",
+    },
 }
 
 
@@ -36,11 +54,18 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
     if a.funnel:
         parts.append(funnel_table(a, bar_width))
     if a.assumptions:
-        parts.append(Panel(Text("\n".join(f"• {x}" for x in a.assumptions)), title=t["assumptions"],
-                           title_align="left", border_style="yellow"))
+        parts.append(
+            Panel(
+                Text("\n".join(f"• {x}" for x in a.assumptions)),
+                title=t["assumptions"],
+                title_align="left",
+                border_style="yellow",
+            )
+        )
     if a.unrecognized:
-        parts.append(Text(f"{t['unrecognized']}: " + ", ".join(f"'{w}'" for w in a.unrecognized),
-                          style="bold red"))
+        parts.append(
+            Text(f"{t['unrecognized']}: " + ", ".join(f"'{w}'" for w in a.unrecognized), style="bold red")
+        )
     for c in a.clarifications:
         body = Text(c.question + "\n", style="bold")
         for o in c.options:
@@ -52,13 +77,25 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
             parts.append(rows_table(a, f"{t['rows']} ({len(a.rows)} {t['of']} {a.count:,})"))
     elif a.kind == "report" and a.rows:
         if len(a.rows) == 1 and len(a.columns) == 1:
-            parts.append(Text(f"{t['count']}: {a.rows[0][0]:,}" if isinstance(a.rows[0][0], int)
-                              else f"{t['count']}: {a.rows[0][0]}", style="bold green"))
+            parts.append(
+                Text(
+                    f"{t['count']}: {a.rows[0][0]:,}"
+                    if isinstance(a.rows[0][0], int)
+                    else f"{t['count']}: {a.rows[0][0]}",
+                    style="bold green",
+                )
+            )
         else:
             parts.append(rows_table(a, t["count"]))
     if show_sql and a.sql:
-        parts.append(Panel(Syntax(a.sql, "sql", word_wrap=True, theme="ansi_dark"), title=t["sql"],
-                           title_align="left", border_style="dim"))
+        parts.append(
+            Panel(
+                Syntax(a.sql, "sql", word_wrap=True, theme="ansi_dark"),
+                title=t["sql"],
+                title_align="left",
+                border_style="dim",
+            )
+        )
     return Group(*parts)
 
 

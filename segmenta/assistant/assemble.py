@@ -75,7 +75,7 @@ class Assembler:
     def push(self, node: Node, pos: int) -> None:
         neg = self.take_neg()
         if neg is not None:
-            node = Not(item=node, text=node.text)  # type: ignore[union-attr]
+            node = Not(item=node, text=node.text)
         self.nodes.append((self.joiner(), node, pos))
 
     def open_frame(self, family: str, detail: str, pos: int, *, elliptic: bool = False) -> Frame:
@@ -100,8 +100,11 @@ class Assembler:
 
     def ensure_frame(self, family: str, pos: int) -> Frame:
         """The open frame of a family, or an elliptical one copying the last verb ("but never X")."""
-        if self.frame is not None and self.frame.family == family and not (
-                self.pending_neg is not None and self.frame_has_content(self.frame)):
+        if (
+            self.frame is not None
+            and self.frame.family == family
+            and not (self.pending_neg is not None and self.frame_has_content(self.frame))
+        ):
             return self.frame
         last = next((f for f in reversed(self.frames) if f.family == family), None)
         detail = last.detail if last is not None else ""
@@ -173,7 +176,9 @@ class Assembler:
 
     def crosses_frame(self, f: Frame, it: Item) -> bool:
         """A window after a verb in another clause with other conditions between is not the frame's."""
-        between = [x for x in self.p.items if f.pos < x.pos < it.pos and x.kind in ("cond", "gender", "audience")]
+        between = [
+            x for x in self.p.items if f.pos < x.pos < it.pos and x.kind in ("cond", "gender", "audience")
+        ]
         return bool(between)
 
     def on_qty(self, it: Item) -> None:
@@ -197,10 +202,17 @@ class Assembler:
             f.qty.append(q)
             return
         if q.unit in (None, "years") and 0 < q.value < 120 and (q.value2 is None or q.value2 < 130):
-            if f is not None and q.unit is None and it.pos - f.pos <= 1 and f.family in ("purchase", "web", "message"):
+            if (
+                f is not None
+                and q.unit is None
+                and it.pos - f.pos <= 1
+                and f.family in ("purchase", "web", "message")
+            ):
                 from segmenta.assistant.parser import Quantity
 
-                f.qty.append(Quantity(q.op, q.value, q.value2, "orders" if f.family == "purchase" else "times"))
+                f.qty.append(
+                    Quantity(q.op, q.value, q.value2, "orders" if f.family == "purchase" else "times")
+                )
                 return
             self.push(AttributeCondition(field="age", op="compare", compare=q.compare(), text=text), it.pos)
             return
@@ -213,7 +225,9 @@ class Assembler:
     def p_clar(self, text: str) -> Any:
         from segmenta.assistant.parser import Clarification
 
-        return Clarification(self.p.es(f"No sé a qué se refiere '{text}'", f"I cannot tell what '{text}' refers to"))
+        return Clarification(
+            self.p.es(f"No sé a qué se refiere '{text}'", f"I cannot tell what '{text}' refers to")
+        )
 
     def on_gender(self, it: Item) -> None:
         if it.data not in self.genders:
@@ -290,8 +304,12 @@ class Assembler:
                 f.product = prev.product
             if f.window is None and not f.never and prev.window is not None:
                 f.window = prev.window
-            if f.family == "message" and prev.family == "message" and "channel" not in f.attrs \
-                    and "channel" in prev.attrs:
+            if (
+                f.family == "message"
+                and prev.family == "message"
+                and "channel" not in f.attrs
+                and "channel" in prev.attrs
+            ):
                 f.attrs["channel"] = list(prev.attrs["channel"])
 
     # ----------------------------------------------------------------- tree
@@ -299,8 +317,13 @@ class Assembler:
         out: list[tuple[str, Node, int]] = []
         if self.genders:
             text = ", ".join(self.genders)
-            out.append(("and", AttributeCondition(field="gender", op="in", values=self.genders, text=text),
-                        self.gender_pos))
+            out.append(
+                (
+                    "and",
+                    AttributeCondition(field="gender", op="in", values=self.genders, text=text),
+                    self.gender_pos,
+                )
+            )
         for joiner, x, pos in self.nodes:
             if isinstance(x, self.Frame):
                 node = self.frame_node(x)
@@ -311,17 +334,33 @@ class Assembler:
                 out.append((joiner, x, pos))
         out.sort(key=lambda t: t[2])
         positive_purchase = any(
-            isinstance(n, (PurchaseCondition, MetricCondition)) and (
-                not isinstance(n, MetricCondition) or n.metric in ("orders_count", "total_spent"))
-            for _, n, _ in out)
-        negated_purchase = any(isinstance(n, Not) and isinstance(n.item, PurchaseCondition) for _, n, _ in out)
+            isinstance(n, (PurchaseCondition, MetricCondition))
+            and (not isinstance(n, MetricCondition) or n.metric in ("orders_count", "total_spent"))
+            for _, n, _ in out
+        )
+        negated_purchase = any(
+            isinstance(n, Not) and isinstance(n.item, PurchaseCondition) for _, n, _ in out
+        )
         if ("buyers" in self.audience and not positive_purchase) or (
-                "customers" in self.audience and negated_purchase and not positive_purchase):
-            word = self.p.es("clientes = contactos con al menos un pedido completado",
-                             "customers = contacts with at least one completed order")
+            "customers" in self.audience and negated_purchase and not positive_purchase
+        ):
+            word = self.p.es(
+                "clientes = contactos con al menos un pedido completado",
+                "customers = contacts with at least one completed order",
+            )
             self.p.assumptions.append(word)
-            out.insert(0, ("and", MetricCondition(metric="orders_count", compare=Compare(op=">=", value=1),
-                                                  text=self.p.es("clientes", "customers")), -1))
+            out.insert(
+                0,
+                (
+                    "and",
+                    MetricCondition(
+                        metric="orders_count",
+                        compare=Compare(op=">=", value=1),
+                        text=self.p.es("clientes", "customers"),
+                    ),
+                    -1,
+                ),
+            )
         return out
 
     def frame_node(self, f: Frame) -> Node | None:
@@ -358,12 +397,19 @@ class Assembler:
         if f.detail == "spend" and amount is None and not f.negated:
             self.p.unrec.append(self.p.es("cuánto gastaron", "how much was spent"))
         return PurchaseCondition(
-            product=f.product, window=f.window,
-            channel=(a.get("channel") or [None])[0],  # type: ignore[arg-type]
-            store=a.get("store", []), payment_method=a.get("payment_method", []),
-            card_brand=a.get("card_brand", []), coupon=a.get("coupon_code", []),
+            product=f.product,
+            window=f.window,
+            channel=(a.get("channel") or [None])[0],  # type: ignore[arg-type,list-item]
+            store=a.get("store", []),
+            payment_method=a.get("payment_method", []),
+            card_brand=a.get("card_brand", []),
+            coupon=a.get("coupon_code", []),
             any_coupon=f.detail == "coupon" and not a.get("coupon_code"),
-            returned=f.detail == "return", count=count, amount=amount, units=units, text=text,
+            returned=f.detail == "return",
+            count=count,
+            amount=amount,
+            units=units,
+            text=text,
         )
 
     def web_node(self, f: Frame) -> Node:
@@ -374,16 +420,28 @@ class Assembler:
         if event == "visit" and f.product is not None:
             event = "product_view"
         count = next((q.compare() for q in f.qty), None)
-        return WebCondition(event=event, product=f.product, category=cats,  # type: ignore[arg-type]
-                            search=f.attrs.get("search", []), window=f.window, count=count,
-                            text=f.product_text)
+        return WebCondition(
+            event=event,  # type: ignore[arg-type]
+            product=f.product,
+            category=cats,
+            search=f.attrs.get("search", []),
+            window=f.window,
+            count=count,
+            text=f.product_text,
+        )
 
     def message_node(self, f: Frame) -> Node:
         a = f.attrs
         count = next((q.compare() for q in f.qty), None)
-        return MessageCondition(event=f.detail, channel=a.get("channel", []),  # type: ignore[arg-type]
-                                workflow=a.get("workflow", []), message=a.get("message_name", []),
-                                campaign=a.get("utm_campaign", []), window=f.window, count=count)
+        return MessageCondition(
+            event=f.detail,  # type: ignore[arg-type]
+            channel=a.get("channel", []),
+            workflow=a.get("workflow", []),
+            message=a.get("message_name", []),
+            campaign=a.get("utm_campaign", []),
+            window=f.window,
+            count=count,
+        )
 
     def combine(self, nodes: list[tuple[str, Node, int]]) -> Node | None:
         """AND of OR-chains; same-field lists in one chain merge ("Barcelona o Valencia")."""
@@ -406,12 +464,24 @@ def merge_or(nodes: list[Node]) -> list[Node]:
     out: list[Node] = []
     for n in nodes:
         prev = out[-1] if out else None
-        if isinstance(n, AttributeCondition) and isinstance(prev, AttributeCondition) and n.op == prev.op == "in" \
-                and n.field == prev.field:
-            out[-1] = prev.model_copy(update={"values": list(dict.fromkeys(prev.values + n.values)),
-                                              "text": f"{prev.text} / {n.text}"})
-        elif isinstance(n, AttributeCondition) and isinstance(prev, AttributeCondition) and \
-                n.op == prev.op == "prefix" and n.field == prev.field:
+        if (
+            isinstance(n, AttributeCondition)
+            and isinstance(prev, AttributeCondition)
+            and n.op == prev.op == "in"
+            and n.field == prev.field
+        ):
+            out[-1] = prev.model_copy(
+                update={
+                    "values": list(dict.fromkeys(prev.values + n.values)),
+                    "text": f"{prev.text} / {n.text}",
+                }
+            )
+        elif (
+            isinstance(n, AttributeCondition)
+            and isinstance(prev, AttributeCondition)
+            and n.op == prev.op == "prefix"
+            and n.field == prev.field
+        ):
             out[-1] = prev.model_copy(update={"values": prev.values + n.values})
         else:
             out.append(n)
@@ -432,6 +502,7 @@ def merge_products(a: ProductMatch, b: ProductMatch) -> ProductMatch:
     return ProductMatch(
         category=list(dict.fromkeys(a.category + b.category)),
         subcategory=list(dict.fromkeys(a.subcategory + b.subcategory)),
-        brand=list(dict.fromkeys(a.brand + b.brand)), name=list(dict.fromkeys(a.name + b.name)),
+        brand=list(dict.fromkeys(a.brand + b.brand)),
+        name=list(dict.fromkeys(a.name + b.name)),
         text=f"{a.text} / {b.text}",
     )

@@ -45,23 +45,64 @@ _FOLLOW = re.compile(
     r"eliminar|remove|drop|delete|borra|cambia|change|excluye|exclude|add|añade|anade|agrega|mismo|"
     r"cuantos de|cuantas de|how many of)\b"
 )
-_REMOVE = re.compile(r"\b(quita|quitar|quitale|elimina|eliminar|borra|remove|drop|delete|sin la condicion|"
-                     r"without the|olvida|forget)\b")
+_REMOVE = re.compile(
+    r"\b(quita|quitar|quitale|elimina|eliminar|borra|remove|drop|delete|sin la condicion|"
+    r"without the|olvida|forget)\b"
+)
 _SAME = re.compile(r"\b(same|lo mismo|igual|mismo|mismos|mismas)\b")
-_PRONOUN = re.compile(r"\b(de ellos|de ellas|of them|of those|de esos|de esas|de estos|de estas|them|ellos)\b")
+_PRONOUN = re.compile(
+    r"\b(de ellos|de ellas|of them|of those|de esos|de esas|de estos|de estas|them|ellos)\b"
+)
 
 # words naming a kind of condition, for "remove the X condition"
 _KINDS: dict[str, tuple[str, ...]] = {
     "rfm": ("rfm", "recencia", "recency", "frecuencia", "frequency", "segmento rfm"),
     "age": ("edad", "age", "anos", "years"),
     "gender": ("genero", "gender", "sexo", "sex", "hombres", "mujeres", "men", "women"),
-    "place": ("ciudad", "city", "pais", "country", "region", "provincia", "province", "ubicacion", "location",
-              "lugar", "place"),
-    "purchase": ("compra", "compras", "purchase", "purchases", "bought", "producto", "product", "pedido",
-                 "orders", "gasto", "spend", "spent", "pago", "payment"),
+    "place": (
+        "ciudad",
+        "city",
+        "pais",
+        "country",
+        "region",
+        "provincia",
+        "province",
+        "ubicacion",
+        "location",
+        "lugar",
+        "place",
+    ),
+    "purchase": (
+        "compra",
+        "compras",
+        "purchase",
+        "purchases",
+        "bought",
+        "producto",
+        "product",
+        "pedido",
+        "orders",
+        "gasto",
+        "spend",
+        "spent",
+        "pago",
+        "payment",
+    ),
     "web": ("web", "visita", "visit", "carrito", "cart", "busqueda", "search", "vistas", "views"),
-    "message": ("email", "emails", "correo", "sms", "push", "mensaje", "message", "apertura", "opened",
-                "workflow", "campana", "campaign"),
+    "message": (
+        "email",
+        "emails",
+        "correo",
+        "sms",
+        "push",
+        "mensaje",
+        "message",
+        "apertura",
+        "opened",
+        "workflow",
+        "campana",
+        "campaign",
+    ),
     "consent": ("consentimiento", "consent", "suscripcion", "subscription", "suscrito", "subscribed"),
     "lead": ("lead", "puntuacion", "score", "scoring"),
 }
@@ -167,7 +208,7 @@ class Conversation:
         else:
             answer = engine.answer_parsed(text, result, as_of)
             if answer.answered and result.plan is not None:
-                plan = result.plan
+                plan = result.plan  # type: ignore[assignment]
             else:
                 self.turns.append(Turn(text, answer.plan, answer.kind))
                 return answer
@@ -210,16 +251,25 @@ class Conversation:
             return None
         keys = {_field_key(n) for n in added} - {None}
         kept = [n for n in base if _field_key(n) not in keys]
-        question = new.question
-        note = ("refinado el segmento anterior" if es else "refined the previous segment")
+        question = new.question  # type: ignore[union-attr]
+        note = "refinado el segmento anterior" if es else "refined the previous segment"
         if len(kept) < len(base):
-            note += " (sustituida una condición del mismo tipo)" if es else " (a condition of the same kind replaced)"
+            note += (
+                " (sustituida una condición del mismo tipo)"
+                if es
+                else " (a condition of the same kind replaced)"
+            )
         return SegmentPlan(where=_and(kept + added), question=question, language=result.language), note
 
     # ----------------------------------------------------------------- persistence
     def to_json(self) -> str:
-        return json.dumps({"plan": self.plan.model_dump(mode="json") if self.plan else None,
-                           "turns": [t.__dict__ for t in self.turns[-20:]]}, ensure_ascii=False)
+        return json.dumps(
+            {
+                "plan": self.plan.model_dump(mode="json") if self.plan else None,
+                "turns": [t.__dict__ for t in self.turns[-20:]],
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str) -> Conversation:
@@ -227,7 +277,11 @@ class Conversation:
         raw = data.get("plan")
         plan: SegmentPlan | ReportPlan | None = None
         if raw:
-            plan = ReportPlan.model_validate(raw) if raw.get("kind") == "report" else SegmentPlan.model_validate(raw)
+            plan = (
+                ReportPlan.model_validate(raw)
+                if raw.get("kind") == "report"
+                else SegmentPlan.model_validate(raw)
+            )
         return cls(plan=plan, turns=[Turn(**t) for t in data.get("turns", [])])
 
     def save(self, path: Path) -> None:

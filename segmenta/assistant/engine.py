@@ -8,9 +8,9 @@ explains every condition. It never runs SQL the validator did not accept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -33,8 +33,14 @@ ReportRunner = Callable[["Engine", str, ReportPlan, date, list[str]], Answer]
 class Engine:
     """Answers requests over one warehouse; keeps the read-only connection and the catalog."""
 
-    def __init__(self, db: Path, *, timeout: float = 30.0, currency: str | None = None,
-                 report_runner: ReportRunner | None = None) -> None:
+    def __init__(
+        self,
+        db: Path,
+        *,
+        timeout: float = 30.0,
+        currency: str | None = None,
+        report_runner: ReportRunner | None = None,
+    ) -> None:
         from segmenta.assistant.catalog import Catalog
 
         self.report_runner = report_runner
@@ -83,27 +89,51 @@ class Engine:
         lang = result.language
         if isinstance(result.plan, ReportPlan) and not result.unrecognized and not result.clarifications:
             if self.report_runner is None:
-                return Answer(request=text, kind="not_understood", as_of=as_of.isoformat(),
-                              plan=result.plan.model_dump(mode="json"), language=lang,
-                              clarifications=[ClarificationOut(question=_no_reports(lang))])
+                return Answer(
+                    request=text,
+                    kind="not_understood",
+                    as_of=as_of.isoformat(),
+                    plan=result.plan.model_dump(mode="json"),
+                    language=lang,
+                    clarifications=[ClarificationOut(question=_no_reports(lang))],
+                )
             return self.report_runner(self, text, result.plan, as_of, result.assumptions)
         clar = [ClarificationOut(question=c.question, options=c.options) for c in result.clarifications]
-        if not isinstance(result.plan, SegmentPlan) or result.plan.where is None or result.unrecognized or clar:
+        if (
+            not isinstance(result.plan, SegmentPlan)
+            or result.plan.where is None
+            or result.unrecognized
+            or clar
+        ):
             kind = "clarification" if (clar or result.plan is not None) else "not_understood"
             if not clar and not result.unrecognized:
                 clar = [ClarificationOut(question=_not_understood(lang))]
             elif not clar:
                 clar = [ClarificationOut(question=_unknown_words(lang, result.unrecognized))]
-            return Answer(request=text, kind=kind, as_of=as_of.isoformat(),  # type: ignore[arg-type]
-                          plan=result.plan.model_dump(mode="json") if result.plan else None,
-                          explanation=explain_plan(result.plan, as_of, currency=self.currency)
-                          if isinstance(result.plan, SegmentPlan) and result.plan.where is not None else [],
-                          assumptions=result.assumptions, unrecognized=result.unrecognized,
-                          clarifications=clar, language=lang)
+            return Answer(
+                request=text,
+                kind=kind,  # type: ignore[arg-type]
+                as_of=as_of.isoformat(),
+                plan=result.plan.model_dump(mode="json") if result.plan else None,
+                explanation=explain_plan(result.plan, as_of, currency=self.currency)
+                if isinstance(result.plan, SegmentPlan) and result.plan.where is not None
+                else [],
+                assumptions=result.assumptions,
+                unrecognized=result.unrecognized,
+                clarifications=clar,
+                language=lang,
+            )
         return self.run_plan(text, result.plan, as_of, assumptions=result.assumptions, preview=preview)
 
-    def run_plan(self, text: str, plan: SegmentPlan, as_of: date, *, assumptions: list[str] | None = None,
-                 preview: int = 20) -> Answer:
+    def run_plan(
+        self,
+        text: str,
+        plan: SegmentPlan,
+        as_of: date,
+        *,
+        assumptions: list[str] | None = None,
+        preview: int = 20,
+    ) -> Answer:
         """Compile, validate, run and explain a segment Plan."""
         seg_sql = render(compile_segment(plan, as_of))
         validate(seg_sql, self.schema)
@@ -114,13 +144,35 @@ class Engine:
         if plan.question == "count":
             sql = f"SELECT count(*) AS contacts\nFROM (\n{seg_sql}\n) AS segment"
             validate(sql, self.schema)
-            return Answer(request=text, kind="report", as_of=as_of.isoformat(), plan=plan.model_dump(mode="json"),
-                          sql=sql, explanation=explanation, assumptions=assumptions or [], count=count,
-                          funnel=funnel, columns=["contacts"], rows=[[count]], language=plan.language)
+            return Answer(
+                request=text,
+                kind="report",
+                as_of=as_of.isoformat(),
+                plan=plan.model_dump(mode="json"),
+                sql=sql,
+                explanation=explanation,
+                assumptions=assumptions or [],
+                count=count,
+                funnel=funnel,
+                columns=["contacts"],
+                rows=[[count]],
+                language=plan.language,
+            )
         cols, rows = self.preview([r[0] for r in ids[:preview]])
-        return Answer(request=text, kind="segment", as_of=as_of.isoformat(), plan=plan.model_dump(mode="json"),
-                      sql=seg_sql, explanation=explanation, assumptions=assumptions or [], count=count,
-                      funnel=funnel, columns=cols, rows=rows, language=plan.language)
+        return Answer(
+            request=text,
+            kind="segment",
+            as_of=as_of.isoformat(),
+            plan=plan.model_dump(mode="json"),
+            sql=seg_sql,
+            explanation=explanation,
+            assumptions=assumptions or [],
+            count=count,
+            funnel=funnel,
+            columns=cols,
+            rows=rows,
+            language=plan.language,
+        )
 
     def funnel(self, plan: SegmentPlan, as_of: date) -> list[FunnelStep]:
         sql = render(funnel_select(plan, as_of))
@@ -133,12 +185,18 @@ class Engine:
 
     def funnel_labels(self, plan: SegmentPlan, as_of: date) -> dict[str, str]:
         lang = plan.language
-        out = {"contacts": "contactos a " + as_of.isoformat() if lang == "es" else "contacts on " + as_of.isoformat()}
+        out = {
+            "contacts": "contactos a " + as_of.isoformat()
+            if lang == "es"
+            else "contacts on " + as_of.isoformat()
+        }
         for i, node in enumerate(conjuncts(plan.where), start=1):
             out[f"step_{i}"] = ("+ " if i > 1 else "") + step_label(node, as_of, lang)
             if isinstance(node, Any_):
                 for j, branch in enumerate(node.items, start=1):
-                    out[f"step_{i}_any_{j}"] = ("  o " if lang == "es" else "  or ") + step_label(branch, as_of, lang)
+                    out[f"step_{i}_any_{j}"] = ("  o " if lang == "es" else "  or ") + step_label(
+                        branch, as_of, lang
+                    )
         return out
 
     def preview(self, ids: list[str]) -> tuple[list[str], list[list[Any]]]:
@@ -146,17 +204,22 @@ class Engine:
         cols = list(PREVIEW_COLUMNS)
         if not ids:
             return cols, []
-        sql = f"SELECT {', '.join(cols)} FROM contacts WHERE contact_id IN (SELECT unnest(?)) ORDER BY contact_id"
+        sql = (f"SELECT {', '.join(cols)} FROM contacts "
+               "WHERE contact_id IN (SELECT unnest(?)) ORDER BY contact_id")
         rows = self.con.execute(sql, [ids]).fetchall()
         return cols, [list(r) for r in rows]
 
 
 def _not_understood(lang: str) -> str:
     if lang == "es":
-        return ("No he entendido la petición. Prueba con condiciones como 'mujeres de más de 30 de Madrid que "
-                "compraron zapatillas en los últimos 6 meses'.")
-    return ("I could not understand the request. Try conditions such as 'women over 30 in Madrid who bought "
-            "running shoes in the last 6 months'.")
+        return (
+            "No he entendido la petición. Prueba con condiciones como 'mujeres de más de 30 de Madrid que "
+            "compraron zapatillas en los últimos 6 meses'."
+        )
+    return (
+        "I could not understand the request. Try conditions such as 'women over 30 in Madrid who bought "
+        "running shoes in the last 6 months'."
+    )
 
 
 def _unknown_words(lang: str, words: list[str]) -> str:

@@ -23,26 +23,19 @@ from typing import Any, Literal, Protocol
 
 from segmenta.assistant import lexicon as L
 from segmenta.assistant.numbers import parse_money, parse_number
-from segmenta.assistant.report_words import read_report
 from segmenta.assistant.plan import (
-    All,
-    Any_,
     AttributeCondition,
     Compare,
     LeadScoreCondition,
-    MessageCondition,
     MetricCondition,
-    Node,
-    Not,
     ProductMatch,
-    PurchaseCondition,
     ReportPlan,
     RfmCondition,
     SavedSegmentCondition,
     SegmentPlan,
-    WebCondition,
     Window,
 )
+from segmenta.assistant.report_words import read_report
 from segmenta.assistant.stream import Stream
 from segmenta.assistant.text import detect_language
 from segmenta.assistant.timewords import find_windows
@@ -137,10 +130,17 @@ class ParseResult:
 
 
 _RFM_SEGMENT_ES = {
-    "Champions": "Campeones", "Loyal": "Leales", "Potential Loyalist": "Potencialmente leales",
-    "New Customers": "Nuevos", "Promising": "Prometedores", "Need Attention": "Necesitan atención",
-    "About To Sleep": "A punto de dormirse", "At Risk": "En riesgo", "Can't Lose Them": "No podemos perderlos",
-    "Hibernating": "Hibernando", "Lost": "Perdidos",
+    "Champions": "Campeones",
+    "Loyal": "Leales",
+    "Potential Loyalist": "Potencialmente leales",
+    "New Customers": "Nuevos",
+    "Promising": "Prometedores",
+    "Need Attention": "Necesitan atención",
+    "About To Sleep": "A punto de dormirse",
+    "At Risk": "En riesgo",
+    "Can't Lose Them": "No podemos perderlos",
+    "Hibernating": "Hibernando",
+    "Lost": "Perdidos",
 }
 
 
@@ -179,8 +179,11 @@ class _Parser:
 
         content = {w for w in fold(phrase).split() if w not in L.FILLER}
         order = {f: k for k, f in enumerate(fields)}
-        out = [lk for lk in self.cat.link(phrase, fields=list(fields), lang=self.lang)
-               if lk.score >= min_score and content <= set(lk.words)]
+        out = [
+            lk
+            for lk in self.cat.link(phrase, fields=list(fields), lang=self.lang)
+            if lk.score >= min_score and content <= set(lk.words)
+        ]
         out.sort(key=lambda lk: (-round(lk.score), order.get(lk.field, 99)))
         return out
 
@@ -192,8 +195,13 @@ class _Parser:
     def skip_filler(self, i: int, limit: int = 3, words: frozenset[str] = L.FILLER) -> int:
         """The first position at or after i that is not a free filler word (within the clause)."""
         k = i
-        while k < len(self.s) and k - i < limit and self.s.free(k) and self.s.words[k].f in words \
-                and k not in self.s.breaks - {i}:
+        while (
+            k < len(self.s)
+            and k - i < limit
+            and self.s.free(k)
+            and self.s.words[k].f in words
+            and k not in self.s.breaks - {i}
+        ):
             k += 1
         return k
 
@@ -211,7 +219,7 @@ class _Parser:
         self.resolve_free_runs()
         plan: SegmentPlan | ReportPlan | None = self.assemble()
         if self.report is not None:
-            plan = self.report.plan(plan)
+            plan = self.report.plan(plan if isinstance(plan, SegmentPlan) else None)
         return ParseResult(plan, self.lang, self.unrec, self.assumptions, self.clar, self.free_window)
 
     def find_windows(self) -> None:
@@ -225,11 +233,29 @@ class _Parser:
 
     def recognise(self, i: int) -> int:
         for rx in (
-            self.rx_quoted, self.rx_column_flag, self.rx_rfm, self.rx_segment_name, self.rx_lead_score, self.rx_postal,
-            self.rx_first_last_purchase, self.rx_aov, self.rx_signup, self.rx_birthday, self.rx_consent,
-            self.rx_company, self.rx_language, self.rx_question, self.rx_audience, self.rx_gender,
-            self.rx_store, self.rx_channel, self.rx_quantity, self.rx_verb, self.rx_msg_channel,
-            self.rx_connector, self.rx_region_word,
+            self.rx_quoted,
+            self.rx_column_flag,
+            self.rx_rfm,
+            self.rx_segment_name,
+            self.rx_lead_score,
+            self.rx_postal,
+            self.rx_first_last_purchase,
+            self.rx_aov,
+            self.rx_signup,
+            self.rx_birthday,
+            self.rx_consent,
+            self.rx_company,
+            self.rx_language,
+            self.rx_question,
+            self.rx_audience,
+            self.rx_gender,
+            self.rx_store,
+            self.rx_channel,
+            self.rx_quantity,
+            self.rx_verb,
+            self.rx_msg_channel,
+            self.rx_connector,
+            self.rx_region_word,
         ):
             n = rx(i)
             if n:
@@ -248,8 +274,9 @@ class _Parser:
 
     def rx_rfm(self, i: int) -> int:
         s = self.s
-        if s.words[i].f in ("r", "f", "m") or s.match(i, L.RFM_SCORE_WORDS["r"] + L.RFM_SCORE_WORDS["f"]
-                                                        + L.RFM_SCORE_WORDS["m"], fuzzy=False):
+        if s.words[i].f in ("r", "f", "m") or s.match(
+            i, L.RFM_SCORE_WORDS["r"] + L.RFM_SCORE_WORDS["f"] + L.RFM_SCORE_WORDS["m"], fuzzy=False
+        ):
             return self.rx_rfm_score(i)
         w = s.words[i].f
         # "r5", "f4" glued
@@ -284,11 +311,14 @@ class _Parser:
         text = s.span_text(i, end)
         if qty.op == "=":
             n = int(qty.value)
-            self.assumptions.append(self.es(
-                f"'{text}' = las tres puntuaciones R, F y M iguales a {n} (celda {n}-{n}-{n}); "
-                f"otras lecturas: solo R = {n}, o la media de R, F y M = {n}",
-                f"'{text}' = all three scores R, F and M equal {n} (cell {n}-{n}-{n}); "
-                f"other readings: R = {n} only, or the average of R, F and M = {n}"))
+            self.assumptions.append(
+                self.es(
+                    f"'{text}' = las tres puntuaciones R, F y M iguales a {n} (celda {n}-{n}-{n}); "
+                    f"otras lecturas: solo R = {n}, o la media de R, F y M = {n}",
+                    f"'{text}' = all three scores R, F and M equal {n} (cell {n}-{n}-{n}); "
+                    f"other readings: R = {n} only, or the average of R, F and M = {n}",
+                )
+            )
         return self.add(i, end, "cond", RfmCondition(r=c, f=c, m=c, text=text))
 
     def rx_rfm_score(self, i: int) -> int:
@@ -319,7 +349,15 @@ class _Parser:
             if j < len(s) and s.words[j].f in ("y", "and", "e") and j + 1 < len(s):
                 nxt = s.words[j + 1].f
                 if (len(nxt) == 2 and nxt[0] in "rfm" and nxt[1] in "12345") or nxt in (
-                        "r", "f", "m", "recency", "frequency", "monetary", "recencia", "frecuencia"):
+                    "r",
+                    "f",
+                    "m",
+                    "recency",
+                    "frequency",
+                    "monetary",
+                    "recencia",
+                    "frecuencia",
+                ):
                     j += 1
                     continue
             break
@@ -327,8 +365,12 @@ class _Parser:
             return 0
         if j > i and s.words[j - 1].f in ("y", "and", "e"):
             j -= 1
-        return self.add(i, j, "cond", RfmCondition(r=conds.get("r"), f=conds.get("f"), m=conds.get("m"),
-                                                   text=s.span_text(i, j)))
+        return self.add(
+            i,
+            j,
+            "cond",
+            RfmCondition(r=conds.get("r"), f=conds.get("f"), m=conds.get("m"), text=s.span_text(i, j)),
+        )
 
     def rx_segment_name(self, i: int, lead: tuple[int, int] | None = None) -> int:
         s = self.s
@@ -345,8 +387,23 @@ class _Parser:
                 break
             # "nuevos"/"lost"/"dormidos" alone are weak: require a segment word, RFM, or a clientes word
             name, n = found
-            weak = s.words[j].f in ("nuevos", "lost", "dormidos", "sleeping", "recent", "loyal", "fieles",
-                                    "perdidos", "perdidas", "leal", "leales") and n == 1
+            weak = (
+                s.words[j].f
+                in (
+                    "nuevos",
+                    "lost",
+                    "dormidos",
+                    "sleeping",
+                    "recent",
+                    "loyal",
+                    "fieles",
+                    "perdidos",
+                    "perdidas",
+                    "leal",
+                    "leales",
+                )
+                and n == 1
+            )
             if weak and lead is None and not names and not self._near_segment_context(j):
                 break
             names.append(name)
@@ -372,8 +429,11 @@ class _Parser:
     def _near_segment_context(self, j: int) -> bool:
         s = self.s
         for k in range(max(0, j - 3), min(len(s), j + 3)):
-            if k != j and (s.match(k, L.SEGMENT_WORDS, free_only=False) or s.words[k].f == "rfm"
-                           or s.match(k, L.AUDIENCE_CUSTOMERS, free_only=False)):
+            if k != j and (
+                s.match(k, L.SEGMENT_WORDS, free_only=False)
+                or s.words[k].f == "rfm"
+                or s.match(k, L.AUDIENCE_CUSTOMERS, free_only=False)
+            ):
                 return True
         return False
 
@@ -381,12 +441,15 @@ class _Parser:
         n = self.s.match(i, L.LEAD_SCORE)
         if not n:
             return 0
-        j = self.skip_filler(i + n, 4, frozenset({"de", "del", "of", "is", "es", "with", "con", "que", "sea",
-                                                  "mayor", "a"}))
+        j = self.skip_filler(
+            i + n, 4, frozenset({"de", "del", "of", "is", "es", "with", "con", "que", "sea", "mayor", "a"})
+        )
         q = self.read_quantity(j)
         if q is None:
             return 0
-        return self.add(i, q[1], "cond", LeadScoreCondition(compare=q[0].compare(), text=self.s.span_text(i, q[1])))
+        return self.add(
+            i, q[1], "cond", LeadScoreCondition(compare=q[0].compare(), text=self.s.span_text(i, q[1]))
+        )
 
     def rx_postal(self, i: int) -> int:
         s = self.s
@@ -397,8 +460,13 @@ class _Parser:
         op = "in"
         values: list[str] = []
         while j < len(s):
-            j = self.skip_filler(j, 3, frozenset({"que", "de", "en", "with", "that", "o", "or", "y", "and",
-                                                  "por", "con", "a", "is", "es"}))
+            j = self.skip_filler(
+                j,
+                3,
+                frozenset(
+                    {"que", "de", "en", "with", "that", "o", "or", "y", "and", "por", "con", "a", "is", "es"}
+                ),
+            )
             m = s.match(j, [p for p in L.PREFIX_WORDS if p != ("por",)])
             if m:
                 op = "prefix"
@@ -432,8 +500,12 @@ class _Parser:
                         if s.free(k) and s.words[k].f in L.FILLER | {"was", "fue", "fuera", "sea", "is"}:
                             s.claim(k, k + 1, "filler")
                     self.items.remove(it)
-                    return self.add(i, it.end, "cond", MetricCondition(
-                        metric=metric, window=it.data, text=s.span_text(i, it.end)))  # type: ignore[arg-type]
+                    return self.add(
+                        i,
+                        it.end,
+                        "cond",
+                        MetricCondition(metric=metric, window=it.data, text=s.span_text(i, it.end)),  # type: ignore[arg-type]
+                    )
             # "última compra hace más de 180 días" / "last purchase more than 90 days ago"
             k = self.skip_filler(j, 4, frozenset({"fue", "was", "is", "es", "de", "hace", "que", "sea"}))
             q = self.read_quantity(k)
@@ -443,12 +515,22 @@ class _Parser:
                     e += s.match(e, L.DAYS_AGO)
                 factor = {"days": 1, "weeks": 7, "months": 30, "years": 365}[qty.unit or "days"]
                 if qty.unit != "days":
-                    self.assumptions.append(self.es(f"{qty.unit} contados como {factor} días",
-                                                    f"{qty.unit} counted as {factor} days"))
-                cmp = Compare(op=qty.op, value=qty.value * factor,  # type: ignore[arg-type]
-                              value2=qty.value2 * factor if qty.value2 else None)
-                return self.add(i, e, "cond", MetricCondition(metric="days_since_last_order", compare=cmp,
-                                                              text=s.span_text(i, e)))
+                    self.assumptions.append(
+                        self.es(
+                            f"{qty.unit} contados como {factor} días", f"{qty.unit} counted as {factor} days"
+                        )
+                    )
+                cmp = Compare(
+                    op=qty.op,  # type: ignore[arg-type]
+                    value=qty.value * factor,
+                    value2=qty.value2 * factor if qty.value2 else None,
+                )
+                return self.add(
+                    i,
+                    e,
+                    "cond",
+                    MetricCondition(metric="days_since_last_order", compare=cmp, text=s.span_text(i, e)),
+                )
         return 0
 
     def rx_aov(self, i: int) -> int:
@@ -461,13 +543,18 @@ class _Parser:
                 # a verb form is read by the spend frame, a noun with a number right after is a metric
                 if not (i > 0 and s.words[i - 1].f in ("total", "su", "their", "with", "con", "un", "a")):
                     continue
-            j = self.skip_filler(i + n, 4, frozenset({"de", "del", "of", "is", "es", "que", "sea", "with",
-                                                      "con", "a", "was"}))
+            j = self.skip_filler(
+                i + n, 4, frozenset({"de", "del", "of", "is", "es", "que", "sea", "with", "con", "a", "was"})
+            )
             q = self.read_quantity(j)
             if q is None:
                 continue
-            return self.add(i, q[1], "cond", MetricCondition(
-                metric=metric, compare=q[0].compare(), text=s.span_text(i, q[1])))  # type: ignore[arg-type]
+            return self.add(
+                i,
+                q[1],
+                "cond",
+                MetricCondition(metric=metric, compare=q[0].compare(), text=s.span_text(i, q[1])),  # type: ignore[arg-type]
+            )
         return 0
 
     def rx_signup(self, i: int) -> int:
@@ -479,8 +566,14 @@ class _Parser:
             if it.kind == "window" and i + n <= it.pos < end and it.pos - (i + n) <= 3:
                 self.items.remove(it)
                 self.s.claim(i + n, it.pos, "filler")
-                return self.add(i, it.end, "cond", AttributeCondition(
-                    field="created_at", op="window", window=it.data, text=self.s.span_text(i, it.end)))
+                return self.add(
+                    i,
+                    it.end,
+                    "cond",
+                    AttributeCondition(
+                        field="created_at", op="window", window=it.data, text=self.s.span_text(i, it.end)
+                    ),
+                )
         return 0
 
     def rx_birthday(self, i: int) -> int:
@@ -493,22 +586,33 @@ class _Parser:
                 self.items.remove(it)
                 lo, hi = min(i, it.pos), max(i + n, it.end)
                 self.s.claim(lo, hi, "filler")
-                return self.add(lo, hi, "cond", AttributeCondition(
-                    field="birth_date", op="birthday_in", window=it.data, text=self.s.span_text(lo, hi)))
+                return self.add(
+                    lo,
+                    hi,
+                    "cond",
+                    AttributeCondition(
+                        field="birth_date", op="birthday_in", window=it.data, text=self.s.span_text(lo, hi)
+                    ),
+                )
         return 0
 
     def rx_consent(self, i: int) -> int:
         s = self.s
         end = s.clause_end(i)
         # channel first ("email subscribers", "push notifications enabled") or consent first
-        for first, second in (("channel", "consent"), ("consent", "channel")):
+        for first in ("channel", "consent"):
             if first == "channel":
                 ch = self._consent_channel(i)
                 if not ch:
                     continue
                 field_, n = ch
-                j = self.skip_filler(i + n, 3, frozenset({"de", "del", "a", "al", "the", "to", "are", "is",
-                                                          "con", "with", "estan", "that"}))
+                j = self.skip_filler(
+                    i + n,
+                    3,
+                    frozenset(
+                        {"de", "del", "a", "al", "the", "to", "are", "is", "con", "with", "estan", "that"}
+                    ),
+                )
                 m = s.match(j, L.CONSENT_WORDS) if j < end else 0
                 if not m:
                     continue
@@ -516,9 +620,35 @@ class _Parser:
             n = s.match(i, L.CONSENT_WORDS)
             if not n or s.words[i].f in ("on", "alta"):
                 continue
-            j = self.skip_filler(i + n, 4, frozenset({"de", "del", "a", "al", "the", "to", "para", "for",
-                                                      "in", "en", "con", "with", "our", "nuestro", "nuestra",
-                                                      "nuestros", "nuestras", "los", "las", "la", "el", "los"}))
+            j = self.skip_filler(
+                i + n,
+                4,
+                frozenset(
+                    {
+                        "de",
+                        "del",
+                        "a",
+                        "al",
+                        "the",
+                        "to",
+                        "para",
+                        "for",
+                        "in",
+                        "en",
+                        "con",
+                        "with",
+                        "our",
+                        "nuestro",
+                        "nuestra",
+                        "nuestros",
+                        "nuestras",
+                        "los",
+                        "las",
+                        "la",
+                        "el",
+                    }
+                ),
+            )
             ch = self._consent_channel(j) if j < end else None
             if not ch:
                 continue
@@ -531,8 +661,14 @@ class _Parser:
         for col in ("email_subscribed", "sms_subscribed", "push_subscribed", "ads_consent", "is_company"):
             if w == col.replace("_", ""):
                 negated = self._negated_before(i)
-                return self.add(i, i + 1, "cond", AttributeCondition(
-                    field=col, op="is_false" if negated else "is_true", text=self.s.words[i].raw))  # type: ignore[arg-type]
+                return self.add(
+                    i,
+                    i + 1,
+                    "cond",
+                    AttributeCondition(
+                        field=col, op="is_false" if negated else "is_true", text=self.s.words[i].raw
+                    ),
+                )
         return 0
 
     def _consent_channel(self, i: int) -> tuple[str, int] | None:
@@ -550,13 +686,19 @@ class _Parser:
         op = "is_false" if negated else "is_true"
         start = self._neg_start(i) if negated else i
         self.s.claim(start, i, "neg")
-        return self.add(start, j, "cond", AttributeCondition(field=field_, op=op, text=self.s.span_text(start, j)))  # type: ignore[arg-type]
+        return self.add(
+            start, j, "cond", AttributeCondition(field=field_, op=op, text=self.s.span_text(start, j))  # type: ignore[arg-type]
+        )
 
     def _negated_before(self, i: int) -> bool:
         """Whether a negation ("no", "not", "sin", "without") stands just before word i; it is consumed."""
         k = i - 1
-        while k >= 0 and self.s.free(k) and self.s.words[k].f in ("que", "who", "are", "son", "estan", "is",
-                                                                   "esten", "sean", "the", "de", "with", "con"):
+        while (
+            k >= 0
+            and self.s.free(k)
+            and self.s.words[k].f
+            in ("que", "who", "are", "son", "estan", "is", "esten", "sean", "the", "de", "with", "con")
+        ):
             k -= 1
         if k < 0:
             return False
@@ -580,16 +722,26 @@ class _Parser:
     def rx_company(self, i: int) -> int:
         s = self.s
         if s.match(i, L.PERSON_NOT_COMPANY):
-            return self.add(i, i + 1, "cond", AttributeCondition(field="is_company", op="is_false",
-                                                                 text=s.span_text(i, i + 1)))
+            return self.add(
+                i,
+                i + 1,
+                "cond",
+                AttributeCondition(field="is_company", op="is_false", text=s.span_text(i, i + 1)),
+            )
         n = s.match(i, L.COMPANY)
         if not n:
             return 0
         negated = self._negated_before(i)
         start = self._neg_start(i) if negated else i
         s.claim(start, i, "neg")
-        return self.add(start, i + n, "cond", AttributeCondition(
-            field="is_company", op="is_false" if negated else "is_true", text=s.span_text(start, i + n)))
+        return self.add(
+            start,
+            i + n,
+            "cond",
+            AttributeCondition(
+                field="is_company", op="is_false" if negated else "is_true", text=s.span_text(start, i + n)
+            ),
+        )
 
     def rx_language(self, i: int) -> int:
         from segmenta.assistant.places import language_code
@@ -602,20 +754,34 @@ class _Parser:
             if j < end and self.s.free(j):
                 code = language_code(s.words[j].raw)
                 if code:
-                    return self.add(i, j + 1, "cond", AttributeCondition(
-                        field="language", op="in", values=[code], text=s.span_text(i, j + 1)))
+                    return self.add(
+                        i,
+                        j + 1,
+                        "cond",
+                        AttributeCondition(
+                            field="language", op="in", values=[code], text=s.span_text(i, j + 1)
+                        ),
+                    )
             return 0
         # "Spanish-speaking", "hispanohablantes", "angloparlantes"
         code = language_code(s.words[i].raw)
         nxt = i + 2 if i + 1 < end and s.words[i + 1].f == "-" else i + 1
         if code and nxt < end and s.match(nxt, L.LANGUAGE_WORDS):
-            return self.add(i, nxt + 1, "cond", AttributeCondition(
-                field="language", op="in", values=[code], text=s.span_text(i, nxt + 1)))
+            return self.add(
+                i,
+                nxt + 1,
+                "cond",
+                AttributeCondition(field="language", op="in", values=[code], text=s.span_text(i, nxt + 1)),
+            )
         if s.words[i].f.endswith(("hablantes", "parlantes", "speakers")):
             code = language_code(s.words[i].raw)
             if code:
-                return self.add(i, i + 1, "cond", AttributeCondition(
-                    field="language", op="in", values=[code], text=s.span_text(i, i + 1)))
+                return self.add(
+                    i,
+                    i + 1,
+                    "cond",
+                    AttributeCondition(field="language", op="in", values=[code], text=s.span_text(i, i + 1)),
+                )
         return 0
 
     def rx_question(self, i: int) -> int:
@@ -629,12 +795,19 @@ class _Parser:
 
     def rx_audience(self, i: int) -> int:
         s = self.s
-        for pats, who in ((L.AUDIENCE_BUYERS, "buyers"), (L.AUDIENCE_CUSTOMERS, "customers"),
-                          (L.AUDIENCE_ALL, "all")):
+        for pats, who in (
+            (L.AUDIENCE_BUYERS, "buyers"),
+            (L.AUDIENCE_CUSTOMERS, "customers"),
+            (L.AUDIENCE_ALL, "all"),
+        ):
             n = s.match(i, pats, fuzzy=who == "customers" and len(s.words[i].f) >= 8)
             if n:
-                if who == "buyers" and i + n < len(s) and s.words[i + n].f in ("de", "of") and \
-                        i + n + 1 not in s.breaks:
+                if (
+                    who == "buyers"
+                    and i + n < len(s)
+                    and s.words[i + n].f in ("de", "of")
+                    and i + n + 1 not in s.breaks
+                ):
                     # "compradores de Nike" = bought Nike
                     return self.add(i, i + n + 1, "verb", ("purchase", ""))
                 return self.add(i, i + n, "audience", who)
@@ -650,7 +823,9 @@ class _Parser:
     def rx_store(self, i: int) -> int:
         s = self.s
         lead = i
-        while lead - i < 2 and lead < len(s) and s.words[lead].f in ("en", "in", "at", "la", "el", "the", "de"):
+        while (
+            lead - i < 2 and lead < len(s) and s.words[lead].f in ("en", "in", "at", "la", "el", "the", "de")
+        ):
             lead += 1
         n = s.match(lead, L.STORE_WORDS)
         if not n:
@@ -666,9 +841,12 @@ class _Parser:
                 values = [lk.value for lk in links if lk.score >= best - 1]
                 start = i0
                 if len(values) > 1:
-                    self.assumptions.append(self.es(
-                        f"'{phrase}' coincide con varias tiendas: {', '.join(values)}; se usan todas",
-                        f"'{phrase}' matches several stores: {', '.join(values)}; all are used"))
+                    self.assumptions.append(
+                        self.es(
+                            f"'{phrase}' coincide con varias tiendas: {', '.join(values)}; se usan todas",
+                            f"'{phrase}' matches several stores: {', '.join(values)}; all are used",
+                        )
+                    )
                 self.add(start, k, "orderattr", ("store", values))
                 return k - i0
         return 0
@@ -765,8 +943,11 @@ class _Parser:
 
     def rx_region_word(self, i: int) -> int:
         s = self.s
-        for pats, fields in ((L.REGION_WORDS, ("region",)), (L.CITY_WORDS, ("city",)),
-                             (L.COUNTRY_WORDS, ("country",))):
+        for pats, fields in (
+            (L.REGION_WORDS, ("region",)),
+            (L.CITY_WORDS, ("city",)),
+            (L.COUNTRY_WORDS, ("country",)),
+        ):
             n = s.match(i, pats)
             if not n:
                 continue
@@ -873,7 +1054,9 @@ class _Parser:
             return None, None, j
         w = s.words[j].f
         if w in ("€", "eur", "euros", "euro", "$", "usd", "dolares", "dollars", "mxn", "pesos"):
-            cur = {"€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "mxn": "MXN", "pesos": "MXN"}.get(w, "USD")
+            cur = {"€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "mxn": "MXN", "pesos": "MXN"}.get(
+                w, "USD"
+            )
             return "money", cur, j + 1
         n = s.match(j, L.AGE_UNITS, fuzzy=False)
         if n:
@@ -909,7 +1092,7 @@ class _Parser:
         return AttributeCondition(field=fld, op="in", values=values, text=text)
 
     def resolve_free_runs(self) -> None:
-        """Link the words no recogniser claimed: product and order details inside a frame, places elsewhere."""
+        """Link the words no recogniser claimed: products and order details in a frame, places elsewhere."""
         s = self.s
         i = 0
         while i < len(s):
@@ -988,9 +1171,12 @@ class _Parser:
                     self.add(a, b, "orderattr", (lk.field, [lk.value]))
                     # "tarjeta" / "card" next to a card brand or payment method is part of it
                     for x in (a - 1, b):
-                        if 0 <= x < len(s) and s.free(x) and s.words[x].f in ("tarjeta", "card", "cards",
-                                                                              "tarjetas", "cupon", "coupon",
-                                                                              "codigo", "code"):
+                        if (
+                            0 <= x < len(s)
+                            and s.free(x)
+                            and s.words[x].f
+                            in ("tarjeta", "card", "cards", "tarjetas", "cupon", "coupon", "codigo", "code")
+                        ):
                             s.claim(x, x + 1, "orderattr")
                     break
 
@@ -1016,40 +1202,67 @@ class _Parser:
                 if res.match is not None and not res.uncovered:
                     if res.ambiguous:
                         opts = [self._pm_label(m) for m in [res.match, *res.ambiguous]]
-                        self.clar.append(Clarification(self.es(
-                            f"'{phrase}' puede ser varias cosas del catálogo: ¿cuál?",
-                            f"'{phrase}' could be several things in the catalog: which one?"), opts))
+                        self.clar.append(
+                            Clarification(
+                                self.es(
+                                    f"'{phrase}' puede ser varias cosas del catálogo: ¿cuál?",
+                                    f"'{phrase}' could be several things in the catalog: which one?",
+                                ),
+                                opts,
+                            )
+                        )
                     if res.assumption:
                         self.assumptions.append(res.assumption)
                     self.add(a, b, "product", res.match)
                 elif res.match is not None:
                     # part of the phrase is a product, the rest is not in the catalog: ask
-                    self.clar.append(Clarification(self.es(
-                        f"No encuentro '{' '.join(res.uncovered)}' en el catálogo (en '{phrase}')",
-                        f"'{' '.join(res.uncovered)}' is not in the catalog (in '{phrase}')"),
-                        [self._pm_label(res.match)]))
+                    self.clar.append(
+                        Clarification(
+                            self.es(
+                                f"No encuentro '{' '.join(res.uncovered)}' en el catálogo (en '{phrase}')",
+                                f"'{' '.join(res.uncovered)}' is not in the catalog (in '{phrase}')",
+                            ),
+                            [self._pm_label(res.match)],
+                        )
+                    )
                     self.unrec.append(phrase)
                     s.claim(a, b, "unknown")
                 else:
                     # a place after the verb ("compraron en Madrid")? else unknown
                     if not self.link_places(a, b, report=False):
                         near = self.closest_products(phrase)
-                        self.clar.append(Clarification(self.es(
-                            f"No encuentro '{phrase}' en el catálogo de la tienda",
-                            f"'{phrase}' is not in the shop's catalog"), near))
+                        self.clar.append(
+                            Clarification(
+                                self.es(
+                                    f"No encuentro '{phrase}' en el catálogo de la tienda",
+                                    f"'{phrase}' is not in the shop's catalog",
+                                ),
+                                near,
+                            )
+                        )
                         self.unrec.append(phrase)
                         s.claim(a, b, "unknown")
             a = b
 
     def closest_products(self, phrase: str) -> list[str]:
         out = []
-        for lk in self.cat.link(phrase, fields=["category", "subcategory", "brand", "name"], lang=self.lang)[:5]:
+        for lk in self.cat.link(phrase, fields=["category", "subcategory", "brand", "name"], lang=self.lang)[
+            :5
+        ]:
             out.append(f"{lk.field}: {lk.value}")
         return out
 
     def _pm_label(self, m: ProductMatch) -> str:
-        parts = [f"{k} {', '.join(v)}" for k, v in (("category", m.category), ("subcategory", m.subcategory),
-                                                     ("brand", m.brand), ("name", m.name)) if v]
+        parts = [
+            f"{k} {', '.join(v)}"
+            for k, v in (
+                ("category", m.category),
+                ("subcategory", m.subcategory),
+                ("brand", m.brand),
+                ("name", m.name),
+            )
+            if v
+        ]
         return "; ".join(parts)
 
     def link_message_runs(self, i: int, j: int) -> None:
@@ -1106,10 +1319,18 @@ class _Parser:
         w = s.words[a]
         self.unrec.append(w.raw)
         s.claim(a, a + 1, "unknown")
-        near = [f"{lk.field}: {lk.value}" for lk in self.cat.link(w.raw, lang=self.lang)[:4] if lk.score >= 60]
-        self.clar.append(Clarification(self.es(
-            f"No sé qué significa '{w.raw}' en esta tienda",
-            f"I do not know what '{w.raw}' means for this shop"), near))
+        near = [
+            f"{lk.field}: {lk.value}" for lk in self.cat.link(w.raw, lang=self.lang)[:4] if lk.score >= 60
+        ]
+        self.clar.append(
+            Clarification(
+                self.es(
+                    f"No sé qué significa '{w.raw}' en esta tienda",
+                    f"I do not know what '{w.raw}' means for this shop",
+                ),
+                near,
+            )
+        )
 
     # ----------------------------------------------------------------- assembly
     def assemble(self) -> SegmentPlan | None:

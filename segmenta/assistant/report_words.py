@@ -67,7 +67,9 @@ class ReportReading:
         p = self.p
         where = segment.where if segment is not None else None
         channel = [it.data for it in p.items if it.kind == "msgchannel"]
-        workflow = [v for it in p.items if it.kind == "msgattr" and it.data[0] == "workflow" for v in it.data[1]]
+        workflow = [
+            v for it in p.items if it.kind == "msgattr" and it.data[0] == "workflow" for v in it.data[1]
+        ]
         metrics = list(dict.fromkeys(self.metrics))
         sizes = False
         if not metrics:
@@ -83,10 +85,20 @@ class ReportReading:
         if self.limit is not None and sort is None:
             sort = metrics[0]
         return ReportPlan(
-            metrics=metrics, grain=self.grain, dimensions=list(dict.fromkeys(self.dimensions)), window=window,
-            where=where, product=product, channel=list(dict.fromkeys(channel)), workflow=workflow, sort=sort,
-            descending=self.descending, limit=self.limit, compare="previous" if self.compare else None,
-            segment_sizes=sizes, language=p.lang,
+            metrics=metrics,
+            grain=self.grain,
+            dimensions=list(dict.fromkeys(self.dimensions)),
+            window=window,
+            where=where,
+            product=product,
+            channel=list(dict.fromkeys(channel)),
+            workflow=workflow,
+            sort=sort,
+            descending=self.descending,
+            limit=self.limit,
+            compare="previous" if self.compare else None,
+            segment_sizes=sizes,
+            language=p.lang,
         )
 
 
@@ -172,7 +184,9 @@ def read_report(p: _Parser) -> ReportReading | None:
         found_metrics.append((i, n, name))
         taken.update(range(i, i + n))
     adopt = cues or any(name not in PEOPLE_METRICS for _, _, name in found_metrics)
-    perf = [i for i in range(len(s)) if s.free(i) and i not in taken and s.match(i, R.PERFORMANCE, fuzzy=False)]
+    perf = [
+        i for i in range(len(s)) if s.free(i) and i not in taken and s.match(i, R.PERFORMANCE, fuzzy=False)
+    ]
     if perf and (cues or p.items and any(it.kind == "window" for it in p.items)):
         adopt = True
     if not adopt and not cues:
@@ -198,7 +212,6 @@ def read_report(p: _Parser) -> ReportReading | None:
     for it in sorted(wins, key=lambda x: x.pos):
         r.windows.append(it.data)
         p.items.remove(it)
-    r.metrics = [m for m in r.metrics]
     _filler(p)
     return r
 

@@ -88,7 +88,9 @@ class Stream:
                 return n
         return 0
 
-    def find(self, pats: Iterable[Pattern], start: int = 0, stop: int | None = None) -> tuple[int, int] | None:
+    def find(
+        self, pats: Iterable[Pattern], start: int = 0, stop: int | None = None
+    ) -> tuple[int, int] | None:
         """The first free position in [start, stop) where a pattern matches, with its length."""
         plist = list(pats)
         for i in range(start, len(self.words) if stop is None else min(stop, len(self.words))):
@@ -117,7 +119,9 @@ def word_matches(word: str, pat: str, fuzzy: bool = True) -> bool:
         stem = pat[:-1]
         if word.startswith(stem):
             return True
-        return fuzzy and len(stem) >= 5 and len(word) >= len(stem) and fuzz.ratio(word[: len(stem)], stem) >= 80
+        return (
+            fuzzy and len(stem) >= 5 and len(word) >= len(stem) and fuzz.ratio(word[: len(stem)], stem) >= 80
+        )
     if word == pat:
         return True
     return fuzzy and len(pat) >= 6 and len(word) >= 6 and fuzz.ratio(word, pat) >= 86

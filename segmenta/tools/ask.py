@@ -33,22 +33,34 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
     if problems:
         from segmenta.assistant.answer import ClarificationOut
 
-        return Answer(request=text, kind="clarification", as_of=as_of.isoformat(), plan=plan.model_dump(mode="json"),
-                      assumptions=assumptions, language=lang,
-                      clarifications=[ClarificationOut(question=p) for p in problems])
+        return Answer(
+            request=text,
+            kind="clarification",
+            as_of=as_of.isoformat(),
+            plan=plan.model_dump(mode="json"),
+            assumptions=assumptions,
+            language=lang,
+            clarifications=[ClarificationOut(question=p) for p in problems],
+        )
     sql = render(compile_report(plan, as_of))
     validate(sql, engine.schema)
     cols, rows = run_query(engine.con, sql, timeout=engine.timeout)
     explanation = [metric_formula(m, lang) for m in plan.metrics]
     if plan.window is not None:
-        explanation.append(("periodo: " if lang == "es" else "period: ") + describe_window(plan.window, as_of, lang))
+        explanation.append(
+            ("periodo: " if lang == "es" else "period: ") + describe_window(plan.window, as_of, lang)
+        )
     else:
-        explanation.append(("periodo: todo hasta " if lang == "es" else "period: everything up to ") + as_of.isoformat())
+        explanation.append(
+            ("periodo: todo hasta " if lang == "es" else "period: everything up to ") + as_of.isoformat()
+        )
     if plan.where is not None:
         from segmenta.assistant.explainer import explain_condition
 
-        explanation.append(("solo contactos con: " if lang == "es" else "only contacts with: ")
-                           + explain_condition(plan.where, as_of, lang))
+        explanation.append(
+            ("solo contactos con: " if lang == "es" else "only contacts with: ")
+            + explain_condition(plan.where, as_of, lang)
+        )
     ex = excluded_sql(plan, as_of)
     if ex is not None:
         ex_sql = render(ex)
@@ -59,12 +71,24 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
             dims = ", ".join(plan.dimensions)
             explanation.append(
                 f"{left_out:,} filas sin valor de {dims} no aparecen (p. ej. envíos puntuales sin workflow)"
-                if lang == "es" else
-                f"{left_out:,} rows with no {dims} are left out (e.g. one-off messages outside workflows)")
-    count = int(rows[0][0]) if len(rows) == 1 and len(cols) == 1 and isinstance(rows[0][0], int) else None
-    return Answer(request=text, kind="report", as_of=as_of.isoformat(), plan=plan.model_dump(mode="json"), sql=sql,
-                  explanation=explanation, assumptions=assumptions, count=count, columns=cols,
-                  rows=[list(r) for r in rows], language=lang)
+                if lang == "es"
+                else f"{left_out:,} rows with no {dims} are left out (e.g. one-off messages outside workflows)"
+            )
+    single = len(rows) == 1 and len(cols) == 1 and isinstance(rows[0][0], int)
+    count = int(rows[0][0]) if single else None
+    return Answer(
+        request=text,
+        kind="report",
+        as_of=as_of.isoformat(),
+        plan=plan.model_dump(mode="json"),
+        sql=sql,
+        explanation=explanation,
+        assumptions=assumptions,
+        count=count,
+        columns=cols,
+        rows=[list(r) for r in rows],
+        language=lang,
+    )
 
 
 def ask(db: Path, text: str, as_of: date, *, continue_: bool = False, timeout: float = 30.0) -> Answer:

@@ -684,6 +684,16 @@ def supports(metric: Metric, dim: Dimension) -> bool:
     return metric.source == "orders" and metric.line_aggregate is not None and "lines" in dim.sources
 
 
+def metric_formula(name: str, lang: Lang) -> str:
+    """A metric's meaning for the explanation: ``label = formula`` in ``lang``.
+
+    >>> metric_formula("open_rate", "en")
+    "open rate = 'opened' events / 'sent' events"
+    """
+    m = METRICS[name]
+    return f"{m.label(lang)} = {m.formula_es if lang == 'es' else m.formula_en}"
+
+
 def _names(names: list[str], lang: Lang) -> str:
     if len(names) == 1:
         return names[0]

@@ -23,11 +23,13 @@ from datetime import date, datetime, timedelta
 
 from sqlglot import exp
 
-from segmenta.assistant.compiler import compile_segment, ts
+from segmenta.assistant.compiler import compile_segment, render, ts
 from segmenta.assistant.plan import ProductMatch, ReportPlan, SegmentPlan
 from segmenta.assistant.windows import add_months, resolve_window, unit_start
 from segmenta.errors import SegmentaError
 from segmenta.tools.metrics import DIMENSIONS, METRICS, TIME_COLUMN, AggContext, Metric, bucket, check, ratio
+
+__all__ = ["ReportError", "compile_report", "excluded_columns", "excluded_sql", "render", "report_columns"]
 
 _STEP = {
     "day": (1, "DAY"),
@@ -109,10 +111,6 @@ class _Fact:
     all_statuses: bool = False
     where: list[exp.Expr] = field(default_factory=list)
 
-    @property
-    def end(self) -> datetime:
-        return datetime.combine(self.as_of + timedelta(days=1), datetime.min.time())
-
     def time(self) -> exp.Expr | None:
         where = TIME_COLUMN[self.source]
         return None if where is None else exp.column(where[1], where[0])
@@ -120,8 +118,7 @@ class _Fact:
     def base(self) -> exp.Select:
         s, d = self.source, self.as_of
         if s == "orders" and self.all_statuses:
-            q = exp.select().from_(_table("orders", "o"))
-            return q.where(exp.LT(this=exp.column("ordered_at", "o"), expression=ts(self.end)))
+            return exp.select().from_(_table("orders", "o"))
         if s == "orders":
             return exp.select().from_(_macro("completed_orders", "o", d))
         if s == "lines":
@@ -135,8 +132,7 @@ class _Fact:
             )
         if s in ("messages", "web"):
             alias = "x" if s == "messages" else "e"
-            q = exp.select().from_(_table("message_events" if s == "messages" else "web_events", alias))
-            return q.where(exp.LT(this=exp.column("occurred_at", alias), expression=ts(self.end)))
+            return exp.select().from_(_table("message_events" if s == "messages" else "web_events", alias))
         if s == "contacts":
             return exp.select().from_(_macro("contacts_at", "c", d))
         return exp.select().from_(_macro("rfm", "r", d))
@@ -254,9 +250,7 @@ def _fact_query(
         if alias in used and alias not in own:
             q = fact.join(q, alias)
     q = q.select(*projections, append=False) if projections else q
-    for w in where:
-        q = q.where(w)
-    return q, keys
+    return (q.where(exp.and_(*where)) if where else q), keys
 
 
 def _agg_context(fact: _Fact, plan: ReportPlan, period: _Period, time: exp.Expr | None) -> AggContext:
@@ -282,8 +276,11 @@ def _aggregate(plan: ReportPlan, as_of: date, period: _Period) -> exp.Select:
     families = _families(plan)
     for source, metrics in families.items():
         q, keys = _fact_query(source, metrics, plan, as_of, period)
-        for k in keys:
-            q = q.where(_not_null(k.this.copy()))
+        if keys:
+            present = [_not_null(k.this.copy()) for k in keys]
+            q = q.where(
+                exp.and_(q.args["where"].this, *present) if q.args.get("where") else exp.and_(*present)
+            )
         if keys:
             q = q.group_by(*(k.this.copy() for k in keys))
         parts.append(q)
@@ -332,7 +329,8 @@ def _spine(plan: ReportPlan, agg: exp.Select, period: _Period) -> exp.Select:
         values = exp.select(*(exp.column(d) for d in plan.dimensions)).distinct().from_(_table("a", "a"))
         q = q.join(values.subquery("v"), join_type="cross")
         on += [_eq(exp.column(d, "a"), exp.column(d, "v")) for d in plan.dimensions]
-    q = q.join(_table("a", "a"), on=exp.and_(*on), join_type="left")
+    # parenthesized: the validator reads a bare AND under a JOIN as a table function
+    q = q.join(_table("a", "a"), on=exp.paren(exp.and_(*on)), join_type="left")
     return q.with_("a", as_=agg)
 
 
@@ -371,7 +369,7 @@ def _compared(plan: ReportPlan, as_of: date, period: _Period) -> exp.Select:
     keys = exp.union(exp.select(*dims).from_("cur"), exp.select(*(d.copy() for d in dims)).from_("prev"))
     q = q.from_(keys.subquery("k"))
     for alias in ("cur", "prev"):
-        on = exp.and_(*(_eq(exp.column(d, alias), exp.column(d, "k")) for d in plan.dimensions))
+        on = exp.paren(exp.and_(*(_eq(exp.column(d, alias), exp.column(d, "k")) for d in plan.dimensions)))
         q = q.join(_table(alias, alias), on=on, join_type="left")
     return q.with_("cur", as_=cur).with_("prev", as_=prev)
 

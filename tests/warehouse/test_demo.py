@@ -36,8 +36,10 @@ def one(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
 def fingerprint(db: Path) -> dict[str, tuple[int, int]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"SELECT count(*), sum(hash(x)::HUGEINT) FROM {t} x").fetchone()  # type: ignore[misc]
-                for t in TABLES}
+        return {
+            t: con.execute(f"SELECT count(*), sum(hash(x)::HUGEINT) FROM {t} x").fetchone()  # type: ignore[misc]
+            for t in TABLES
+        }
     finally:
         con.close()
 
@@ -58,7 +60,8 @@ def test_every_reference_points_to_an_existing_row(shop: duckdb.DuckDBPyConnecti
         "lines without product": "SELECT count(*) FROM order_lines l ANTI JOIN products p USING (product_id)",
         "web events without contact": "SELECT count(*) FROM web_events w WHERE contact_id IS NOT NULL "
         "AND contact_id NOT IN (SELECT contact_id FROM contacts)",
-        "messages without contact": "SELECT count(*) FROM message_events m ANTI JOIN contacts c USING (contact_id)",
+        "messages without contact": "SELECT count(*) FROM message_events m "
+        "ANTI JOIN contacts c USING (contact_id)",
         "messages with unknown workflow": "SELECT count(*) FROM message_events WHERE workflow_id IS NOT NULL "
         "AND workflow_id NOT IN (SELECT workflow_id FROM workflows)",
         "orders without lines": "SELECT count(*) FROM orders o ANTI JOIN order_lines l USING (order_id)",
@@ -68,23 +71,35 @@ def test_every_reference_points_to_an_existing_row(shop: duckdb.DuckDBPyConnecti
 
 def test_nothing_happens_after_the_end_of_until(shop: duckdb.DuckDBPyConnection) -> None:
     end = datetime(2026, 7, 1)
-    for table, col in (("orders", "ordered_at"), ("web_events", "occurred_at"), ("message_events", "occurred_at"),
-                       ("contacts", "created_at"), ("workflows", "created_at")):
+    for table, col in (
+        ("orders", "ordered_at"),
+        ("web_events", "occurred_at"),
+        ("message_events", "occurred_at"),
+        ("contacts", "created_at"),
+        ("workflows", "created_at"),
+    ):
         assert one(shop, f"SELECT max({col}) FROM {table}") < end, table
     assert one(shop, "SELECT min(ordered_at) FROM orders") >= datetime(2023, 6, 30)
 
 
 def test_known_contacts_act_only_after_they_were_created(shop: duckdb.DuckDBPyConnection) -> None:
-    for table, col in (("orders", "ordered_at"), ("web_events", "occurred_at"), ("message_events", "occurred_at")):
-        late = one(shop, f"SELECT count(*) FROM {table} x JOIN contacts c USING (contact_id) "
-                         f"WHERE x.{col} < c.created_at")
+    for table, col in (
+        ("orders", "ordered_at"),
+        ("web_events", "occurred_at"),
+        ("message_events", "occurred_at"),
+    ):
+        late = one(
+            shop,
+            f"SELECT count(*) FROM {table} x JOIN contacts c USING (contact_id) WHERE x.{col} < c.created_at",
+        )
         assert late == 0, table
 
 
 def test_buying_is_heavy_tailed_with_a_realistic_share_of_buyers(shop: duckdb.DuckDBPyConnection) -> None:
     buyers, one_order, mean, top = shop.execute(
         "SELECT count(*), avg((n = 1)::INT), avg(n), max(n) FROM "
-        "(SELECT contact_id, count(*) n FROM orders GROUP BY 1)").fetchone()  # type: ignore[misc]
+        "(SELECT contact_id, count(*) n FROM orders GROUP BY 1)"
+    ).fetchone()  # type: ignore[misc]
     assert 0.30 < buyers / N < 0.70
     assert one_order > 0.45
     assert 2.0 < mean < 4.5
@@ -92,24 +107,46 @@ def test_buying_is_heavy_tailed_with_a_realistic_share_of_buyers(shop: duckdb.Du
 
 
 def test_order_statuses_payments_and_stores_are_coherent(shop: duckdb.DuckDBPyConnection) -> None:
-    status = dict(shop.execute("SELECT status, avg(1) OVER () * count(*) / (SELECT count(*) FROM orders) "
-                               "FROM orders GROUP BY status").fetchall())
+    status = dict(
+        shop.execute(
+            "SELECT status, avg(1) OVER () * count(*) / (SELECT count(*) FROM orders) "
+            "FROM orders GROUP BY status"
+        ).fetchall()
+    )
     assert 0.015 < status["cancelled"] < 0.05 and 0.01 < status["returned"] < 0.04
     assert one(shop, "SELECT count(*) FROM orders WHERE (channel = 'store') <> (store IS NOT NULL)") == 0
-    assert one(shop, "SELECT count(*) FROM orders WHERE card_brand = 'amex' AND payment_method <> 'credit_card'") == 0
-    assert one(shop, "SELECT count(*) FROM orders WHERE card_brand IS NOT NULL "
-                     "AND payment_method NOT IN ('credit_card', 'debit_card')") == 0
+    assert (
+        one(shop, "SELECT count(*) FROM orders WHERE card_brand = 'amex' AND payment_method <> 'credit_card'")
+        == 0
+    )
+    assert (
+        one(
+            shop,
+            "SELECT count(*) FROM orders WHERE card_brand IS NOT NULL "
+            "AND payment_method NOT IN ('credit_card', 'debit_card')",
+        )
+        == 0
+    )
     assert one(shop, "SELECT count(*) FROM orders WHERE payment_method = 'cash' AND channel <> 'store'") == 0
-    assert one(shop, "SELECT count(*) FROM orders o JOIN contacts c USING (contact_id) "
-                     "WHERE payment_method = 'bizum' AND c.country <> 'ES'") == 0
+    assert (
+        one(
+            shop,
+            "SELECT count(*) FROM orders o JOIN contacts c USING (contact_id) "
+            "WHERE payment_method = 'bizum' AND c.country <> 'ES'",
+        )
+        == 0
+    )
     assert one(shop, "SELECT count(*) FROM order_lines WHERE returned_quantity > 0") > 0
     assert one(shop, "SELECT count(*) FROM order_lines WHERE returned_quantity > quantity") == 0
 
 
 def test_store_orders_come_mostly_from_contacts_of_the_store_city(shop: duckdb.DuckDBPyConnection) -> None:
-    near = one(shop, "SELECT avg((split_part(store, ' ', 1) = split_part(c.city, ' ', 1) "
-                     "OR (store LIKE 'CDMX%' AND c.city = 'Ciudad de México'))::INT) "
-                     "FROM orders o JOIN contacts c USING (contact_id) WHERE channel = 'store'")
+    near = one(
+        shop,
+        "SELECT avg((split_part(store, ' ', 1) = split_part(c.city, ' ', 1) "
+        "OR (store LIKE 'CDMX%' AND c.city = 'Ciudad de México'))::INT) "
+        "FROM orders o JOIN contacts c USING (contact_id) WHERE channel = 'store'",
+    )
     assert near > 0.7
 
 
@@ -121,31 +158,44 @@ def test_mexican_prices_are_about_twenty_times_the_spanish_ones(shop: duckdb.Duc
 
 
 def test_black_friday_is_the_busiest_week(shop: duckdb.DuckDBPyConnection) -> None:
-    weeks = shop.execute("SELECT date_trunc('week', ordered_at) w, count(*) FROM orders GROUP BY 1 "
-                         "ORDER BY 2 DESC LIMIT 1").fetchone()
+    weeks = shop.execute(
+        "SELECT date_trunc('week', ordered_at) w, count(*) FROM orders GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+    ).fetchone()
     assert weeks is not None and weeks[0].month == 11
 
 
-def test_swimming_sells_in_summer_and_football_at_the_start_of_the_season(shop: duckdb.DuckDBPyConnection) -> None:
-    share = dict(shop.execute("""
-        SELECT p.category || month(o.ordered_at) // 3, count(*) FROM orders o JOIN order_lines l USING (order_id)
-        JOIN products p USING (product_id) WHERE p.category IN ('Natación', 'Fútbol') GROUP BY 1""").fetchall())
+def test_swimming_sells_in_summer_and_football_at_the_start_of_the_season(
+    shop: duckdb.DuckDBPyConnection,
+) -> None:
+    share = dict(
+        shop.execute("""
+        SELECT p.category || month(o.ordered_at) // 3, count(*)
+        FROM orders o JOIN order_lines l USING (order_id) JOIN products p USING (product_id)
+        WHERE p.category IN ('Natación', 'Fútbol') GROUP BY 1""").fetchall()
+    )
     assert share["Natación2"] > 2 * share["Natación0"]  # Jun-Aug vs Jan-Feb
     assert share["Fútbol2"] + share["Fútbol3"] > share["Fútbol1"] * 1.5
 
 
 def test_contacts_prefer_one_or_two_categories(shop: duckdb.DuckDBPyConnection) -> None:
-    top_two = one(shop, """
-        WITH per AS (SELECT o.contact_id, p.category, count(*) n FROM orders o JOIN order_lines l USING (order_id)
+    top_two = one(
+        shop,
+        """
+        WITH per AS (SELECT o.contact_id, p.category, count(*) n
+                     FROM orders o JOIN order_lines l USING (order_id)
                      JOIN products p USING (product_id) GROUP BY 1, 2),
         ranked AS (SELECT *, row_number() OVER (PARTITION BY contact_id ORDER BY n DESC, category) r,
                    sum(n) OVER (PARTITION BY contact_id) total FROM per)
-        SELECT sum(n) FILTER (WHERE r <= 2) / sum(n) FROM ranked WHERE total >= 5""")
+        SELECT sum(n) FILTER (WHERE r <= 2) / sum(n) FROM ranked WHERE total >= 5""",
+    )
     assert top_two > 0.6
 
 
 def test_contacts_look_like_a_real_export(shop: duckdb.DuckDBPyConnection) -> None:
-    assert one(shop, "SELECT count(*) FROM contacts WHERE city = 'Barcelona' AND postal_code NOT LIKE '08___'") == 0
+    assert (
+        one(shop, "SELECT count(*) FROM contacts WHERE city = 'Barcelona' AND postal_code NOT LIKE '08___'")
+        == 0
+    )
     assert one(shop, "SELECT count(DISTINCT country) FROM contacts WHERE country IN ('ES', 'MX')") == 2
     assert one(shop, "SELECT count(*) FROM contacts WHERE email <> trim(email)") > 0
     assert one(shop, "SELECT count(*) FROM contacts WHERE email <> lower(email)") > 0
@@ -154,9 +204,11 @@ def test_contacts_look_like_a_real_export(shop: duckdb.DuckDBPyConnection) -> No
     assert one(shop, "SELECT count(*) FROM contacts WHERE phone LIKE '(%) %'") > 0
     assert one(shop, "SELECT count(*) FROM contacts WHERE phone IN ('n/a', '-', 'sin teléfono')") > 0
     assert one(shop, "SELECT count(*) FROM contacts WHERE sms_subscribed AND phone IS NULL") == 0
-    shares = shop.execute("SELECT avg(email_subscribed::INT), avg(sms_subscribed::INT), avg(push_subscribed::INT), "
-                          "avg(ads_consent::INT), avg(is_company::INT), avg((birth_date IS NULL)::INT) "
-                          "FROM contacts").fetchone()
+    shares = shop.execute(
+        "SELECT avg(email_subscribed::INT), avg(sms_subscribed::INT), avg(push_subscribed::INT), "
+        "avg(ads_consent::INT), avg(is_company::INT), avg((birth_date IS NULL)::INT) "
+        "FROM contacts"
+    ).fetchone()
     assert shares is not None
     email, sms, push, ads, company, no_birth = shares
     assert 0.55 < email < 0.75 and 0.2 < sms < 0.4 and 0.15 < push < 0.35 and 0.45 < ads < 0.65
@@ -164,67 +216,108 @@ def test_contacts_look_like_a_real_export(shop: duckdb.DuckDBPyConnection) -> No
 
 
 def test_some_anonymous_visitors_later_sign_up_on_the_same_device(shop: duckdb.DuckDBPyConnection) -> None:
-    converted = one(shop, """
+    converted = one(
+        shop,
+        """
         SELECT count(DISTINCT s.visitor_id) FROM web_events s JOIN web_events a USING (visitor_id)
-        WHERE s.event_type = 'signup' AND a.contact_id IS NULL AND a.occurred_at < s.occurred_at""")
-    never = one(shop, "SELECT count(*) FROM (SELECT visitor_id FROM web_events GROUP BY 1 "
-                      "HAVING count(contact_id) = 0)")
+        WHERE s.event_type = 'signup' AND a.contact_id IS NULL AND a.occurred_at < s.occurred_at""",
+    )
+    never = one(
+        shop,
+        "SELECT count(*) FROM (SELECT visitor_id FROM web_events GROUP BY 1 HAVING count(contact_id) = 0)",
+    )
     assert converted > 0.1 * N and never > 0.3 * N
 
 
 def test_mobile_carts_are_abandoned_more_than_desktop_ones(shop: duckdb.DuckDBPyConnection) -> None:
-    rate = dict(shop.execute("SELECT device, count(*) FILTER (WHERE event_type = 'cart_abandoned') / "
-                             "count(*) FILTER (WHERE event_type = 'add_to_cart') FROM web_events GROUP BY 1")
-                .fetchall())
+    rate = dict(
+        shop.execute(
+            "SELECT device, count(*) FILTER (WHERE event_type = 'cart_abandoned') / "
+            "count(*) FILTER (WHERE event_type = 'add_to_cart') FROM web_events GROUP BY 1"
+        ).fetchall()
+    )
     assert rate["mobile"] > rate["desktop"]
 
 
 def test_workflows_fire_after_what_they_are_about(shop: duckdb.DuckDBPyConnection) -> None:
-    early_welcome = one(shop, "SELECT count(*) FROM message_events m JOIN contacts c USING (contact_id) "
-                              "WHERE m.workflow_id = 'W01' AND m.occurred_at < c.created_at")
+    early_welcome = one(
+        shop,
+        "SELECT count(*) FROM message_events m JOIN contacts c USING (contact_id) "
+        "WHERE m.workflow_id = 'W01' AND m.occurred_at < c.created_at",
+    )
     assert early_welcome == 0
-    birthdays = one(shop, "SELECT avg((strftime(m.occurred_at, '%m-%d') = strftime(c.birth_date, '%m-%d') "
-                          "OR strftime(c.birth_date, '%m-%d') = '02-29')::INT) FROM message_events m "
-                          "JOIN contacts c USING (contact_id) WHERE m.workflow_id = 'W04' AND event_type = 'sent'")
+    birthdays = one(
+        shop,
+        "SELECT avg((strftime(m.occurred_at, '%m-%d') = strftime(c.birth_date, '%m-%d') "
+        "OR strftime(c.birth_date, '%m-%d') = '02-29')::INT) FROM message_events m "
+        "JOIN contacts c USING (contact_id) WHERE m.workflow_id = 'W04' AND event_type = 'sent'",
+    )
     assert birthdays == 1
-    carts = one(shop, """SELECT count(*) FROM message_events m WHERE workflow_id = 'W02' AND event_type = 'sent'
+    carts = one(
+        shop,
+        """SELECT count(*) FROM message_events m WHERE workflow_id = 'W02' AND event_type = 'sent'
         AND NOT EXISTS (SELECT 1 FROM web_events w WHERE w.contact_id = m.contact_id
-                        AND w.event_type = 'cart_abandoned' AND w.occurred_at < m.occurred_at)""")
+                        AND w.event_type = 'cart_abandoned' AND w.occurred_at < m.occurred_at)""",
+    )
     assert carts == 0
-    assert one(shop, "SELECT count(*) FROM message_events WHERE workflow_id IS NULL AND "
-                     "(utm_campaign IS NULL OR message_type <> 'promotional')") == 0
+    assert (
+        one(
+            shop,
+            "SELECT count(*) FROM message_events WHERE workflow_id IS NULL AND "
+            "(utm_campaign IS NULL OR message_type <> 'promotional')",
+        )
+        == 0
+    )
 
 
 def test_open_rates_differ_between_workflows_and_campaigns(shop: duckdb.DuckDBPyConnection) -> None:
-    rates = dict(shop.execute("""SELECT coalesce(workflow_id, 'campaign'),
+    rates = dict(
+        shop.execute("""SELECT coalesce(workflow_id, 'campaign'),
         count(*) FILTER (WHERE event_type = 'opened') / count(*) FILTER (WHERE event_type = 'sent')
-        FROM message_events WHERE channel = 'email' GROUP BY 1""").fetchall())
+        FROM message_events WHERE channel = 'email' GROUP BY 1""").fetchall()
+    )
     assert rates["W01"] > rates["campaign"] + 0.1
     assert 0.1 < rates["campaign"] < 0.35
 
 
 def test_no_promotional_email_is_sent_after_an_unsubscribe(shop: duckdb.DuckDBPyConnection) -> None:
-    unsubscribed = one(shop, "SELECT count(DISTINCT contact_id) FROM message_events WHERE event_type = 'unsubscribed'")
-    after = one(shop, """
+    unsubscribed = one(
+        shop, "SELECT count(DISTINCT contact_id) FROM message_events WHERE event_type = 'unsubscribed'"
+    )
+    after = one(
+        shop,
+        """
         WITH u AS (SELECT contact_id, min(occurred_at) t FROM message_events
                    WHERE event_type = 'unsubscribed' AND channel = 'email' GROUP BY 1)
         SELECT count(*) FROM message_events m JOIN u USING (contact_id)
-        WHERE m.channel = 'email' AND m.event_type = 'sent' AND m.message_type = 'promotional' AND m.occurred_at > u.t""")
-    still = one(shop, "SELECT count(*) FROM contacts WHERE email_subscribed AND contact_id IN "
-                      "(SELECT contact_id FROM message_events WHERE event_type = 'unsubscribed')")
+        WHERE m.channel = 'email' AND m.event_type = 'sent' AND m.message_type = 'promotional'
+          AND m.occurred_at > u.t""",
+    )
+    still = one(
+        shop,
+        "SELECT count(*) FROM contacts WHERE email_subscribed AND contact_id IN "
+        "(SELECT contact_id FROM message_events WHERE event_type = 'unsubscribed')",
+    )
     assert unsubscribed > 0 and after == 0 and still == 0
 
 
 def test_promotional_messages_go_only_to_subscribed_channels(shop: duckdb.DuckDBPyConnection) -> None:
-    sms = one(shop, "SELECT count(*) FROM message_events m JOIN contacts c USING (contact_id) "
-                    "WHERE m.channel = 'sms' AND NOT c.sms_subscribed")
-    push = one(shop, "SELECT count(*) FROM message_events m JOIN contacts c USING (contact_id) "
-                     "WHERE m.channel = 'push' AND NOT c.push_subscribed")
+    sms = one(
+        shop,
+        "SELECT count(*) FROM message_events m JOIN contacts c USING (contact_id) "
+        "WHERE m.channel = 'sms' AND NOT c.sms_subscribed",
+    )
+    push = one(
+        shop,
+        "SELECT count(*) FROM message_events m JOIN contacts c USING (contact_id) "
+        "WHERE m.channel = 'push' AND NOT c.push_subscribed",
+    )
     assert sms == 0 and push == 0
 
 
-def test_the_temp_file_is_gone_after_success_and_after_a_failure(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_temp_file_is_gone_after_success_and_after_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "shop.duckdb"
     report = build_demo(db, contacts=300, until=UNTIL)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.duckdb"]
