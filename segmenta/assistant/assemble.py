@@ -185,17 +185,12 @@ class Assembler:
         q: Quantity = it.data
         f = self.frame
         text = self.p.s.span_text(it.pos, it.end)
-        if q.unit == "money":
-            if f is not None and f.family == "purchase":
-                f.qty.append(q)
-                return
-            self.push(MetricCondition(metric="total_spent", compare=q.compare(), text=text), it.pos)
-            return
-        if q.unit == "orders":
-            if f is not None and f.family == "purchase":
-                f.qty.append(q)
-                return
-            self.push(MetricCondition(metric="orders_count", compare=q.compare(), text=text), it.pos)
+        if q.unit in ("money", "orders"):
+            # with no buying verb ("clientes con más de 3 pedidos en 2025") an implicit purchase frame
+            # takes it, so a window can follow; a plain one becomes the orders_count / total_spent metric
+            if f is None or f.family != "purchase":
+                f = self.open_frame("purchase", "", it.pos)
+            f.qty.append(q)
             return
         if q.unit == "units":
             f = f if f is not None and f.family == "purchase" else self.ensure_frame("purchase", it.pos)

@@ -403,6 +403,17 @@ COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
     "=": patterns("exactly", "exactamente", "justo", "equal to", "igual a"),
 }
 
+DECADES: Final[dict[str, int]] = {
+    w: n
+    for n, words in {
+        20: ("veinteaneros", "veinteaneras", "twentysomethings", "twenties"),
+        30: ("treintaneros", "treintaneras", "treintones", "treintonas", "thirtysomethings", "thirties"),
+        40: ("cuarentones", "cuarentonas", "cuarentaneros", "cuarentaneras", "fortysomethings", "forties"),
+        50: ("cincuentones", "cincuentonas", "cincuentaneros", "cincuentaneras", "fifties"),
+        60: ("sesentones", "sesentonas", "sixties"),
+    }.items()
+    for w in words
+}
 AGE_UNITS: Final = patterns("anos", "ano", "years old", "years", "year old", "yo", "y o", "de edad")
 AGE_WORDS: Final = patterns("edad", "age", "aged", "tienen", "de edad")
 
@@ -827,5 +838,6 @@ FILLER: Final = frozenset(
     products articulo articulos item items cosa cosas thing things something anything ningun
     categoria category categorias categories marca brand marcas brands hay tienen tiene tengan whose cuya
     cuyo cuyos cuyas fue was sea being - + algun alguno alguna any anything ever alguna vez our nuestros
-    we nosotros us hemos han sido but pero sino aunque though although and among amongst habia had""".split()
+    we nosotros us hemos han sido but pero sino aunque though although and among amongst habia had carrito cart
+    cesta basket""".split()
 )

@@ -247,10 +247,11 @@ class _Parser:
             self.rx_company,
             self.rx_language,
             self.rx_question,
-            self.rx_audience,
             self.rx_gender,
+            self.rx_audience,
             self.rx_store,
             self.rx_channel,
+            self.rx_decade,
             self.rx_quantity,
             self.rx_verb,
             self.rx_msg_channel,
@@ -289,6 +290,10 @@ class _Parser:
             j += s.match(j, L.SEGMENT_WORDS)
             n = self.rx_segment_name(j, lead=(i, j))
             return n + (j - i) if n else 0
+        if j + 4 < len(s) and s.words[j + 1].f == "-" and s.words[j + 3].f == "-":
+            cell = s.words[j].f + s.words[j + 2].f + s.words[j + 4].f
+            if len(cell) == 3 and cell.isdigit() and all(c in "12345" for c in cell):
+                return self.add(i, j + 5, "cond", RfmCondition(cells=[cell], text=s.span_text(i, j + 5)))
         q = self.read_quantity(j)
         if q is None:
             # "RFM 545" / "RFM 5-4-5" as one token
@@ -815,7 +820,7 @@ class _Parser:
 
     def rx_gender(self, i: int) -> int:
         for g, pats in L.GENDER.items():
-            n = self.s.match(i, pats)
+            n = self.s.match(i, pats, fuzzy=False)
             if n:
                 return self.add(i, i + n, "gender", g)
         return 0
@@ -870,6 +875,27 @@ class _Parser:
         if n:
             return self.add(i, i + n, "workflow_word")
         return 0
+
+    def rx_decade(self, i: int) -> int:
+        """Ages by decade: "in their 40s", "los cuarentones", "treintañeros"."""
+        import re
+
+        s = self.s
+        w = s.words[i].f
+        m = re.fullmatch(r"([1-9]0)s", w)
+        start = i
+        if m and i >= 1 and s.words[i - 1].f in ("their", "his", "her", "the", "los", "las"):
+            start = i - 1 if s.words[i - 1].f in ("their", "his", "her") else i
+            if start > 0 and s.words[start - 1].f == "in":
+                start -= 1
+            low = int(m.group(1))
+        else:
+            low = L.DECADES.get(w, 0)
+            if not low:
+                return 0
+        cmp = Compare(op="between", value=low, value2=low + 9)
+        return self.add(start, i + 1, "cond", AttributeCondition(
+            field="age", op="compare", compare=cmp, text=s.span_text(start, i + 1)))
 
     def rx_quantity(self, i: int) -> int:
         q = self.read_quantity(i)

@@ -233,6 +233,14 @@ def _counted(p: _Parser, i: int, n: int) -> bool:
     for k in (i - 1, i - 2, i - 3):
         if k >= 0 and parse_number(s.tokens, k) is not None:
             return True
+    # "sin compras", "without orders", "con pedidos": a condition on the contact
+    for k in (i - 1, i - 2):
+        if k >= 0 and (
+            s.match(k, L.WITHOUT, free_only=False)
+            or s.match(k, L.NEGATORS, free_only=False)
+            or s.words[k].f in ("con", "with")
+        ):
+            return True
     j = i + n
     while j < len(s) and s.words[j].f in ("de", "of", "is", "es", "was", "fue", "sea"):
         j += 1

@@ -169,7 +169,8 @@ class Calendar:
             hour = np.where(store, choose(rng, n, self.STORE_HOURS), hour)
         t = day * DAY + hour * 3600 + rng.integers(0, 3600, n)
         t = np.where(t < low, low + rng.integers(60, 6 * 3600, n), t)
-        return np.minimum(t, self.seconds - 1)
+        out: I64 = np.minimum(t, self.seconds - 1)
+        return out
 
     def timestamps(self, seconds: I64) -> npt.NDArray[np.datetime64]:
         """Seconds from the start as numpy datetimes."""
@@ -481,8 +482,8 @@ def _orders(
     # lines
     n_lines = choose(rng, n, (60, 25, 10, 5)) + 1
     line_order = np.repeat(np.arange(n), n_lines)
-    pay_w = affinity[contact[line_order]] * _season_matrix()[month[line_order]]
-    product = shop.pick_products(rng, _sample_rows(rng, pay_w))
+    line_w = affinity[contact[line_order]] * _season_matrix()[month[line_order]]
+    product = shop.pick_products(rng, _sample_rows(rng, line_w))
     key = np.unique(line_order * 10_000 + product)
     line_order, product = key // 10_000, key % 10_000
     lc = country[line_order]
@@ -506,7 +507,7 @@ def _orders(
     returned = np.where(
         st == 2, qty, np.where(partial, 1 + (rng.random(len(qty)) * qty).astype(np.int64) // 2, 0)
     )
-    subtotal = np.bincount(line_order, pay_w=qty * unit, minlength=n)
+    subtotal = np.bincount(line_order, weights=qty * unit, minlength=n)
     off = np.where(coupon >= 0, COUPON_OFF[np.maximum(coupon, 0)], 0.0)
     ship_limit, ship = (
         np.array([50, 999, 50, 50, 60.0])[country],

@@ -67,7 +67,9 @@ def test_revenue_by_brand_uses_lines_but_open_rate_by_brand_is_impossible() -> N
 
 def test_an_impossible_combination_is_explained_in_one_sentence_in_the_request_language() -> None:
     en = check(ReportPlan(metrics=["orders", "open_rate"], dimensions=["brand"]))
-    assert en == ["open rate cannot be broken down by brand: brand is known only for order lines and web events."]
+    assert en == [
+        "open rate cannot be broken down by brand: brand is known only for order lines and web events."
+    ]
     es = check(ReportPlan(metrics=["open_rate"], dimensions=["device"], language="es"))
     assert len(es) == 1 and es[0].startswith("tasa de apertura no se puede desglosar por dispositivo")
 
@@ -82,8 +84,14 @@ def test_check_refuses_unknown_names_untimed_buckets_and_a_comparison_without_wi
 
 
 def test_a_plan_the_catalog_can_answer_has_no_issue() -> None:
-    plan = ReportPlan(metrics=["revenue", "units"], dimensions=["brand", "payment_method"], grain="month",
-                      window=Window(kind="year", year=2025), sort="revenue", limit=5)
+    plan = ReportPlan(
+        metrics=["revenue", "units"],
+        dimensions=["brand", "payment_method"],
+        grain="month",
+        window=Window(kind="year", year=2025),
+        sort="revenue",
+        limit=5,
+    )
     assert check(plan) == []
     assert check(ReportPlan(metrics=["contacts"], segment_sizes=True, grain="month")) != []
 

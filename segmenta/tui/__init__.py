@@ -1,0 +1,1 @@
+"""The chat screen: a Textual app over the assistant (see ``segmenta.tui.app``)."""

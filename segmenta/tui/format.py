@@ -1,0 +1,151 @@
+"""Pure helpers that turn answer values into what the chat screen shows: cells, bars, sizes, the
+request a clarification button sends, and which kind of chart a report gets.
+
+They know nothing of Textual, so they are tested as doctests and reused by every widget.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, Literal
+
+ChartKind = Literal["lines", "bars", "none"]
+
+
+def cell(value: Any, *, rate: bool = False) -> str:
+    """One value as a table cell: thousands separators, money with 2 decimals, rates as percentages.
+
+    >>> cell(1234567), cell(Decimal("1498.634")), cell(0.4567, rate=True), cell(None)
+    ('1,234,567', '1,498.63', '45.7%', '')
+    >>> cell(dt.date(2026, 1, 1)), cell(True), cell(" Ana ")
+    ('2026-01-01', 'True', ' Ana ')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (float, Decimal)):
+        if rate:
+            return f"{float(value) * 100:.1f}%"
+        return f"{float(value):,.2f}"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def bar(count: int, top: int, width: int) -> str:
+    """A bar of ``width`` cells, filled in proportion to ``count / top``.
+
+    >>> bar(50, 100, 10)
+    '█████·····'
+    >>> bar(0, 0, 4), bar(7, 7, 4)
+    ('····', '████')
+    """
+    n = round(width * count / top) if top > 0 else 0
+    n = max(0, min(width, n))
+    return "█" * n + "·" * (width - n)
+
+
+def human_size(n_bytes: int) -> str:
+    """A file size for a person.
+
+    >>> human_size(512), human_size(3_500_000), human_size(2 * 1024**3)
+    ('512 B', '3.3 MB', '2.0 GB')
+    """
+    size = float(n_bytes)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"  # pragma: no cover - the loop always returns
+
+
+def option_value(option: str) -> str:
+    """The value part of a clarification option (``"city: Madrid"`` or ``"category Running"``).
+
+    >>> option_value("city: Madrid"), option_value("category Running"), option_value("Madrid")
+    ('Madrid', 'Running', 'Madrid')
+    """
+    if ": " in option:
+        return option.split(": ", 1)[1].strip()
+    head, _, rest = option.partition(" ")
+    return rest.strip() if rest.strip() and head.isidentifier() and head.islower() else option.strip()
+
+
+def resolve_option(request: str, unrecognized: Sequence[str], option: str) -> str:
+    """The request a clarification button sends: the words not understood replaced by the option.
+
+    When none of those words is found in the request, the option's value is appended instead.
+
+    >>> resolve_option("compraron zapatilas de runing", ["zapatilas de runing"], "category Running")
+    'compraron Running'
+    >>> resolve_option("women in Pariss", ["Pariss"], "city: Paris")
+    'women in Paris'
+    >>> resolve_option("women", [], "city: Paris")
+    'women Paris'
+    """
+    value = option_value(option)
+    for word in unrecognized:
+        pattern = re.compile(re.escape(word), re.IGNORECASE)
+        if pattern.search(request):
+            return pattern.sub(lambda _m: value, request, count=1).strip()
+    return f"{request.strip()} {value}".strip()
+
+
+def is_number(value: Any) -> bool:
+    """True for ints, floats and decimals, not for booleans.
+
+    >>> is_number(3), is_number(Decimal("1.5")), is_number(True), is_number("3")
+    (True, True, False, False)
+    """
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def numeric_columns(rows: Sequence[Sequence[Any]]) -> list[int]:
+    """Indexes of the columns whose values are all numbers (NULLs allowed).
+
+    >>> numeric_columns([["a", 1, None], ["b", 2.5, 3]])
+    [1, 2]
+    """
+    if not rows:
+        return []
+    out = []
+    for i in range(len(rows[0])):
+        values = [r[i] for r in rows if r[i] is not None]
+        if values and all(is_number(v) for v in values):
+            out.append(i)
+    return out
+
+
+def chart_kind(rows: Sequence[Sequence[Any]]) -> ChartKind:
+    """Lines when the first column holds dates (a time series), bars for categories, none otherwise.
+
+    >>> chart_kind([[dt.date(2026, 1, 1), 3], [dt.date(2026, 2, 1), 4]])
+    'lines'
+    >>> chart_kind([["Running", 3], ["Padel", 4]]), chart_kind([[12]]), chart_kind([["a", "b"]])
+    ('bars', 'none', 'none')
+    """
+    if len(rows) < 2 or not numeric_columns(rows):
+        return "none"
+    first = [r[0] for r in rows]
+    if all(isinstance(v, dt.date) for v in first):
+        return "lines"
+    if 0 in numeric_columns(rows):
+        return "none"
+    return "bars"
+
+
+def as_float(value: Any) -> float:
+    """A number for a chart (NULL is 0).
+
+    >>> as_float(Decimal("2.5")), as_float(None)
+    (2.5, 0.0)
+    """
+    return float(value) if is_number(value) else 0.0

@@ -1,0 +1,70 @@
+"""The chat screen's words in Spanish and English, and the keys it answers to.
+
+The interface follows the language of the marketer's first message (``Answer.language``), so
+every label the screen shows comes from here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Lang = Literal["es", "en"]
+
+TEXTS: dict[str, dict[Lang, str]] = {
+    "placeholder": {"es": "Pregunta… (p. ej. mujeres +30 de Madrid)  ↑↓ historial",
+                    "en": "Ask… (e.g. women over 30 in Madrid)  ↑↓ history"},
+    "welcome": {"es": "Escribe lo que buscas: segmentos («mujeres +30 de Madrid»), informes («ventas por mes»).",
+                "en": "Type what you need: segments (“women over 30 in Madrid”), reports (“revenue by month”)."},
+    "as_of": {"es": "a fecha", "en": "as of"},
+    "contacts": {"es": "contactos", "en": "contacts"},
+    "rows": {"es": "filas", "en": "rows"},
+    "loaded": {"es": "cargadas", "en": "loaded"},
+    "assumptions": {"es": "Supuestos", "en": "Assumptions"},
+    "unrecognized": {"es": "No reconocido", "en": "Not recognised"},
+    "show_sql": {"es": "Mostrar SQL", "en": "Show SQL"},
+    "results": {"es": "Resultados", "en": "Results"},
+    "no_results": {"es": "Sin resultados todavía", "en": "No results yet"},
+    "working": {"es": "Pensando… (Esc cancela)", "en": "Working… (Esc cancels)"},
+    "cancelled": {"es": "Petición cancelada", "en": "Request cancelled"},
+    "nothing_to_cancel": {"es": "No hay nada en marcha", "en": "Nothing is running"},
+    "copied": {"es": "SQL copiado al portapapeles", "en": "SQL copied to the clipboard"},
+    "no_sql": {"es": "Todavía no hay SQL", "en": "No SQL yet"},
+    "date_title": {"es": "Fecha de referencia (AAAA-MM-DD)", "en": "As-of date (YYYY-MM-DD)"},
+    "date_bad": {"es": "No es una fecha AAAA-MM-DD", "en": "Not a YYYY-MM-DD date"},
+    "date_set": {"es": "Las próximas respuestas usan la fecha", "en": "Next answers use the date"},
+    "help_title": {"es": "Teclas", "en": "Keys"},
+    "help_close": {"es": "Esc o F1 para cerrar", "en": "Esc or F1 to close"},
+    "chart": {"es": "Gráfico", "en": "Chart"},
+    "question": {"es": "Necesito una aclaración", "en": "I need a clarification"},
+    "opening": {"es": "Abriendo el almacén…", "en": "Opening the warehouse…"},
+    "missing": {"es": "Aún no disponible en esta versión:", "en": "Not available in this version yet:"},
+}
+
+# (key shown, action text) in the order the help screen and the key bar list them
+KEYS: list[tuple[str, dict[Lang, str]]] = [
+    ("Enter", {"es": "enviar la petición", "en": "send the request"}),
+    ("↑ / ↓", {"es": "peticiones anteriores", "en": "previous requests"}),
+    ("Esc", {"es": "cancelar la consulta en marcha", "en": "cancel the running query"}),
+    ("F1 / ?", {"es": "esta ayuda", "en": "this help"}),
+    ("F2", {"es": "cambiar la fecha de referencia", "en": "change the as-of date"}),
+    ("F3", {"es": "mostrar u ocultar el SQL de la última respuesta", "en": "show or hide the last answer's SQL"}),
+    ("F4", {"es": "copiar el SQL al portapapeles", "en": "copy the SQL to the clipboard"}),
+    ("Tab", {"es": "pasar a la tabla de resultados y volver", "en": "move to the results table and back"}),
+    ("Ctrl+T", {"es": "tema claro u oscuro", "en": "light or dark theme"}),
+    ("Ctrl+P", {"es": "paleta de comandos", "en": "command palette"}),
+    ("Ctrl+Q", {"es": "salir", "en": "quit"}),
+]
+
+KEY_BAR: dict[Lang, str] = {
+    "es": "F1 ayuda · F2 fecha · F3 SQL · F4 copiar · Esc cancelar · ^T tema · ^P comandos · ^Q salir",
+    "en": "F1 help · F2 date · F3 SQL · F4 copy · Esc cancel · ^T theme · ^P commands · ^Q quit",
+}
+
+
+def tr(key: str, lang: Lang) -> str:
+    """The text for ``key`` in ``lang``.
+
+    >>> tr("contacts", "es"), tr("contacts", "en")
+    ('contactos', 'contacts')
+    """
+    return TEXTS[key][lang]
