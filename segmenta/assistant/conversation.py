@@ -49,7 +49,6 @@ _REMOVE = re.compile(
     r"\b(quita|quitar|quitale|elimina|eliminar|borra|remove|drop|delete|sin la condicion|"
     r"without the|olvida|forget)\b"
 )
-_SAME = re.compile(r"\b(same|lo mismo|igual|mismo|mismos|mismas)\b")
 _PRONOUN = re.compile(
     r"\b(de ellos|de ellas|of them|of those|de esos|de esas|de estos|de estas|them|ellos)\b"
 )
@@ -171,17 +170,6 @@ def _and(items: list[Node]) -> Node | None:
     return items[0] if len(items) == 1 else All(items=items)
 
 
-def _windows(node: Node | None) -> list[Window]:
-    from segmenta.assistant.plan import walk
-
-    out = []
-    for n in walk(node):
-        w = getattr(n, "window", None)
-        if isinstance(w, Window):
-            out.append(w)
-    return out
-
-
 @dataclass
 class Turn:
     """One request of the conversation and the plan it left."""
@@ -234,24 +222,21 @@ class Conversation:
                 return None
             note = ("quitada la condición: " if es else "removed the condition: ") + ", ".join(sorted(kinds))
             return self.plan.model_copy(update={"where": _and(kept), "question": "list"}), note
-        new = result.plan
-        if new is None or (result.unrecognized and new.where is None):
-            return None
-        added = conjuncts(new.where)
+        new = result.plan if isinstance(result.plan, SegmentPlan) else None
+        added = conjuncts(new.where) if new is not None else []
         # "same but last 6 months": only a window was given
-        only_window = not added and bool(_SAME.search(f))
-        if only_window or (not added and _windows_in_text(result)):
-            w = _text_window(result)
-            if w is None:
-                return None
+        if not added and result.free_window is not None:
+            w = result.free_window
             where = _with_window(self.plan.where, w) if self.plan.where is not None else None
             note = ("mismo segmento con la ventana " if es else "same segment with the window ") + w.text
             return self.plan.model_copy(update={"where": where}), note
+        if new is None:
+            return None
         if result.unrecognized or not added:
             return None
         keys = {_field_key(n) for n in added} - {None}
         kept = [n for n in base if _field_key(n) not in keys]
-        question = new.question  # type: ignore[union-attr]
+        question = new.question
         note = "refinado el segmento anterior" if es else "refined the previous segment"
         if len(kept) < len(base):
             note += (
@@ -295,12 +280,3 @@ class Conversation:
             return cls.from_json(path.read_text(encoding="utf-8"))
         except (ValueError, KeyError, TypeError):
             return cls()
-
-
-def _windows_in_text(result: ParseResult) -> bool:
-    return _text_window(result) is not None
-
-
-def _text_window(result: ParseResult) -> Window | None:
-    """The window a follow-up names ("same but last 6 months"): the parser kept it unattached."""
-    return result.free_window

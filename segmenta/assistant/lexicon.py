@@ -839,5 +839,6 @@ FILLER: Final = frozenset(
     categoria category categorias categories marca brand marcas brands hay tienen tiene tengan whose cuya
     cuyo cuyos cuyas fue was sea being - + algun alguno alguna any anything ever alguna vez our nuestros
     we nosotros us hemos han sido but pero sino aunque though although and among amongst habia had carrito cart
-    cesta basket""".split()
+    cesta basket ahora now tambien ademas igual same mismo misma mismos mismas ellos ellas esos esas estos estas
+    then luego entonces ok vale""".split()
 )

@@ -18,7 +18,7 @@ in a conversions report when it had conversions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlglot import exp
@@ -71,9 +71,9 @@ def _not_null(e: exp.Expr) -> exp.Expr:
     return exp.Not(this=exp.Is(this=e, expression=exp.null()))
 
 
-def _interval(grain: str, times: int = 1) -> exp.Interval:
+def _interval(grain: str) -> exp.Interval:
     n, unit = _STEP[grain]
-    return exp.Interval(this=exp.Literal.string(str(n * times)), unit=exp.var(unit))
+    return exp.Interval(this=exp.Literal.string(str(n)), unit=exp.var(unit))
 
 
 def _product_tests(p: ProductMatch) -> list[exp.Expr]:
@@ -92,13 +92,11 @@ def _fact_of(metric: Metric, plan: ReportPlan) -> str:
 
 
 def _families(plan: ReportPlan) -> dict[str, list[Metric]]:
-    """Metrics grouped by the fact source they are counted from; orders join lines when either needs lines."""
+    """Metrics grouped by the fact source they are counted from (revenue with units stays order totals)."""
     groups: dict[str, list[Metric]] = {}
     for name in plan.metrics:
         m = METRICS[name]
         groups.setdefault(_fact_of(m, plan), []).append(m)
-    if "orders" in groups and "lines" in groups and all(m.line_aggregate for m in groups["orders"]):
-        groups["lines"] = groups.pop("orders") + groups["lines"]
     return groups
 
 
@@ -109,7 +107,6 @@ class _Fact:
     source: str
     as_of: date
     all_statuses: bool = False
-    where: list[exp.Expr] = field(default_factory=list)
 
     def time(self) -> exp.Expr | None:
         where = TIME_COLUMN[self.source]

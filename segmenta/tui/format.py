@@ -45,11 +45,11 @@ def bar(count: int, top: int, width: int) -> str:
 
     >>> bar(50, 100, 10)
     '█████·····'
-    >>> bar(0, 0, 4), bar(7, 7, 4)
-    ('····', '████')
+    >>> bar(0, 0, 4), bar(7, 7, 4), bar(1, 1000, 4)
+    ('····', '████', '█···')
     """
     n = round(width * count / top) if top > 0 else 0
-    n = max(0, min(width, n))
+    n = max(1 if count > 0 else 0, min(width, n))  # a non-empty step never looks empty
     return "█" * n + "·" * (width - n)
 
 

@@ -13,8 +13,10 @@ Lang = Literal["es", "en"]
 TEXTS: dict[str, dict[Lang, str]] = {
     "placeholder": {"es": "Pregunta… (p. ej. mujeres +30 de Madrid)  ↑↓ historial",
                     "en": "Ask… (e.g. women over 30 in Madrid)  ↑↓ history"},
-    "welcome": {"es": "Escribe lo que buscas: segmentos («mujeres +30 de Madrid»), informes («ventas por mes»).",
-                "en": "Type what you need: segments (“women over 30 in Madrid”), reports (“revenue by month”)."},
+    "welcome": {"es": "Escribe lo que buscas: segmentos («mujeres +30 de Madrid») o informes "
+                      "(«ventas por mes»).",
+                "en": "Type what you need: segments (“women over 30 in Madrid”) or reports "
+                      "(“revenue by month”)."},
     "as_of": {"es": "a fecha", "en": "as of"},
     "contacts": {"es": "contactos", "en": "contacts"},
     "rows": {"es": "filas", "en": "rows"},
@@ -47,7 +49,8 @@ KEYS: list[tuple[str, dict[Lang, str]]] = [
     ("Esc", {"es": "cancelar la consulta en marcha", "en": "cancel the running query"}),
     ("F1 / ?", {"es": "esta ayuda", "en": "this help"}),
     ("F2", {"es": "cambiar la fecha de referencia", "en": "change the as-of date"}),
-    ("F3", {"es": "mostrar u ocultar el SQL de la última respuesta", "en": "show or hide the last answer's SQL"}),
+    ("F3", {"es": "mostrar u ocultar el SQL de la última respuesta",
+            "en": "show or hide the last answer's SQL"}),
     ("F4", {"es": "copiar el SQL al portapapeles", "en": "copy the SQL to the clipboard"}),
     ("Tab", {"es": "pasar a la tabla de resultados y volver", "en": "move to the results table and back"}),
     ("Ctrl+T", {"es": "tema claro u oscuro", "en": "light or dark theme"}),

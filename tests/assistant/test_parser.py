@@ -17,7 +17,10 @@ from segmenta.assistant.catalog import Catalog
 from segmenta.assistant.parser import parse
 from segmenta.assistant.plan import ReportPlan, SegmentPlan
 
-CASES = [json.loads(line) for line in (Path(__file__).parent / "cases" / "sports_parse.jsonl").open(encoding="utf-8")]
+CASES = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "cases" / "sports_parse.jsonl").open(encoding="utf-8")
+]
 
 
 def strip_text(o: Any) -> Any:
@@ -33,7 +36,9 @@ def contains(want: Any, got: Any) -> bool:
     if isinstance(want, dict):
         return isinstance(got, dict) and all(k in got and contains(v, got[k]) for k, v in want.items())
     if isinstance(want, list):
-        return isinstance(got, list) and len(want) == len(got) and all(contains(a, b) for a, b in zip(want, got))
+        return (
+            isinstance(got, list) and len(want) == len(got) and all(contains(a, b) for a, b in zip(want, got))
+        )
     return bool(want == got)
 
 
@@ -55,7 +60,9 @@ def check(case: dict[str, Any], catalog: Catalog) -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["text"][:50] for c in CASES])
-def test_a_request_over_the_sample_shop_gives_its_conditions(case: dict[str, Any], sports_catalog: Catalog) -> None:
+def test_a_request_over_the_sample_shop_gives_its_conditions(
+    case: dict[str, Any], sports_catalog: Catalog
+) -> None:
     check(case, sports_catalog)
 
 
@@ -83,24 +90,61 @@ PHARMACY = Catalog(
 )
 
 PHARMACY_CASES: list[dict[str, Any]] = [
-    {"text": "mujeres de más de 40 de Málaga que compraron protector solar este verano",
-     "where": {"items": [{"field": "gender", "values": ["female"]}, {"field": "age", "compare": {"op": ">"}},
-                         {"field": "city", "values": ["Málaga"]},
-                         {"product": {"subcategory": ["Protector solar"]}, "window": {"kind": "season"}}]}},
-    {"text": "women over 40 who bought sunscreen last summer",
-     "where": {"items": [{"field": "gender"}, {"field": "age"},
-                         {"product": {"subcategory": ["Protector solar"]},
-                          "window": {"kind": "season", "which": "last"}}]}},
-    {"text": "customers who bought ISDIN but never Heliocare",
-     "where": {"items": [{"product": {"brand": ["ISDIN"]}}, {"item": {"product": {"brand": ["Heliocare"]}}}]}},
-    {"text": "clientes que compraron pañales en los últimos 3 meses y pagaron con Bizum",
-     "where": {"items": [{"product": {"subcategory": ["Pañales"]}, "window": {"n": 3}},
-                         {"payment_method": ["bizum"]}]}},
-    {"text": "bought toothpaste in 2025", "where": {"product": {"subcategory": ["Pasta de dientes"]},
-                                                "window": {"kind": "year", "year": 2025}}},
-    {"text": "abrieron emails del workflow de bienvenida", "where": {"event": "opened", "workflow": ["Bienvenida"]}},
-    {"text": "clicked an abandoned cart email", "where": {"event": "clicked", "workflow": ["Carrito abandonado"]}},
-    {"text": "contactos de Granada o A Coruña", "where": {"field": "city", "values": ["Granada", "A Coruña"]}},
+    {
+        "text": "mujeres de más de 40 de Málaga que compraron protector solar este verano",
+        "where": {
+            "items": [
+                {"field": "gender", "values": ["female"]},
+                {"field": "age", "compare": {"op": ">"}},
+                {"field": "city", "values": ["Málaga"]},
+                {"product": {"subcategory": ["Protector solar"]}, "window": {"kind": "season"}},
+            ]
+        },
+    },
+    {
+        "text": "women over 40 who bought sunscreen last summer",
+        "where": {
+            "items": [
+                {"field": "gender"},
+                {"field": "age"},
+                {
+                    "product": {"subcategory": ["Protector solar"]},
+                    "window": {"kind": "season", "which": "last"},
+                },
+            ]
+        },
+    },
+    {
+        "text": "customers who bought ISDIN but never Heliocare",
+        "where": {
+            "items": [{"product": {"brand": ["ISDIN"]}}, {"item": {"product": {"brand": ["Heliocare"]}}}]
+        },
+    },
+    {
+        "text": "clientes que compraron pañales en los últimos 3 meses y pagaron con Bizum",
+        "where": {
+            "items": [
+                {"product": {"subcategory": ["Pañales"]}, "window": {"n": 3}},
+                {"payment_method": ["bizum"]},
+            ]
+        },
+    },
+    {
+        "text": "bought toothpaste in 2025",
+        "where": {"product": {"subcategory": ["Pasta de dientes"]}, "window": {"kind": "year", "year": 2025}},
+    },
+    {
+        "text": "abrieron emails del workflow de bienvenida",
+        "where": {"event": "opened", "workflow": ["Bienvenida"]},
+    },
+    {
+        "text": "clicked an abandoned cart email",
+        "where": {"event": "clicked", "workflow": ["Carrito abandonado"]},
+    },
+    {
+        "text": "contactos de Granada o A Coruña",
+        "where": {"field": "city", "values": ["Granada", "A Coruña"]},
+    },
     {"text": "clientes que compraron cremas hidratantes Cerave", "where": {"product": {"brand": ["Cerave"]}}},
     {"text": "clientes que compraron gafas de sol", "clarify": True},
     {"text": "customers who bought Nivea", "clarify": True},

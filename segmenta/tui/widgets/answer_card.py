@@ -143,4 +143,5 @@ class AnswerCard(Vertical):
         if option is None:
             return
         event.stop()
-        self.post_message(self.OptionChosen(resolve_option(self.answer.request, self.answer.unrecognized, option)))
+        a = self.answer
+        self.post_message(self.OptionChosen(resolve_option(a.request, a.unrecognized, option)))

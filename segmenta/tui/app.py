@@ -1,0 +1,285 @@
+"""The chat app: the conversation on the left (or top), the results beside it, the request line below.
+
+Every request runs in a thread worker that posts ``Answered`` (or ``Failed``); the handlers alone
+touch the widgets, so the screen keeps answering keys while DuckDB works. Esc cancels the worker and
+interrupts the connection. A ``SegmentaError`` becomes one notification, never a crash. The
+interface speaks the language of the marketer's first message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import events, on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Header, Input, Label, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from segmenta.assistant.answer import Answer
+from segmenta.errors import SegmentaError
+from segmenta.tui.format import human_size
+from segmenta.tui.screens import AsOfScreen, HelpScreen
+from segmenta.tui.session import Session, WarehouseInfo
+from segmenta.tui.strings import KEY_BAR, TEXTS, Lang, tr
+from segmenta.tui.widgets.answer_card import AnswerCard
+from segmenta.tui.widgets.prompt import PromptInput
+from segmenta.tui.widgets.results import ResultsPane
+
+NARROW = 110  # below this width the results go under the conversation instead of beside it
+
+
+class Opened(Message):
+    """The warehouse is open: what the header shows."""
+
+    def __init__(self, info: WarehouseInfo) -> None:
+        self.info = info
+        super().__init__()
+
+
+class Answered(Message):
+    """A request was answered; ``page`` is the first page of a segment's rows."""
+
+    def __init__(self, serial: int, answer: Answer, page: list[list[object]]) -> None:
+        self.serial = serial
+        self.answer = answer
+        self.page = page
+        super().__init__()
+
+
+class Failed(Message):
+    """A request (or opening the warehouse) failed with a message for the marketer."""
+
+    def __init__(self, message: str, title: str) -> None:
+        self.message = message
+        self.title = title
+        super().__init__()
+
+
+class SegmentaApp(App[None]):
+    """segmenta's chat: requests in, checkable answers, rows and charts out."""
+
+    CSS_PATH = "chat.tcss"
+    TITLE = "segmenta"
+    BINDINGS = [
+        Binding("f1", "help", "Help", priority=True),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("f2", "as_of", "Date", priority=True),
+        Binding("f3", "toggle_sql", "SQL", priority=True),
+        Binding("f4", "copy_sql", "Copy SQL", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+t", "toggle_theme", "Theme", priority=True),
+    ]
+
+    def __init__(self, db: Path, as_of: dt.date, *, timeout: float = 30.0) -> None:
+        super().__init__()
+        self.session = Session(db, as_of, timeout=timeout)
+        self.lang: Lang = "en"
+        self._lang_fixed = False
+        self._serial = 0
+        self.answers: list[Answer] = []
+        self.info: WarehouseInfo | None = None
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        with Horizontal(id="main"):
+            with VerticalScroll(id="conversation"):
+                yield Static(f"{TEXTS['welcome']['es']}\n{TEXTS['welcome']['en']}", id="welcome")
+            yield ResultsPane(id="results")
+        with Horizontal(id="busy"):
+            yield LoadingIndicator()
+            yield Label(tr("working", self.lang), id="busy-label")
+        both = tr("placeholder", "es") + "  |  " + tr("placeholder", "en")
+        yield PromptInput(placeholder=both, id="prompt")
+        yield Static(KEY_BAR[self.lang], id="keys")
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{tr('as_of', self.lang)} {self.session.as_of.isoformat()}"
+        self.title = f"segmenta · {self.session.db.name}"
+        self._fit(self.size.width)
+        self.query_one(PromptInput).focus()
+        self.open_warehouse()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        self.query_one("#main").set_class(width < NARROW, "-narrow")
+
+    def on_unmount(self) -> None:
+        self.session.close()
+
+    # ----------------------------------------------------------------- workers
+    @work(thread=True, group="open", exit_on_error=False)
+    def open_warehouse(self) -> None:
+        """Open the engine and count the contacts for the header."""
+        try:
+            info = self.session.open()
+        except SegmentaError as e:
+            self.post_message(Failed(str(e), e.title))
+            return
+        self.post_message(Opened(info))
+
+    @work(thread=True, group="ask", exclusive=True, exit_on_error=False)
+    def ask_worker(self, serial: int, text: str) -> None:
+        """Answer one request (and read the first page of a segment) off the UI thread."""
+        worker = get_current_worker()
+        try:
+            answer = self.session.ask(text)
+            page = self.session.page(answer, 0) if answer.kind == "segment" else []
+        except SegmentaError as e:
+            if not worker.is_cancelled:
+                self.post_message(Failed(str(e), e.title))
+            return
+        if not worker.is_cancelled:
+            self.post_message(Answered(serial, answer, page))
+
+    # ----------------------------------------------------------------- handlers
+    @on(Opened)
+    def _opened(self, event: Opened) -> None:
+        self.info = event.info
+        self._retitle()
+
+    def _retitle(self) -> None:
+        if self.info is not None:
+            self.title = (f"segmenta · {self.info.name} ({human_size(self.info.size_bytes)}, "
+                          f"{self.info.contacts:,} {tr('contacts', self.lang)})")
+        self.sub_title = f"{tr('as_of', self.lang)} {self.session.as_of.isoformat()}"
+
+    @on(Input.Submitted, "#prompt")
+    def _submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        prompt = self.query_one(PromptInput)
+        prompt.value = ""
+        if text:
+            prompt.remember(text)
+            self.send(text)
+
+    @on(AnswerCard.OptionChosen)
+    def _option(self, event: AnswerCard.OptionChosen) -> None:
+        self.query_one(PromptInput).remember(event.request)
+        self.send(event.request)
+
+    def send(self, text: str) -> None:
+        """Answer ``text`` in a worker; a newer request replaces one still running."""
+        if self.is_busy:
+            self.session.interrupt()
+        self._serial += 1
+        self._busy(True)
+        self.ask_worker(self._serial, text)
+
+    @property
+    def is_busy(self) -> bool:
+        """Whether a request is running."""
+        return any(w.group == "ask" and w.is_running for w in self.workers)
+
+    def _busy(self, on: bool) -> None:
+        self.query_one("#busy").set_class(on, "-on")
+
+    @on(Answered)
+    def _answered(self, event: Answered) -> None:
+        if event.serial != self._serial:
+            return
+        self._busy(False)
+        a = event.answer
+        if not self._lang_fixed:
+            self._lang_fixed = True
+            self.set_lang(a.language)
+        self.answers.append(a)
+        conversation = self.query_one("#conversation", VerticalScroll)
+        for welcome in conversation.query("#welcome"):
+            welcome.remove()
+        card = AnswerCard(a, self.lang, dark=self.current_theme.dark)
+        conversation.mount(card)
+        # the top of a new answer (the request and its checklist) is what must be in view
+        conversation.call_after_refresh(conversation.scroll_to_widget, card, animate=False, top=True)
+        results = self.query_one(ResultsPane)
+        if a.kind == "segment":
+            results.show_segment(a, event.page, self.session)
+        elif a.kind == "report" and a.rows:
+            results.show_report(a)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self._busy(False)
+        self.notify(event.message, title=event.title, severity="error", timeout=8)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group in ("ask", "open", "page"):
+            self._busy(False)
+            self.notify(str(event.worker.error), title="Error", severity="error", timeout=8)
+
+    def set_lang(self, lang: Lang) -> None:
+        """Speak ``lang`` from now on (labels, key bar, header)."""
+        self.lang = lang
+        self.query_one(PromptInput).placeholder = tr("placeholder", lang)
+        self.query_one("#keys", Static).update(KEY_BAR[lang])
+        self.query_one("#busy-label", Label).update(tr("working", lang))
+        self.query_one(ResultsPane).set_lang(lang)
+        self._retitle()
+
+    # ----------------------------------------------------------------- actions
+    def action_help(self) -> None:
+        """Show the keys."""
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.lang))
+
+    def action_as_of(self) -> None:
+        """Ask for a new as-of date."""
+        def chosen(day: dt.date | None) -> None:
+            if day is not None:
+                self.session.as_of = day
+                self._retitle()
+                self.notify(f"{tr('date_set', self.lang)} {day.isoformat()}")
+
+        if not isinstance(self.screen, AsOfScreen):
+            self.push_screen(AsOfScreen(self.lang, self.session.as_of), chosen)
+
+    def _last_card(self) -> AnswerCard | None:
+        cards = self.query(AnswerCard)
+        return cards.last() if cards else None
+
+    def action_toggle_sql(self) -> None:
+        """Open or close the last answer's SQL."""
+        card = self._last_card()
+        if card is not None:
+            card.toggle_sql()
+            self.query_one("#conversation", VerticalScroll).scroll_end(animate=False)
+
+    def action_copy_sql(self) -> None:
+        """Copy the last answer's SQL to the clipboard."""
+        sql = next((a.sql for a in reversed(self.answers) if a.sql), None)
+        if sql is None:
+            self.notify(tr("no_sql", self.lang), severity="warning")
+            return
+        self.copy_to_clipboard(sql)
+        self.notify(tr("copied", self.lang))
+
+    def action_cancel(self) -> None:
+        """Cancel the running request and interrupt its query."""
+        if not self.is_busy:
+            return
+        self._serial += 1  # an answer that still arrives belongs to no one
+        self.workers.cancel_group(self, "ask")
+        self.session.interrupt()
+        self._busy(False)
+        self.notify(tr("cancelled", self.lang), severity="warning")
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help / Ayuda", "The keys of the chat", self.action_help)
+        yield SystemCommand("As-of date / Fecha", "Change the as-of date", self.action_as_of)
+        yield SystemCommand("Show SQL / Mostrar SQL", "Open or close the last SQL", self.action_toggle_sql)
+        yield SystemCommand("Copy SQL / Copiar SQL", "Copy the last SQL", self.action_copy_sql)
+        yield SystemCommand("Light or dark / Tema", "Toggle the theme", self.action_toggle_theme)
