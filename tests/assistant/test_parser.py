@@ -37,7 +37,7 @@ def contains(want: Any, got: Any) -> bool:
         return isinstance(got, dict) and all(k in got and contains(v, got[k]) for k, v in want.items())
     if isinstance(want, list):
         return (
-            isinstance(got, list) and len(want) == len(got) and all(contains(a, b) for a, b in zip(want, got))
+            isinstance(got, list) and len(want) == len(got) and all(contains(a, b) for a, b in zip(want, got, strict=True))
         )
     return bool(want == got)
 
