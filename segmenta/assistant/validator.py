@@ -231,7 +231,11 @@ def _check_functions(stmt: exp.Query) -> None:
         why = denied_reason(name)
         if why:
             raise SqlValidationError(f"function {name} is not allowed: {why}")
-        in_from = isinstance(f.parent, (exp.Table, exp.From, exp.Join, exp.Lateral))
+        # a table function stands as the table of FROM / JOIN, never inside a join's ON condition
+        parent = f.parent
+        in_from = isinstance(parent, (exp.Table, exp.From, exp.Lateral)) or (
+            isinstance(parent, exp.Join) and f.arg_key == "this"
+        )
         if in_from and name not in TABLE_FUNCTIONS:
             allowed = ", ".join(sorted(TABLE_FUNCTIONS))
             raise SqlValidationError(f"table function {name} is not allowed: FROM may only call {allowed}")

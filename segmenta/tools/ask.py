@@ -66,14 +66,13 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
         ex_sql = render(ex)
         validate(ex_sql, engine.schema)
         _, ex_rows = run_query(engine.con, ex_sql, timeout=engine.timeout)
-        left_out = int(ex_rows[0][0] or 0) if ex_rows else 0
-        if left_out:
-            dims = ", ".join(plan.dimensions)
-            explanation.append(
-                f"{left_out:,} filas sin valor de {dims} no aparecen (p. ej. envíos puntuales sin workflow)"
-                if lang == "es"
-                else f"{left_out:,} rows with no {dims} are left out (e.g. one-off messages outside workflows)"
-            )
+        for dim, left_out in zip(plan.dimensions, ex_rows[0] if ex_rows else [], strict=False):
+            if left_out:
+                explanation.append(
+                    f"{int(left_out):,} filas sin {dim} no aparecen (p. ej. envíos puntuales sin workflow)"
+                    if lang == "es"
+                    else f"{int(left_out):,} rows with no {dim} are left out (e.g. one-off messages outside workflows)"
+                )
     single = len(rows) == 1 and len(cols) == 1 and isinstance(rows[0][0], int)
     count = int(rows[0][0]) if single else None
     return Answer(

@@ -130,28 +130,43 @@ class _Desc:
         return self.pattern.fullmatch(nsn) is not None
 
 
-_TYPES = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan",
-          "voicemail", "fixed_line", "mobile")
+_TYPES = ("mobile", "fixed_line", "premium_rate", "toll_free", "shared_cost", "voip", "personal_number",
+          "pager", "uan", "voicemail")
 
 
 class _Region:
     """What parsing and validating a number of one region needs, compiled once."""
 
     def __init__(self, md: PhoneMetadata) -> None:
-        self.country_code: int = md.country_code
-        self.cc = str(md.country_code)
+        self.country_code = int(md.country_code or 0)
+        self.cc = str(self.country_code)
         self.idd = re.compile(md.international_prefix) if md.international_prefix else None
-        self.national_prefix = re.compile(md.national_prefix_for_parsing) if md.national_prefix_for_parsing else None
+        npfp = md.national_prefix_for_parsing
+        self.national_prefix = re.compile(npfp) if npfp else None
         self.transform = bool(md.national_prefix_transform_rule)
         self.leading = re.compile(md.leading_digits) if md.leading_digits else None
         self.general = _Desc(md.general_desc)
-        self.possible = sorted(md.general_desc.possible_length or ())
-        self.local_only = frozenset(md.general_desc.possible_length_local_only or ())
-        self.types = [_Desc(getattr(md, t)) for t in _TYPES]
+        general = md.general_desc
+        self.possible = sorted(general.possible_length or ()) if general is not None else []
+        local = general.possible_length_local_only if general is not None else ()
+        self.local_only = frozenset(local or ())
+        # the number types (mobile, fixed line...) joined into one regex per set of possible lengths
+        by_lengths: dict[frozenset[int], list[str]] = {}
+        for t in _TYPES:
+            desc = getattr(md, t)
+            if desc is not None and desc.national_number_pattern:
+                lengths = frozenset(desc.possible_length or ())
+                by_lengths.setdefault(lengths, []).append(desc.national_number_pattern)
+        self.types = [(lengths, re.compile("|".join(f"(?:{p})" for p in pats)))
+                      for lengths, pats in by_lengths.items()]
 
     def valid(self, nsn: str) -> bool:
-        """phonenumbers' ``_number_type_helper(nsn) != UNKNOWN``."""
-        return self.general.matches(nsn) and any(t.matches(nsn) for t in self.types)
+        """phonenumbers' ``_number_type_helper(nsn) != UNKNOWN``: the general pattern and any type's."""
+        if not self.general.matches(nsn):
+            return False
+        n = len(nsn)
+        return any((not lengths or n in lengths) and pattern.fullmatch(nsn) is not None
+                   for lengths, pattern in self.types)
 
     def strip_national_prefix(self, nsn: str) -> str | None:
         """The number without its national prefix as ``phonenumbers.parse`` keeps it; None to fall back."""
@@ -235,7 +250,9 @@ def _fast_e164(raw: str, region: str) -> str | None:
     regions = _calling_code(cc)
     if regions is None:
         raise _Fallback
-    stripped = regions[0].strip_national_prefix(nsn)
+    # parse strips a national prefix with the hint's rules for a national number, and with the
+    # main region of the calling code for an international one
+    stripped = (regions[0] if intl is not None else hint).strip_national_prefix(nsn)
     if stripped is None or not 2 <= len(stripped) <= 17:
         raise _Fallback
     if cc == 52 and len(stripped.lstrip("0")) == 11:
@@ -416,8 +433,10 @@ def _country_names() -> dict[str, str]:
 def country(raw: str, platform: Platform) -> str | None:
     """ISO 3166-1 alpha-2: lowercase for Meta, uppercase for Google.
 
-    >>> country("ES", "meta"), country("United States", "meta"), country("es", "google"), country("Narnia", "meta")
-    ('es', 'us', 'ES', None)
+    >>> country("ES", "meta"), country("United States", "meta"), country("es", "google")
+    ('es', 'us', 'ES')
+    >>> country("Narnia", "meta") is None
+    True
     """
     text = raw.strip()
     code = text.upper() if len(text) == 2 and text.isascii() and text.isalpha() else None

@@ -133,19 +133,25 @@ class SizeChange(_Model):
 
     def sentences(self) -> list[str]:
         """The change in plain English: the total, the shop's growth, the condition that moved it most."""
-        out = [f"'{self.name}' went from {self.size1:,} contacts on {self.d1} to {self.size2:,} on {self.d2} "
-               f"({self.size2 - self.size1:+,})."]
+        out = [
+            f"'{self.name}' went from {self.size1:,} contacts on {self.d1} to {self.size2:,} on {self.d2} "
+            f"({self.size2 - self.size1:+,})."
+        ]
         if self.base2 != self.base1:
-            out.append(f"The shop's contacts went from {self.base1:,} to {self.base2:,}, which alone accounts for "
-                       f"{round(self.base_effect):+,}.")
+            out.append(
+                f"The shop's contacts went from {self.base1:,} to {self.base2:,}, which alone accounts for "
+                f"{round(self.base_effect):+,}."
+            )
         top = self.top
         if top is None:
             out.append("No condition changed the share of contacts it keeps.")
         else:
             verb = "lost" if top.effect < 0 else "gained"
-            out.append(f"The condition '{top.step}' moved the size most: the segment {verb} "
-                       f"{abs(round(top.effect)):,} contacts there (it kept {top.rate_before:.1%} on {self.d1}, "
-                       f"{top.rate_after:.1%} on {self.d2}).")
+            out.append(
+                f"The condition '{top.step}' moved the size most: the segment {verb} "
+                f"{abs(round(top.effect)):,} contacts there (it kept {top.rate_before:.1%} on {self.d1}, "
+                f"{top.rate_after:.1%} on {self.d2})."
+            )
         return out
 
 
@@ -155,12 +161,13 @@ def decompose(counts1: list[int], counts2: list[int]) -> tuple[float, list[float
     >>> decompose([100, 50, 10], [200, 100, 10])
     (10.0, [0.0, -10.0])
     """
+
     def rates(c: list[int]) -> list[float]:
         return [c[i] / c[i - 1] if c[i - 1] else 0.0 for i in range(1, len(c))]
 
     r1, r2 = rates(counts1), rates(counts2)
     base_effect = (counts2[0] - counts1[0]) * _prod(r1)
-    effects = [counts2[0] * _prod(r2[:i]) * (r2[i] - r1[i]) * _prod(r1[i + 1:]) for i in range(len(r1))]
+    effects = [counts2[0] * _prod(r2[:i]) * (r2[i] - r1[i]) * _prod(r1[i + 1 :]) for i in range(len(r1))]
     return base_effect, effects
 
 
@@ -182,7 +189,9 @@ def _writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         con = duckdb.connect(str(db))
     except duckdb.Error as e:
-        raise WarehouseError(f"cannot open the warehouse {db} for writing (is it open elsewhere?): {e}") from e
+        raise WarehouseError(
+            f"cannot open the warehouse {db} for writing (is it open elsewhere?): {e}"
+        ) from e
     try:
         for ddl in _DDL:
             con.execute(ddl)
@@ -220,8 +229,10 @@ def check_name(name: str) -> str:
     if len(clean) > MAX_NAME:
         raise SegmentError(f"the segment name is {len(clean)} characters long; at most {MAX_NAME}")
     if any(ch in clean for ch in "'\"`") or not clean.isprintable():
-        raise SegmentError(f"the segment name {clean!r} has quotes or control characters; a request names a "
-                           "segment between quotes, so it cannot hold them")
+        raise SegmentError(
+            f"the segment name {clean!r} has quotes or control characters; a request names a "
+            "segment between quotes, so it cannot hold them"
+        )
     return clean
 
 
@@ -249,17 +260,24 @@ def _resolve(con: duckdb.DuckDBPyConnection, name: str) -> str:
     if len(same) == 1:
         return same[0]
     if not names:
-        raise SegmentError(f"no saved segment named {name!r}: no segments are saved yet "
-                           "(save one with `segmenta segments save NAME --ask TEXT`)")
+        raise SegmentError(
+            f"no saved segment named {name!r}: no segments are saved yet "
+            "(save one with `segmenta segments save NAME --ask TEXT`)"
+        )
     near = closest(name, names)
-    hint = ("; closest: " + ", ".join(f"'{n}'" for n in near)) if near else "; saved: " + ", ".join(
-        f"'{n}'" for n in names[:10])
+    hint = (
+        ("; closest: " + ", ".join(f"'{n}'" for n in near))
+        if near
+        else "; saved: " + ", ".join(f"'{n}'" for n in names[:10])
+    )
     raise SegmentError(f"no saved segment named {name!r}{hint}")
 
 
 def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-                       f"AND table_name IN ('{SEGMENTS}', '{MEMBERS}', '{HISTORY}')").fetchone()
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
+        f"AND table_name IN ('{SEGMENTS}', '{MEMBERS}', '{HISTORY}')"
+    ).fetchone()
     return bool(rows and rows[0] == 3)
 
 
@@ -296,7 +314,7 @@ def last_plan(db: Path) -> tuple[SegmentPlan, str]:
 
     conv = Conversation.load(state_path(db))
     if not isinstance(conv.plan, SegmentPlan):
-        raise SegmentError("there is no last segment to save: ask for one first (`segmenta ask \"...\"`)")
+        raise SegmentError('there is no last segment to save: ask for one first (`segmenta ask "..."`)')
     request = conv.turns[-1].request if conv.turns else ""
     return conv.plan.model_copy(update={"question": "list"}), request
 
@@ -308,8 +326,9 @@ def _refs(plan: SegmentPlan | None) -> set[str]:
 # ---------------------------------------------------------------- evaluation
 
 
-def _evaluate(db: Path, plan: SegmentPlan, dates: list[date], *,
-              members: bool) -> list[tuple[list[str], list[StepCount]]]:
+def _evaluate(
+    db: Path, plan: SegmentPlan, dates: list[date], *, members: bool
+) -> list[tuple[list[str], list[StepCount]]]:
     """Members (when asked) and the funnel of a plan at each date, through the engine's validated path."""
     keys = funnel_steps(plan)
     out: list[tuple[list[str], list[StepCount]]] = []
@@ -321,8 +340,15 @@ def _evaluate(db: Path, plan: SegmentPlan, dates: list[date], *,
                 validate(sql, engine.schema)
                 ids = [str(r[0]) for r in run_query(engine.con, sql, timeout=engine.timeout)[1]]
             funnel = engine.funnel(plan, as_of)
-            out.append((ids, [StepCount(key=k, step=_label(plan, k, f.step, as_of), count=f.count)
-                              for k, f in zip(keys, funnel, strict=True)]))
+            out.append(
+                (
+                    ids,
+                    [
+                        StepCount(key=k, step=_label(plan, k, f.step, as_of), count=f.count)
+                        for k, f in zip(keys, funnel, strict=True)
+                    ],
+                )
+            )
     return out
 
 
@@ -338,10 +364,14 @@ def _size(steps: list[StepCount]) -> int:
     return top[-1].count
 
 
-def _record(con: duckdb.DuckDBPyConnection, name: str, as_of: date, size: int, steps: list[StepCount]) -> None:
+def _record(
+    con: duckdb.DuckDBPyConnection, name: str, as_of: date, size: int, steps: list[StepCount]
+) -> None:
     con.execute(f"DELETE FROM {HISTORY} WHERE segment = ? AND as_of = ?", [name, as_of])
-    con.execute(f"INSERT INTO {HISTORY} VALUES (?, ?, ?, ?, ?)",
-                [name, as_of, size, datetime.now(), json.dumps([s.model_dump() for s in steps])])
+    con.execute(
+        f"INSERT INTO {HISTORY} VALUES (?, ?, ?, ?, ?)",
+        [name, as_of, size, datetime.now(), json.dumps([s.model_dump() for s in steps])],
+    )
 
 
 def _replace_members(con: duckdb.DuckDBPyConnection, name: str, ids: list[str]) -> None:
@@ -351,16 +381,27 @@ def _replace_members(con: duckdb.DuckDBPyConnection, name: str, ids: list[str]) 
 
 
 def _static_steps(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> list[StepCount]:
-    n = con.execute(f"SELECT count(*) FROM {MEMBERS} m JOIN contacts_at(?::DATE) c USING (contact_id) "
-                    "WHERE m.segment = ?", [as_of, name]).fetchone()
+    n = con.execute(
+        f"SELECT count(*) FROM {MEMBERS} m JOIN contacts_at(?::DATE) c USING (contact_id) "
+        "WHERE m.segment = ?",
+        [as_of, name],
+    ).fetchone()
     return [StepCount(key="members", step=f"snapshot members on {as_of}", count=int(n[0]) if n else 0)]
 
 
 # ---------------------------------------------------------------- the API
 
 
-def save(db: Path, name: str, *, plan: SegmentPlan | None, request: str, static: bool, as_of: date,
-         replace: bool = False) -> SavedSegment:
+def save(
+    db: Path,
+    name: str,
+    *,
+    plan: SegmentPlan | None,
+    request: str,
+    static: bool,
+    as_of: date,
+    replace: bool = False,
+) -> SavedSegment:
     """Save a segment under ``name``: its members as of ``as_of`` and a first history row.
 
     Args:
@@ -381,16 +422,25 @@ def save(db: Path, name: str, *, plan: SegmentPlan | None, request: str, static:
     with _writable(db) as con:
         taken = [n for n in _names(con) if fold(n) == fold(clean)]
         if taken and not replace:
-            raise SegmentError(f"a segment named {taken[0]!r} already exists: refresh it, delete it, "
-                               "or save with another name")
+            raise SegmentError(
+                f"a segment named {taken[0]!r} already exists: refresh it, delete it, "
+                "or save with another name"
+            )
         for old in taken:
             _drop(con, old)
         kind = "static" if static else "dynamic"
-        con.execute(f"INSERT INTO {SEGMENTS} VALUES (?, ?, ?, ?, ?, ?)",
-                    [clean, kind, plan.model_dump_json(), request, datetime.now(), as_of])
+        con.execute(
+            f"INSERT INTO {SEGMENTS} VALUES (?, ?, ?, ?, ?, ?)",
+            [clean, kind, plan.model_dump_json(), request, datetime.now(), as_of],
+        )
         _replace_members(con, clean, ids)
-        _record(con, clean, as_of, len(ids) if static else _size(steps),
-                _static_steps(con, clean, as_of) if static else steps)
+        _record(
+            con,
+            clean,
+            as_of,
+            len(ids) if static else _size(steps),
+            _static_steps(con, clean, as_of) if static else steps,
+        )
     return show(db, clean)
 
 
@@ -406,24 +456,44 @@ def show(db: Path, name: str) -> SavedSegment:
     """One saved segment (name matched ignoring case and accents), or an error naming the closest."""
     with _reading(db) as con:
         if not _has_tables(con):
-            raise SegmentError(f"no saved segment named {name!r}: no segments are saved yet "
-                               "(save one with `segmenta segments save NAME --ask TEXT`)")
+            raise SegmentError(
+                f"no saved segment named {name!r}: no segments are saved yet "
+                "(save one with `segmenta segments save NAME --ask TEXT`)"
+            )
         return _load(con, _resolve(con, name))
 
 
 def _load(con: duckdb.DuckDBPyConnection, name: str) -> SavedSegment:
-    row = con.execute(f"SELECT name, kind, plan, request, created_at, as_of FROM {SEGMENTS} WHERE name = ?",
-                      [name]).fetchone()
+    row = con.execute(
+        f"SELECT name, kind, plan, request, created_at, as_of FROM {SEGMENTS} WHERE name = ?", [name]
+    ).fetchone()
     if row is None:
         raise SegmentError(f"no saved segment named {name!r}")
     members = con.execute(f"SELECT count(*) FROM {MEMBERS} WHERE segment = ?", [name]).fetchone()
-    hist = con.execute(f"SELECT as_of, size, recorded_at, step_counts FROM {HISTORY} WHERE segment = ? "
-                       "ORDER BY as_of", [name]).fetchall()
-    points = [HistoryPoint(as_of=h[0], size=int(h[1]), recorded_at=h[2],
-                           steps=[StepCount.model_validate(s) for s in json.loads(h[3] or "[]")]) for h in hist]
+    hist = con.execute(
+        f"SELECT as_of, size, recorded_at, step_counts FROM {HISTORY} WHERE segment = ? ORDER BY as_of",
+        [name],
+    ).fetchall()
+    points = [
+        HistoryPoint(
+            as_of=h[0],
+            size=int(h[1]),
+            recorded_at=h[2],
+            steps=[StepCount.model_validate(s) for s in json.loads(h[3] or "[]")],
+        )
+        for h in hist
+    ]
     plan = SegmentPlan.model_validate_json(row[2]) if row[2] else None
-    return SavedSegment(name=row[0], kind=row[1], plan=plan, request=row[3] or "", created_at=row[4],
-                        as_of=row[5], members=int(members[0]) if members else 0, history=points)
+    return SavedSegment(
+        name=row[0],
+        kind=row[1],
+        plan=plan,
+        request=row[3] or "",
+        created_at=row[4],
+        as_of=row[5],
+        members=int(members[0]) if members else 0,
+        history=points,
+    )
 
 
 def refresh(db: Path, name: str, as_of: date) -> SavedSegment:
@@ -480,7 +550,9 @@ def backfill(db: Path, name: str, since: date, until: date | None = None) -> lis
     dates = month_ends(since, until or seg.as_of)
     if not dates:
         raise SegmentError(f"no month ends between {since} and {until or seg.as_of}")
-    rows = [(d, steps) for d, (_, steps) in zip(dates, _evaluate(db, seg.plan, dates, members=False), strict=True)]
+    rows = [
+        (d, steps) for d, (_, steps) in zip(dates, _evaluate(db, seg.plan, dates, members=False), strict=True)
+    ]
     with _writable(db) as con:
         for d, steps in rows:
             _record(con, seg.name, d, _size(steps), steps)
@@ -494,17 +566,34 @@ def explain_change(db: Path, name: str, d1: date, d2: date) -> SizeChange:
     """
     seg = show(db, name)
     if seg.kind != "dynamic" or seg.plan is None:
-        raise SegmentError(f"'{seg.name}' is a static snapshot: its size only changes when contacts are deleted")
+        raise SegmentError(
+            f"'{seg.name}' is a static snapshot: its size only changes when contacts are deleted"
+        )
     (_, s1), (_, s2) = _evaluate(db, seg.plan, [d1, d2], members=False)
     top1 = [s for s in s1 if "_any_" not in s.key]
     top2 = [s for s in s2 if "_any_" not in s.key]
     c1, c2 = [s.count for s in top1], [s.count for s in top2]
     base_effect, effects = decompose(c1, c2)
-    changes = [ConditionChange(step=top2[i].step, rate_before=c1[i] / c1[i - 1] if c1[i - 1] else 0.0,
-                               rate_after=c2[i] / c2[i - 1] if c2[i - 1] else 0.0, effect=effects[i - 1])
-               for i in range(1, len(top2))]
-    return SizeChange(name=seg.name, d1=d1, d2=d2, size1=c1[-1], size2=c2[-1], base1=c1[0], base2=c2[0],
-                      base_effect=base_effect, conditions=changes)
+    changes = [
+        ConditionChange(
+            step=top2[i].step,
+            rate_before=c1[i] / c1[i - 1] if c1[i - 1] else 0.0,
+            rate_after=c2[i] / c2[i - 1] if c2[i - 1] else 0.0,
+            effect=effects[i - 1],
+        )
+        for i in range(1, len(top2))
+    ]
+    return SizeChange(
+        name=seg.name,
+        d1=d1,
+        d2=d2,
+        size1=c1[-1],
+        size2=c2[-1],
+        base1=c1[0],
+        base2=c2[0],
+        base_effect=base_effect,
+        conditions=changes,
+    )
 
 
 def _rewrite_refs(value: Any, old: str, new: str) -> Any:
@@ -520,7 +609,9 @@ def _rewrite_refs(value: Any, old: str, new: str) -> Any:
 
 
 def _dependents(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[str, str]]:
-    rows = con.execute(f"SELECT name, plan FROM {SEGMENTS} WHERE name <> ? AND plan IS NOT NULL", [name]).fetchall()
+    rows = con.execute(
+        f"SELECT name, plan FROM {SEGMENTS} WHERE name <> ? AND plan IS NOT NULL", [name]
+    ).fetchall()
     return [(str(n), str(p)) for n, p in rows if name in _refs(SegmentPlan.model_validate_json(p))]
 
 
@@ -532,11 +623,16 @@ def rename(db: Path, old: str, new: str) -> SavedSegment:
         if any(fold(n) == fold(clean) and n != current for n in _names(con)):
             raise SegmentError(f"a segment named {clean!r} already exists")
         for dep, plan in _dependents(con, current):
-            con.execute(f"UPDATE {SEGMENTS} SET plan = ? WHERE name = ?",
-                        [json.dumps(_rewrite_refs(json.loads(plan), current, clean), ensure_ascii=False), dep])
+            con.execute(
+                f"UPDATE {SEGMENTS} SET plan = ? WHERE name = ?",
+                [json.dumps(_rewrite_refs(json.loads(plan), current, clean), ensure_ascii=False), dep],
+            )
         # the primary key forbids updating the key in place: copy the row under the new name
-        con.execute(f"INSERT INTO {SEGMENTS} SELECT ?, kind, plan, request, created_at, as_of FROM {SEGMENTS} "
-                    "WHERE name = ?", [clean, current])
+        con.execute(
+            f"INSERT INTO {SEGMENTS} SELECT ?, kind, plan, request, created_at, as_of FROM {SEGMENTS} "
+            "WHERE name = ?",
+            [clean, current],
+        )
         con.execute(f"DELETE FROM {SEGMENTS} WHERE name = ?", [current])
         con.execute(f"UPDATE {MEMBERS} SET segment = ? WHERE segment = ?", [clean, current])
         con.execute(f"UPDATE {HISTORY} SET segment = ? WHERE segment = ?", [clean, current])
@@ -558,8 +654,11 @@ def delete(db: Path, name: str) -> str:
         current = _resolve(con, name)
         deps = _dependents(con, current)
         if deps:
-            raise SegmentError(f"'{current}' is used by " + ", ".join(f"'{d}'" for d, _ in deps)
-                               + ": delete or change those first")
+            raise SegmentError(
+                f"'{current}' is used by "
+                + ", ".join(f"'{d}'" for d, _ in deps)
+                + ": delete or change those first"
+            )
         _drop(con, current)
     return current
 
@@ -571,8 +670,11 @@ def segment_sql(db: Path, name: str, as_of: date) -> str:
     the members that exist at ``as_of``.
     """
     seg = show(db, name)
-    plan = seg.plan if seg.kind == "dynamic" and seg.plan is not None else SegmentPlan(
-        where=SavedSegmentCondition(name=seg.name))
+    plan = (
+        seg.plan
+        if seg.kind == "dynamic" and seg.plan is not None
+        else SegmentPlan(where=SavedSegmentCondition(name=seg.name))
+    )
     sql = render(compile_segment(plan, as_of))
     with _engine(db) as engine:
         validate(sql, engine.schema)

@@ -46,9 +46,17 @@ from segmenta.tools.workflow_kinds import (
 from segmenta.warehouse.store import run_query
 
 SCHEMA_VERSION = 1
-LOOKBACK_DAYS: dict[str, int] = {"abandoned_cart": 3, "browse_abandonment": 3, "welcome": 7, "replenishment": 7,
-                                 "post_purchase_survey": 10, "birthday": 7}
-_AUDIENCE_WORDS = re.compile(r"\b(for|para|dirigido a|dirigida a|aimed at|targeting)\s+(?:the\s+)?(.+)$", re.I)
+LOOKBACK_DAYS: dict[str, int] = {
+    "abandoned_cart": 3,
+    "browse_abandonment": 3,
+    "welcome": 7,
+    "replenishment": 7,
+    "post_purchase_survey": 10,
+    "birthday": 7,
+}
+_AUDIENCE_WORDS = re.compile(
+    r"\b(for|para|dirigido a|dirigida a|aimed at|targeting)\s+(?:the\s+)?(.+)$", re.I
+)
 
 
 class WorkflowError(SegmentaError):
@@ -194,52 +202,71 @@ def _event_cohort(kind: str, day: date, days: int) -> str:
     lo, hi = _ts(end - timedelta(days=days)), _ts(end)
     win = f"occurred_at >= {lo} AND occurred_at < {hi}"
     if kind == "abandoned_cart":
-        return ("SELECT contact_id, max(occurred_at) AS t, CAST(arg_max(value, occurred_at) AS DOUBLE) AS v, "
-                "CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM web_events "
-                f"WHERE event_type = 'cart_abandoned' AND contact_id IS NOT NULL AND {win} GROUP BY contact_id")
+        return (
+            "SELECT contact_id, max(occurred_at) AS t, CAST(arg_max(value, occurred_at) AS DOUBLE) AS v, "
+            "CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM web_events "
+            f"WHERE event_type = 'cart_abandoned' AND contact_id IS NOT NULL AND {win} GROUP BY contact_id"
+        )
     if kind == "browse_abandonment":
-        return ("SELECT w.contact_id, max(w.occurred_at) AS t, CAST(count(*) AS DOUBLE) AS v, "
-                "CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM web_events AS w "
-                f"WHERE w.event_type = 'product_view' AND w.contact_id IS NOT NULL AND w.{win} "
-                "AND NOT EXISTS (SELECT 1 FROM web_events AS a WHERE a.contact_id = w.contact_id "
-                f"AND a.event_type = 'add_to_cart' AND a.{win}) GROUP BY w.contact_id")
+        return (
+            "SELECT w.contact_id, max(w.occurred_at) AS t, CAST(count(*) AS DOUBLE) AS v, "
+            "CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM web_events AS w "
+            f"WHERE w.event_type = 'product_view' AND w.contact_id IS NOT NULL AND w.{win} "
+            "AND NOT EXISTS (SELECT 1 FROM web_events AS a WHERE a.contact_id = w.contact_id "
+            f"AND a.event_type = 'add_to_cart' AND a.{win}) GROUP BY w.contact_id"
+        )
     if kind == "welcome":
-        return (f"SELECT c.contact_id, c.created_at AS t, CAST(NULL AS DOUBLE) AS v, CAST(NULL AS VARCHAR) AS g, "
-                f"CAST(NULL AS VARCHAR) AS o FROM contacts_at({_d(day)}) AS c "
-                f"WHERE c.created_at >= {lo} AND c.created_at < {hi}")
+        return (
+            f"SELECT c.contact_id, c.created_at AS t, CAST(NULL AS DOUBLE) AS v, CAST(NULL AS VARCHAR) AS g, "
+            f"CAST(NULL AS VARCHAR) AS o FROM contacts_at({_d(day)}) AS c "
+            f"WHERE c.created_at >= {lo} AND c.created_at < {hi}"
+        )
     if kind == "post_purchase_survey":
-        return ("SELECT contact_id, max(ordered_at) AS t, CAST(NULL AS DOUBLE) AS v, CAST(NULL AS VARCHAR) AS g, "
-                f"arg_max(order_id, ordered_at) AS o FROM completed_orders({_d(day)}) "
-                f"WHERE ordered_at >= {lo} AND ordered_at < {hi} GROUP BY contact_id")
+        return (
+            "SELECT contact_id, max(ordered_at) AS t, CAST(NULL AS DOUBLE) AS v, CAST(NULL AS VARCHAR) AS g, "
+            f"arg_max(order_id, ordered_at) AS o FROM completed_orders({_d(day)}) "
+            f"WHERE ordered_at >= {lo} AND ordered_at < {hi} GROUP BY contact_id"
+        )
     if kind == "birthday":
-        test = condition_sql(AttributeCondition(field="birth_date", op="birthday_in",
-                                                window=Window(kind="last", n=days, unit="day")), day)
-        return (f"SELECT c.contact_id, CAST(NULL AS TIMESTAMP) AS t, CAST(NULL AS DOUBLE) AS v, "
-                f"CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM contacts_at({_d(day)}) AS c "
-                f"WHERE {test}")
+        test = condition_sql(
+            AttributeCondition(
+                field="birth_date", op="birthday_in", window=Window(kind="last", n=days, unit="day")
+            ),
+            day,
+        )
+        return (
+            f"SELECT c.contact_id, CAST(NULL AS TIMESTAMP) AS t, CAST(NULL AS DOUBLE) AS v, "
+            f"CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM contacts_at({_d(day)}) AS c "
+            f"WHERE {test}"
+        )
     if kind == "replenishment":
-        return (f"WITH bought AS ({_CATEGORY_ORDERS.format(day=_d(day))}), gaps AS ({_GAPS}) "
-                "SELECT b.contact_id, min(b.ordered_at + to_days(CAST(gaps.days AS INTEGER))) AS t, "
-                "arg_min(gaps.days, b.ordered_at + to_days(CAST(gaps.days AS INTEGER))) AS v, "
-                "arg_min(b.g, b.ordered_at + to_days(CAST(gaps.days AS INTEGER))) AS g, "
-                "CAST(NULL AS VARCHAR) AS o FROM bought AS b JOIN gaps ON gaps.g = b.g "
-                f"WHERE b.ordered_at + to_days(CAST(gaps.days AS INTEGER)) >= {lo} "
-                f"AND b.ordered_at + to_days(CAST(gaps.days AS INTEGER)) < {hi} "
-                "AND (b.nxt IS NULL OR b.nxt >= b.ordered_at + to_days(CAST(gaps.days AS INTEGER))) "
-                "GROUP BY b.contact_id")
+        return (
+            f"WITH bought AS ({_CATEGORY_ORDERS.format(day=_d(day))}), gaps AS ({_GAPS}) "
+            "SELECT b.contact_id, min(b.ordered_at + to_days(CAST(gaps.days AS INTEGER))) AS t, "
+            "arg_min(gaps.days, b.ordered_at + to_days(CAST(gaps.days AS INTEGER))) AS v, "
+            "arg_min(b.g, b.ordered_at + to_days(CAST(gaps.days AS INTEGER))) AS g, "
+            "CAST(NULL AS VARCHAR) AS o FROM bought AS b JOIN gaps ON gaps.g = b.g "
+            f"WHERE b.ordered_at + to_days(CAST(gaps.days AS INTEGER)) >= {lo} "
+            f"AND b.ordered_at + to_days(CAST(gaps.days AS INTEGER)) < {hi} "
+            "AND (b.nxt IS NULL OR b.nxt >= b.ordered_at + to_days(CAST(gaps.days AS INTEGER))) "
+            "GROUP BY b.contact_id"
+        )
     raise WorkflowError(f"the workflow kind {kind!r} has no event trigger")
 
 
 # one row per completed order and category it holds, with the contact's next order of that category
 _CATEGORY_ORDERS = (
     "SELECT x.contact_id, x.g, x.ordered_at, lead(x.ordered_at) OVER (PARTITION BY x.contact_id, x.g "
-    "ORDER BY x.ordered_at) AS nxt FROM (SELECT DISTINCT o.contact_id, p.category AS g, o.order_id, o.ordered_at "
+    "ORDER BY x.ordered_at) AS nxt "
+    "FROM (SELECT DISTINCT o.contact_id, p.category AS g, o.order_id, o.ordered_at "
     "FROM completed_orders({day}) AS o JOIN order_lines AS ol ON ol.order_id = o.order_id "
     "JOIN products AS p ON p.product_id = ol.product_id WHERE p.category IS NOT NULL) AS x"
 )
 # median days between consecutive orders of a category by the same contact (3+ repeat purchases)
-_GAPS = ("SELECT g, median(date_diff('day', ordered_at, nxt)) AS days, count(*) AS n FROM bought "
-         "WHERE nxt IS NOT NULL AND date_diff('day', ordered_at, nxt) > 0 GROUP BY g HAVING count(*) >= 3")
+_GAPS = (
+    "SELECT g, median(date_diff('day', ordered_at, nxt)) AS days, count(*) AS n FROM bought "
+    "WHERE nxt IS NOT NULL AND date_diff('day', ordered_at, nxt) > 0 GROUP BY g HAVING count(*) >= 3"
+)
 
 
 def _channel_ok(channel: Channel | None) -> str:
@@ -249,8 +276,10 @@ def _channel_ok(channel: Channel | None) -> str:
         return SMS_OK
     if channel == "push":
         return PUSH_OK
-    return ("EXISTS (SELECT 1 FROM web_events AS we WHERE we.contact_id = k.contact_id "
-            "AND we.occurred_at >= {end} - INTERVAL 90 DAY AND we.occurred_at < {end})")
+    return (
+        "EXISTS (SELECT 1 FROM web_events AS we WHERE we.contact_id = k.contact_id "
+        "AND we.occurred_at >= {end} - INTERVAL 90 DAY AND we.occurred_at < {end})"
+    )
 
 
 # ---------------------------------------------------------------- the graph
@@ -268,8 +297,9 @@ class _Builder:
         self.nodes.append((nid, step, step.kind, path))
         return nid
 
-    def chain(self, steps: list[Step], tails: list[tuple[str, str]],
-              path: list[tuple[str | None, bool]]) -> list[tuple[str, str]]:
+    def chain(
+        self, steps: list[Step], tails: list[tuple[str, str]], path: list[tuple[str | None, bool]]
+    ) -> list[tuple[str, str]]:
         """Add ``steps`` after ``tails`` (node id, edge label); returns the open ends.
 
         After a condition both branches run their own steps, then meet again at the next step,
@@ -281,8 +311,9 @@ class _Builder:
             if step.kind == "exit":
                 return []
             if step.kind == "condition":
-                tails = (self.chain(step.yes, [(nid, step.yes_label)], [*path, (step.test, True)])
-                         + self.chain(step.no, [(nid, step.no_label)], [*path, (step.test, False)]))
+                tails = self.chain(
+                    step.yes, [(nid, step.yes_label)], [*path, (step.test, True)]
+                ) + self.chain(step.no, [(nid, step.no_label)], [*path, (step.test, False)])
                 if not tails:
                     return []
             else:
@@ -290,12 +321,20 @@ class _Builder:
         return tails
 
 
-def _counts(con: duckdb.DuckDBPyConnection, schema: dict[str, dict[str, str]], cohort: str, day: date,
-            tests: list[str]) -> list[int]:
+def _counts(
+    con: duckdb.DuckDBPyConnection,
+    schema: dict[str, dict[str, str]],
+    cohort: str,
+    day: date,
+    tests: list[str],
+) -> list[int]:
     """Count the cohort's contacts passing each test, in one validated scan."""
     cols = ", ".join(f"count(*) FILTER (WHERE {_fmt(t, day)}) AS x{i}" for i, t in enumerate(tests))
-    sql = (f"WITH k AS ({cohort}) SELECT {cols} FROM k JOIN contacts_at({_d(day)}) AS c "
-           f"ON c.contact_id = k.contact_id LEFT JOIN lead_scores({_d(day)}) AS ls ON ls.contact_id = k.contact_id")
+    sql = (
+        f"WITH k AS ({cohort}) SELECT {cols} FROM k JOIN contacts_at({_d(day)}) AS c "
+        f"ON c.contact_id = k.contact_id "
+        f"LEFT JOIN lead_scores({_d(day)}) AS ls ON ls.contact_id = k.contact_id"
+    )
     validate(sql, schema)
     row = run_query(con, sql)[1][0]
     return [int(v) for v in row]
@@ -345,7 +384,9 @@ def draft(db: Path, text: str, as_of: date, *, use_last: bool = False) -> Workfl
     with open_engine(db) as engine:
         con, schema = engine.con, engine.schema
         split, intervals = _parameters(con, schema, as_of)
-        tpl = templates(split, ", ".join(f"{g}: {d:g} days" for g, d in intervals.items()) or "none found")[kind]
+        tpl = templates(split, ", ".join(f"{g}: {d:g} days" for g, d in intervals.items()) or "none found")[
+            kind
+        ]
         assumptions: list[str] = []
         if plan is None and tpl.default_audience is not None:
             plan = SegmentPlan(where=tpl.default_audience)
@@ -356,27 +397,45 @@ def draft(db: Path, text: str, as_of: date, *, use_last: bool = False) -> Workfl
         return _estimate(con, schema, text, kind, tpl, plan, aud_text, as_of, split, intervals, assumptions)
 
 
-def _parameters(con: duckdb.DuckDBPyConnection, schema: dict[str, dict[str, str]],
-                day: date) -> tuple[float, dict[str, float]]:
+def _parameters(
+    con: duckdb.DuckDBPyConnection, schema: dict[str, dict[str, str]], day: date
+) -> tuple[float, dict[str, float]]:
     end = _ts(datetime.combine(day + timedelta(days=1), datetime.min.time()))
-    sql = ("SELECT coalesce(median(value), 0) FROM web_events WHERE event_type = 'cart_abandoned' "
-           f"AND value IS NOT NULL AND occurred_at < {end}")
+    sql = (
+        "SELECT coalesce(median(value), 0) FROM web_events WHERE event_type = 'cart_abandoned' "
+        f"AND value IS NOT NULL AND occurred_at < {end}"
+    )
     validate(sql, schema)
     split = round(float(run_query(con, sql)[1][0][0]), 2)
-    gaps = f"WITH bought AS ({_CATEGORY_ORDERS.format(day=_d(day))}), gaps AS ({_GAPS}) SELECT g, days FROM gaps ORDER BY g"
+    bought = _CATEGORY_ORDERS.format(day=_d(day))
+    gaps = f"WITH bought AS ({bought}), gaps AS ({_GAPS}) SELECT g, days FROM gaps ORDER BY g"
     validate(gaps, schema)
     return split, {str(g): float(d) for g, d in run_query(con, gaps)[1]}
 
 
-def _estimate(con: duckdb.DuckDBPyConnection, schema: dict[str, dict[str, str]], text: str, kind: str,
-              tpl: Template, plan: SegmentPlan | None, aud_text: str, day: date, split: float,
-              intervals: dict[str, float], assumptions: list[str]) -> WorkflowDraft:
+def _estimate(
+    con: duckdb.DuckDBPyConnection,
+    schema: dict[str, dict[str, str]],
+    text: str,
+    kind: str,
+    tpl: Template,
+    plan: SegmentPlan | None,
+    aud_text: str,
+    day: date,
+    split: float,
+    intervals: dict[str, float],
+    assumptions: list[str],
+) -> WorkflowDraft:
     now_members, then_members = _members(plan, day), _members(plan, day - timedelta(days=30))
-    joined = (f"SELECT contact_id, CAST(NULL AS TIMESTAMP) AS t, CAST(NULL AS DOUBLE) AS v, "
-              f"CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM ({now_members}) AS a "
-              f"WHERE contact_id NOT IN ({then_members})")
-    whole = (f"SELECT contact_id, CAST(NULL AS TIMESTAMP) AS t, CAST(NULL AS DOUBLE) AS v, "
-             f"CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM ({now_members}) AS a")
+    joined = (
+        f"SELECT contact_id, CAST(NULL AS TIMESTAMP) AS t, CAST(NULL AS DOUBLE) AS v, "
+        f"CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM ({now_members}) AS a "
+        f"WHERE contact_id NOT IN ({then_members})"
+    )
+    whole = (
+        f"SELECT contact_id, CAST(NULL AS TIMESTAMP) AS t, CAST(NULL AS DOUBLE) AS v, "
+        f"CAST(NULL AS VARCHAR) AS g, CAST(NULL AS VARCHAR) AS o FROM ({now_members}) AS a"
+    )
     if tpl.cohort == "event":
         inside = "" if plan is None else f" WHERE e.contact_id IN ({now_members})"
         now = f"SELECT * FROM ({_event_cohort(kind, day, LOOKBACK_DAYS[kind])}) AS e{inside}"
@@ -408,21 +467,42 @@ def _estimate(con: duckdb.DuckDBPyConnection, schema: dict[str, dict[str, str]],
     validate(size_sql, schema)
     size = int(run_query(con, size_sql)[1][0][0])
     joined_n = _counts(con, schema, joined, day, ["TRUE"])[0]
-    nodes = [WorkflowNode(id="n0", type="audience", label=f"Audience: {aud_text or 'every contact'}",
-                          estimate=Estimate(enter=size, last_30_days=joined_n))]
-    for nid, step, node_type, _ in b.nodes:
+    nodes = [
+        WorkflowNode(
+            id="n0",
+            type="audience",
+            label=f"Audience: {aud_text or 'every contact'}",
+            estimate=Estimate(enter=size, last_30_days=joined_n),
+        )
+    ]
+    for nid, step, _, _ in b.nodes:
         assert step is not None
-        slots = index.get(nid)
-        est = Estimate(note=step.note or ("depends on an earlier answer the warehouse does not hold"
-                                          if slots is None else ""))
-        if slots is not None:
-            est = Estimate(enter=c_now[slots["enter"]], last_30_days=c_30[slots["enter"]],
-                           yes=c_now[slots["yes"]] if "yes" in slots else None,
-                           no=c_now[slots["no"]] if "no" in slots else None,
-                           reachable=c_now[slots["reachable"]] if "reachable" in slots else None, note=step.note)
-        nodes.append(WorkflowNode(id=nid, type=node_type, label=step.label, channel=step.channel,
-                                  action=step.action, segment=step.segment, wait_hours=step.wait_hours,
-                                  estimate=est))
+        at = index.get(nid)
+        est = Estimate(
+            note=step.note
+            or ("depends on an earlier answer the warehouse does not hold" if at is None else "")
+        )
+        if at is not None:
+            est = Estimate(
+                enter=c_now[at["enter"]],
+                last_30_days=c_30[at["enter"]],
+                yes=c_now[at["yes"]] if "yes" in at else None,
+                no=c_now[at["no"]] if "no" in at else None,
+                reachable=c_now[at["reachable"]] if "reachable" in at else None,
+                note=step.note,
+            )
+        nodes.append(
+            WorkflowNode(
+                id=nid,
+                type=step.kind,
+                label=step.label,
+                channel=step.channel,
+                action=step.action,
+                segment=step.segment,
+                wait_hours=step.wait_hours,
+                estimate=est,
+            )
+        )
     edges = [WorkflowEdge(source="n0", target=trigger), *b.edges]
     params: dict[str, float | str | dict[str, float]] = {}
     if kind == "abandoned_cart":
@@ -431,9 +511,17 @@ def _estimate(con: duckdb.DuckDBPyConnection, schema: dict[str, dict[str, str]],
         params["repurchase_interval_days"] = intervals
     if tpl.cohort == "event":
         params["lookback_days"] = float(LOOKBACK_DAYS[kind])
-    return WorkflowDraft(kind=kind, name=KIND_TITLES[kind], request=text, as_of=day,
-                         audience=Audience(text=aud_text or "every contact", plan=plan, size=size),
-                         nodes=nodes, edges=edges, parameters=params, assumptions=assumptions)
+    return WorkflowDraft(
+        kind=kind,
+        name=KIND_TITLES[kind],
+        request=text,
+        as_of=day,
+        audience=Audience(text=aud_text or "every contact", plan=plan, size=size),
+        nodes=nodes,
+        edges=edges,
+        parameters=params,
+        assumptions=assumptions,
+    )
 
 
 # ---------------------------------------------------------------- files and text
@@ -486,9 +574,15 @@ def mermaid(d: WorkflowDraft) -> str:
     """The draft as a Mermaid flowchart (conditions as diamonds, estimates in the labels)."""
     lines = ["flowchart TD"]
     for n in d.nodes:
-        label = _mermaid_text(n.label + ("<br/>" + estimate_text(n.estimate) if estimate_text(n.estimate) else ""))
-        shape = {"condition": ('{"', '"}'), "audience": ('(["', '"])'), "trigger": ('>"', '"]'),
-                 "exit": ('(("', '"))')}.get(n.type, ('["', '"]'))
+        label = _mermaid_text(
+            n.label + ("<br/>" + estimate_text(n.estimate) if estimate_text(n.estimate) else "")
+        )
+        shape = {
+            "condition": ('{"', '"}'),
+            "audience": ('(["', '"])'),
+            "trigger": ('>"', '"]'),
+            "exit": ('(("', '"))'),
+        }.get(n.type, ('["', '"]'))
         lines.append(f"    {n.id}{shape[0]}{label}{shape[1]}")
     for e in d.edges:
         arrow = f" -->|{_mermaid_text(e.label)}| " if e.label else " --> "
@@ -504,5 +598,3 @@ def node_ids(d: WorkflowDraft) -> set[str]:
 def root(d: WorkflowDraft) -> WorkflowNode:
     """The audience node the graph starts from."""
     return next(n for n in d.nodes if n.type == "audience")
-
-

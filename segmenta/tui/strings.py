@@ -53,6 +53,8 @@ KEYS: list[tuple[str, dict[Lang, str]]] = [
             "en": "show or hide the last answer's SQL"}),
     ("F4", {"es": "copiar el SQL al portapapeles", "en": "copy the SQL to the clipboard"}),
     ("Tab", {"es": "pasar a la tabla de resultados y volver", "en": "move to the results table and back"}),
+    ("PgDn / Ctrl+End", {"es": "en la tabla: bajar (se leen 200 filas más al llegar al final)",
+                         "en": "in the table: go down (200 more rows are read near the end)"}),
     ("Ctrl+T", {"es": "tema claro u oscuro", "en": "light or dark theme"}),
     ("Ctrl+P", {"es": "paleta de comandos", "en": "command palette"}),
     ("Ctrl+Q", {"es": "salir", "en": "quit"}),

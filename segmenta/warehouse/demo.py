@@ -6,8 +6,8 @@ seasonality, stores and online orders, messy phones and emails, anonymous visito
 sign up, and workflows that fire on the behaviour they are about. Everything is generated with
 numpy arrays (never a Python loop over contacts or orders) and written by DuckDB, so a million
 contacts take well under a minute. The same (contacts, seed, until) always gives the same data.
-The fixed data (catalog, cities, names, workflows) lives in ``demo_catalog.py``; the messages
-are generated in ``demo_messages``-like sections at the end of this module.
+The fixed data (catalog, cities, names, workflows) lives in ``demo_catalog.py``. Sections below:
+contacts, orders, web events, messages, writing (codes become text inside DuckDB), the build.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from segmenta.errors import WarehouseError
 from segmenta.warehouse import demo_catalog as cat
@@ -62,15 +63,23 @@ class DemoReport:
         return out + [f"  note: {n}" for n in self.notes]
 
 
-def labels(values: Sequence[str | None], codes: Arr) -> pd.Categorical:
-    """Integer codes (-1 for NULL) as a pandas Categorical of their text, which DuckDB reads as an ENUM.
+def labels(values: Sequence[str | None], codes: Arr) -> pa.DictionaryArray:
+    """Integer codes (-1 for NULL) as an Arrow dictionary of their text, which DuckDB reads cheaply.
 
-    >>> list(labels(["x", "y", "x"], np.array([2, -1, 1])))
-    ['x', nan, 'y']
+    >>> labels(["x", "y", "x"], np.array([2, -1, 1])).to_pylist()
+    ['x', None, 'y']
     """
     uniq = sorted({v for v in values if v is not None})
-    mapping = np.array([uniq.index(v) if v is not None else -1 for v in values] + [-1])
-    return pd.Categorical.from_codes(mapping[np.where(codes >= 0, codes, len(values))], categories=uniq)
+    mapping = np.array([uniq.index(v) if v is not None else -1 for v in values] + [-1], dtype=np.int32)
+    idx = mapping[np.where(codes >= 0, codes, len(values))]
+    return pa.DictionaryArray.from_arrays(pa.array(idx, mask=idx < 0), pa.array(uniq, type=pa.string()))
+
+
+def table(**columns: Arr | pa.Array) -> pa.Table:
+    """An Arrow table from numpy columns (NaN and NaT become NULL) and ready Arrow arrays."""
+    return pa.table(
+        {k: v if isinstance(v, pa.Array) else pa.array(v, from_pandas=True) for k, v in columns.items()}
+    )
 
 
 def choose(rng: np.random.Generator, n: int, weights: list[float] | tuple[float, ...] | F64) -> I64:
@@ -1100,13 +1109,13 @@ def _write(
         country_s=labels(COUNTRIES, c["country"]),
         lang_s=labels(LANGUAGES, c["lang"]),
     )
-    con.register("c_frame", pd.DataFrame(frame))
+    con.register("c_frame", table(**frame))
     con.execute(_contacts_sql("contacts", "c_frame"))
     camp = "CASE WHEN campaign IS NOT NULL THEN campaign::VARCHAR || '_' || year(t)::VARCHAR END"
     con.register(
         "o_frame",
-        pd.DataFrame(
-            {
+        table(
+            **{
                 "i": np.arange(len(o["t"])),
                 "contact": o["contact"],
                 "t": ts(o["t"]),
@@ -1130,8 +1139,8 @@ def _write(
         currency, channel, store, pay, brand, coupon, status_s, src, med, {camp} FROM o_frame""")
     con.register(
         "l_frame",
-        pd.DataFrame(
-            {
+        table(
+            **{
                 "o": lines["order"],
                 "pid": labels(pids, lines["product"]),
                 "qty": lines["qty"],
@@ -1147,8 +1156,8 @@ def _write(
     terms = cat.search_terms(shop.products)
     con.register(
         "w_frame",
-        pd.DataFrame(
-            {
+        table(
+            **{
                 "i": np.arange(len(web["t"])),
                 "vid": visitor_key(seed, web["v"]),
                 "c": web["c"],
@@ -1180,8 +1189,8 @@ def _write(
     piece = msg["piece"]
     con.register(
         "m_frame",
-        pd.DataFrame(
-            {
+        table(
+            **{
                 "c": msg["c"],
                 "t": ts(msg["t"]),
                 "value": msg["value"],
@@ -1210,15 +1219,6 @@ def _write(
             SELECT contact, sum(total / CASE WHEN country = 1 THEN 20 ELSE 1 END) AS spent
             FROM o_frame WHERE status = 0 GROUP BY contact) s ON s.contact = f.i
         WHERE f.member""")
-    con.executemany(
-        f"INSERT OR REPLACE INTO {META_TABLE} VALUES (?, ?)",
-        [
-            ("source", "demo"),
-            ("demo_seed", str(seed)),
-            ("demo_contacts", str(len(c["created"]))),
-            ("data_until", (cal.end - timedelta(days=1)).date().isoformat()),
-        ],
-    )
     for name in ("p_frame", "c_frame", "o_frame", "l_frame", "w_frame", "m_frame"):
         con.unregister(name)
 
@@ -1310,6 +1310,15 @@ def build_demo(
             _write(con, cal, shop, seed, c, subscribed, o, lines, web, pieces, msg)
             step(5)
             finished = _finish(con, db)
+            con.executemany(
+                f"INSERT OR REPLACE INTO {META_TABLE} VALUES (?, ?)",
+                [
+                    ("source", "demo"),
+                    ("demo_seed", str(seed)),
+                    ("demo_contacts", str(contacts)),
+                    ("data_until", (cal.end - timedelta(days=1)).date().isoformat()),
+                ],
+            )
             rows = {
                 t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # type: ignore[index]
                 for t in (

@@ -143,3 +143,10 @@ def test_the_known_schema_holds_the_macro_columns() -> None:
 
 def test_harmless_functions_are_not_denied() -> None:
     assert [denied_reason(f) for f in ("lower", "strip_accents", "date_trunc", "coalesce")] == [None] * 4
+
+
+def test_a_join_on_two_columns_is_not_taken_for_a_table_function() -> None:
+    validate(
+        "SELECT o.order_id FROM orders AS o JOIN order_lines AS l "
+        "ON o.order_id = l.order_id AND o.order_id = l.order_id"
+    )

@@ -59,3 +59,4 @@ class PromptInput(Input):
         if event.text:
             self.insert_text_at_cursor(one_line(event.text))
         event.stop()
+        event.prevent_default()  # Input's own handler would paste the first line again

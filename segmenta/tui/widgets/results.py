@@ -83,7 +83,7 @@ class ResultsPane(Vertical):
         self.answer: Answer | None = None
         self.session: Session | None = None
         self.total = 0
-        self.loading = False
+        self.fetching = False
         self._serial = 0
 
     def compose(self) -> ComposeResult:
@@ -122,7 +122,7 @@ class ResultsPane(Vertical):
         self._serial += 1
         self.answer, self.session = answer, session
         self.total = answer.count or 0
-        self.loading = False
+        self.fetching = False
         self.remove_class("-chart")
         table = self.table
         table.clear(columns=True)
@@ -200,9 +200,9 @@ class ResultsPane(Vertical):
     def more(self) -> None:
         """Read the next page of the segment, unless all is loaded or a read is under way."""
         a, session = self.answer, self.session
-        if a is None or session is None or a.kind != "segment" or self.loading or self.loaded >= self.total:
+        if a is None or session is None or a.kind != "segment" or self.fetching or self.loaded >= self.total:
             return
-        self.loading = True
+        self.fetching = True
         self.load_page(session, a, self._serial, self.loaded)
 
     @work(thread=True, group="page", exclusive=True, exit_on_error=False)
@@ -220,7 +220,7 @@ class ResultsPane(Vertical):
     def _page_loaded(self, event: PageLoaded) -> None:
         if event.serial != self._serial:
             return  # a page of an older answer
-        self.loading = False
+        self.fetching = False
         if event.offset != self.loaded:
             return  # a page already added
         self._add_rows(event.rows, set())
@@ -228,5 +228,5 @@ class ResultsPane(Vertical):
 
     @on(PageFailed)
     def _page_failed(self, event: PageFailed) -> None:
-        self.loading = False
+        self.fetching = False
         self.notify(event.message, severity="error")

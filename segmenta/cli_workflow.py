@@ -1,0 +1,82 @@
+"""``segmenta workflow draft TEXT``: a workflow draft with estimates, as a tree, JSON or Mermaid.
+
+A thin typer group over ``segmenta.tools.workflows``; the lead joins it with
+``app.add_typer(workflow_app, name="workflow")``. An unknown kind prints the known kinds on
+stderr and exits 3 (a clarification, as ``ask`` does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.tree import Tree
+
+from segmenta import render
+from segmenta.cli_segments import AsOfOption, DbOption
+from segmenta.warehouse import store
+
+workflow_app = typer.Typer(
+    help="Workflow drafts (abandoned cart, win-back, welcome...) with estimates.", no_args_is_help=True
+)
+
+
+def tree(d: object) -> Tree:
+    """The draft as a rich Tree, estimates beside each node."""
+    from segmenta.tools.workflows import WorkflowDraft, WorkflowNode, estimate_text, root
+
+    assert isinstance(d, WorkflowDraft)
+
+    def label(n: WorkflowNode, edge: str) -> str:
+        est = estimate_text(n.estimate)
+        head = f"[dim]{edge}:[/dim] " if edge else ""
+        return f"{head}[bold]{n.type}[/bold] {n.label}" + (f"  [cyan]{est}[/cyan]" if est else "")
+
+    top = root(d)
+    out = Tree(f"{d.name} (as of {d.as_of}) — " + label(top, ""))
+    seen: set[str] = set()
+
+    def grow(branch: Tree, node_id: str) -> None:
+        for edge, child in d.children(node_id):
+            if child.id in seen:
+                branch.add(
+                    f"[dim]{edge.label + ': ' if edge.label else ''}→ continues at {child.label}[/dim]"
+                )
+                continue
+            seen.add(child.id)
+            grow(branch.add(label(child, edge.label)), child.id)
+
+    grow(out, top.id)
+    return out
+
+
+@workflow_app.command("draft")
+def draft_cmd(
+    text: Annotated[str, typer.Argument(help="What to draft: 'win-back for hibernating customers'.")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", dir_okay=False, help="Write the draft as JSON here.")
+    ] = None,
+    mermaid: Annotated[bool, typer.Option("--mermaid", help="Print Mermaid instead of the tree.")] = False,
+    last: Annotated[bool, typer.Option("--last", help="Audience: the conversation's last segment.")] = False,
+) -> None:
+    """Draft a workflow for an audience, with estimates from the warehouse."""
+    from segmenta.tools import workflows
+
+    try:
+        d = workflows.draft(store.resolve_db(db), text, as_of or dt.date.today(), use_last=last)
+    except workflows.UnknownKind as e:
+        render.print_error(e)
+        raise typer.Exit(code=3) from None
+    if out is not None:
+        workflows.save_json(d, out)
+        render.print_note(f"wrote {out}")
+    if mermaid:
+        render.out.print(workflows.mermaid(d), markup=False, end="")
+    else:
+        render.out.print(tree(d))
+    for a in d.assumptions:
+        render.print_note(a)

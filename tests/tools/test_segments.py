@@ -1,0 +1,155 @@
+"""Saved segments on the sample sports shop: save, list, refresh, history, explain, rename, delete."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from segmenta.assistant.plan import RfmCondition, SegmentPlan
+from segmenta.tools import segments as seg
+from segmenta.tools.ask import ask
+from segmenta.warehouse.importer import import_shop
+
+SPORTS = Path("/work/shared/eval/sports")
+D = date(2026, 6, 30)
+HIBERNATING = SegmentPlan(where=RfmCondition(segments=["Hibernating"]))
+
+
+@pytest.fixture(scope="module")
+def _master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("sports") / "sports.duckdb"
+    import_shop(SPORTS, db)
+    return db
+
+
+@pytest.fixture
+def db(_master: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "shop.duckdb"
+    shutil.copyfile(_master, out)
+    return out
+
+
+def test_a_dynamic_segment_keeps_its_plan_members_and_a_first_history_row(db: Path) -> None:
+    s = seg.save(db, "VIP Madrid", plan=None, request="customers in Madrid with RFM 4+", static=False, as_of=D)
+    assert s.kind == "dynamic" and s.plan is not None and s.as_of == D
+    assert s.size == s.members > 0
+    assert [h.as_of for h in s.history] == [D]
+    assert s.history[0].steps[0].key == "contacts" and s.history[0].steps[-1].count == s.size
+
+
+def test_a_static_segment_keeps_its_snapshot_when_refreshed_later(db: Path) -> None:
+    s = seg.save(db, "Clientes élite", plan=HIBERNATING, request="", static=True, as_of=date(2026, 3, 31))
+    later = seg.refresh(db, "Clientes élite", D)
+    assert later.members == s.members
+    assert [h.size for h in later.history] == [s.size, s.size]
+
+
+def test_list_shows_every_saved_segment_with_its_size(db: Path) -> None:
+    seg.save(db, "Hibernating", plan=HIBERNATING, request="hibernating", static=False, as_of=D)
+    seg.save(db, "Clientes élite", plan=HIBERNATING, request="", static=True, as_of=D)
+    listed = {s.name: s.size for s in seg.list_segments(db)}
+    assert set(listed) == {"Hibernating", "Clientes élite"}
+    assert listed["Hibernating"] == listed["Clientes élite"] > 0
+
+
+def test_a_refresh_at_another_date_records_a_second_history_row(db: Path) -> None:
+    seg.save(db, "Hibernating", plan=HIBERNATING, request="", static=False, as_of=date(2026, 1, 31))
+    seg.refresh(db, "hibernating", D)
+    points = seg.history(db, "Hibernating")
+    assert [p.as_of for p in points] == [date(2026, 1, 31), D]
+    assert seg.show(db, "Hibernating").as_of == D
+
+
+def test_backfill_records_each_month_end_computed_as_of_its_own_date(db: Path) -> None:
+    seg.save(db, "Hibernating", plan=HIBERNATING, request="", static=False, as_of=D)
+    points = seg.backfill(db, "Hibernating", date(2026, 1, 15))
+    assert [p.as_of for p in points] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31),
+                                         date(2026, 4, 30), date(2026, 5, 31), D]
+    expected = seg._evaluate(db, HIBERNATING, [date(2026, 2, 28)], members=False)[0][1][-1].count
+    assert points[1].size == expected
+    assert len({p.size for p in points}) > 1
+
+
+def test_explain_change_names_the_condition_that_moved_the_size_most(db: Path) -> None:
+    seg.save(db, "VIP Madrid", plan=None, request="customers in Madrid with RFM 4+", static=False, as_of=D)
+    change = seg.explain_change(db, "VIP Madrid", date(2025, 6, 30), D)
+    total = change.base_effect + sum(c.effect for c in change.conditions)
+    assert round(total) == change.size2 - change.size1
+    assert change.top is not None
+    text = " ".join(change.sentences())
+    assert f"'{change.top.step}' moved the size most" in text
+
+
+def test_rename_moves_members_and_history_and_delete_removes_them(db: Path) -> None:
+    seg.save(db, "Hibernating", plan=HIBERNATING, request="", static=False, as_of=D)
+    renamed = seg.rename(db, "Hibernating", "Dormidos élite")
+    assert renamed.name == "Dormidos élite" and renamed.members > 0 and renamed.history
+    assert seg.delete(db, "dormidos elite") == "Dormidos élite"
+    assert seg.list_segments(db) == []
+
+
+def test_an_unknown_name_lists_the_closest_saved_names(db: Path) -> None:
+    seg.save(db, "VIP Madrid", plan=HIBERNATING, request="", static=False, as_of=D)
+    seg.save(db, "Clientes élite", plan=HIBERNATING, request="", static=True, as_of=D)
+    with pytest.raises(seg.SegmentError, match="no saved segment named 'VIP Madird'; closest: 'VIP Madrid'"):
+        seg.show(db, "VIP Madird")
+
+
+def test_a_name_taken_ignoring_accents_and_case_is_refused(db: Path) -> None:
+    seg.save(db, "Clientes élite", plan=HIBERNATING, request="", static=False, as_of=D)
+    with pytest.raises(seg.SegmentError, match="already exists"):
+        seg.save(db, "clientes elite", plan=HIBERNATING, request="", static=False, as_of=D)
+
+
+def test_saved_segments_survive_a_reimport_of_the_shop(db: Path) -> None:
+    seg.save(db, "VIP Madrid", plan=HIBERNATING, request="", static=False, as_of=D)
+    import_shop(SPORTS, db)
+    again = seg.show(db, "VIP Madrid")
+    assert again.members > 0 and len(again.history) == 1
+
+
+def test_a_saved_segment_is_used_by_name_in_a_later_request(db: Path) -> None:
+    s = seg.save(db, "VIP Madrid", plan=None, request="customers in Madrid with RFM 4+", static=False, as_of=D)
+    answer = ask(db, "women in 'VIP Madrid'", D)
+    assert answer.kind == "segment"
+    assert answer.count is not None and 0 < answer.count < s.size
+    assert "user_segment_members" in (answer.sql or "")
+
+
+def test_a_segment_used_by_another_cannot_be_deleted_and_a_rename_follows_it(db: Path) -> None:
+    seg.save(db, "VIP Madrid", plan=None, request="customers in Madrid with RFM 4+", static=False, as_of=D)
+    seg.save(db, "VIP women", plan=None, request="women in 'VIP Madrid'", static=False, as_of=D)
+    with pytest.raises(seg.SegmentError, match="used by 'VIP women'"):
+        seg.delete(db, "VIP Madrid")
+    seg.rename(db, "VIP Madrid", "VIP Capital")
+    assert "VIP Capital" in str(seg.show(db, "VIP women").plan)
+    assert seg.refresh(db, "VIP women", D).size > 0
+
+
+def test_segment_sql_of_a_static_segment_reads_its_snapshot(db: Path) -> None:
+    seg.save(db, "Clientes élite", plan=HIBERNATING, request="", static=True, as_of=D)
+    sql = seg.segment_sql(db, "Clientes élite", D)
+    assert "user_segment_members" in sql and "'Clientes élite'" in sql
+
+
+def test_the_cli_saves_lists_and_explains(db: Path) -> None:
+    import typer
+
+    from segmenta.cli_segments import segments_app
+
+    app = typer.Typer()
+    app.add_typer(segments_app, name="segments")
+    run = CliRunner()
+    r = run.invoke(app, ["segments", "save", "VIP Madrid", "--ask", "customers in Madrid with RFM 4+",
+                         "--db", str(db), "--as-of", "2026-06-30"])
+    assert r.exit_code == 0, r.output
+    r = run.invoke(app, ["segments", "history", "VIP Madrid", "--db", str(db), "--backfill-since", "2026-04-01",
+                         "--explain", "2026-04-30", "2026-06-30"])
+    assert r.exit_code == 0, r.output
+    assert "moved the size most" in r.output or "No condition changed" in r.output
+    r = run.invoke(app, ["segments", "list", "--db", str(db)])
+    assert "VIP Madrid" in r.output

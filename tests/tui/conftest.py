@@ -1,0 +1,32 @@
+"""Fixtures of the chat tests: the sports shop imported once per session, a fixed as-of date,
+and a cursor that does not blink (so snapshots are stable)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from segmenta.tui.widgets.prompt import PromptInput
+from segmenta.warehouse.importer import import_shop
+
+SPORTS = Path("/work/shared/eval/sports")
+AS_OF = date(2026, 6, 30)
+
+
+@pytest.fixture(scope="session")
+def sports_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sports shop's warehouse (read-only in every test, so one copy serves all)."""
+    if not SPORTS.exists():
+        pytest.skip(f"the sports shop is not at {SPORTS}")
+    db = tmp_path_factory.mktemp("sports") / "sports.duckdb"
+    import_shop(SPORTS, db)
+    return db
+
+
+@pytest.fixture(autouse=True)
+def _no_blink(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(PromptInput, "BLINK", False)
+    yield

@@ -1,0 +1,28 @@
+"""The pure helpers of the chat screen: their doctests, and the choices a clarification button makes."""
+
+from __future__ import annotations
+
+import doctest
+from types import ModuleType
+
+import pytest
+
+from segmenta.tui import format as fmt
+from segmenta.tui import screens, session, strings
+from segmenta.tui.widgets import prompt
+
+
+@pytest.mark.parametrize("module", [fmt, strings, session, screens, prompt], ids=lambda m: m.__name__)
+def test_the_examples_in_the_docstrings_hold(module: ModuleType) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0
+
+
+def test_an_option_replaces_the_words_not_understood_whatever_their_case() -> None:
+    assert fmt.resolve_option("Clientes de MADRX", ["madrx"], "city: Madrid") == "Clientes de Madrid"
+
+
+def test_every_text_and_key_is_in_both_languages() -> None:
+    assert all(set(v) == {"es", "en"} for v in strings.TEXTS.values())
+    assert all(set(action) == {"es", "en"} for _, action in strings.KEYS)

@@ -1,0 +1,50 @@
+"""The chat's session: answers through the conversation and pages of a segment read lazily."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from segmenta.tui.session import Session
+
+from .conftest import AS_OF
+
+
+def test_pages_of_a_segment_cover_it_once_in_contact_order(sports_db: Path) -> None:
+    s = Session(sports_db, AS_OF)
+    try:
+        answer = s.ask("compraron zapatillas")
+        assert answer.kind == "segment" and answer.count is not None and answer.count > 200
+        ids: list[str] = []
+        offset = 0
+        while offset < answer.count:
+            page = s.page(answer, offset, 200)
+            assert 0 < len(page) <= 200
+            ids += [r[0] for r in page]
+            offset += len(page)
+        assert ids == sorted(ids)
+        assert len(set(ids)) == answer.count
+        assert s.page(answer, answer.count, 200) == []
+    finally:
+        s.close()
+
+
+def test_the_header_facts_name_the_file_and_count_its_contacts(sports_db: Path) -> None:
+    s = Session(sports_db, AS_OF)
+    try:
+        info = s.open()
+    finally:
+        s.close()
+    assert info.name == "sports.duckdb"
+    assert info.size_bytes == sports_db.stat().st_size
+    assert info.contacts == 3000
+
+
+def test_a_follow_up_refines_the_previous_segment(sports_db: Path) -> None:
+    s = Session(sports_db, AS_OF)
+    try:
+        first = s.ask("mujeres +30 de Madrid")
+        second = s.ask("solo las que compraron zapatillas")
+    finally:
+        s.close()
+    assert first.count is not None and second.count is not None
+    assert 0 < second.count < first.count
