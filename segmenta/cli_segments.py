@@ -17,6 +17,7 @@ from rich.table import Table
 from segmenta import render
 from segmenta.warehouse import store
 
+NameArg = Annotated[str, typer.Argument(help="The saved segment's name (spaces and accents are fine).")]
 segments_app = typer.Typer(
     help="Saved segments: dynamic definitions or static snapshots, with size history.", no_args_is_help=True
 )
@@ -99,7 +100,7 @@ def list_cmd(db: DbOption = None) -> None:
 
 
 @segments_app.command("show")
-def show_cmd(name: str, db: DbOption = None) -> None:
+def show_cmd(name: NameArg, db: DbOption = None) -> None:
     """One segment: its definition, its size and the funnel of its last evaluation."""
     from segmenta.tools import segments
 
@@ -111,7 +112,7 @@ def show_cmd(name: str, db: DbOption = None) -> None:
 
 
 @segments_app.command("refresh")
-def refresh_cmd(name: str, db: DbOption = None, as_of: AsOfOption = None) -> None:
+def refresh_cmd(name: NameArg, db: DbOption = None, as_of: AsOfOption = None) -> None:
     """Re-evaluate a segment at the as-of date and record its size."""
     from segmenta.tools import segments
 
@@ -121,7 +122,7 @@ def refresh_cmd(name: str, db: DbOption = None, as_of: AsOfOption = None) -> Non
 
 @segments_app.command("history")
 def history_cmd(
-    name: str,
+    name: NameArg,
     db: DbOption = None,
     backfill_since: Annotated[
         dt.date | None,
@@ -155,7 +156,10 @@ def history_cmd(
 
 
 @segments_app.command("rename")
-def rename_cmd(old: str, new: str, db: DbOption = None) -> None:
+def rename_cmd(
+    old: Annotated[str, typer.Argument(help="The segment's current name.")],
+    new: Annotated[str, typer.Argument(help="Its new name.")],
+    db: DbOption = None) -> None:
     """Rename a segment (and the references to it in other saved segments)."""
     from segmenta.tools import segments
 
@@ -164,7 +168,7 @@ def rename_cmd(old: str, new: str, db: DbOption = None) -> None:
 
 
 @segments_app.command("delete")
-def delete_cmd(name: str, db: DbOption = None) -> None:
+def delete_cmd(name: NameArg, db: DbOption = None) -> None:
     """Delete a segment, its members and its history."""
     from segmenta.tools import segments
 

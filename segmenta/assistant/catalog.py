@@ -531,6 +531,7 @@ class _Candidate:
     cover: dict[int, tuple[float, How]]
     cost: int
     bits: int = 0
+    extra: int = 0  # the value's own words left over: "zapatillas" names "Zapatillas" better than "Zapatillas de tenis"
 
 
 _RawHit = tuple[str, str, int, frozenset[str], set[int], dict[int, tuple[float, How]]]
@@ -546,7 +547,7 @@ def _candidates(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> 
         if numbers and vnumbers and not (numbers & vnumbers):
             continue  # "Forerunner 965" never means the 265
         if len(vpos) == nwords:
-            full.append(_Candidate(f, [value], dict(cover), 1))
+            full.append(_Candidate(f, [value], dict(cover), 1, extra=max(0, nwords - len(cover))))
         else:
             key = (f, frozenset(cover), round(sum(q for q, _ in cover.values()), 1))
             if key in partial:
@@ -587,8 +588,9 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
                 continue  # a member that adds nothing
             fields = {c.field for c in combo}
             pair = int({"category", "subcategory"} <= fields)
-            key = (-len(best), -round(sum(best.values()), 1), sum(c.cost for c in combo), -pair,
-                   bin(bits).count("1"), sum(_FIELD_RANK[c.field] for c in combo))
+            key = (-len(best), -round(sum(best.values()), 1), sum(c.cost for c in combo),
+                   sum(c.extra for c in combo), -pair, bin(bits).count("1"),
+                   sum(_FIELD_RANK[c.field] for c in combo))
             scored.append((key, combo, bits))
     if not scored:
         return None
@@ -597,7 +599,7 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
     others: list[ProductMatch] = []
     first = _as_match(top)
     for key, combo, bits in scored[1:]:
-        if key[:4] != top_key[:4]:
+        if key[:5] != top_key[:5]:
             break
         if bits & top_bits in (bits, top_bits):
             continue  # one reading holds the other ("Hiking Boots" and a product in it): no real choice

@@ -11,17 +11,17 @@ shows how many rows carry each match key and the first rows before and after has
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
+import pyarrow as pa
 
 from segmenta.errors import ExportError, QueryError
 from segmenta.tools import normalize as nz
@@ -109,170 +109,119 @@ def _query(
             f"WHERE c.contact_id IN ({_segment_ids(sql)}){consent}{order}")
 
 
-def _execute(con: duckdb.DuckDBPyConnection, sql: str) -> duckdb.DuckDBPyConnection:
-    try:
-        return con.execute(sql)
-    except duckdb.Error as e:
-        if "contact_id" in str(e):
-            raise QueryError(f"the segment SQL must return a contact_id column: {e}") from e
-        raise QueryError(f"the export query failed: {e}") from e
+def _query_error(e: duckdb.Error) -> QueryError:
+    if "contact_id" in str(e):
+        return QueryError(f"the segment SQL must return a contact_id column: {e}")
+    return QueryError(f"the export query failed: {e}")
 
 
 def _counts(con: duckdb.DuckDBPyConnection, sql: str, as_of: dt.date) -> tuple[int, int]:
     """(contacts in the segment at ``as_of``, those of them without ads consent)."""
     counts = "count(*), count(*) FILTER (WHERE c.ads_consent IS NOT TRUE)"
-    row = _execute(con, _query(sql, as_of, counts, ordered=False)).fetchone()
+    try:
+        row = con.sql(_query(sql, as_of, counts, ordered=False)).fetchall()[0]
+    except duckdb.Error as e:
+        raise _query_error(e) from e
     assert row is not None
     return int(row[0]), int(row[1])
 
 
-def _batches(con: duckdb.DuckDBPyConnection, sql: str) -> Iterator[list[list[Any]]]:
-    """The query's rows as batches of columns (one Python list per column)."""
-    reader = _execute(con, sql).to_arrow_reader(BATCH_ROWS)
-    assert reader is not None
-    for batch in reader:
-        yield [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-
-
-class _Cached:
-    """A normaliser memoised on its raw value (names, cities and zips repeat a lot), with its hash."""
+class _Memo:
+    """A normaliser memoised on its raw value: names, cities, zips and dates repeat a lot."""
 
     def __init__(self, fn: Callable[[str], str | None]) -> None:
         self.fn = fn
-        self.cache: dict[str, tuple[str, str] | None] = {}
+        self.cache: dict[Any, str | None] = {}
 
-    def __call__(self, raw: str) -> tuple[str, str] | None:
-        try:
-            return self.cache[raw]
-        except KeyError:
-            pass
-        value = self.fn(raw)
-        out = (value, nz.sha256_hex(value)) if value is not None else None
-        if len(self.cache) > 200_000:
-            self.cache.clear()
-        self.cache[raw] = out
-        return out
+    def many(self, keys: list[Any]) -> list[str | None]:
+        """The normalised value of each raw value (None for empty or not normalisable ones)."""
+        cache = self.cache
+        missing = set(keys).difference(cache)
+        if missing:
+            if len(cache) + len(missing) > 200_000:
+                cache.clear()
+            fn = self.fn
+            for k in missing:
+                cache[k] = None if k is None or k == "" else fn(str(k))
+        return [cache[k] for k in keys]
+
+
+def _invalid(raws: list[Any], values: list[str | None], ignored: tuple[Any, ...] = (None, "")) -> int:
+    """How many non-empty raw values could not be normalised."""
+    return values.count(None) - sum(raws.count(x) for x in ignored)
 
 
 class _Normalizer:
-    """Turns batches of contact columns into the rows of one platform's file, counting as it goes."""
+    """Normalises batches of contact columns into one platform's columns (plain), counting drops."""
 
-    def __init__(self, platform: nz.Platform, default_country: str, hashed: bool) -> None:
+    def __init__(self, platform: nz.Platform, default_country: str) -> None:
         self.platform = platform
         self.default_country = default_country
-        self.hashed = hashed
-        self.plain_cols = {i for i, c in enumerate(COLUMNS[platform]) if c in nz.NEVER_HASHED[platform]}
         p = platform
-        self.country = _Cached(lambda r: nz.country(r, p))
-        self.first = _Cached(lambda r: nz.name(r, p, "first"))
-        self.last = _Cached(lambda r: nz.name(r, p, "last"))
-        self.city = _Cached(nz.city)
-        self.gender = _Cached(nz.gender)
-        self.dob = _Cached(self._dob)
-        self.year = _Cached(lambda r: r)
-        self.zips: dict[str, _Cached] = {}
-        self.states: dict[str, _Cached] = {}
+        self.country = _Memo(lambda r: nz.country(r, p))
+        self.first = _Memo(lambda r: nz.name(r, p, "first"))
+        self.last = _Memo(lambda r: nz.name(r, p, "last"))
+        self.city = _Memo(nz.city)
+        self.gender = _Memo(nz.gender)
+        self.dob = _Memo(self._dob)
+        self.zip = _Memo(self._zip)
+        self.state = _Memo(self._state)
         self.invalid: Counter[str] = Counter()
-        self.key_counts: Counter[str] = Counter()
-        self.no_key = 0
         self.address_dropped = 0
-        self.written = 0
-        self.preview: list[tuple[list[str], list[str]]] = []
 
     @staticmethod
     def _dob(raw: str) -> str | None:
         day = nz.birth_date(raw)
         return day.strftime("%Y%m%d") if day else None
 
-    def _zip(self, raw: str, country: str | None) -> tuple[str, str] | None:
-        key = (country or "").upper()
-        fn = self.zips.get(key)
-        if fn is None:
-            fn = self.zips[key] = _Cached(lambda r: nz.postal_code(r, key, self.platform))
-        return fn(raw)
+    def _zip(self, key: str) -> str | None:
+        country, _, raw = key.partition("|")
+        return nz.postal_code(raw, country, self.platform)
 
-    def _state(self, raw: str, country: str | None) -> tuple[str, str] | None:
-        key = (country or "").upper()
-        fn = self.states.get(key)
-        if fn is None:
-            fn = self.states[key] = _Cached(lambda r: nz.state(r, key))
-        return fn(raw)
+    def _state(self, key: str) -> str | None:
+        country, _, raw = key.partition("|")
+        return nz.state(raw, country)
 
-    def _one(
-        self, column: str, fn: Callable[[str], tuple[str, str] | None], raw: Any,
-    ) -> tuple[str, str] | None:
-        if raw is None or raw == "":
-            return None
-        out = fn(str(raw))
-        if out is None:
-            self.invalid[column] += 1
-        return out
+    def _count(self, column: str, raws: list[Any], values: list[str | None], *ignored: Any) -> None:
+        bad = _invalid(raws, values, (None, "", *ignored))
+        if bad:
+            self.invalid[column] += bad
 
-    def _contact(self, email: Any, phone: Any, first: Any, last: Any, zip_: Any, city: Any, region: Any,
-                 country_raw: Any, birth: Any, gender: Any) -> list[tuple[str, str] | None] | None:
+    def batch(self, cols: list[list[Any]]) -> tuple[list[list[str | None]], list[bool]]:
+        """The platform's columns for one batch (``_SOURCE`` order in), and which rows have a match key."""
+        _ids, emails, phones, firsts, lasts, zips, cities, regions, countries, births, genders = cols
         p = self.platform
-        ctry = self._one("country", self.country, country_raw)
-        iso = ctry[0].upper() if ctry else None
-        hint = iso or self.default_country
-        em = self._one("email", lambda r: _hashed(nz.email(r, p)), email)
-        ph = self._one("phone", lambda r: _hashed(nz.phone(r, hint, p)), phone)
-        fn = self._one("first_name", self.first, first)
-        ln = self._one("last_name", self.last, last)
-        zp = self._one("postal_code", lambda r: self._zip(r, iso), zip_)
+        ctry = self.country.many(countries)
+        isos = [c.upper() if c else "" for c in ctry]
+        hints = [c or self.default_country for c in isos]
+        em = [nz.email(r, p) if r else None for r in emails]
+        ph = [nz.phone(r, h, p) if r else None for r, h in zip(phones, hints, strict=True)]
+        fn = self.first.many(firsts)
+        ln = self.last.many(lasts)
+        zp = self.zip.many([f"{c}|{r}" if r else None for c, r in zip(isos, zips, strict=True)])
+        for column, raws, values in (("country", countries, ctry), ("email", emails, em), ("phone", phones, ph),
+                                     ("first_name", firsts, fn), ("last_name", lasts, ln),
+                                     ("postal_code", zips, zp)):
+            self._count(column, raws, values)
         if p == "google":
-            address = [fn, ln, ctry, zp]
-            if not all(address) and any(address):
-                self.address_dropped += 1
-                fn = ln = ctry = zp = None
-            if em is None and ph is None and fn is None:
-                return None
-            return [em, ph, fn, ln, ctry, zp]
-        if em is None and ph is None:
-            return None
-        ct = self._one("city", self.city, city)
-        st = self._one("region", lambda r: self._state(r, iso), region)
-        dob = self._one("birth_date", self.dob, birth)
-        doby = self.year(dob[0][:4]) if dob else None
-        gen = self._one("gender", self.gender, gender) if gender not in (None, "", "other") else None
-        return [em, ph, fn, ln, zp, ct, st, ctry, dob, doby, gen]
-
-    def rows(self, cols: list[list[Any]]) -> list[list[str]]:
-        """The file rows of one batch (contact_id first in ``cols``)."""
-        out: list[list[str]] = []
-        pick = 1 if self.hashed else 0
-        plain = self.plain_cols
-        zip_at = 4 if self.platform == "meta" else 5
-        for values in zip(*cols[1:], strict=True):
-            cells = self._contact(*values)
-            if cells is None:
-                self.no_key += 1
-                continue
-            self.written += 1
-            self.key_counts["email"] += cells[0] is not None
-            self.key_counts["phone"] += cells[1] is not None
-            self.key_counts["name_zip"] += bool(cells[2] and cells[3] and cells[zip_at])
-            if len(self.preview) < PREVIEW_ROWS:
-                normalized = [c[0] if c else "" for c in cells]
-                hashed = [(c[0] if i in plain else c[1]) if c else "" for i, c in enumerate(cells)]
-                self.preview.append((normalized, hashed))
-            out.append([(c[0] if i in plain else c[pick]) if c else "" for i, c in enumerate(cells)])
-        return out
-
-
-def _hashed(value: str | None) -> tuple[str, str] | None:
-    return (value, nz.sha256_hex(value)) if value is not None else None
-
-
-def _csv_cell(v: Any) -> Any:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, dt.datetime):
-        return v.isoformat(sep=" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return v
+            keep = []
+            for i in range(len(em)):
+                address = (fn[i], ln[i], ctry[i], zp[i])
+                if not all(address) and any(address):
+                    self.address_dropped += 1
+                    fn[i] = ln[i] = ctry[i] = zp[i] = None
+                keep.append(em[i] is not None or ph[i] is not None or fn[i] is not None)
+            return [em, ph, fn, ln, ctry, zp], keep
+        ct = self.city.many(cities)
+        st = self.state.many([f"{c}|{r}" if r else None for c, r in zip(isos, regions, strict=True)])
+        dob = self.dob.many(births)
+        doby = [d[:4] if d else None for d in dob]
+        gen = self.gender.many(genders)
+        for column, raws, values, ignored in (("city", cities, ct, ()), ("region", regions, st, ()),
+                                              ("birth_date", births, dob, ()), ("gender", genders, gen, ("other",))):
+            self._count(column, raws, values, *ignored)
+        keep = [e is not None or f is not None for e, f in zip(em, ph, strict=True)]
+        return [em, ph, fn, ln, zp, ct, st, ctry, dob, doby, gen], keep
 
 
 @dataclass
@@ -285,51 +234,119 @@ class _Run:
     no_consent: int = 0
 
 
-def _stream(db: Path, contact_ids_sql: str, run: _Run, sink: Callable[[list[list[Any]]], None] | None,
-            progress: ProgressCallback | None) -> Preflight:
-    """Run the export query and feed the file rows to ``sink`` (None: count only); returns the preflight."""
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _collect(db: Path, contact_ids_sql: str, run: _Run, progress: ProgressCallback | None,
+             ) -> tuple[pa.Table, tuple[str, ...], _Normalizer | None]:
+    """Run the export query and normalise every batch; returns the rows (with ``_keep``) as Arrow."""
     con = connect_readonly(db)
+    tables: list[pa.Table] = []
     try:
         run.segment_contacts, run.no_consent = _counts(con, contact_ids_sql, run.as_of)
         consent_only = run.target != "csv" and not run.include_no_consent
         total = run.segment_contacts - (run.no_consent if consent_only else 0)
         done = 0
         if run.target == "csv":
-            names = TABLES["contacts"].column_names
-            columns: tuple[str, ...] = tuple(names)
+            names = tuple(TABLES["contacts"].column_names)
             sql = _query(contact_ids_sql, run.as_of, ", ".join(f"c.{n}" for n in names))
-            preview: list[list[str]] = []
-            for cols in _batches(con, sql):
-                rows = [[_csv_cell(v) for v in r] for r in zip(*cols, strict=True)]
-                preview.extend([str(v) for v in r] for r in rows[: PREVIEW_ROWS - len(preview)])
-                if sink is not None:
-                    sink(rows)
-                done += len(rows)
+            reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
+            for batch in reader:
+                tables.append(pa.Table.from_batches([batch]))
+                done += batch.num_rows
                 if progress is not None:
                     progress("exporting", done, total)
-            return _preflight(run, columns, done, {}, Counter(), Counter(), preview, preview)
-        default_country = load_config(db).locale.default_country
-        norm = _Normalizer(run.target, default_country, run.hashed)
-        select = ", ".join("CAST(c.birth_date AS VARCHAR)" if n == "birth_date" else f"c.{n}"
-                           for n in _SOURCE)
-        for cols in _batches(con, _query(contact_ids_sql, run.as_of, select, consent_only=consent_only)):
-            rows = norm.rows(cols)
-            if sink is not None:
-                sink(rows)
-            done += len(cols[0])
+            schema = reader.schema
+            empty = pa.Table.from_batches([], schema=schema)
+            return (pa.concat_tables(tables) if tables else empty), names, None
+        norm = _Normalizer(run.target, load_config(db).locale.default_country)
+        columns = COLUMNS[run.target]
+        select = ", ".join("CAST(c.birth_date AS VARCHAR)" if n == "birth_date" else f"c.{n}" for n in _SOURCE)
+        for batch in con.sql(_query(contact_ids_sql, run.as_of, select, consent_only=consent_only)
+                             ).to_arrow_reader(BATCH_ROWS):
+            values, keep = norm.batch([batch.column(i).to_pylist() for i in range(batch.num_columns)])
+            arrays = {f"c{i}": pa.array(v, type=pa.string()) for i, v in enumerate(values)}
+            arrays["_keep"] = pa.array(keep, type=pa.bool_())
+            tables.append(pa.table(arrays))
+            done += batch.num_rows
             if progress is not None:
                 progress("exporting", done, total)
+    except duckdb.Error as e:
+        raise _query_error(e) from e
     finally:
         con.close()
-    dropped = {"no_usable_key": norm.no_key}
-    if run.target == "google":
-        dropped["incomplete_address"] = norm.address_dropped
-    return _preflight(run, COLUMNS[run.target], norm.written, dropped, norm.invalid, norm.key_counts,
-                      [n for n, _ in norm.preview], [h for _, h in norm.preview])
+    if not tables:
+        empty = {f"c{i}": pa.array([], type=pa.string()) for i in range(len(columns))}
+        tables.append(pa.table({**empty, "_keep": pa.array([], type=pa.bool_())}))
+    return pa.concat_tables(tables), columns, norm
 
 
-def _preflight(run: _Run, columns: tuple[str, ...], rows: int, dropped: dict[str, int], invalid: Counter[str],
-               keys: Counter[str], normalized: list[list[str]], hashed: list[list[str]]) -> Preflight:
+def _preflight_and_copy(rows: pa.Table, columns: tuple[str, ...], norm: _Normalizer | None, run: _Run,
+                        dest: Path | None) -> Preflight:
+    """Count, preview and (when ``dest`` is given) write the rows with DuckDB, hashing as the platform wants."""
+    mem = duckdb.connect()
+    try:
+        mem.register("export_rows", rows)
+        if norm is None:
+            select = ", ".join(_quote(c) for c in columns)
+            where = ""
+            preview = [["" if v is None else _csv_cell(v) for v in r]
+                       for r in mem.sql(f"SELECT {select} FROM export_rows LIMIT {PREVIEW_ROWS}").fetchall()]
+            written = len(rows)
+            plain_preview = hashed_preview = [[str(v) for v in r] for r in preview]
+            coverage: dict[str, float] = {}
+        else:
+            never = nz.NEVER_HASHED[norm.platform]
+            hashed = [f"c{i}" if c in never or not run.hashed else f"sha256(c{i})" for i, c in enumerate(columns)]
+            select = ", ".join(f"{h} AS {_quote(c)}" for h, c in zip(hashed, columns, strict=True))
+            where = " WHERE _keep"
+            zip_at = columns.index("zip" if norm.platform == "meta" else "Zip")
+            written, with_email, with_phone, with_name_zip = mem.sql(
+                "SELECT count(*), count(c0), count(c1), count(*) FILTER (WHERE c2 IS NOT NULL AND c3 IS NOT NULL "
+                f"AND c{zip_at} IS NOT NULL) FROM export_rows WHERE _keep").fetchall()[0]
+            coverage = {k: (n / written if written else 0.0)
+                        for k, n in zip(KEY_NAMES, (with_email, with_phone, with_name_zip), strict=True)}
+            first = mem.sql(f"SELECT {', '.join(f'c{i}' for i in range(len(columns)))} FROM export_rows "
+                            f"WHERE _keep LIMIT {PREVIEW_ROWS}").fetchall()
+            plain_preview = [["" if v is None else str(v) for v in r] for r in first]
+            hashed_preview = [[v if not v or c in never else nz.sha256_hex(v) for v, c in zip(r, columns, strict=True)]
+                              for r in plain_preview]
+        if dest is not None:
+            mem.execute(f"COPY (SELECT {select} FROM export_rows{where}) TO '{_sql_path(dest)}' "
+                        "(FORMAT csv, HEADER, DELIMITER ',', QUOTE '\"', DATEFORMAT '%Y-%m-%d', "
+                        "TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')")
+    except duckdb.IOException as e:
+        raise ExportError(f"cannot write {dest}: {e}") from e
+    finally:
+        mem.close()
+    dropped: dict[str, int] = {}
+    invalid: dict[str, int] = {}
+    if norm is not None:
+        no_key = len(rows) - written
+        dropped = {"no_usable_key": no_key}
+        if norm.platform == "google":
+            dropped["incomplete_address"] = norm.address_dropped
+        invalid = dict(norm.invalid)
+    return _preflight(run, columns, int(written), dropped, invalid, coverage, plain_preview, hashed_preview)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def _csv_cell(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dt.datetime):
+        return v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return str(v)
+
+
+def _preflight(run: _Run, columns: tuple[str, ...], rows: int, dropped: dict[str, int], invalid: dict[str, int],
+               coverage: dict[str, float], normalized: list[list[str]], hashed: list[list[str]]) -> Preflight:
     warnings: list[str] = []
     all_dropped = dict(dropped)
     if run.target != "csv":
@@ -344,10 +361,9 @@ def _preflight(run: _Run, columns: tuple[str, ...], rows: int, dropped: dict[str
                             "after the upload")
         if rows < 100:
             warnings.append(f"only {rows} row(s): ad platforms may refuse lists under 100 people")
-    coverage = {k: (keys[k] / rows if rows else 0.0) for k in KEY_NAMES} if run.target != "csv" else {}
     return Preflight(
         target=run.target, as_of=run.as_of, hashed=run.hashed, include_no_consent=run.include_no_consent,
-        segment_contacts=run.segment_contacts, rows=rows, dropped=all_dropped, invalid_values=dict(invalid),
+        segment_contacts=run.segment_contacts, rows=rows, dropped=all_dropped, invalid_values=invalid,
         coverage=coverage, columns=columns, preview_normalized=normalized,
         preview_hashed=hashed if run.hashed else normalized, warnings=warnings)
 
@@ -368,7 +384,8 @@ def preflight(
         progress: called with ("exporting", rows done, rows in all).
     """
     run = _Run(_check_target(to), as_of, not plain and to != "csv", include_no_consent)
-    return _stream(db, contact_ids_sql, run, None, progress)
+    rows, columns, norm = _collect(db, contact_ids_sql, run, progress)
+    return _preflight_and_copy(rows, columns, norm, run, None)
 
 
 def export_audience(db: Path, contact_ids_sql: str, to: str, out: Path | None = None, *, plain: bool = False,
@@ -396,10 +413,8 @@ def export_audience(db: Path, contact_ids_sql: str, to: str, out: Path | None = 
     run = _Run(target, as_of, not plain and target != "csv", include_no_consent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with tmp.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            writer.writerow(TABLES["contacts"].column_names if target == "csv" else COLUMNS[target])
-            pre = _stream(db, contact_ids_sql, run, writer.writerows, progress)
+        rows, columns, norm = _collect(db, contact_ids_sql, run, progress)
+        pre = _preflight_and_copy(rows, columns, norm, run, tmp)
         os.replace(tmp, path)
     except OSError as e:
         raise ExportError(f"cannot write {path}: {e.strerror or e}") from e

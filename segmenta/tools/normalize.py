@@ -303,6 +303,8 @@ def phone(raw: str, region: str, platform: Platform) -> str | None:
 
 _NOT_ASCII_LETTER_OR_SPACE = re.compile(r"[^a-z\s]+")
 _NOT_ASCII_LETTER = re.compile(r"[^a-z]+")
+_NOT_LATIN_LETTER = re.compile(r"[\W\d_\u00b2\u00b3\u00b9\u00bc-\u00be]+")  # \w also has ², ½...
+_NOT_LATIN_LETTER_OR_SPACE = re.compile(r"[^\w\s]+|[\d_\u00b2\u00b3\u00b9\u00bc-\u00be]+")
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr"})
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
@@ -312,6 +314,8 @@ def _letters(raw: str, *, spaces: bool) -> str:
     text = raw.lower()
     if text.isascii():
         text = (_NOT_ASCII_LETTER_OR_SPACE if spaces else _NOT_ASCII_LETTER).sub("", text)
+    elif max(text) < "\u0250":  # Latin-1 and Latin Extended: no combining marks, so a regex does
+        text = (_NOT_LATIN_LETTER_OR_SPACE if spaces else _NOT_LATIN_LETTER).sub("", text)
     else:
         text = unicodedata.normalize("NFC", text)
         text = "".join(ch for ch in text if unicodedata.category(ch)[0] in "LM" or (spaces and ch.isspace()))

@@ -72,6 +72,7 @@ class SegmentaApp(App[None]):
         Binding("f2", "as_of", "Date", priority=True),
         Binding("f3", "toggle_sql", "SQL", priority=True),
         Binding("f4", "copy_sql", "Copy SQL", priority=True),
+        Binding("f5", "export", "Export", priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+t", "toggle_theme", "Theme", priority=True),
     ]
@@ -177,7 +178,7 @@ class SegmentaApp(App[None]):
     @property
     def is_busy(self) -> bool:
         """Whether a request is running."""
-        return any(w.group == "ask" and w.is_running for w in self.workers)
+        return any(w.group == "ask" and not w.is_finished for w in self.workers)
 
     def _busy(self, on: bool) -> None:
         self.query_one("#busy").set_class(on, "-on")
@@ -212,7 +213,7 @@ class SegmentaApp(App[None]):
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and event.worker.group in ("ask", "open", "page"):
+        if event.state == WorkerState.ERROR:
             self._busy(False)
             self.notify(str(event.worker.error), title="Error", severity="error", timeout=8)
 
@@ -262,6 +263,17 @@ class SegmentaApp(App[None]):
         self.copy_to_clipboard(sql)
         self.notify(tr("copied", self.lang))
 
+    def action_export(self) -> None:
+        """Export the last segment for Meta, Google or as CSV, after its preflight."""
+        from segmenta.tui.export_screen import ExportScreen
+
+        last = next((a for a in reversed(self.answers) if a.kind == "segment" and a.sql), None)
+        if last is None:
+            self.notify(tr("no_segment", self.lang), severity="warning")
+            return
+        if not isinstance(self.screen, ExportScreen):
+            self.push_screen(ExportScreen(self.session, last.sql or "", self.session.as_of, self.lang))
+
     def action_cancel(self) -> None:
         """Cancel the running request and interrupt its query."""
         if not self.is_busy:
@@ -282,4 +294,5 @@ class SegmentaApp(App[None]):
         yield SystemCommand("As-of date / Fecha", "Change the as-of date", self.action_as_of)
         yield SystemCommand("Show SQL / Mostrar SQL", "Open or close the last SQL", self.action_toggle_sql)
         yield SystemCommand("Copy SQL / Copiar SQL", "Copy the last SQL", self.action_copy_sql)
+        yield SystemCommand("Export / Exportar", "Meta, Google or CSV audience", self.action_export)
         yield SystemCommand("Light or dark / Tema", "Toggle the theme", self.action_toggle_theme)

@@ -125,6 +125,15 @@ class Session:
         """The columns of a segment's pages."""
         return list(PREVIEW_COLUMNS)
 
+    def release(self) -> None:
+        """Close the engine so a tool can open the warehouse itself; the next request reopens it.
+
+        The conversation is kept. (A second read-only connection in the same process fails while
+        the engine's is open: ``connect_readonly`` cannot set options on a locked configuration.)
+        """
+        with self._lock:
+            self.close()
+
     def interrupt(self) -> None:
         """Stop the query running on the engine's connection (Esc)."""
         if self._engine is not None:

@@ -39,7 +39,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "chart": {"es": "Gráfico", "en": "Chart"},
     "question": {"es": "Necesito una aclaración", "en": "I need a clarification"},
     "opening": {"es": "Abriendo el almacén…", "en": "Opening the warehouse…"},
-    "missing": {"es": "Aún no disponible en esta versión:", "en": "Not available in this version yet:"},
+    "no_segment": {"es": "Primero pide un segmento", "en": "Ask for a segment first"},
 }
 
 # (key shown, action text) in the order the help screen and the key bar list them
@@ -52,7 +52,9 @@ KEYS: list[tuple[str, dict[Lang, str]]] = [
     ("F3", {"es": "mostrar u ocultar el SQL de la última respuesta",
             "en": "show or hide the last answer's SQL"}),
     ("F4", {"es": "copiar el SQL al portapapeles", "en": "copy the SQL to the clipboard"}),
-    ("Tab", {"es": "pasar a la tabla de resultados y volver", "en": "move to the results table and back"}),
+    ("F5", {"es": "exportar el último segmento (Meta, Google, CSV)",
+            "en": "export the last segment (Meta, Google, CSV)"}),
+    ("Tab", {"es": "siguiente control (tabla, SQL, opciones)", "en": "next control (table, SQL, options)"}),
     ("PgDn / Ctrl+End", {"es": "en la tabla: bajar (se leen 200 filas más al llegar al final)",
                          "en": "in the table: go down (200 more rows are read near the end)"}),
     ("Ctrl+T", {"es": "tema claro u oscuro", "en": "light or dark theme"}),
@@ -61,8 +63,8 @@ KEYS: list[tuple[str, dict[Lang, str]]] = [
 ]
 
 KEY_BAR: dict[Lang, str] = {
-    "es": "F1 ayuda · F2 fecha · F3 SQL · F4 copiar · Esc cancelar · ^T tema · ^P comandos · ^Q salir",
-    "en": "F1 help · F2 date · F3 SQL · F4 copy · Esc cancel · ^T theme · ^P commands · ^Q quit",
+    "es": "F1 ayuda · F2 fecha · F3 SQL · F4 copiar · F5 exportar · Esc cancelar · ^T tema · ^Q salir",
+    "en": "F1 help · F2 date · F3 SQL · F4 copy · F5 export · Esc cancel · ^T theme · ^Q quit",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from textual_plotext import PlotextPlot
 from segmenta.assistant.answer import Answer
 from segmenta.errors import QueryError
 from segmenta.tui.app import SegmentaApp
+from segmenta.tui.export_screen import ExportScreen
 from segmenta.tui.screens import AsOfScreen, HelpScreen
 from segmenta.tui.session import Session
 from segmenta.tui.widgets.answer_card import AnswerCard
@@ -152,14 +154,21 @@ async def test_esc_cancels_a_slow_query_and_the_chat_keeps_answering(
 
 
 async def test_keys_work_while_a_query_runs(sports_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a request that waits (without burning the CPU, which would slow Pilot's idle waits) until interrupted
+    released = threading.Event()
+
+    def stalled(self: Session, text: str) -> Answer:
+        released.wait(30)
+        raise QueryError("the query was interrupted")
+
     app = SegmentaApp(sports_db, AS_OF)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        monkeypatch.setattr(Session, "ask", slow_ask)
+        monkeypatch.setattr(Session, "ask", stalled)
+        monkeypatch.setattr(Session, "interrupt", lambda self: released.set())
         prompt = app.query_one(PromptInput)
         prompt.value = "hombres"
         await pilot.press("enter")
-        await pilot.pause(0.2)
         assert app.is_busy
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
@@ -167,10 +176,11 @@ async def test_keys_work_while_a_query_runs(sports_db: Path, monkeypatch: pytest
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press(*"otra")
         assert prompt.value == "otra"
-        assert app.is_busy
+        assert app.is_busy and not released.is_set()
         await pilot.press("escape")
         await settle(pilot)
-        assert not app.is_busy
+        assert released.is_set() and not app.is_busy
+        assert notes(app) == ["Request cancelled"], "the interrupted query's error is not shown"
 
 
 async def test_an_error_becomes_one_notification(sports_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -245,3 +255,34 @@ async def test_the_layout_stacks_on_a_small_terminal_and_sits_side_by_side_on_a_
         await pilot.pause()
         assert not app.query_one("#main").has_class("-narrow")
         assert results.region.x > conversation.region.x
+
+
+async def test_f5_exports_the_segment_after_showing_its_preflight(
+    sports_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = SegmentaApp(sports_db, AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "mujeres +30 de Madrid")
+        await pilot.press("f5")
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.click("#to-meta")
+        await settle(pilot)
+        assert app.screen.has_class("-ready")
+        shown = str(app.screen.query_one("#export-preflight", Static).content)
+        assert shown != ""
+        assert not list(tmp_path.glob("*.csv")), "nothing is written before the confirmation"
+        await pilot.click("#export-confirm")
+        await settle(pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        files = list(tmp_path.glob("segmenta-meta-*.csv"))
+        assert len(files) == 1
+        assert any(str(files[0].name) in n for n in notes(app))
+
+
+async def test_f5_without_a_segment_says_what_to_do_first(sports_db: Path) -> None:
+    app = SegmentaApp(sports_db, AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        assert not isinstance(app.screen, ExportScreen)
+        assert notes(app) == ["Ask for a segment first"]

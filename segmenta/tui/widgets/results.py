@@ -175,8 +175,8 @@ class ResultsPane(Vertical):
                 for i in nums[:MAX_SERIES]:
                     plt.plot([pos[r[0]] for r in rows], [as_float(r[i]) for r in rows], label=cols[i],
                              marker="braille")
-            step = max(1, len(dates) // 4)
-            ticks = [float(i) for i in range(0, len(dates), step)]
+            # first, middle and last date: few enough labels that plotext never has to drop one
+            ticks = sorted({0.0, float(len(dates) // 2), float(len(dates) - 1)})
             plt.xticks(ticks, [cell(dates[int(i)]) for i in ticks])
             plt.title(", ".join(cols[i] for i in nums[:MAX_SERIES]))
         elif kind == "bars":

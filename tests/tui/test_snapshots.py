@@ -1,0 +1,59 @@
+"""Snapshots of the chat at 100x34 on the sports shop at 2026-06-30: read every SVG diff before
+accepting one (``pytest tests/tui --snapshot-update``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from segmenta.tui.app import SegmentaApp
+
+from .conftest import AS_OF
+from .pilot_helpers import SIZE, send, settle
+
+SnapCompare = Callable[..., bool]
+
+
+def asking(*requests: str, then: tuple[str, ...] = ()) -> Callable[[Pilot[Any]], Any]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        for text in requests:
+            await send(pilot, text)
+        for key in then:
+            await pilot.press(key)
+        await pilot.pause()
+
+    return run_before
+
+
+def test_an_answer_shows_the_checklist_funnel_and_rows(sports_db: Path, snap_compare: SnapCompare) -> None:
+    app = SegmentaApp(sports_db, AS_OF)
+    assert snap_compare(app, terminal_size=SIZE, run_before=asking("mujeres +30 de Madrid"))
+
+
+def test_a_report_shows_its_table_and_chart(sports_db: Path, snap_compare: SnapCompare) -> None:
+    app = SegmentaApp(sports_db, AS_OF)
+    assert snap_compare(app, terminal_size=SIZE, run_before=asking("ventas por mes"))
+
+
+def test_a_clarification_offers_its_options(sports_db: Path, snap_compare: SnapCompare) -> None:
+    app = SegmentaApp(sports_db, AS_OF)
+    assert snap_compare(app, terminal_size=SIZE, run_before=asking("compraron zapatilas de runing"))
+
+
+def test_the_help_screen_lists_the_keys(sports_db: Path, snap_compare: SnapCompare) -> None:
+    app = SegmentaApp(sports_db, AS_OF)
+    assert snap_compare(app, terminal_size=SIZE, run_before=asking("women in Madrid", then=("f1",)))
+
+
+def test_the_export_dialog_shows_the_preflight(sports_db: Path, snap_compare: SnapCompare) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await asking("mujeres +30 de Madrid", then=("f5",))(pilot)
+        await pilot.click("#to-meta")
+        await settle(pilot)
+
+    app = SegmentaApp(sports_db, AS_OF)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
