@@ -11,7 +11,9 @@ shows how many rows carry each match key and the first rows before and after has
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import os
 import time
 from collections import Counter
@@ -21,7 +23,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import duckdb
-import pyarrow as pa
 
 from segmenta.errors import ExportError, QueryError
 from segmenta.tools import normalize as nz
@@ -168,6 +169,7 @@ class _Normalizer:
         self.state = _Memo(self._state)
         self.invalid: Counter[str] = Counter()
         self.address_dropped = 0
+        self.no_key = 0
 
     @staticmethod
     def _dob(raw: str) -> str | None:
@@ -199,9 +201,9 @@ class _Normalizer:
         fn = self.first.many(firsts)
         ln = self.last.many(lasts)
         zp = self.zip.many([f"{c}|{r}" if r else None for c, r in zip(isos, zips, strict=True)])
-        for column, raws, values in (("country", countries, ctry), ("email", emails, em), ("phone", phones, ph),
-                                     ("first_name", firsts, fn), ("last_name", lasts, ln),
-                                     ("postal_code", zips, zp)):
+        for column, raws, values in (("country", countries, ctry), ("email", emails, em),
+                                     ("phone", phones, ph), ("first_name", firsts, fn),
+                                     ("last_name", lasts, ln), ("postal_code", zips, zp)):
             self._count(column, raws, values)
         if p == "google":
             keep = []
@@ -211,124 +213,37 @@ class _Normalizer:
                     self.address_dropped += 1
                     fn[i] = ln[i] = ctry[i] = zp[i] = None
                 keep.append(em[i] is not None or ph[i] is not None or fn[i] is not None)
+            self.no_key += keep.count(False)
             return [em, ph, fn, ln, ctry, zp], keep
         ct = self.city.many(cities)
         st = self.state.many([f"{c}|{r}" if r else None for c, r in zip(isos, regions, strict=True)])
         dob = self.dob.many(births)
         doby = [d[:4] if d else None for d in dob]
         gen = self.gender.many(genders)
-        for column, raws, values, ignored in (("city", cities, ct, ()), ("region", regions, st, ()),
-                                              ("birth_date", births, dob, ()), ("gender", genders, gen, ("other",))):
+        for column, raws, values, ignored in (
+            ("city", cities, ct, ()), ("region", regions, st, ()), ("birth_date", births, dob, ()),
+            ("gender", genders, gen, ("other",)),
+        ):
             self._count(column, raws, values, *ignored)
         keep = [e is not None or f is not None for e, f in zip(em, ph, strict=True)]
+        self.no_key += keep.count(False)
         return [em, ph, fn, ln, zp, ct, st, ctry, dob, doby, gen], keep
 
 
 @dataclass
 class _Run:
+    """One export's settings and the counts gathered while it streams."""
+
     target: Target
     as_of: dt.date
     hashed: bool
     include_no_consent: bool
     segment_contacts: int = 0
     no_consent: int = 0
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _collect(db: Path, contact_ids_sql: str, run: _Run, progress: ProgressCallback | None,
-             ) -> tuple[pa.Table, tuple[str, ...], _Normalizer | None]:
-    """Run the export query and normalise every batch; returns the rows (with ``_keep``) as Arrow."""
-    con = connect_readonly(db)
-    tables: list[pa.Table] = []
-    try:
-        run.segment_contacts, run.no_consent = _counts(con, contact_ids_sql, run.as_of)
-        consent_only = run.target != "csv" and not run.include_no_consent
-        total = run.segment_contacts - (run.no_consent if consent_only else 0)
-        done = 0
-        if run.target == "csv":
-            names = tuple(TABLES["contacts"].column_names)
-            sql = _query(contact_ids_sql, run.as_of, ", ".join(f"c.{n}" for n in names))
-            reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
-            for batch in reader:
-                tables.append(pa.Table.from_batches([batch]))
-                done += batch.num_rows
-                if progress is not None:
-                    progress("exporting", done, total)
-            schema = reader.schema
-            empty = pa.Table.from_batches([], schema=schema)
-            return (pa.concat_tables(tables) if tables else empty), names, None
-        norm = _Normalizer(run.target, load_config(db).locale.default_country)
-        columns = COLUMNS[run.target]
-        select = ", ".join("CAST(c.birth_date AS VARCHAR)" if n == "birth_date" else f"c.{n}" for n in _SOURCE)
-        for batch in con.sql(_query(contact_ids_sql, run.as_of, select, consent_only=consent_only)
-                             ).to_arrow_reader(BATCH_ROWS):
-            values, keep = norm.batch([batch.column(i).to_pylist() for i in range(batch.num_columns)])
-            arrays = {f"c{i}": pa.array(v, type=pa.string()) for i, v in enumerate(values)}
-            arrays["_keep"] = pa.array(keep, type=pa.bool_())
-            tables.append(pa.table(arrays))
-            done += batch.num_rows
-            if progress is not None:
-                progress("exporting", done, total)
-    except duckdb.Error as e:
-        raise _query_error(e) from e
-    finally:
-        con.close()
-    if not tables:
-        empty = {f"c{i}": pa.array([], type=pa.string()) for i in range(len(columns))}
-        tables.append(pa.table({**empty, "_keep": pa.array([], type=pa.bool_())}))
-    return pa.concat_tables(tables), columns, norm
-
-
-def _preflight_and_copy(rows: pa.Table, columns: tuple[str, ...], norm: _Normalizer | None, run: _Run,
-                        dest: Path | None) -> Preflight:
-    """Count, preview and (when ``dest`` is given) write the rows with DuckDB, hashing as the platform wants."""
-    mem = duckdb.connect()
-    try:
-        mem.register("export_rows", rows)
-        if norm is None:
-            select = ", ".join(_quote(c) for c in columns)
-            where = ""
-            preview = [["" if v is None else _csv_cell(v) for v in r]
-                       for r in mem.sql(f"SELECT {select} FROM export_rows LIMIT {PREVIEW_ROWS}").fetchall()]
-            written = len(rows)
-            plain_preview = hashed_preview = [[str(v) for v in r] for r in preview]
-            coverage: dict[str, float] = {}
-        else:
-            never = nz.NEVER_HASHED[norm.platform]
-            hashed = [f"c{i}" if c in never or not run.hashed else f"sha256(c{i})" for i, c in enumerate(columns)]
-            select = ", ".join(f"{h} AS {_quote(c)}" for h, c in zip(hashed, columns, strict=True))
-            where = " WHERE _keep"
-            zip_at = columns.index("zip" if norm.platform == "meta" else "Zip")
-            written, with_email, with_phone, with_name_zip = mem.sql(
-                "SELECT count(*), count(c0), count(c1), count(*) FILTER (WHERE c2 IS NOT NULL AND c3 IS NOT NULL "
-                f"AND c{zip_at} IS NOT NULL) FROM export_rows WHERE _keep").fetchall()[0]
-            coverage = {k: (n / written if written else 0.0)
-                        for k, n in zip(KEY_NAMES, (with_email, with_phone, with_name_zip), strict=True)}
-            first = mem.sql(f"SELECT {', '.join(f'c{i}' for i in range(len(columns)))} FROM export_rows "
-                            f"WHERE _keep LIMIT {PREVIEW_ROWS}").fetchall()
-            plain_preview = [["" if v is None else str(v) for v in r] for r in first]
-            hashed_preview = [[v if not v or c in never else nz.sha256_hex(v) for v, c in zip(r, columns, strict=True)]
-                              for r in plain_preview]
-        if dest is not None:
-            mem.execute(f"COPY (SELECT {select} FROM export_rows{where}) TO '{_sql_path(dest)}' "
-                        "(FORMAT csv, HEADER, DELIMITER ',', QUOTE '\"', DATEFORMAT '%Y-%m-%d', "
-                        "TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')")
-    except duckdb.IOException as e:
-        raise ExportError(f"cannot write {dest}: {e}") from e
-    finally:
-        mem.close()
-    dropped: dict[str, int] = {}
-    invalid: dict[str, int] = {}
-    if norm is not None:
-        no_key = len(rows) - written
-        dropped = {"no_usable_key": no_key}
-        if norm.platform == "google":
-            dropped["incomplete_address"] = norm.address_dropped
-        invalid = dict(norm.invalid)
-    return _preflight(run, columns, int(written), dropped, invalid, coverage, plain_preview, hashed_preview)
+    rows: int = 0
+    keys: Counter[str] = field(default_factory=Counter)
+    plain_preview: list[list[str]] = field(default_factory=list)
+    hashed_preview: list[list[str]] = field(default_factory=list)
 
 
 def _sql_path(path: Path) -> str:
@@ -336,6 +251,8 @@ def _sql_path(path: Path) -> str:
 
 
 def _csv_cell(v: Any) -> str:
+    if v is None:
+        return ""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dt.datetime):
@@ -345,8 +262,114 @@ def _csv_cell(v: Any) -> str:
     return str(v)
 
 
-def _preflight(run: _Run, columns: tuple[str, ...], rows: int, dropped: dict[str, int], invalid: dict[str, int],
-               coverage: dict[str, float], normalized: list[list[str]], hashed: list[list[str]]) -> Preflight:
+def _open(db: Path, contact_ids_sql: str, run: _Run) -> tuple[duckdb.DuckDBPyConnection, int]:
+    """A read-only connection, with the segment's counts filled in; returns it and the rows to stream."""
+    con = connect_readonly(db)
+    try:
+        run.segment_contacts, run.no_consent = _counts(con, contact_ids_sql, run.as_of)
+    except BaseException:
+        con.close()
+        raise
+    consent_only = run.target != "csv" and not run.include_no_consent
+    return con, run.segment_contacts - (run.no_consent if consent_only else 0)
+
+
+def _contacts_csv(db: Path, contact_ids_sql: str, run: _Run, dest: Path | None,
+                  progress: ProgressCallback | None) -> Preflight:
+    """``--to csv``: every contact column, as stored, written by DuckDB (no consent filter: not for ads)."""
+    names = tuple(TABLES["contacts"].column_names)
+    con, total = _open(db, contact_ids_sql, run)
+    try:
+        sql = _query(contact_ids_sql, run.as_of, ", ".join(f"c.{n}" for n in names))
+        run.plain_preview = [[_csv_cell(v) for v in r] for r in con.sql(sql).limit(PREVIEW_ROWS).fetchall()]
+        run.rows = total
+        if dest is not None:
+            reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
+            mem = duckdb.connect()
+            try:
+                mem.register("segment_contacts", reader)
+                mem.execute(f"COPY (SELECT * FROM segment_contacts) TO '{_sql_path(dest)}' "
+                            "(FORMAT csv, HEADER, DATEFORMAT '%Y-%m-%d', "
+                            "TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')")
+            finally:
+                mem.close()
+            if progress is not None:
+                progress("exporting", total, total)
+    except duckdb.IOException as e:
+        raise ExportError(f"cannot write {dest}: {e}") from e
+    except duckdb.Error as e:
+        raise _query_error(e) from e
+    finally:
+        con.close()
+    return _preflight(run, names, {}, {}, {})
+
+
+def _audience(db: Path, contact_ids_sql: str, run: _Run, write: Callable[[str], Any] | None,
+              progress: ProgressCallback | None) -> Preflight:
+    """Stream the segment's contacts, normalise and hash them, ``write`` the CSV text (None: count only)."""
+    platform: nz.Platform = "meta" if run.target == "meta" else "google"
+    columns = COLUMNS[platform]
+    norm = _Normalizer(platform, load_config(db).locale.default_country)
+    hashers = [_Memo(nz.sha256_hex) for _ in columns]
+    never = nz.NEVER_HASHED[platform]
+    per_row = {0, 1}  # email and phone are unique: hashing them once each beats any cache
+    zip_at = columns.index("zip" if platform == "meta" else "Zip")
+    select = ", ".join("CAST(c.birth_date AS VARCHAR)" if n == "birth_date" else f"c.{n}" for n in _SOURCE)
+    con, total = _open(db, contact_ids_sql, run)
+    consent_only = not run.include_no_consent
+    done = 0
+    try:
+        sql = _query(contact_ids_sql, run.as_of, select, consent_only=consent_only)
+        for batch in con.sql(sql).to_arrow_reader(BATCH_ROWS):
+            values, keep = norm.batch([batch.column(i).to_pylist() for i in range(batch.num_columns)])
+            kept = [[v for v, k in zip(col, keep, strict=True) if k] for col in values]
+            n = len(kept[0])
+            run.rows += n
+            run.keys["email"] += n - kept[0].count(None)
+            run.keys["phone"] += n - kept[1].count(None)
+            run.keys["name_zip"] += sum(1 for f, la, z in zip(kept[2], kept[3], kept[zip_at], strict=True)
+                                        if f and la and z)
+            plain = [["" if v is None else v for v in col] for col in kept]
+            if not run.hashed or write is None:
+                cells = plain
+            else:
+                cells = [col if columns[i] in never else
+                         [nz.sha256_hex(v) if v else "" for v in col] if i in per_row else
+                         ["" if h is None else h for h in hashers[i].many(kept[i])]
+                         for i, col in enumerate(plain)]
+            for r in range(min(n, PREVIEW_ROWS - len(run.plain_preview))):
+                row = [col[r] for col in plain]
+                run.plain_preview.append(row)
+                run.hashed_preview.append([v if not v or c in never else nz.sha256_hex(v)
+                                           for v, c in zip(row, columns, strict=True)])
+            if write is not None and n:
+                write(_csv_text(cells, hashed=run.hashed))
+            done += batch.num_rows
+            if progress is not None:
+                progress("exporting", done, total)
+    except duckdb.Error as e:
+        raise _query_error(e) from e
+    finally:
+        con.close()
+    dropped = {"no_usable_key": norm.no_key}
+    if platform == "google":
+        dropped["incomplete_address"] = norm.address_dropped
+    coverage = {k: (run.keys[k] / run.rows if run.rows else 0.0) for k in KEY_NAMES}
+    return _preflight(run, columns, dropped, dict(norm.invalid), coverage)
+
+
+def _csv_text(cells: list[list[str]], *, hashed: bool) -> str:
+    """CSV lines for columns of cells: hashed cells never need quoting, plain ones may."""
+    rows = zip(*cells, strict=True)
+    if hashed:
+        return "".join(",".join(r) + "\n" for r in rows)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def _preflight(run: _Run, columns: tuple[str, ...], dropped: dict[str, int], invalid: dict[str, int],
+               coverage: dict[str, float]) -> Preflight:
     warnings: list[str] = []
     all_dropped = dict(dropped)
     if run.target != "csv":
@@ -359,13 +382,14 @@ def _preflight(run: _Run, columns: tuple[str, ...], rows: int, dropped: dict[str
         if not run.hashed:
             warnings.append("the file holds readable personal data (--plain): keep it private and delete it "
                             "after the upload")
-        if rows < 100:
-            warnings.append(f"only {rows} row(s): ad platforms may refuse lists under 100 people")
+        if run.rows < 100:
+            warnings.append(f"only {run.rows} row(s): ad platforms may refuse lists under 100 people")
+    normalized = run.plain_preview
     return Preflight(
         target=run.target, as_of=run.as_of, hashed=run.hashed, include_no_consent=run.include_no_consent,
-        segment_contacts=run.segment_contacts, rows=rows, dropped=all_dropped, invalid_values=invalid,
+        segment_contacts=run.segment_contacts, rows=run.rows, dropped=all_dropped, invalid_values=invalid,
         coverage=coverage, columns=columns, preview_normalized=normalized,
-        preview_hashed=hashed if run.hashed else normalized, warnings=warnings)
+        preview_hashed=run.hashed_preview if run.hashed else normalized, warnings=warnings)
 
 
 def preflight(
@@ -384,8 +408,9 @@ def preflight(
         progress: called with ("exporting", rows done, rows in all).
     """
     run = _Run(_check_target(to), as_of, not plain and to != "csv", include_no_consent)
-    rows, columns, norm = _collect(db, contact_ids_sql, run, progress)
-    return _preflight_and_copy(rows, columns, norm, run, None)
+    if run.target == "csv":
+        return _contacts_csv(db, contact_ids_sql, run, None, progress)
+    return _audience(db, contact_ids_sql, run, None, progress)
 
 
 def export_audience(db: Path, contact_ids_sql: str, to: str, out: Path | None = None, *, plain: bool = False,
@@ -413,8 +438,12 @@ def export_audience(db: Path, contact_ids_sql: str, to: str, out: Path | None = 
     run = _Run(target, as_of, not plain and target != "csv", include_no_consent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        rows, columns, norm = _collect(db, contact_ids_sql, run, progress)
-        pre = _preflight_and_copy(rows, columns, norm, run, tmp)
+        if target == "csv":
+            pre = _contacts_csv(db, contact_ids_sql, run, tmp, progress)
+        else:
+            with tmp.open("w", encoding="utf-8", newline="") as f:
+                f.write(",".join(COLUMNS[target]) + "\n")
+                pre = _audience(db, contact_ids_sql, run, f.write, progress)
         os.replace(tmp, path)
     except OSError as e:
         raise ExportError(f"cannot write {path}: {e.strerror or e}") from e

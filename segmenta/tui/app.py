@@ -149,8 +149,8 @@ class SegmentaApp(App[None]):
 
     def _retitle(self) -> None:
         if self.info is not None:
-            self.title = (f"segmenta · {self.info.name} ({human_size(self.info.size_bytes)}, "
-                          f"{self.info.contacts:,} {tr('contacts', self.lang)})")
+            self.title = (f"{self.info.name} · {human_size(self.info.size_bytes)} · "
+                          f"{self.info.contacts:,} {tr('contacts', self.lang)}")
         self.sub_title = f"{tr('as_of', self.lang)} {self.session.as_of.isoformat()}"
 
     @on(Input.Submitted, "#prompt")

@@ -87,13 +87,13 @@ class AsOfScreen(ModalScreen[dt.date | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(tr("date_title", self.lang))
-            yield Input(value=self.current.isoformat(), id="as-of-input")
+            yield Input(placeholder=self.current.isoformat(), id="as-of-input")
             yield Label("", id="as-of-error")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        day = parse_day(event.value)
+        day = parse_day(event.value) if event.value.strip() else self.current
         if day is None:
             self.query_one("#as-of-error", Label).update(tr("date_bad", self.lang))
             return

@@ -31,7 +31,8 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "nothing_to_cancel": {"es": "No hay nada en marcha", "en": "Nothing is running"},
     "copied": {"es": "SQL copiado al portapapeles", "en": "SQL copied to the clipboard"},
     "no_sql": {"es": "Todavía no hay SQL", "en": "No SQL yet"},
-    "date_title": {"es": "Fecha de referencia (AAAA-MM-DD)", "en": "As-of date (YYYY-MM-DD)"},
+    "date_title": {"es": "Fecha de referencia (AAAA-MM-DD; Enter vacío la mantiene)",
+                   "en": "As-of date (YYYY-MM-DD; an empty Enter keeps it)"},
     "date_bad": {"es": "No es una fecha AAAA-MM-DD", "en": "Not a YYYY-MM-DD date"},
     "date_set": {"es": "Las próximas respuestas usan la fecha", "en": "Next answers use the date"},
     "help_title": {"es": "Teclas", "en": "Keys"},
@@ -63,8 +64,8 @@ KEYS: list[tuple[str, dict[Lang, str]]] = [
 ]
 
 KEY_BAR: dict[Lang, str] = {
-    "es": "F1 ayuda · F2 fecha · F3 SQL · F4 copiar · F5 exportar · Esc cancelar · ^T tema · ^Q salir",
-    "en": "F1 help · F2 date · F3 SQL · F4 copy · F5 export · Esc cancel · ^T theme · ^Q quit",
+    "es": "F1 ayuda  F2 fecha  F3 SQL  F4 copiar  F5 exportar  Esc cancelar  ^Q salir",
+    "en": "F1 help  F2 date  F3 SQL  F4 copy  F5 export  Esc cancel  ^Q quit",
 }
 
 

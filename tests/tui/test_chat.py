@@ -49,7 +49,7 @@ async def test_a_segment_shows_its_count_funnel_and_rows(sports_db: Path) -> Non
         assert "ciudad: Madrid" in text
         table = app.query_one(DataTable)
         assert table.row_count == answer.count
-        assert "3,000 contactos" in app.title and app.sub_title == "a fecha 2026-06-30"
+        assert "3,000 contactos" in app.title and "sports.duckdb" in app.title and app.sub_title == "a fecha 2026-06-30"
 
 
 async def test_a_follow_up_narrows_the_previous_segment(sports_db: Path) -> None:

@@ -28,6 +28,7 @@ from segmenta.tui.strings import Lang, tr
 NEAR_END = 20  # rows from the end of what is loaded at which the next page is read
 MAX_SERIES = 6
 MAX_BARS = 30
+MAX_COLUMN_WIDTH = 40
 
 
 def rate_columns(answer: Answer) -> set[int]:
@@ -124,10 +125,7 @@ class ResultsPane(Vertical):
         self.total = answer.count or 0
         self.fetching = False
         self.remove_class("-chart")
-        table = self.table
-        table.clear(columns=True)
-        table.add_columns(*session.page_columns)
-        self._add_rows(first_page, set())
+        self._reset(session.page_columns, first_page, set())
         self._retitle()
 
     def show_report(self, answer: Answer) -> None:
@@ -135,10 +133,7 @@ class ResultsPane(Vertical):
         self._serial += 1
         self.answer, self.session = answer, None
         self.total = len(answer.rows)
-        table = self.table
-        table.clear(columns=True)
-        table.add_columns(*answer.columns)
-        self._add_rows(answer.rows, rate_columns(answer))
+        self._reset(answer.columns, answer.rows, rate_columns(answer))
         self.set_class(chart_kind(answer.rows) != "none", "-chart")
         self.draw_chart(answer)
         self._retitle()
@@ -150,6 +145,16 @@ class ResultsPane(Vertical):
         self.table.clear(columns=True)
         self.remove_class("-chart")
         self._retitle()
+
+    def _reset(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], rates: set[int]) -> None:
+        """New columns, sized once from their first rows (so later pages never reflow the table)."""
+        table = self.table
+        table.clear(columns=True)
+        cells = [[cell(v, rate=i in rates) for i, v in enumerate(r)] for r in rows]
+        for i, name in enumerate(columns):
+            width = max([len(name), *(len(r[i]) for r in cells[:PAGE_SIZE])])
+            table.add_column(name, width=min(width, MAX_COLUMN_WIDTH))
+        table.add_rows(cells)
 
     def _add_rows(self, rows: Sequence[Sequence[Any]], rates: set[int]) -> None:
         self.table.add_rows([[cell(v, rate=i in rates) for i, v in enumerate(r)] for r in rows])

@@ -1,0 +1,148 @@
+"""``segmenta export``: a segment's audience as a Meta or Google Ads file, or a plain contact CSV.
+
+The lead joins this sub-app to the main one with ``app.add_typer(export_app, name="export")``.
+The audience comes from a saved segment (``--segment NAME``) or from a request answered on the
+spot (``--ask TEXT``). The preflight (rows, drops by reason, key coverage, preview) goes to stderr
+as rich tables, then the file is written; stdout gets only the path written.
+
+Exit codes: 0 written, 1 error (unknown target, unwritable path, failed query), 3 when the
+request needs a clarification or is not a segment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from segmenta import render
+from segmenta.errors import ExportError, SegmentaError
+from segmenta.warehouse import store
+
+if TYPE_CHECKING:
+    from segmenta.tools.exports import Preflight
+
+export_app = typer.Typer(
+    help="Write a segment's audience for Meta or Google Ads (hashed), or its contacts as a CSV.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def _fail(error: SegmentaError | str, code: int = 1) -> typer.Exit:
+    render.print_error(error)
+    return typer.Exit(code=code)
+
+
+def _segment_sql(db: Path, segment: str | None, ask: str | None, as_of: dt.date) -> str:
+    """The SQL listing the audience's contact ids, from a saved segment or an answered request."""
+    if (segment is None) == (ask is None):
+        raise _fail("say which audience to export: --segment NAME or --ask TEXT (one of them)")
+    if segment is not None:
+        from segmenta.tools.segments import segment_sql
+
+        return segment_sql(db, segment, as_of)
+    assert ask is not None
+    from segmenta.tools.ask import ask as ask_tool
+
+    answer = ask_tool(db, ask, as_of)
+    if not answer.answered:
+        questions = "; ".join(c.question for c in answer.clarifications) or "the request was not understood"
+        raise _fail(f"cannot export {ask!r}: {questions}", code=3)
+    if answer.kind != "segment" or not answer.sql:
+        raise _fail(f"cannot export {ask!r}: it is a {answer.kind}, not a list of contacts", code=3)
+    return answer.sql
+
+
+def _preflight_tables(pre: Preflight) -> list[Table]:
+    """Rich tables of a preflight: summary, drops and coverage, then the preview."""
+    summary = Table(title=f"Export to {pre.target} as of {pre.as_of.isoformat()}", show_header=False)
+    summary.add_column("what", style="bold")
+    summary.add_column("value", justify="right")
+    summary.add_row("contacts in the segment", f"{pre.segment_contacts:,}")
+    for reason, n in pre.dropped.items():
+        summary.add_row(f"left out: {reason.replace('_', ' ')}", f"{n:,}")
+    for column, n in pre.invalid_values.items():
+        summary.add_row(f"{column.replace('_', ' ')} values not usable (left empty)", f"{n:,}")
+    summary.add_row("rows to write", f"{pre.rows:,}")
+    for key, share in pre.coverage.items():
+        summary.add_row(f"rows with {key.replace('_', ' + ')}", f"{share:.1%}")
+    summary.add_row("cells", "SHA-256" if pre.hashed else "plain")
+    tables = [summary]
+    previews = [("normalised", pre.preview_normalized)]
+    if pre.hashed:
+        previews.append(("as written (hashed)", pre.preview_hashed))
+    for label, rows in previews:
+        if not rows:
+            continue
+        table = Table(title=f"First rows, {label}")
+        for c in pre.columns:
+            if pre.hashed and label != "normalised":
+                table.add_column(c, overflow="ellipsis", no_wrap=True, max_width=10)
+            else:
+                table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*(Text(v) for v in r))
+        tables.append(table)
+    return tables
+
+
+@export_app.callback(invoke_without_command=True)
+def export(
+    to: Annotated[str, typer.Option("--to", metavar="meta|google|csv", help="Where the file goes.")],
+    segment: Annotated[str | None, typer.Option("--segment", metavar="NAME", help="A saved segment.")] = None,
+    ask: Annotated[str | None, typer.Option("--ask", metavar="TEXT", help="A request for a segment.")] = None,
+    plain: Annotated[bool, typer.Option("--plain", help="Write normalised values, not SHA-256.")] = False,
+    include_no_consent: Annotated[
+        bool, typer.Option("--include-no-consent", help="Also export contacts without ads consent.")
+    ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", dir_okay=False, metavar="PATH",
+                     help="The file to write (default: segmenta-<to>-<as-of>.csv here)."),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", envvar=store.ENV_DB, show_default=False, dir_okay=False,
+                     help="The warehouse file."),
+    ] = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option("--as-of", parser=_date, metavar="YYYY-MM-DD", show_default="today",
+                     help="The day the audience is as of."),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Accepted for scripts; the file is always written.")
+    ] = False,
+) -> None:
+    """Write an audience file: hashed Meta or Google Ads customer list, or a plain contact CSV."""
+    from segmenta.tools.exports import TARGETS, export_audience
+
+    try:
+        if to not in TARGETS:
+            raise ExportError(f"unknown export target {to!r}: use one of {', '.join(TARGETS)}")
+        day = as_of or dt.date.today()
+        path = store.resolve_db(db)
+        sql = _segment_sql(path, segment, ask, day)
+        with render.progress_bar() as progress:
+            report = export_audience(path, sql, to, out, plain=plain, include_no_consent=include_no_consent,
+                                     as_of=day, progress=progress)
+    except SegmentaError as e:
+        raise _fail(e) from None
+    for table in _preflight_tables(report.preflight):
+        render.err.print(table)
+    for warning in report.warnings:
+        render.err.print(Text(f"warning: {warning}", style="yellow"))
+    render.print_note(f"Wrote {report.rows:,} rows to {report.path} in {report.seconds:.1f} s")
+    typer.echo(str(report.path))
