@@ -343,6 +343,21 @@ def ask(
         raise typer.Exit(code=3)
 
 
+@app.command()
+def chat(
+    db: DbOption = None,
+    as_of: Annotated[
+        dt.date | None,
+        typer.Option("--as-of", parser=_date, metavar="YYYY-MM-DD", show_default="today",
+                     help="The day answers are as of (F2 changes it in the app)."),
+    ] = None,
+) -> None:
+    """Open the chat app: ask, refine, see the funnel, the rows, charts and the SQL; export audiences."""
+    from segmenta.cli_chat import chat as run_chat
+
+    run_chat(db, as_of)
+
+
 # ---------------------------------------------------------------- config
 
 

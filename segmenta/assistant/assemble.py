@@ -124,10 +124,17 @@ class Assembler:
     def on_product(self, it: Item) -> None:
         f = self.ensure_frame(self.frame.family if self.frame else "purchase", it.pos)
         if f.product is not None and self.pending_or:
+            merged = merge_products(f.product, it.data)
+            if merged is None:  # "Nike o zapatillas de running": two purchases, either one
+                f = self.open_frame(f.family, f.detail, it.pos)
+                f.product = it.data
+                f.product_text = it.data.text
+                return
             self.pending_or = False
-            f.product = merge_products(f.product, it.data)
+            f.product = merged
         elif f.product is not None:
-            f.product = merge_products(f.product, it.data) if same_fields(f.product, it.data) else it.data
+            f.product = (merge_products(f.product, it.data) or it.data) if same_fields(f.product, it.data) \
+                else it.data
         else:
             f.product = it.data
         f.product_text = f.product.text if f.product else ""
@@ -191,6 +198,14 @@ class Assembler:
             if f is None or f.family != "purchase":
                 f = self.open_frame("purchase", "", it.pos)
             f.qty.append(q)
+            return
+        if q.unit in ("days", "weeks", "months", "years") and f is not None and f.family == "purchase" \
+                and f.negated and q.op in (">", ">="):
+            factor = {"days": 1, "weeks": 7, "months": 30, "years": 365}[q.unit]
+            if factor != 1:
+                self.p.assumptions.append(self.p.es(f"{q.unit} contados como {factor} días",
+                                                    f"{q.unit} counted as {factor} days"))
+            f.qty_flags["since"] = Compare(op=q.op, value=q.value * factor)  # type: ignore[arg-type]
             return
         if q.unit == "units":
             f = f if f is not None and f.family == "purchase" else self.ensure_frame("purchase", it.pos)
@@ -360,6 +375,9 @@ class Assembler:
 
     def frame_node(self, f: Frame) -> Node | None:
         text = self.p.s.span_text(f.pos, max(f.pos + 1, f.text_end))
+        if "since" in f.qty_flags:
+            # "no compran desde hace más de 200 días": the last purchase is that old
+            return MetricCondition(metric="days_since_last_order", compare=f.qty_flags["since"], text=text)
         node: Node | None
         if f.family == "purchase":
             node = self.purchase_node(f)
@@ -391,9 +409,11 @@ class Assembler:
             return MetricCondition(metric="orders_count", compare=count, text=text)
         if f.detail == "spend" and amount is None and not f.negated:
             self.p.unrec.append(self.p.es("cuánto gastaron", "how much was spent"))
+        status = (a.get("status") or ["completed"])[0]
         return PurchaseCondition(
             product=f.product,
             window=f.window,
+            status=status,  # type: ignore[arg-type]
             channel=(a.get("channel") or [None])[0],  # type: ignore[arg-type,list-item]
             store=a.get("store", []),
             payment_method=a.get("payment_method", []),
@@ -439,7 +459,23 @@ class Assembler:
         )
 
     def combine(self, nodes: list[tuple[str, Node, int]]) -> Node | None:
-        """AND of OR-chains; same-field lists in one chain merge ("Barcelona o Valencia")."""
+        """AND of OR-chains; same-field lists in one chain merge ("Barcelona o Valencia"); two values of
+        a field a contact has one of, joined by "and", mean either ("Nuevo León y Jalisco")."""
+        merged_and: list[tuple[str, Node, int]] = []
+        for joiner, node, pos in nodes:
+            prev = merged_and[-1][1] if merged_and else None
+            if joiner == "and" and isinstance(node, AttributeCondition) and isinstance(prev, AttributeCondition) \
+                    and node.op == prev.op == "in" and node.field == prev.field and node.field in SINGLE_VALUED:
+                both = list(dict.fromkeys(prev.values + node.values))
+                self.p.assumptions.append(self.p.es(
+                    f"{prev.text} y {node.text}: un contacto tiene un solo valor de {node.field}, se toma cualquiera",
+                    f"{prev.text} and {node.text}: a contact has one {node.field}, so either one is taken"))
+                merged_and[-1] = (merged_and[-1][0], prev.model_copy(update={"values": both,
+                                                                             "text": f"{prev.text} / {node.text}"}),
+                                  merged_and[-1][2])
+                continue
+            merged_and.append((joiner, node, pos))
+        nodes = merged_and
         groups: list[list[Node]] = []
         for joiner, node, _ in nodes:
             if joiner == "or" and groups:
@@ -453,6 +489,9 @@ class Assembler:
         if not out:
             return None
         return out[0] if len(out) == 1 else All(items=out)
+
+
+SINGLE_VALUED = frozenset({"city", "region", "country", "gender", "language"})
 
 
 def merge_or(nodes: list[Node]) -> list[Node]:
@@ -490,10 +529,12 @@ def same_fields(a: ProductMatch, b: ProductMatch) -> bool:
     return keys(a) == keys(b) and sum(keys(a)) == 1
 
 
-def merge_products(a: ProductMatch, b: ProductMatch) -> ProductMatch:
-    """Two single-field product matches joined by "or" become one list ("Nike o Adidas")."""
-    if not same_fields(a, b):
-        return b
+def merge_products(a: ProductMatch, b: ProductMatch) -> ProductMatch | None:
+    """Two product matches joined by "or" become one when the second only names fields of the first
+    ("Nike o Adidas", "celular Samsung o Xiaomi" = smartphones of Samsung or Xiaomi); else None."""
+    fields = ("category", "subcategory", "brand", "name")
+    if not {f for f in fields if getattr(b, f)} <= {f for f in fields if getattr(a, f)}:
+        return None
     return ProductMatch(
         category=list(dict.fromkeys(a.category + b.category)),
         subcategory=list(dict.fromkeys(a.subcategory + b.subcategory)),

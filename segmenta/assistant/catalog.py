@@ -119,6 +119,7 @@ class _Hit:
 
     vpos: set[int] = field(default_factory=set)
     cover: dict[int, tuple[float, How]] = field(default_factory=dict)
+    span: int = 0  # the most value words one single form of the phrase matched
 
     def add(self, positions: Iterable[int], quality: float, how: How) -> None:
         for p in positions:
@@ -366,6 +367,7 @@ class Catalog:
                 h = how or ("folded" if entry.words[pos] == form[head] else "stem")
                 hit = hits.setdefault(eid, _Hit())
                 hit.vpos |= vpos
+                hit.span = max(hit.span, len(vpos))
                 hit.add(positions, quality[0 if complete else 1] if how else _QUALITY[h], h)
                 found = True
             return found
@@ -476,7 +478,7 @@ class Catalog:
         hits = self._hits(words, set(PRODUCT_FIELDS))
         choice = _choose_products(self, words, [(self._entries[e].field, self._entries[e].value,
                                                 len(self._entries[e].words), self._entries[e].numbers, h.vpos,
-                                                h.cover) for e, h in hits.items()])
+                                                h.cover, h.span) for e, h in hits.items()])
         if choice is None:
             return ProductLink(None, words)
         best, others, covered, links = choice
@@ -534,7 +536,7 @@ class _Candidate:
     extra: int = 0  # the value's own words left over: "zapatillas" names "Zapatillas" better than "Zapatillas de tenis"
 
 
-_RawHit = tuple[str, str, int, frozenset[str], set[int], dict[int, tuple[float, How]]]
+_RawHit = tuple[str, str, int, frozenset[str], set[int], dict[int, tuple[float, How]], int]
 _Choice = tuple[ProductMatch, list[ProductMatch], set[int], list[tuple[str, str, float, How, list[str]]]]
 
 
@@ -543,11 +545,14 @@ def _candidates(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> 
     numbers = {w for w in words if w.isdigit()}
     full: list[_Candidate] = []
     partial: dict[tuple[str, frozenset[int], float], _Candidate] = {}
-    for f, value, nwords, vnumbers, vpos, cover in hits:
+    for f, value, nwords, vnumbers, vpos, cover, span in hits:
         if numbers and vnumbers and not (numbers & vnumbers):
             continue  # "Forerunner 965" never means the 265
+        if all(words[p].isdigit() for p in cover):
+            continue  # a bare number names no product ("Series 5" never means "Talla 5")
         if len(vpos) == nwords:
-            full.append(_Candidate(f, [value], dict(cover), 1, extra=max(0, nwords - len(cover))))
+            # "zapatillas" names "Zapatillas" whole; it reaches "Zapatillas de tenis" only word by word
+            full.append(_Candidate(f, [value], dict(cover), 1, extra=max(0, nwords - span)))
         else:
             key = (f, frozenset(cover), round(sum(q for q, _ in cover.values()), 1))
             if key in partial:

@@ -364,7 +364,7 @@ COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
         "bigger than",
         "larger than",
         "mayor que",
-        "arriba de",
+        "arriba de", "mayor a", "superior al",
     ),
     "<=": patterns(
         "or less",
@@ -397,7 +397,7 @@ COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
         "lower than",
         "menos que",
         "menor que",
-        "debajo de",
+        "debajo de", "menor a", "inferior al",
     ),
     "between": patterns("between", "entre"),
     "=": patterns("exactly", "exactamente", "justo", "equal to", "igual a"),
@@ -561,6 +561,8 @@ LAST_PURCHASE: Final = patterns(
     "latest order",
     "latest purchase",
 )
+CANCELLED: Final = patterns("cancelados", "cancelado", "canceladas", "cancelled", "canceled", "anulados", "anuladas")
+RETURNED_ORDER: Final = patterns("devueltos", "devueltas", "devuelto", "returned")
 DAYS_AGO: Final = patterns("hace", "ago")
 
 RFM_WORDS: Final = patterns("rfm")
@@ -840,5 +842,5 @@ FILLER: Final = frozenset(
     cuyo cuyos cuyas fue was sea being - + algun alguno alguna any anything ever alguna vez our nuestros
     we nosotros us hemos han sido but pero sino aunque though although and among amongst habia had carrito cart
     cesta basket ahora now tambien ademas igual same mismo misma mismos mismas ellos ellas esos esas estos estas
-    then luego entonces ok vale""".split()
+    then luego entonces ok vale desde hace ago tenemos tengo tienen one ones uno una lo la le les it""".split()
 )

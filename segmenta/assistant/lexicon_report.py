@@ -55,7 +55,7 @@ METRICS: Final[dict[str, tuple[Pattern, ...]]] = {
         "clientes nuevos",
         "nuevos clientes",
         "new customers",
-        "primeros compradores",
+        "primeros compradores", "new",
         "nuevos",
     ),
     "recurring_buyers": patterns(
@@ -67,7 +67,7 @@ METRICS: Final[dict[str, tuple[Pattern, ...]]] = {
         "returning buyers",
         "returning customers",
         "clientes recurrentes",
-        "repetidores",
+        "repetidores", "returning", "repeat customers",
     ),
     "buyers": patterns("compradores", "buyers", "clientes que compraron", "purchasers", "shoppers"),
     "units": patterns(
@@ -86,7 +86,7 @@ METRICS: Final[dict[str, tuple[Pattern, ...]]] = {
         "porcentaje de apertura",
     ),
     "click_to_open_rate": patterns(
-        "click to open", "click - to - open", "ctor", "clics sobre aperturas", "click to open rate"
+        "click to open", "click - to - open", "ctor", "clics sobre aperturas", "click - to - open rate", "tasa de clics sobre aperturas", "click to open rate"
     ),
     "click_rate": patterns(
         "tasa de clics",
@@ -152,7 +152,8 @@ DIMENSIONS: Final[dict[str, tuple[Pattern, ...]]] = {
         "mensaje", "mensajes", "message", "messages", "email", "emails", "envio", "campana de email"
     ),
     "message_type": patterns("tipo de mensaje", "message type"),
-    "channel": patterns("canal", "canales", "channel", "channels"),
+    "channel": patterns(
+        "canal de mensaje", "canal de envio", "canal del mensaje", "message channel","canal", "canales", "channel", "channels"),
     "utm_source": patterns("fuente", "source", "utm source", "origen"),
     "utm_medium": patterns("medio", "medium", "utm medium"),
     "utm_campaign": patterns("campana", "campanas", "campaign", "campaigns", "utm campaign"),
@@ -301,7 +302,7 @@ TOP: Final = patterns(
     "best-selling",
     "best sellers",
 )
-BOTTOM: Final = patterns("bottom", "peores", "worst", "menos vendidos", "least")
+BOTTOM: Final = patterns("bottom", "peores", "worst", "menos vendidos", "least sold", "least selling")
 VERSUS: Final = patterns(
     "vs",
     "versus",

@@ -107,6 +107,7 @@ class Frame:
     flags: set[str] = field(default_factory=set)
     joiner: str = "and"
     text_end: int = 0
+    qty_flags: dict[str, Compare] = field(default_factory=dict)
 
 
 @dataclass
@@ -250,6 +251,7 @@ class _Parser:
             self.rx_gender,
             self.rx_audience,
             self.rx_store,
+            self.rx_status,
             self.rx_channel,
             self.rx_decade,
             self.rx_quantity,
@@ -283,9 +285,17 @@ class _Parser:
         # "r5", "f4" glued
         if len(w) == 2 and w[0] in "rfm" and w[1] in "12345":
             return self.rx_rfm_score(i)
+        start = i
+        if w in ("celda", "celdas", "cell", "cells") and i + 1 < len(s) and s.words[i + 1].f == "rfm":
+            i += 1  # "celdas RFM 545 y 555"
         if not s.match(i, L.RFM_WORDS):
             return 0
         j = i + 1
+        while j < len(s) and s.words[j].f in ("cell", "cells", "celda", "celdas", "code", "codes", "codigo"):
+            j += 1
+        cells = self.read_cells(j)
+        if cells is not None and len(cells[0]) > 1:
+            return self.add(start, cells[1], "cond", RfmCondition(cells=cells[0], text=s.span_text(start, cells[1])))
         if s.match(j, L.SEGMENT_WORDS):
             j += s.match(j, L.SEGMENT_WORDS)
             n = self.rx_segment_name(j, lead=(i, j))
@@ -325,6 +335,25 @@ class _Parser:
                 )
             )
         return self.add(i, end, "cond", RfmCondition(r=c, f=c, m=c, text=text))
+
+    def read_cells(self, j: int) -> tuple[list[str], int] | None:
+        """RFM cells listed from word j ("545 o 555", "545, 554 and 555"), and where the list ends."""
+        s = self.s
+        cells: list[str] = []
+        while j < len(s):
+            w = s.words[j].f
+            if len(w) == 3 and w.isdigit() and all(c in "12345" for c in w):
+                cells.append(w)
+                j += 1
+                if j < len(s) and s.words[j].f in ("o", "or", "y", "and", "u", "e") and j + 1 < len(s):
+                    nxt = s.words[j + 1].f
+                    if len(nxt) == 3 and nxt.isdigit():
+                        j += 1
+                        continue
+                if j in s.breaks and j < len(s) and len(s.words[j].f) == 3 and s.words[j].f.isdigit():
+                    continue
+            break
+        return (cells, j) if cells else None
 
     def rx_rfm_score(self, i: int) -> int:
         s = self.s
@@ -726,14 +755,14 @@ class _Parser:
 
     def rx_company(self, i: int) -> int:
         s = self.s
-        if s.match(i, L.PERSON_NOT_COMPANY):
+        if s.match(i, L.PERSON_NOT_COMPANY, fuzzy=False):
             return self.add(
                 i,
                 i + 1,
                 "cond",
                 AttributeCondition(field="is_company", op="is_false", text=s.span_text(i, i + 1)),
             )
-        n = s.match(i, L.COMPANY)
+        n = s.match(i, L.COMPANY, fuzzy=False)
         if not n:
             return 0
         negated = self._negated_before(i)
@@ -854,6 +883,18 @@ class _Parser:
                     )
                 self.add(start, k, "orderattr", ("store", values))
                 return k - i0
+        return 0
+
+    def rx_status(self, i: int) -> int:
+        """Orders by status: "pedidos cancelados", "cancelled orders", "returned orders" (settled reading 5)."""
+        s = self.s
+        for pats, status in ((L.CANCELLED, "cancelled"), (L.RETURNED_ORDER, "returned")):
+            n = s.match(i, L.ORDER_WORDS)
+            if n and s.match(i + n, pats):
+                return self.add(i, i + n + s.match(i + n, pats), "orderattr", ("status", [status]))
+            n = s.match(i, pats)
+            if n and s.match(i + n, L.ORDER_WORDS):
+                return self.add(i, i + n + s.match(i + n, L.ORDER_WORDS), "orderattr", ("status", [status]))
         return 0
 
     def rx_channel(self, i: int) -> int:
@@ -1052,7 +1093,7 @@ class _Parser:
             m2 = self._money_or_number(j + 1)
             if m2:
                 unit, cur, end = self._unit(m2[2], cur or m2[1])
-                if unit in ("years", "money"):
+                if unit in ("years", "money") or (unit is None and 0 < v1 < m2[0] < 120):
                     return Quantity("between", v1, m2[0], unit, cur), end
         return None
 

@@ -98,7 +98,7 @@ def _segment_ids(contact_ids_sql: str) -> str:
     body = contact_ids_sql.strip().rstrip(";").strip()
     if not body:
         raise ExportError("the segment has no SQL to export")
-    return f"SELECT DISTINCT contact_id FROM (\n{body}\n) AS segment"
+    return f"SELECT DISTINCT segment.contact_id FROM (\n{body}\n) AS segment"
 
 
 def _query(
@@ -120,6 +120,11 @@ def _counts(con: duckdb.DuckDBPyConnection, sql: str, as_of: dt.date) -> tuple[i
     """(contacts in the segment at ``as_of``, those of them without ads consent)."""
     counts = "count(*), count(*) FILTER (WHERE c.ads_consent IS NOT TRUE)"
     try:
+        body = sql.strip().rstrip(";").strip()
+        columns = con.sql(f"SELECT * FROM (\n{body}\n) AS segment LIMIT 0").columns if body else []
+        if body and "contact_id" not in columns:
+            raise QueryError("the segment SQL must return a contact_id column; it returns "
+                             + ", ".join(columns))
         row = con.sql(_query(sql, as_of, counts, ordered=False)).fetchall()[0]
     except duckdb.Error as e:
         raise _query_error(e) from e

@@ -63,8 +63,11 @@ def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
             f"{db} has schema version {version}, this segmenta reads version {SCHEMA_VERSION}: "
             "import the shop again"
         )
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
+    # DuckDB shares one instance per file within a process: a second connection finds it locked already
+    locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
+    if not (locked and locked[0]):
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
     return con
 
 
