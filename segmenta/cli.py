@@ -81,7 +81,10 @@ _register_groups()
 DbOption = Annotated[
     Path | None,
     typer.Option(
-        "--db", envvar=store.ENV_DB, show_default=False, dir_okay=False,
+        "--db",
+        envvar=store.ENV_DB,
+        show_default=False,
+        dir_okay=False,
         help="The warehouse file (default: $SEGMENTA_DB, else warehouse.duckdb in your user data folder).",
     ),
 ]
@@ -122,8 +125,9 @@ def demo(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed builds the same shop.")] = 7,
     until: Annotated[
         dt.date | None,
-        typer.Option(parser=_date, metavar="YYYY-MM-DD", show_default="today",
-                     help="Last day of the shop's history."),
+        typer.Option(
+            parser=_date, metavar="YYYY-MM-DD", show_default="today", help="Last day of the shop's history."
+        ),
     ] = None,
 ) -> None:
     """Build the demo shop (a sports retailer) into the warehouse, replacing what is there."""
@@ -147,9 +151,13 @@ class ImportFormat(enum.StrEnum):
 def import_(
     src: Annotated[
         Path,
-        typer.Argument(exists=True, file_okay=False, metavar="DIR",
-                       help="Folder with contacts, orders and order_lines (and optionally products, "
-                       "web_events, message_events, workflows) as .csv or .parquet files."),
+        typer.Argument(
+            exists=True,
+            file_okay=False,
+            metavar="DIR",
+            help="Folder with contacts, orders and order_lines (and optionally products, "
+            "web_events, message_events, workflows) as .csv or .parquet files.",
+        ),
     ],
     db: DbOption = None,
     skip_invalid: Annotated[
@@ -162,9 +170,15 @@ def import_(
 ) -> None:
     """Load a shop's files into the warehouse; on any problem the previous warehouse is left as it was."""
     if format_ is not ImportFormat.canonical:
-        raise ShopImportError([ImportProblem(
-            str(src), f"the {format_.value} format is not supported yet: export the files in the canonical "
-            "format (see README, 'Import files')")])
+        raise ShopImportError(
+            [
+                ImportProblem(
+                    str(src),
+                    f"the {format_.value} format is not supported yet: export the files in the canonical "
+                    "format (see README, 'Import files')",
+                )
+            ]
+        )
     from segmenta.warehouse.importer import import_shop
 
     with render.progress_bar() as progress:
@@ -199,9 +213,14 @@ GROUP BY 1 ORDER BY revenue DESC, 1 LIMIT 10
 
 def _table_counts(con: Any) -> list[tuple[str, int]]:
     """Row counts of the warehouse's tables: DATA_MODEL's first, in its order, then the others."""
-    names = [str(r[0]) for r in store.run_query(
-        con, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-        "AND table_type = 'BASE TABLE' ORDER BY table_name")[1]]
+    names = [
+        str(r[0])
+        for r in store.run_query(
+            con,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY table_name",
+        )[1]
+    ]
     ordered = [n for n in TABLES if n in names] + [n for n in names if n not in TABLES and n != META_TABLE]
     counts = []
     for name in ordered:
@@ -222,30 +241,52 @@ def info(db: DbOption = None) -> None:
     try:
         counts = _table_counts(con)
         first, last, completed, buyers = store.run_query(
-            con, "SELECT min(ordered_at), max(ordered_at), count(*) FILTER (WHERE status = 'completed'), "
-            "count(DISTINCT contact_id) FILTER (WHERE status = 'completed') FROM orders")[1][0]
+            con,
+            "SELECT min(ordered_at), max(ordered_at), count(*) FILTER (WHERE status = 'completed'), "
+            "count(DISTINCT contact_id) FILTER (WHERE status = 'completed') FROM orders",
+        )[1][0]
         top = {dim: store.run_query(con, _REVENUE_BY.format(dim=dim)) for dim in ("category", "brand")}
     finally:
         con.close()
 
     render.out.print(render.rows_table(["table", "rows"], counts, title="Tables", count=False))
-    render.out.print(render.pairs_table([
-        ("first order", first), ("last order", last), ("completed orders", completed), ("buyers", buyers),
-    ], title="Orders"))
+    render.out.print(
+        render.pairs_table(
+            [
+                ("first order", first),
+                ("last order", last),
+                ("completed orders", completed),
+                ("buyers", buyers),
+            ],
+            title="Orders",
+        )
+    )
     for plural, (cols, rows) in zip(("categories", "brands"), top.values(), strict=True):
-        render.out.print(render.rows_table(
-            [cols[0], f"revenue ({currency})", "units"], rows, count=False,
-            title=f"Top {plural} by revenue (completed orders)"))
+        render.out.print(
+            render.rows_table(
+                [cols[0], f"revenue ({currency})", "units"],
+                rows,
+                count=False,
+                title=f"Top {plural} by revenue (completed orders)",
+            )
+        )
     cfg = store.config_path(path.resolve())
-    render.out.print(render.pairs_table([
-        ("RFM method", config.rfm.method),
-        ("currency", currency),
-        ("default country", config.locale.default_country),
-    ], title="Settings"))
-    render.print_lines([
-        f"Warehouse: {path.resolve()} ({_human_size(path.stat().st_size)})",
-        f"Settings: {cfg}" + ("" if cfg.exists() else " (not written yet: the defaults apply)"),
-    ])
+    render.out.print(
+        render.pairs_table(
+            [
+                ("RFM method", config.rfm.method),
+                ("currency", currency),
+                ("default country", config.locale.default_country),
+            ],
+            title="Settings",
+        )
+    )
+    render.print_lines(
+        [
+            f"Warehouse: {path.resolve()} ({_human_size(path.stat().st_size)})",
+            f"Settings: {cfg}" + ("" if cfg.exists() else " (not written yet: the defaults apply)"),
+        ]
+    )
 
 
 # ---------------------------------------------------------------- sql
@@ -253,13 +294,22 @@ def info(db: DbOption = None) -> None:
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(
-        metavar="SQL", help="One SELECT. Write {D} where the as-of date goes: \"SELECT * FROM rfm({D})\".")],
+    query: Annotated[
+        str,
+        typer.Argument(
+            metavar="SQL", help='One SELECT. Write {D} where the as-of date goes: "SELECT * FROM rfm({D})".'
+        ),
+    ],
     db: DbOption = None,
     as_of: Annotated[
         dt.date | None,
-        typer.Option("--as-of", parser=_date, metavar="YYYY-MM-DD", show_default="today",
-                     help="The date that replaces {D} in the SQL, as DATE 'YYYY-MM-DD'."),
+        typer.Option(
+            "--as-of",
+            parser=_date,
+            metavar="YYYY-MM-DD",
+            show_default="today",
+            help="The date that replaces {D} in the SQL, as DATE 'YYYY-MM-DD'.",
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help='Print {"columns": [...], "rows": [...]} with every row.')
@@ -301,8 +351,10 @@ def ensure_warehouse(path: Path) -> None:
         return
     from segmenta.warehouse.demo import build_demo
 
-    render.print_note(f"No warehouse at {path} yet: building the demo shop there first "
-                      "(a sports retailer, 20,000 contacts; `segmenta import DIR` loads your own shop).")
+    render.print_note(
+        f"No warehouse at {path} yet: building the demo shop there first "
+        "(a sports retailer, 20,000 contacts; `segmenta import DIR` loads your own shop)."
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     with render.progress_bar() as progress:
         report = build_demo(path, progress=progress)
@@ -315,12 +367,22 @@ def ask(
     db: DbOption = None,
     as_of: Annotated[
         dt.date | None,
-        typer.Option("--as-of", parser=_date, metavar="YYYY-MM-DD", show_default="today",
-                     help="The day the answer is as of: nothing after it counts."),
+        typer.Option(
+            "--as-of",
+            parser=_date,
+            metavar="YYYY-MM-DD",
+            show_default="today",
+            help="The day the answer is as of: nothing after it counts.",
+        ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as one JSON object (the contract).")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the answer as one JSON object (the contract).")
+    ] = False,
     continue_: Annotated[
-        bool, typer.Option("--continue", "-c", help="Refine the previous answer's segment (\"ahora solo mujeres\").")
+        bool,
+        typer.Option(
+            "--continue", "-c", help='Refine the previous answer\'s segment ("ahora solo mujeres").'
+        ),
     ] = False,
     show_sql: Annotated[bool, typer.Option("--sql/--no-sql", help="Show the SQL that ran.")] = True,
 ) -> None:
@@ -348,8 +410,13 @@ def chat(
     db: DbOption = None,
     as_of: Annotated[
         dt.date | None,
-        typer.Option("--as-of", parser=_date, metavar="YYYY-MM-DD", show_default="today",
-                     help="The day answers are as of (F2 changes it in the app)."),
+        typer.Option(
+            "--as-of",
+            parser=_date,
+            metavar="YYYY-MM-DD",
+            show_default="today",
+            help="The day answers are as of (F2 changes it in the app).",
+        ),
     ] = None,
 ) -> None:
     """Open the chat app: ask, refine, see the funnel, the rows, charts and the SQL; export audiences."""
@@ -443,5 +510,6 @@ def main() -> None:
             raise
         render.print_error(
             f"unexpected {type(e).__name__}: {e} (this is a bug in segmenta; run again with "
-            f"{DEBUG_ENV}=1 to see where)")
+            f"{DEBUG_ENV}=1 to see where)"
+        )
         sys.exit(1)

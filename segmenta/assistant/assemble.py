@@ -133,8 +133,11 @@ class Assembler:
             self.pending_or = False
             f.product = merged
         elif f.product is not None:
-            f.product = (merge_products(f.product, it.data) or it.data) if same_fields(f.product, it.data) \
+            f.product = (
+                (merge_products(f.product, it.data) or it.data)
+                if same_fields(f.product, it.data)
                 else it.data
+            )
         else:
             f.product = it.data
         f.product_text = f.product.text if f.product else ""
@@ -199,12 +202,18 @@ class Assembler:
                 f = self.open_frame("purchase", "", it.pos)
             f.qty.append(q)
             return
-        if q.unit in ("days", "weeks", "months", "years") and f is not None and f.family == "purchase" \
-                and f.negated and q.op in (">", ">="):
+        if (
+            q.unit in ("days", "weeks", "months", "years")
+            and f is not None
+            and f.family == "purchase"
+            and f.negated
+            and q.op in (">", ">=")
+        ):
             factor = {"days": 1, "weeks": 7, "months": 30, "years": 365}[q.unit]
             if factor != 1:
-                self.p.assumptions.append(self.p.es(f"{q.unit} contados como {factor} días",
-                                                    f"{q.unit} counted as {factor} days"))
+                self.p.assumptions.append(
+                    self.p.es(f"{q.unit} contados como {factor} días", f"{q.unit} counted as {factor} days")
+                )
             f.qty_flags["since"] = Compare(op=q.op, value=q.value * factor)  # type: ignore[arg-type]
             return
         if q.unit == "units":
@@ -464,15 +473,28 @@ class Assembler:
         merged_and: list[tuple[str, Node, int]] = []
         for joiner, node, pos in nodes:
             prev = merged_and[-1][1] if merged_and else None
-            if joiner == "and" and isinstance(node, AttributeCondition) and isinstance(prev, AttributeCondition) \
-                    and node.op == prev.op == "in" and node.field == prev.field and node.field in SINGLE_VALUED:
+            if (
+                joiner == "and"
+                and isinstance(node, AttributeCondition)
+                and isinstance(prev, AttributeCondition)
+                and node.op == prev.op == "in"
+                and node.field == prev.field
+                and node.field in SINGLE_VALUED
+            ):
                 both = list(dict.fromkeys(prev.values + node.values))
-                self.p.assumptions.append(self.p.es(
-                    f"{prev.text} y {node.text}: un contacto tiene un solo valor de {node.field}, se toma cualquiera",
-                    f"{prev.text} and {node.text}: a contact has one {node.field}, so either one is taken"))
-                merged_and[-1] = (merged_and[-1][0], prev.model_copy(update={"values": both,
-                                                                             "text": f"{prev.text} / {node.text}"}),
-                                  merged_and[-1][2])
+                self.p.assumptions.append(
+                    self.p.es(
+                        f"{prev.text} y {node.text}: un contacto tiene un solo valor de {node.field}, "
+                        "se toma cualquiera",
+                        f"{prev.text} and {node.text}: a contact has one {node.field}, so either one is "
+                        "taken",
+                    )
+                )
+                merged_and[-1] = (
+                    merged_and[-1][0],
+                    prev.model_copy(update={"values": both, "text": f"{prev.text} / {node.text}"}),
+                    merged_and[-1][2],
+                )
                 continue
             merged_and.append((joiner, node, pos))
         nodes = merged_and

@@ -533,7 +533,8 @@ class _Candidate:
     cover: dict[int, tuple[float, How]]
     cost: int
     bits: int = 0
-    extra: int = 0  # the value's own words left over: "zapatillas" names "Zapatillas" better than "Zapatillas de tenis"
+    # the value's own words left over: "zapatillas" names "Zapatillas" better than "Zapatillas de tenis"
+    extra: int = 0
 
 
 _RawHit = tuple[str, str, int, frozenset[str], set[int], dict[int, tuple[float, How]], int]

@@ -364,7 +364,9 @@ COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
         "bigger than",
         "larger than",
         "mayor que",
-        "arriba de", "mayor a", "superior al",
+        "arriba de",
+        "mayor a",
+        "superior al",
     ),
     "<=": patterns(
         "or less",
@@ -397,7 +399,9 @@ COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
         "lower than",
         "menos que",
         "menor que",
-        "debajo de", "menor a", "inferior al",
+        "debajo de",
+        "menor a",
+        "inferior al",
     ),
     "between": patterns("between", "entre"),
     "=": patterns("exactly", "exactamente", "justo", "equal to", "igual a"),
@@ -561,7 +565,9 @@ LAST_PURCHASE: Final = patterns(
     "latest order",
     "latest purchase",
 )
-CANCELLED: Final = patterns("cancelados", "cancelado", "canceladas", "cancelled", "canceled", "anulados", "anuladas")
+CANCELLED: Final = patterns(
+    "cancelados", "cancelado", "canceladas", "cancelled", "canceled", "anulados", "anuladas"
+)
 RETURNED_ORDER: Final = patterns("devueltos", "devueltas", "devuelto", "returned")
 DAYS_AGO: Final = patterns("hace", "ago")
 
@@ -830,17 +836,18 @@ BIRTHDAY_WORDS: Final = patterns("cumpleanos", "cumplen anos", "birthday", "birt
 
 # Words that carry no condition in a request (beyond the language's function words).
 FILLER: Final = frozenset(
-    """que quien quienes cual cuales los las el la lo le les un una unos unas de del al a en con por para
-    y e o u su sus se ha han hay han sido fue fueron es son esta estan este esta estos estas ese esa
-    algo alguna algun alguno algunos algunas cualquier todo toda todos todas mi mis nuestro nuestra
-    nuestros nuestras tu tus ya solo solamente only just the a an of in on at to for with who that which
-    whose whom have has had did do does been be is are was were their our my your any some all ever
-    them they those these this it its from by as also me dame muestrame show give list find get please
-    por favor hola hi hello i we want quiero necesito need segmento segment producto productos product
-    products articulo articulos item items cosa cosas thing things something anything ningun
-    categoria category categorias categories marca brand marcas brands hay tienen tiene tengan whose cuya
-    cuyo cuyos cuyas fue was sea being - + algun alguno alguna any anything ever alguna vez our nuestros
-    we nosotros us hemos han sido but pero sino aunque though although and among amongst habia had carrito cart
-    cesta basket ahora now tambien ademas igual same mismo misma mismos mismas ellos ellas esos esas estos estas
-    then luego entonces ok vale desde hace ago tenemos tengo tienen one ones uno una lo la le les it""".split()
+    """que quien quienes cual cuales los las el la lo le les un una unos unas de del al a en con por
+    para y e o u su sus se ha han hay han sido fue fueron es son esta estan este esta estos estas
+    ese esa algo alguna algun alguno algunos algunas cualquier todo toda todos todas mi mis nuestro
+    nuestra nuestros nuestras tu tus ya solo solamente only just the a an of in on at to for with
+    who that which whose whom have has had did do does been be is are was were their our my your any
+    some all ever them they those these this it its from by as also me dame muestrame show give list
+    find get please por favor hola hi hello i we want quiero necesito need segmento segment producto
+    productos product products articulo articulos item items cosa cosas thing things something
+    anything ningun categoria category categorias categories marca brand marcas brands hay tienen
+    tiene tengan whose cuya cuyo cuyos cuyas fue was sea being - + algun alguno alguna any anything
+    ever alguna vez our nuestros we nosotros us hemos han sido but pero sino aunque though although
+    and among amongst habia had carrito cart cesta basket ahora now tambien ademas igual same mismo
+    misma mismos mismas ellos ellas esos esas estos estas then luego entonces ok vale desde hace ago
+    tenemos tengo tienen one ones uno una lo la le les it""".split()
 )

@@ -55,7 +55,8 @@ METRICS: Final[dict[str, tuple[Pattern, ...]]] = {
         "clientes nuevos",
         "nuevos clientes",
         "new customers",
-        "primeros compradores", "new",
+        "primeros compradores",
+        "new",
         "nuevos",
     ),
     "recurring_buyers": patterns(
@@ -67,7 +68,9 @@ METRICS: Final[dict[str, tuple[Pattern, ...]]] = {
         "returning buyers",
         "returning customers",
         "clientes recurrentes",
-        "repetidores", "returning", "repeat customers",
+        "repetidores",
+        "returning",
+        "repeat customers",
     ),
     "buyers": patterns("compradores", "buyers", "clientes que compraron", "purchasers", "shoppers"),
     "units": patterns(
@@ -86,7 +89,13 @@ METRICS: Final[dict[str, tuple[Pattern, ...]]] = {
         "porcentaje de apertura",
     ),
     "click_to_open_rate": patterns(
-        "click to open", "click - to - open", "ctor", "clics sobre aperturas", "click - to - open rate", "tasa de clics sobre aperturas", "click to open rate"
+        "click to open",
+        "click - to - open",
+        "ctor",
+        "clics sobre aperturas",
+        "click - to - open rate",
+        "tasa de clics sobre aperturas",
+        "click to open rate",
     ),
     "click_rate": patterns(
         "tasa de clics",
@@ -153,7 +162,15 @@ DIMENSIONS: Final[dict[str, tuple[Pattern, ...]]] = {
     ),
     "message_type": patterns("tipo de mensaje", "message type"),
     "channel": patterns(
-        "canal de mensaje", "canal de envio", "canal del mensaje", "message channel","canal", "canales", "channel", "channels"),
+        "canal de mensaje",
+        "canal de envio",
+        "canal del mensaje",
+        "message channel",
+        "canal",
+        "canales",
+        "channel",
+        "channels",
+    ),
     "utm_source": patterns("fuente", "source", "utm source", "origen"),
     "utm_medium": patterns("medio", "medium", "utm medium"),
     "utm_campaign": patterns("campana", "campanas", "campaign", "campaigns", "utm campaign"),

@@ -295,7 +295,9 @@ class _Parser:
             j += 1
         cells = self.read_cells(j)
         if cells is not None and len(cells[0]) > 1:
-            return self.add(start, cells[1], "cond", RfmCondition(cells=cells[0], text=s.span_text(start, cells[1])))
+            return self.add(
+                start, cells[1], "cond", RfmCondition(cells=cells[0], text=s.span_text(start, cells[1]))
+            )
         if s.match(j, L.SEGMENT_WORDS):
             j += s.match(j, L.SEGMENT_WORDS)
             n = self.rx_segment_name(j, lead=(i, j))
@@ -721,7 +723,10 @@ class _Parser:
         start = self._neg_start(i) if negated else i
         self.s.claim(start, i, "neg")
         return self.add(
-            start, j, "cond", AttributeCondition(field=field_, op=op, text=self.s.span_text(start, j))  # type: ignore[arg-type]
+            start,
+            j,
+            "cond",
+            AttributeCondition(field=field_, op=op, text=self.s.span_text(start, j)),  # type: ignore[arg-type]
         )
 
     def _negated_before(self, i: int) -> bool:
@@ -886,7 +891,7 @@ class _Parser:
         return 0
 
     def rx_status(self, i: int) -> int:
-        """Orders by status: "pedidos cancelados", "cancelled orders", "returned orders" (settled reading 5)."""
+        """Orders by status: "pedidos cancelados", "cancelled orders", "returned orders" (reading 5)."""
         s = self.s
         for pats, status in ((L.CANCELLED, "cancelled"), (L.RETURNED_ORDER, "returned")):
             n = s.match(i, L.ORDER_WORDS)
@@ -935,8 +940,12 @@ class _Parser:
             if not low:
                 return 0
         cmp = Compare(op="between", value=low, value2=low + 9)
-        return self.add(start, i + 1, "cond", AttributeCondition(
-            field="age", op="compare", compare=cmp, text=s.span_text(start, i + 1)))
+        return self.add(
+            start,
+            i + 1,
+            "cond",
+            AttributeCondition(field="age", op="compare", compare=cmp, text=s.span_text(start, i + 1)),
+        )
 
     def rx_quantity(self, i: int) -> int:
         q = self.read_quantity(i)

@@ -12,7 +12,7 @@ as-of date only when compiled, so a saved dynamic segment means the same thing o
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,8 +55,18 @@ class Window(_Model):
     """
 
     kind: Literal[
-        "last", "this", "previous", "since", "before", "range", "month", "since_month", "season",
-        "quarter", "year", "day",
+        "last",
+        "this",
+        "previous",
+        "since",
+        "before",
+        "range",
+        "month",
+        "since_month",
+        "season",
+        "quarter",
+        "year",
+        "day",
     ]
     n: int | None = None
     unit: TimeUnit | None = None
@@ -85,12 +95,39 @@ class ProductMatch(_Model):
 
 
 ContactField = Literal[
-    "gender", "age", "city", "region", "postal_code", "country", "language", "is_company",
-    "created_at", "email_subscribed", "sms_subscribed", "push_subscribed", "ads_consent",
-    "email", "phone", "first_name", "last_name", "birth_date", "custom",
+    "gender",
+    "age",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "language",
+    "is_company",
+    "created_at",
+    "email_subscribed",
+    "sms_subscribed",
+    "push_subscribed",
+    "ads_consent",
+    "email",
+    "phone",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "custom",
 ]
-AttrOp = Literal["in", "not_in", "prefix", "contains", "is_true", "is_false", "is_null", "not_null", "compare",
-                 "window", "birthday_in"]
+AttrOp = Literal[
+    "in",
+    "not_in",
+    "prefix",
+    "contains",
+    "is_true",
+    "is_false",
+    "is_null",
+    "not_null",
+    "compare",
+    "window",
+    "birthday_in",
+]
 
 
 class AttributeCondition(_Model):
@@ -151,7 +188,11 @@ class PurchaseCondition(_Model):
 
 
 MetricName = Literal[
-    "orders_count", "total_spent", "avg_order_value", "days_since_last_order", "first_order_at",
+    "orders_count",
+    "total_spent",
+    "avg_order_value",
+    "days_since_last_order",
+    "first_order_at",
     "last_order_at",
 ]
 
@@ -167,8 +208,17 @@ class MetricCondition(_Model):
 
 
 RfmSegment = Literal[
-    "Champions", "Loyal", "Potential Loyalist", "New Customers", "Promising", "Need Attention",
-    "About To Sleep", "At Risk", "Can't Lose Them", "Hibernating", "Lost",
+    "Champions",
+    "Loyal",
+    "Potential Loyalist",
+    "New Customers",
+    "Promising",
+    "Need Attention",
+    "About To Sleep",
+    "At Risk",
+    "Can't Lose Them",
+    "Hibernating",
+    "Lost",
 ]
 
 
@@ -193,8 +243,16 @@ class LeadScoreCondition(_Model):
 
 
 WebEvent = Literal[
-    "page_view", "product_view", "category_view", "add_to_cart", "cart_abandoned", "search", "login",
-    "signup", "form_submit", "visit",
+    "page_view",
+    "product_view",
+    "category_view",
+    "add_to_cart",
+    "cart_abandoned",
+    "search",
+    "login",
+    "signup",
+    "form_submit",
+    "visit",
 ]
 
 
@@ -249,10 +307,14 @@ class SavedSegmentCondition(_Model):
 
 
 Condition = Annotated[
-    Union[
-        AttributeCondition, PurchaseCondition, MetricCondition, RfmCondition, LeadScoreCondition,
-        WebCondition, MessageCondition, SavedSegmentCondition,
-    ],
+    AttributeCondition
+    | PurchaseCondition
+    | MetricCondition
+    | RfmCondition
+    | LeadScoreCondition
+    | WebCondition
+    | MessageCondition
+    | SavedSegmentCondition,
     Field(discriminator="type"),
 ]
 
@@ -282,10 +344,17 @@ class Not(_Model):
 
 
 Node = Annotated[
-    Union[
-        All, Any_, Not, AttributeCondition, PurchaseCondition, MetricCondition, RfmCondition,
-        LeadScoreCondition, WebCondition, MessageCondition, SavedSegmentCondition,
-    ],
+    All
+    | Any_
+    | Not
+    | AttributeCondition
+    | PurchaseCondition
+    | MetricCondition
+    | RfmCondition
+    | LeadScoreCondition
+    | WebCondition
+    | MessageCondition
+    | SavedSegmentCondition,
     Field(discriminator="type"),
 ]
 
@@ -345,7 +414,7 @@ class ReportPlan(_Model):
     language: Literal["es", "en"] = "en"
 
 
-Plan = Annotated[Union[SegmentPlan, ReportPlan], Field(discriminator="kind")]
+Plan = Annotated[SegmentPlan | ReportPlan, Field(discriminator="kind")]
 
 
 def walk(node: Node | None) -> list[Node]:

@@ -71,7 +71,8 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
                 explanation.append(
                     f"{int(left_out):,} filas sin {dim} no aparecen (p. ej. envíos puntuales sin workflow)"
                     if lang == "es"
-                    else f"{int(left_out):,} rows with no {dim} are left out (e.g. one-off messages outside workflows)"
+                    else f"{int(left_out):,} rows with no {dim} are left out (e.g. one-off messages "
+                    "outside workflows)"
                 )
     single = len(rows) == 1 and len(cols) == 1 and isinstance(rows[0][0], int)
     count = int(rows[0][0]) if single else None
