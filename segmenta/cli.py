@@ -69,11 +69,13 @@ app.add_typer(config_app, name="config")
 
 def _register_groups() -> None:
     """The command groups that live in their own modules (segments, workflow drafts, exports)."""
+    from segmenta.cli_export import export_app
     from segmenta.cli_segments import segments_app
     from segmenta.cli_workflow import workflow_app
 
     app.add_typer(segments_app, name="segments")
     app.add_typer(workflow_app, name="workflow")
+    app.add_typer(export_app, name="export")
 
 
 _register_groups()
