@@ -44,6 +44,7 @@ class Assembler:
         self.pending_neg: tuple[str, bool] | None = None  # (kind, never)
         self.pending_or = False
         self.pending_channel: list[str] = []
+        self.channel_words: list[str] = []
         self.floating: list[tuple[int, Window, str]] = []
         self.genders: list[str] = []
         self.gender_pos = -1
@@ -56,6 +57,9 @@ class Assembler:
             getattr(self, f"on_{it.kind}", self.on_other)(it)
         self.close()
         self.place_windows()
+        if self.pending_channel and self.p.report is None:  # a channel with nothing to apply it to: say so
+            self.p.unrec.extend(self.channel_words)
+            self.p.clar.append(self.p_clar(", ".join(self.channel_words)))
         nodes = self.tree()
         if self.p.unrec and not nodes and not self.genders:
             return None
@@ -90,6 +94,7 @@ class Assembler:
         if family == "message" and self.pending_channel:
             f.attrs["channel"] = list(self.pending_channel)
             self.pending_channel = []
+            self.channel_words = []
         self.frame = f
         self.frames.append(f)
         self.nodes.append((f.joiner, f, pos))
@@ -165,8 +170,23 @@ class Assembler:
             self.frame.attrs.setdefault("channel", [])
             if it.data not in self.frame.attrs["channel"]:
                 self.frame.attrs["channel"].append(it.data)
+        elif self.pending_neg is not None and it.data in CONSENT_OF and self.last_is_consent():
+            # "suscritos a SMS pero no a email": the same consent, denied, for that channel
+            self.push(
+                AttributeCondition(
+                    field=CONSENT_OF[it.data],  # type: ignore[arg-type]
+                    op="is_true",
+                    text=self.p.s.span_text(it.pos, it.end),
+                ),
+                it.pos,
+            )
         else:
             self.pending_channel.append(it.data)
+            self.channel_words.append(self.p.s.span_text(it.pos, it.end))
+
+    def last_is_consent(self) -> bool:
+        last = self.nodes[-1][1] if self.nodes else None
+        return isinstance(last, AttributeCondition) and last.field in CONSENT_OF.values()
 
     def on_search(self, it: Item) -> None:
         if self.frame is not None:
@@ -177,6 +197,13 @@ class Assembler:
             self.frame.attrs.setdefault("category", []).extend(it.data)
 
     def on_window(self, it: Item) -> None:
+        if self.frame is None and self.pending_neg is not None and self.frames:
+            # "compraron vitaminas en 2025 pero no en 2026": the same behaviour, negated, in this window
+            last = self.frames[-1]
+            g = self.open_frame(last.family, last.detail, it.pos, elliptic=True)
+            g.product, g.product_text, g.attrs = last.product, last.product_text, dict(last.attrs)
+            g.window, g.window_own = it.data, True
+            return
         f = self.frame
         if f is not None and f.window is None and not self.crosses_frame(f, it):
             f.window = it.data
@@ -330,6 +357,13 @@ class Assembler:
                 and "channel" in prev.attrs
             ):
                 f.attrs["channel"] = list(prev.attrs["channel"])
+            if f.family == "message" and prev.family == "message":
+                # "les enviamos el email de Win-back y no lo abrieron": the same workflow / message
+                for key in ("workflow", "message_name", "utm_campaign"):
+                    if key in prev.attrs and not any(
+                        k in f.attrs for k in ("workflow", "message_name", "utm_campaign")
+                    ):
+                        f.attrs[key] = list(prev.attrs[key])
 
     # ----------------------------------------------------------------- tree
     def tree(self) -> list[tuple[str, Node, int]]:
@@ -513,6 +547,7 @@ class Assembler:
         return out[0] if len(out) == 1 else All(items=out)
 
 
+CONSENT_OF = {"email": "email_subscribed", "sms": "sms_subscribed", "push": "push_subscribed"}
 SINGLE_VALUED = frozenset({"city", "region", "country", "gender", "language"})
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,16 +38,27 @@ ProductRow = tuple[str | None, str | None, str | None, str | None]  # name, cate
 PRODUCT_FIELDS = ("category", "subcategory", "brand", "name")
 # field -> (table, SQL expression of the value); utm_campaign also reads message_events below
 FIELD_SOURCES: dict[str, tuple[str, str]] = {
-    "city": ("contacts", "city"), "region": ("contacts", "region"), "country": ("contacts", "country"),
-    "language": ("contacts", "language"), "postal_prefix": ("contacts", "substr(postal_code, 1, 2)"),
-    "store": ("orders", "store"), "payment_method": ("orders", "payment_method"),
-    "card_brand": ("orders", "card_brand"), "coupon_code": ("orders", "coupon_code"),
-    "channel": ("orders", "channel"), "utm_source": ("orders", "utm_source"),
-    "utm_medium": ("orders", "utm_medium"), "utm_campaign": ("orders", "utm_campaign"),
-    "device": ("web_events", "device"), "web_category": ("web_events", "category"),
-    "message_channel": ("message_events", "channel"), "message_name": ("message_events", "message_name"),
-    "message_type": ("message_events", "message_type"), "workflow": ("workflows", "name"),
-    "workflow_id": ("workflows", "workflow_id"), "custom_field": (CUSTOM_FIELDS_TABLE, "field"),
+    "city": ("contacts", "city"),
+    "region": ("contacts", "region"),
+    "country": ("contacts", "country"),
+    "language": ("contacts", "language"),
+    "postal_prefix": ("contacts", "substr(postal_code, 1, 2)"),
+    "store": ("orders", "store"),
+    "payment_method": ("orders", "payment_method"),
+    "card_brand": ("orders", "card_brand"),
+    "coupon_code": ("orders", "coupon_code"),
+    "channel": ("orders", "channel"),
+    "utm_source": ("orders", "utm_source"),
+    "utm_medium": ("orders", "utm_medium"),
+    "utm_campaign": ("orders", "utm_campaign"),
+    "device": ("web_events", "device"),
+    "web_category": ("web_events", "category"),
+    "message_channel": ("message_events", "channel"),
+    "message_name": ("message_events", "message_name"),
+    "message_type": ("message_events", "message_type"),
+    "workflow": ("workflows", "name"),
+    "workflow_id": ("workflows", "workflow_id"),
+    "custom_field": (CUSTOM_FIELDS_TABLE, "field"),
 }
 FIELDS = (*PRODUCT_FIELDS, *FIELD_SOURCES)
 CUSTOM_VALUES_MAX = 50  # a custom field's values are linkable when it has at most this many
@@ -62,12 +74,14 @@ _CODE_FIELDS = frozenset({"country", "language"})  # two-letter codes: linked th
 _STOP = STOPWORDS_ES | STOPWORDS_EN
 _CACHE_VERSION = 1
 # words that say "a product" without naming one: dropped before covering ("productos de natación")
-GENERIC_WORDS = frozenset("""
+GENERIC_WORDS = frozenset(
+    """
 product products producto productos item items article articles articulo articulos cosa cosas thing things
 stuff anything something everything algo nada cualquier cualquiera todo toda todos todas categoria
 categorias category categories subcategoria subcategorias subcategory subcategories brand brands marca
 marcas tipo tipos type types kind kinds clase
-""".split())
+""".split()
+)
 _FIELD_RANK = {"category": 0, "subcategory": 1, "brand": 2, "name": 3}
 _MAX_CANDIDATES = 16
 _MEMORY: dict[tuple[str, str], Catalog] = {}
@@ -166,8 +180,11 @@ def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
 class Catalog:
     """The linkable values of one shop, indexed for linking."""
 
-    def __init__(self, values: Mapping[str, Mapping[str, int]] | None = None,
-                 products: Iterable[ProductRow | Sequence[Any]] = ()) -> None:
+    def __init__(
+        self,
+        values: Mapping[str, Mapping[str, int]] | None = None,
+        products: Iterable[ProductRow | Sequence[Any]] = (),
+    ) -> None:
         """Build a catalog from values per field (value -> rows) and product rows.
 
         Args:
@@ -198,8 +215,9 @@ class Catalog:
         self._build()
 
     @classmethod
-    def from_values(cls, products: Iterable[ProductRow | Sequence[Any]] = (),
-                    **values: Mapping[str, int] | Iterable[str]) -> Catalog:
+    def from_values(
+        cls, products: Iterable[ProductRow | Sequence[Any]] = (), **values: Mapping[str, int] | Iterable[str]
+    ) -> Catalog:
         """A catalog for tests and tools: fields as keyword arguments, values as a list or dict of counts."""
         vals = {f: (dict(v) if isinstance(v, Mapping) else dict.fromkeys(v, 1)) for f, v in values.items()}
         return cls(vals, products)
@@ -209,8 +227,9 @@ class Catalog:
     def load(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
         """The catalog of a warehouse, from memory or the JSON beside it when the import stamp matches."""
         try:
-            row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-                              ).fetchone()
+            row = con.execute(
+                "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+            ).fetchone()
         except duckdb.Error as e:
             raise CatalogError(f"cannot read the warehouse's catalog: {e}") from e
         path = Path(row[0]) if row and row[0] else None
@@ -244,8 +263,11 @@ class Catalog:
                 f"HAVING count(DISTINCT value) <= {CUSTOM_VALUES_MAX}"
             ).fetchall()
             for (name,) in small:
-                rows = con.execute(f"SELECT value, count(*) FROM {CUSTOM_FIELDS_TABLE} WHERE field = ? "
-                                   "AND value IS NOT NULL GROUP BY value", [name]).fetchall()
+                rows = con.execute(
+                    f"SELECT value, count(*) FROM {CUSTOM_FIELDS_TABLE} WHERE field = ? "
+                    "AND value IS NOT NULL GROUP BY value",
+                    [name],
+                ).fetchall()
                 values[f"custom:{name}"] = {str(v): int(n) for v, n in rows}
         except duckdb.Error as e:
             raise CatalogError(f"cannot read the warehouse's catalog: {e}") from e
@@ -288,8 +310,14 @@ class Catalog:
             for value, count in vals.items():
                 eid = len(self._entries)
                 words = tuple(content_words(value))
-                entry = _Entry(f, value, count, words, frozenset(w for w in words if w.isdigit()),
-                               tuple(word_keys(w) for w in words))
+                entry = _Entry(
+                    f,
+                    value,
+                    count,
+                    words,
+                    frozenset(w for w in words if w.isdigit()),
+                    tuple(word_keys(w) for w in words),
+                )
                 self._entries.append(entry)
                 self._by_field.setdefault(f, []).append(eid)
                 self._lookup[(f, value)] = eid
@@ -338,12 +366,20 @@ class Catalog:
         """Match the phrase's content words (folded) against every value of the fields."""
         hits: dict[int, _Hit] = {}
 
-        def match(form: Sequence[str], head: int, positions: Sequence[int], how: How | None,
-                  quality: tuple[float, float]) -> bool:
+        def match(
+            form: Sequence[str],
+            head: int,
+            positions: Sequence[int],
+            how: How | None,
+            quality: tuple[float, float],
+        ) -> bool:
             """Values holding the form's head word; ``quality`` = (all form words found, only some)."""
             found = False
-            first = self._index.get(form[head], []) if how == "fuzzy" else [
-                h for k in word_keys(form[head]) for h in self._index.get(k, [])]
+            first = (
+                self._index.get(form[head], [])
+                if how == "fuzzy"
+                else [h for k in word_keys(form[head]) for h in self._index.get(k, [])]
+            )
             for eid, pos in first:
                 entry = self._entries[eid]
                 if entry.field not in fields:
@@ -379,14 +415,15 @@ class Catalog:
         for size in range(1, min(4, len(words)) + 1):
             quality = _GLOSSARY_ONE if size == 1 else _GLOSSARY_SPAN
             for i in range(len(words) - size + 1):
-                for fw, head in _glossary_forms(" ".join(words[i:i + size])):
+                for fw, head in _glossary_forms(" ".join(words[i : i + size])):
                     if match(fw, head, range(i, i + size), "glossary", quality):
                         matched.update(range(i, i + size))
         for i, w in enumerate(words):
             if i in matched or len(w) < FUZZY_MIN_LEN or w in _STOP or w in GENERIC_WORDS or w.isdigit():
                 continue
-            for cand, ratio, _ in process.extract(w, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO,
-                                                  limit=5):
+            for cand, ratio, _ in process.extract(
+                w, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO, limit=5
+            ):
                 q = 85.0 + (ratio - FUZZY_RATIO) * 0.5
                 match([cand], 0, [i], "fuzzy", (q, q))
         return hits
@@ -425,8 +462,9 @@ class Catalog:
             score -= 12.0 * (len(words) - len(hit.cover))
             if score >= MIN_SCORE:
                 covered = tuple(words[p] for p in sorted(hit.cover))
-                out[(entry.field, entry.value)] = Link(entry.field, entry.value, round(score, 1), how,
-                                                       covered, entry.count)
+                out[(entry.field, entry.value)] = Link(
+                    entry.field, entry.value, round(score, 1), how, covered, entry.count
+                )
         for f, code in (("country", places.country_code(phrase)), ("language", places.language_code(phrase))):
             for eid in self._by_field.get(f, []) if f in wanted else []:
                 entry = self._entries[eid]
@@ -447,8 +485,9 @@ class Catalog:
 
     def link_store(self, phrase: str, lang: str = "es") -> list[Link]:
         """The stores a phrase names, with the words for "store" dropped ("la tienda de Barcelona")."""
-        store_words = {w for c in glossary.lookup("tienda") for f in c.forms()
-                       for w in glossary.content_words(f)}
+        store_words = {
+            w for c in glossary.lookup("tienda") for f in c.forms() for w in glossary.content_words(f)
+        }
         rest = [w for w in fold(phrase).split() if w not in store_words and w not in _STOP]
         return self.link(" ".join(rest), ["store"], lang) if rest else []
 
@@ -476,9 +515,22 @@ class Catalog:
         if len(words) > 10:
             return ProductLink(None, words)
         hits = self._hits(words, set(PRODUCT_FIELDS))
-        choice = _choose_products(self, words, [(self._entries[e].field, self._entries[e].value,
-                                                len(self._entries[e].words), self._entries[e].numbers, h.vpos,
-                                                h.cover, h.span) for e, h in hits.items()])
+        choice = _choose_products(
+            self,
+            words,
+            [
+                (
+                    self._entries[e].field,
+                    self._entries[e].value,
+                    len(self._entries[e].words),
+                    self._entries[e].numbers,
+                    h.vpos,
+                    h.cover,
+                    h.span,
+                )
+                for e, h in hits.items()
+            ],
+        )
         if choice is None:
             return ProductLink(None, words)
         best, others, covered, links = choice
@@ -486,8 +538,9 @@ class Catalog:
         uncovered = [w for p, w in enumerate(words) if p not in covered]
         sentence = assumption_sentence(phrase, match, lang) if not uncovered else ""
         alternatives = [m.model_copy(update={"text": phrase}) for m in others]
-        return ProductLink(match, uncovered, alternatives, sentence,
-                           [Link(f, v, s, h, tuple(w)) for f, v, s, h, w in links])
+        return ProductLink(
+            match, uncovered, alternatives, sentence, [Link(f, v, s, h, tuple(w)) for f, v, s, h, w in links]
+        )
 
 
 def cache_path(db: Path) -> Path:
@@ -509,8 +562,10 @@ def _stamp(con: duckdb.DuckDBPyConnection, path: Path) -> str:
 
 
 def _counts(con: duckdb.DuckDBPyConnection, table: str, expr: str) -> dict[str, int]:
-    rows = con.execute(f"SELECT {expr} AS v, count(*) FROM {table} WHERE {expr} IS NOT NULL "
-                       f"AND trim(CAST({expr} AS VARCHAR)) <> '' GROUP BY 1").fetchall()
+    rows = con.execute(
+        f"SELECT {expr} AS v, count(*) FROM {table} WHERE {expr} IS NOT NULL "
+        f"AND trim(CAST({expr} AS VARCHAR)) <> '' GROUP BY 1"
+    ).fetchall()
     return {str(v): int(n) for v, n in rows}
 
 
@@ -537,6 +592,7 @@ class _Candidate:
     extra: int = 0
 
 
+_JOINED = re.compile(r"\s(?:y|and|&|e|o|or|\+)\s", re.IGNORECASE)
 _RawHit = tuple[str, str, int, frozenset[str], set[int], dict[int, tuple[float, How]], int]
 _Choice = tuple[ProductMatch, list[ProductMatch], set[int], list[tuple[str, str, float, How, list[str]]]]
 
@@ -551,9 +607,11 @@ def _candidates(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> 
             continue  # "Forerunner 965" never means the 265
         if all(words[p].isdigit() for p in cover):
             continue  # a bare number names no product ("Series 5" never means "Talla 5")
-        if len(vpos) == nwords:
+        # "Vitaminas y suplementos", "TV & Home Theater": either side names the whole value
+        joined = len(vpos) < nwords and _JOINED.search(value) is not None
+        if len(vpos) == nwords or joined:
             # "zapatillas" names "Zapatillas" whole; it reaches "Zapatillas de tenis" only word by word
-            full.append(_Candidate(f, [value], dict(cover), 1, extra=max(0, nwords - span)))
+            full.append(_Candidate(f, [value], dict(cover), 1, extra=0 if joined else max(0, nwords - span)))
         else:
             key = (f, frozenset(cover), round(sum(q for q, _ in cover.values()), 1))
             if key in partial:
@@ -562,8 +620,15 @@ def _candidates(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> 
                 partial[key] = _Candidate(f, [value], dict(cover), 3)
     whole = {p for c in full for p in c.cover}
     cands = full + [c for c in partial.values() if set(c.cover) - whole]
-    cands.sort(key=lambda c: (-len(c.cover), -sum(q for q, _ in c.cover.values()), c.cost,
-                              _FIELD_RANK[c.field], c.values))
+    cands.sort(
+        key=lambda c: (
+            -len(c.cover),
+            -sum(q for q, _ in c.cover.values()),
+            c.cost,
+            _FIELD_RANK[c.field],
+            c.values,
+        )
+    )
     cands = cands[:_MAX_CANDIDATES]
     for c in cands:
         c.values.sort()
@@ -588,15 +653,26 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
             for c in combo:
                 for p, (q, _) in c.cover.items():
                     best[p] = max(best.get(p, 0.0), q)
-            if any(all(c.cover.get(p, (0.0, "exact"))[0] < best[p] or any(
-                    o is not c and o.cover.get(p, (0.0, "exact"))[0] >= best[p] for o in combo)
-                    for p in c.cover) for c in combo):
+            if any(
+                all(
+                    c.cover.get(p, (0.0, "exact"))[0] < best[p]
+                    or any(o is not c and o.cover.get(p, (0.0, "exact"))[0] >= best[p] for o in combo)
+                    for p in c.cover
+                )
+                for c in combo
+            ):
                 continue  # a member that adds nothing
             fields = {c.field for c in combo}
             pair = int({"category", "subcategory"} <= fields)
-            key = (-len(best), -round(sum(best.values()), 1), sum(c.cost for c in combo),
-                   sum(c.extra for c in combo), -pair, bin(bits).count("1"),
-                   sum(_FIELD_RANK[c.field] for c in combo))
+            key = (
+                -len(best),
+                -round(sum(best.values()), 1),
+                sum(c.cost for c in combo),
+                sum(c.extra for c in combo),
+                -pair,
+                bin(bits).count("1"),
+                sum(_FIELD_RANK[c.field] for c in combo),
+            )
             scored.append((key, combo, bits))
     if not scored:
         return None
@@ -618,15 +694,24 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
         qs = list(c.cover.values())
         how: How = max((h for _, h in qs), key=_HOW_RANK.__getitem__)
         for v in c.values:
-            links.append((c.field, v, round(sum(q for q, _ in qs) / len(qs), 1), how,
-                          [words[p] for p in sorted(c.cover)]))
+            links.append(
+                (
+                    c.field,
+                    v,
+                    round(sum(q for q, _ in qs) / len(qs), 1),
+                    how,
+                    [words[p] for p in sorted(c.cover)],
+                )
+            )
     return first, others[:5], covered, links
 
 
 def _combinations(cands: list[_Candidate], size: int) -> Iterable[tuple[_Candidate, ...]]:
     """Combinations of candidates with at most one per field (two subcategories never AND)."""
-    def rec(start: int, chosen: tuple[_Candidate, ...],
-            fields: frozenset[str]) -> Iterable[tuple[_Candidate, ...]]:
+
+    def rec(
+        start: int, chosen: tuple[_Candidate, ...], fields: frozenset[str]
+    ) -> Iterable[tuple[_Candidate, ...]]:
         if len(chosen) == size:
             yield chosen
             return
@@ -634,6 +719,7 @@ def _combinations(cands: list[_Candidate], size: int) -> Iterable[tuple[_Candida
             c = cands[k]
             if c.field not in fields:
                 yield from rec(k + 1, (*chosen, c), fields | {c.field})
+
     return rec(0, (), frozenset())
 
 
@@ -641,8 +727,9 @@ def _as_match(combo: Iterable[_Candidate]) -> ProductMatch:
     lists: dict[str, list[str]] = {f: [] for f in PRODUCT_FIELDS}
     for c in combo:
         lists[c.field].extend(c.values)
-    return ProductMatch(category=lists["category"], subcategory=lists["subcategory"], brand=lists["brand"],
-                        name=lists["name"])
+    return ProductMatch(
+        category=lists["category"], subcategory=lists["subcategory"], brand=lists["brand"], name=lists["name"]
+    )
 
 
 def assumption_sentence(phrase: str, match: ProductMatch | None, lang: str = "es") -> str:
@@ -666,8 +753,9 @@ def assumption_sentence(phrase: str, match: ProductMatch | None, lang: str = "es
         parts.append(("marca " if es else "brand ") + sep.join(match.brand))
     cat, sub = sep.join(match.category), sep.join(match.subcategory)
     if sub and cat:
-        parts.append(f"subcategoría {sub} de la categoría {cat}" if es
-                     else f"subcategory {sub} in category {cat}")
+        parts.append(
+            f"subcategoría {sub} de la categoría {cat}" if es else f"subcategory {sub} in category {cat}"
+        )
     elif sub:
         parts.append(("subcategoría " if es else "subcategory ") + sub)
     elif cat:

@@ -305,6 +305,10 @@ GRAINS: Final[dict[str, tuple[Pattern, ...]]] = {
     ),
 }
 
+SOLD: Final = patterns(
+    "vendimos", "vendieron", "se vendieron", "vendido", "vendidos", "vendidas", "did we sell", "we sold",
+    "were sold", "sold", "have we sold",
+)
 TOP: Final = patterns(
     "top",
     "los mejores",

@@ -891,15 +891,26 @@ class _Parser:
         return 0
 
     def rx_status(self, i: int) -> int:
-        """Orders by status: "pedidos cancelados", "cancelled orders", "returned orders" (reading 5)."""
+        """Orders by status: "pedidos cancelados", "cancelled orders", "returned orders" (reading 5).
+
+        The order word may already be a report's metric ("how many returned orders"): then only the
+        status word is claimed here.
+        """
         s = self.s
         for pats, status in ((L.CANCELLED, "cancelled"), (L.RETURNED_ORDER, "returned")):
-            n = s.match(i, L.ORDER_WORDS)
-            if n and s.match(i + n, pats):
-                return self.add(i, i + n + s.match(i + n, pats), "orderattr", ("status", [status]))
             n = s.match(i, pats)
-            if n and s.match(i + n, L.ORDER_WORDS):
-                return self.add(i, i + n + s.match(i + n, L.ORDER_WORDS), "orderattr", ("status", [status]))
+            if not n:
+                continue
+            before = i > 0 and s.match(i - 1, L.ORDER_WORDS, free_only=False)
+            after = s.match(i + n, L.ORDER_WORDS, free_only=False)
+            if not (before or after):
+                continue
+            start, end = i, i + n
+            if after and s.free(i + n):
+                end += after
+            if before and s.free(i - 1):
+                start -= 1
+            return self.add(start, end, "orderattr", ("status", [status])) - (i - start)
         return 0
 
     def rx_channel(self, i: int) -> int:

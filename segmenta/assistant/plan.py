@@ -389,6 +389,8 @@ class ReportPlan(_Model):
     - ``window``: the period; None = all time up to D.
     - ``where``: a segment of contacts the report is restricted to ("among Champions").
     - ``product``: restricts product-level metrics (units, revenue by line) to matching products.
+    - ``orders``: order tests for order metrics ("pedidos pagados con Bizum", "returned orders"): its
+      status, channel, store, payment method, card brand and coupon apply to each order counted.
     - ``channel``: message channels for message metrics ("email performance" = email); empty = all.
     - ``workflow``: workflow names for message metrics.
     - ``sort`` / ``descending`` / ``limit``: "top 5 brands by revenue".
@@ -404,6 +406,7 @@ class ReportPlan(_Model):
     window: Window | None = None
     where: Node | None = None
     product: ProductMatch | None = None
+    orders: PurchaseCondition | None = None
     channel: list[str] = Field(default_factory=list)
     workflow: list[str] = Field(default_factory=list)
     sort: str | None = None

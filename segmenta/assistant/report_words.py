@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING
 
 from segmenta.assistant import lexicon as L
 from segmenta.assistant import lexicon_report as R
-from segmenta.assistant.plan import ProductMatch, ReportPlan, SegmentPlan, TimeGrain, Window
+from segmenta.assistant.plan import (
+    All,
+    Node,
+    ProductMatch,
+    PurchaseCondition,
+    ReportPlan,
+    SegmentPlan,
+    TimeGrain,
+    Window,
+)
 
 if TYPE_CHECKING:
     from segmenta.assistant.parser import _Parser
@@ -79,6 +88,7 @@ class ReportReading:
             sizes = bool(self.grain) and where is not None
         elif metrics == ["contacts"] and self.grain and where is not None:
             sizes = True
+        where, orders = _order_filters(metrics, where)
         product = self.products[0] if self.products else None
         window = self.windows[0] if self.windows else None
         sort = self.sort
@@ -91,6 +101,7 @@ class ReportReading:
             window=window,
             where=where,
             product=product,
+            orders=orders,
             channel=list(dict.fromkeys(channel)),
             workflow=workflow,
             sort=sort,
@@ -169,8 +180,18 @@ def read_report(p: _Parser) -> ReportReading | None:
                 r.sort = name
                 r.metrics.append(name)
                 take(i, k + m - i, "sort")
+    # "¿cuántos celulares vendimos?": units sold
+    for i in range(len(s)):
+        n = s.match(i, R.SOLD, fuzzy=False)
+        if (
+            n
+            and free(i, n)
+            and any(s.match(k, L.QUESTION_COUNT, fuzzy=False) for k in range(max(0, i - 6), i))
+        ):
+            r.metrics.append("units")
+            take(i, n, "metric")
     # metrics
-    cues = bool(r.grain or r.dimensions or r.limit)
+    cues = bool(r.grain or r.dimensions or r.limit or r.metrics)
     found_metrics: list[tuple[int, int, str]] = []
     for i in range(len(s)):
         if i in taken or not s.free(i):
@@ -255,3 +276,46 @@ def _filler(p: _Parser) -> None:
     for k, w in enumerate(s.words):
         if w.used is None and w.f in REPORT_FILLER:
             s.claim(k, k + 1, "filler")
+
+
+ORDER_METRICS = frozenset(
+    {"orders", "revenue", "aov", "units", "buyers", "first_time_buyers", "recurring_buyers"}
+)
+
+
+def _order_filters(metrics: list[str], where: Node | None) -> tuple[Node | None, PurchaseCondition | None]:
+    """Order tests of an order report ("pedidos pagados con Bizum", "returned orders") filter the orders
+    counted, not the contacts: the plain purchase conditions move from ``where`` to ``orders``."""
+    if not (set(metrics) & ORDER_METRICS) or where is None:
+        return where, None
+    items = list(where.items) if isinstance(where, All) else [where]
+    plain = [
+        n
+        for n in items
+        if isinstance(n, PurchaseCondition)
+        and n.product is None
+        and n.window is None
+        and n.count is None
+        and n.amount is None
+        and n.units is None
+        and not n.returned
+        and not n.first_purchase
+    ]
+    if not plain:
+        return where, None
+    merged = plain[0]
+    for n in plain[1:]:
+        lists = {
+            k: getattr(merged, k) + getattr(n, k)
+            for k in ("store", "payment_method", "card_brand", "coupon", "utm_source", "utm_campaign")
+        }
+        merged = merged.model_copy(
+            update=lists
+            | {
+                "channel": merged.channel or n.channel,
+                "status": n.status if merged.status == "completed" else merged.status,
+            }
+        )
+    rest = [n for n in items if n not in plain]
+    left: Node | None = None if not rest else rest[0] if len(rest) == 1 else All(items=rest)
+    return left, merged

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from sqlglot import exp
 
 from segmenta.assistant.compiler import compile_segment, render, ts
-from segmenta.assistant.plan import ProductMatch, ReportPlan, SegmentPlan
+from segmenta.assistant.plan import ProductMatch, PurchaseCondition, ReportPlan, SegmentPlan
 from segmenta.assistant.windows import add_months, resolve_window, unit_start
 from segmenta.errors import SegmentaError
 from segmenta.tools.metrics import DIMENSIONS, METRICS, TIME_COLUMN, AggContext, Metric, bucket, check, ratio
@@ -74,6 +74,30 @@ def _not_null(e: exp.Expr) -> exp.Expr:
 def _interval(grain: str) -> exp.Interval:
     n, unit = _STEP[grain]
     return exp.Interval(this=exp.Literal.string(str(n)), unit=exp.var(unit))
+
+
+def _order_tests(o: PurchaseCondition) -> list[exp.Expr]:
+    """The order tests of ``ReportPlan.orders`` on ``o`` (orders, or the orders of order lines)."""
+    out: list[exp.Expr] = []
+    if o.status not in ("completed", "any"):
+        out.append(_eq(exp.column("status", "o"), exp.Literal.string(o.status)))
+    if o.channel:
+        out.append(_eq(exp.column("channel", "o"), exp.Literal.string(o.channel)))
+    for col, values in (
+        ("store", o.store),
+        ("payment_method", o.payment_method),
+        ("card_brand", o.card_brand),
+        ("utm_source", o.utm_source),
+        ("utm_campaign", o.utm_campaign),
+    ):
+        if values:
+            out.append(_in(exp.column(col, "o"), values))
+    if o.coupon:
+        upper = [v.upper() for v in o.coupon]
+        out.append(_in(exp.func("upper", exp.column("coupon_code", "o")), upper))
+    elif o.any_coupon:
+        out.append(exp.column("coupon_code", "o").is_(exp.null()).not_())
+    return out
 
 
 def _product_tests(p: ProductMatch) -> list[exp.Expr]:
@@ -207,7 +231,8 @@ def _fact_query(
 
     With ``outputs`` the metric aggregates are projected too; the joins the expressions read are added.
     """
-    fact = _Fact(source, as_of, all_statuses=any(m.all_statuses for m in metrics))
+    other_status = plan.orders is not None and plan.orders.status != "completed"
+    fact = _Fact(source, as_of, all_statuses=other_status or any(m.all_statuses for m in metrics))
     time = fact.time()
     keys: list[exp.Expr] = []
     if plan.grain:
@@ -233,6 +258,8 @@ def _fact_query(
         where.append(_in(exp.column("name", "w"), plan.workflow))
     if source in ("lines", "web") and plan.product is not None:
         where += _product_tests(plan.product)
+    if source in ("orders", "lines") and plan.orders is not None:
+        where += _order_tests(plan.orders)
     if plan.where is not None:
         members = compile_segment(SegmentPlan(where=plan.where), as_of)
         members.set("order", None)
@@ -262,7 +289,12 @@ def _agg_context(fact: _Fact, plan: ReportPlan, period: _Period, time: exp.Expr 
         if period.start is not None:
             parts.insert(0, exp.GTE(this=time.copy(), expression=ts(period.start)))
         in_window = exp.and_(*parts)
-    completed = _eq(exp.column("status", "o"), exp.Literal.string("completed")) if fact.all_statuses else None
+    named = plan.orders is not None and plan.orders.status != "completed"  # "returned orders": that status
+    completed = (
+        _eq(exp.column("status", "o"), exp.Literal.string("completed"))
+        if fact.all_statuses and not named
+        else None
+    )
     return AggContext(fact.as_of, start, end, in_window, completed)
 
 
