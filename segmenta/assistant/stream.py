@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -107,6 +108,7 @@ class Stream:
         return len(self.words)
 
 
+@lru_cache(maxsize=200_000)
 def word_matches(word: str, pat: str, fuzzy: bool = True) -> bool:
     """Whether a folded word matches one pattern word.
 
