@@ -400,9 +400,12 @@ def ask(
     if as_json:
         typer.echo(json.dumps(answer.contract(), ensure_ascii=False, default=str))
     else:
+        from rich.console import Console
+
         from segmenta.answer_view import print_answer
 
-        print_answer(answer, render.out, show_sql=show_sql)
+        # panels wrap their text (the shared console soft-wraps, which would crop a panel's lines)
+        print_answer(answer, Console(highlight=False), show_sql=show_sql)
     if not answer.answered:
         raise typer.Exit(code=3)
 

@@ -188,6 +188,15 @@ class Assembler:
         last = self.nodes[-1][1] if self.nodes else None
         return isinstance(last, AttributeCondition) and last.field in CONSENT_OF.values()
 
+    def on_latest(self, it: Item) -> None:
+        f = self.frame if self.frame is not None and self.frame.family == "message" else None
+        if f is None:
+            f = self.ensure_frame("message", it.pos)
+        f.flags.add("latest")
+        f.attrs.setdefault("channel", [])
+        if it.data not in f.attrs["channel"]:
+            f.attrs["channel"].append(it.data)
+
     def on_search(self, it: Item) -> None:
         if self.frame is not None:
             self.frame.attrs.setdefault("search", []).append(it.data)
@@ -497,6 +506,7 @@ class Assembler:
             workflow=a.get("workflow", []),
             message=a.get("message_name", []),
             campaign=a.get("utm_campaign", []),
+            latest="latest" in f.flags,
             window=f.window,
             count=count,
         )

@@ -475,6 +475,32 @@ def web_expr(node: WebCondition, ctx: Ctx) -> exp.Expr:
     return _history("web_events", e, joins, tests, node.window, node.count, ctx)
 
 
+def _latest_message(node: MessageCondition, ctx: Ctx) -> exp.Expr:
+    """The id of the most recent message sent on the condition's channels (and workflows) up to END."""
+    y = "y"
+    tests: list[exp.Expr] = [
+        _eq(exp.column("event_type", y), exp.Literal.string("sent")),
+        exp.LT(this=exp.column("occurred_at", y), expression=ts(ctx.end)),
+        exp.Not(this=exp.Is(this=exp.column("message_id", y), expression=exp.null())),
+    ]
+    if node.channel:
+        tests.append(_in(exp.column("channel", y), node.channel))
+    if node.message_type:
+        tests.append(_in(exp.column("message_type", y), node.message_type))
+    if node.workflow:
+        names = exp.select(exp.column("workflow_id", "w2")).from_(_table("workflows", "w2"))
+        names = names.where(_in(exp.column("name", "w2"), node.workflow))
+        tests.append(exp.column("workflow_id", y).isin(query=names))
+    q = (
+        exp.select(exp.column("message_id", y))
+        .from_(_table("message_events", y))
+        .where(exp.and_(*tests))
+        .order_by(exp.Ordered(this=exp.column("occurred_at", y), desc=True), exp.column("message_id", y))
+        .limit(1)
+    )
+    return exp.Subquery(this=q)
+
+
 def message_expr(node: MessageCondition, ctx: Ctx) -> exp.Expr:
     """Message events of the contact: type, channel, workflow names, message, campaign, one-off."""
     x = "x"
@@ -495,6 +521,8 @@ def message_expr(node: MessageCondition, ctx: Ctx) -> exp.Expr:
         tests.append(_in(exp.column("name", "w"), node.workflow))
     if node.one_off:
         tests.append(exp.Is(this=exp.column("workflow_id", x), expression=exp.null()))
+    if node.latest:
+        tests.append(_eq(exp.column("message_id", x), _latest_message(node, ctx)))
     return _history("message_events", x, joins, tests, node.window, node.count, ctx)
 
 

@@ -651,6 +651,9 @@ def _message_nouns(cond: MessageCondition, ctx: _Ctx) -> dict[str, str]:
         quals.append(ctx.t("of campaign ", "de la campaña ") + ctx.join(cond.campaign))
     if cond.one_off:
         quals.append(ctx.t("outside any workflow", "fuera de cualquier workflow"))
+    if cond.latest:
+        quals.append(ctx.t("(only the latest one sent up to ", "(solo el último enviado hasta el ")
+                     + ctx.as_of.isoformat() + ")")
     tail = "".join(f" {q}" for q in quals)
     return {"a": a + tail, "any": none + tail, "none": none + tail, "pl": pl + tail}
 

@@ -569,6 +569,10 @@ CANCELLED: Final = patterns(
     "cancelados", "cancelado", "canceladas", "cancelled", "canceled", "anulados", "anuladas"
 )
 RETURNED_ORDER: Final = patterns("devueltos", "devueltas", "devuelto", "returned")
+LATEST: Final = patterns(
+    "ultimo", "ultima", "last", "latest", "most recent", "mas reciente", "el ultimo", "la ultima", "the last",
+    "the latest", "the most recent",
+)
 DAYS_AGO: Final = patterns("hace", "ago")
 
 RFM_WORDS: Final = patterns("rfm")

@@ -256,6 +256,7 @@ class _Parser:
             self.rx_decade,
             self.rx_quantity,
             self.rx_verb,
+            self.rx_latest,
             self.rx_msg_channel,
             self.rx_connector,
             self.rx_region_word,
@@ -923,6 +924,17 @@ class _Parser:
             return self.add(i, i + n, "orderattr", ("channel", ["online"]))
         return 0
 
+    def rx_latest(self, i: int) -> int:
+        """ "el último email", "the latest newsletter": the most recent message sent on a channel."""
+        n = self.s.match(i, L.LATEST, fuzzy=False)
+        if not n:
+            return 0
+        for ch, pats in L.MESSAGE_CHANNEL.items():
+            m = self.s.match(i + n, pats)
+            if m:
+                return self.add(i, i + n + m, "latest", ch)
+        return 0
+
     def rx_msg_channel(self, i: int) -> int:
         for ch, pats in L.MESSAGE_CHANNEL.items():
             n = self.s.match(i, pats)
@@ -994,6 +1006,10 @@ class _Parser:
         end = s.clause_end(j)
         a = j
         while a < end:
+            n = self.rx_latest(a) if s.free(a) else 0
+            if n:
+                a += n
+                continue
             if not s.free(a) or s.words[a].f in L.FILLER:
                 a += 1
                 continue

@@ -293,6 +293,7 @@ class MessageCondition(_Model):
     message_type: list[str] = Field(default_factory=list)
     campaign: list[str] = Field(default_factory=list)
     one_off: bool = False
+    latest: bool = False  # "el último email": only the most recent message sent (on the channels) up to D
     window: Window | None = None
     count: Compare | None = None
     text: str = ""

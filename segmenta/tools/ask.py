@@ -12,9 +12,10 @@ from pathlib import Path
 from segmenta.assistant.answer import Answer
 from segmenta.assistant.conversation import Conversation
 from segmenta.assistant.engine import Engine
-from segmenta.assistant.plan import ReportPlan
+from segmenta.assistant.plan import ReportPlan, SegmentPlan
 from segmenta.assistant.validator import validate
 from segmenta.assistant.windows import describe_window
+from segmenta.tools.intents import Intent
 from segmenta.warehouse.store import run_query, state_path
 
 
@@ -92,8 +93,17 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
 
 
 def ask(db: Path, text: str, as_of: date, *, continue_: bool = False, timeout: float = 30.0) -> Answer:
-    """Answer one request; with ``continue_`` it refines the last plan kept beside the warehouse."""
+    """Answer one request; with ``continue_`` it refines the last plan kept beside the warehouse.
+
+    An action about the last segment ("export them for Facebook", "save as VIP Madrid", "draft a
+    win-back workflow for them") is carried out on the conversation's last segment.
+    """
+    from segmenta.tools.intents import read_intent
+
     path = state_path(db)
+    intent = read_intent(text)
+    if intent is not None:
+        return act(db, text, intent, Conversation.load(path), as_of)
     conv = Conversation.load(path) if continue_ else Conversation()
     with open_engine(db, timeout=timeout) as engine:
         answer = conv.ask(engine, text, as_of)
@@ -102,3 +112,88 @@ def ask(db: Path, text: str, as_of: date, *, continue_: bool = False, timeout: f
     except OSError:
         pass  # a read-only folder: the answer stands, only ``--continue`` loses its memory
     return answer
+
+
+def act(db: Path, text: str, intent: Intent, conv: Conversation, as_of: date) -> Answer:
+    """Carry out an export, a save or a workflow draft on the conversation's last segment."""
+    from segmenta.assistant.answer import ClarificationOut
+    from segmenta.assistant.compiler import compile_segment, render
+    from segmenta.assistant.text import detect_language
+
+    lang = detect_language(text)
+    plan = conv.plan if isinstance(conv.plan, SegmentPlan) else None
+    if plan is None and intent.action != "workflow":
+        question = (
+            "Primero pide un segmento (por ejemplo 'mujeres de Madrid'); luego puedo exportarlo o guardarlo."
+            if lang == "es"
+            else "Ask for a segment first (for example 'women in Madrid'); then I can export or save it."
+        )
+        return Answer(
+            request=text,
+            kind="clarification",
+            as_of=as_of.isoformat(),
+            language=lang,
+            clarifications=[ClarificationOut(question=question)],
+        )
+    request = conv.turns[-1].request if conv.turns else ""
+    if intent.action == "export":
+        from segmenta.tools.exports import export_audience
+
+        assert plan is not None
+        sql = render(compile_segment(plan, as_of))
+        report = export_audience(db, sql, intent.arg, as_of=as_of)
+        lines = [
+            f"{'fichero' if lang == 'es' else 'file'}: {report.path} ({report.rows:,} "
+            f"{'filas' if lang == 'es' else 'rows'})",
+            *report.warnings,
+        ]
+        return Answer(
+            request=text,
+            kind="export",
+            as_of=as_of.isoformat(),
+            plan=plan.model_dump(mode="json"),
+            sql=sql,
+            explanation=lines,
+            count=report.rows,
+            files=[str(report.path)],
+            language=lang,
+        )
+    if intent.action == "save":
+        from segmenta.tools.segments import save
+
+        assert plan is not None
+        saved = save(db, intent.arg, plan=plan, request=request, static=False, as_of=as_of)
+        line = (
+            f"guardado como '{saved.name}': {saved.members:,} contactos a {as_of.isoformat()}"
+            if lang == "es"
+            else f"saved as '{saved.name}': {saved.members:,} contacts on {as_of.isoformat()}"
+        )
+        return Answer(
+            request=text,
+            kind="segment",
+            as_of=as_of.isoformat(),
+            plan=plan.model_dump(mode="json"),
+            explanation=[line],
+            count=saved.members,
+            language=lang,
+        )
+    from segmenta.tools.workflows import draft, save_json
+
+    d = draft(db, text, as_of, use_last=plan is not None)
+    out = Path.cwd() / f"segmenta-workflow-{d.kind}-{as_of.isoformat()}.json"
+    save_json(d, out)
+    lines = [
+        f"{d.name}: {d.audience.size:,} "
+        + ("contactos en la audiencia" if lang == "es" else "contacts in the audience")
+    ]
+    lines += [f"{n.label}" for n in d.nodes]
+    return Answer(
+        request=text,
+        kind="workflow",
+        as_of=as_of.isoformat(),
+        explanation=lines,
+        assumptions=d.assumptions,
+        count=d.audience.size,
+        files=[str(out)],
+        language=lang,
+    )

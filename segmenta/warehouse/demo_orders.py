@@ -174,7 +174,8 @@ def orders(
     line_order = np.repeat(np.arange(n), n_lines)
     line_w = affinity[contact[line_order]] * _season_matrix()[month[line_order]]
     product = shop.pick_products(rng, sample_rows(rng, line_w))
-    key = np.unique(line_order * 10_000 + product)
+    key = np.sort(line_order * 10_000 + product)  # one line per product in an order
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
     line_order, product = key // 10_000, key % 10_000
     lc = country[line_order]
     u = rng.random(len(product))

@@ -1,0 +1,83 @@
+"""Actions asked for in a sentence, in Spanish or English, about the segment of the conversation.
+
+"export them for Facebook" / "expórtalos para Google Ads" -> an audience file; "save as VIP Madrid" /
+"guárdalo como VIP Madrid" -> a saved segment; "draft a win-back workflow for them" / "crea un workflow
+de reactivación para ellos" -> a workflow draft. These are read before the request goes to the
+engine: an action is about the last answer's segment, never a new segment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from segmenta.assistant.text import fold
+
+Action = Literal["export", "save", "workflow"]
+
+_EXPORT = re.compile(
+    r"\b(export|exporta\w*|descarga\w*|download|sube\w*|upload|send (?:it|them) to|manda\w*|envia\w* a)\b"
+)
+_TARGETS = (
+    ("meta", re.compile(r"\b(facebook|meta|instagram|fb)\b")),
+    ("google", re.compile(r"\b(google|google ads|adwords|youtube|customer match)\b")),
+    ("csv", re.compile(r"\b(csv|excel|fichero|archivo|file|hoja de calculo|spreadsheet)\b")),
+)
+_SAVE = re.compile(
+    r"^(?:save|guarda\w*|salva\w*)\b"
+    r"(?: (?:it|this|them|the segment|el segmento|este segmento|como segmento))?"
+    r"(?: (?:as|como|con el nombre|with the name|named|called))? (?P<name>.+)$"
+)
+_WORKFLOW = re.compile(
+    r"\b(workflow|flujo|automatizacion|automation|journey|secuencia|sequence|campana automatica)\b"
+)
+_DRAFT = re.compile(r"\b(draft|crea\w*|disena\w*|design|build|make|haz|hazme|propon\w*|suggest|prepara\w*)\b")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """An action a sentence asks for: what, and its argument (platform, segment name, workflow text)."""
+
+    action: Action
+    arg: str
+
+
+def read_intent(text: str) -> Intent | None:
+    """The action a sentence asks for, or None for a request for a segment or report.
+
+    >>> read_intent("export them for Facebook")
+    Intent(action='export', arg='meta')
+    >>> read_intent("expórtalos para Google Ads")
+    Intent(action='export', arg='google')
+    >>> read_intent("guárdalo como 'VIP Madrid'")
+    Intent(action='save', arg='VIP Madrid')
+    >>> read_intent("draft a win-back workflow for them").action
+    'workflow'
+    >>> read_intent("mujeres de Madrid") is None
+    True
+    """
+    f = fold(text)
+    if _EXPORT.search(f):
+        for target, pattern in _TARGETS:
+            if pattern.search(f):
+                return Intent("export", target)
+        return Intent("export", "csv")
+    raw = text.strip().rstrip(".!")
+    m = _SAVE.match(fold(raw))
+    if m:
+        name = _original_name(raw, m.group("name"))
+        return Intent("save", name)
+    if _WORKFLOW.search(f) and _DRAFT.search(f):
+        return Intent("workflow", text)
+    return None
+
+
+def _original_name(raw: str, folded_name: str) -> str:
+    """The segment name as typed (accents and case kept), without quotes."""
+    quoted = re.search(r"[\"'«“‘](.+?)[\"'»”’]", raw)
+    if quoted:
+        return quoted.group(1).strip()
+    words = raw.split()
+    n = len(folded_name.split())
+    return " ".join(words[-n:]).strip("\"'«»“”‘’ ")
