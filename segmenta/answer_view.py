@@ -48,8 +48,8 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
     if a.explanation:
         body = Text()
         for k, line in enumerate(a.explanation):
-            body.append(f"{k + 1}. ", style="bold cyan")
-            body.append(line + "\n")
+            body.append(("\n" if k else "") + f"{k + 1}. ", style="bold cyan")
+            body.append(line)
         parts.append(Panel(body, title=t["understood"], title_align="left", border_style="cyan"))
     if a.funnel:
         parts.append(funnel_table(a, bar_width))
