@@ -197,6 +197,10 @@ class Assembler:
         if it.data not in f.attrs["channel"]:
             f.attrs["channel"].append(it.data)
 
+    def on_device(self, it: Item) -> None:
+        if self.frame is not None and self.frame.family == "web":
+            self.frame.attrs.setdefault("device", []).append(it.data)
+
     def on_search(self, it: Item) -> None:
         if self.frame is not None:
             self.frame.attrs.setdefault("search", []).append(it.data)
@@ -492,6 +496,7 @@ class Assembler:
             product=f.product,
             category=cats,
             search=f.attrs.get("search", []),
+            device=f.attrs.get("device", []),
             window=f.window,
             count=count,
             text=f.product_text,

@@ -573,6 +573,13 @@ LATEST: Final = patterns(
     "ultimo", "ultima", "last", "latest", "most recent", "mas reciente", "el ultimo", "la ultima", "the last",
     "the latest", "the most recent",
 )
+DEVICES: Final[dict[str, tuple[Pattern, ...]]] = {
+    "app": patterns("app", "la app", "the app", "aplicacion", "la aplicacion", "our app", "nuestra app"),
+    "mobile": patterns("movil", "el movil", "mobile", "smartphone", "celular", "el celular", "phone"),
+    "desktop": patterns("desktop", "ordenador", "el ordenador", "pc", "computer", "computadora", "escritorio"),
+    "tablet": patterns("tablet", "la tablet", "tableta", "ipad"),
+}
+DEVICE_PREPS: Final = patterns("desde", "en", "from", "on", "via", "through", "con", "using", "por")
 DAYS_AGO: Final = patterns("hace", "ago")
 
 RFM_WORDS: Final = patterns("rfm")

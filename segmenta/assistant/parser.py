@@ -252,6 +252,7 @@ class _Parser:
             self.rx_audience,
             self.rx_store,
             self.rx_status,
+            self.rx_device,
             self.rx_channel,
             self.rx_decade,
             self.rx_quantity,
@@ -912,6 +913,21 @@ class _Parser:
             if before and s.free(i - 1):
                 start -= 1
             return self.add(start, end, "orderattr", ("status", [status])) - (i - start)
+        return 0
+
+    def rx_device(self, i: int) -> int:
+        """ "desde la app", "on mobile": the device of web behaviour (only after a web verb)."""
+        s = self.s
+        n = s.match(i, L.DEVICE_PREPS, fuzzy=False)
+        if not n:
+            return 0
+        frame = self.frame_before(i)
+        if frame is None or frame.data[0] != "web":
+            return 0
+        for device, pats in L.DEVICES.items():
+            m = s.match(i + n, pats, fuzzy=False)
+            if m:
+                return self.add(i, i + n + m, "device", device)
         return 0
 
     def rx_channel(self, i: int) -> int:

@@ -44,11 +44,20 @@ def labels(values: Sequence[str | None], codes: Arr) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(idx, mask=idx < 0), pa.array(uniq, type=pa.string()))
 
 
+BATCH_ROWS = 1 << 19
+"""Rows per Arrow record batch: DuckDB scans a table's batches on parallel threads (keeping their order)."""
+
+
 def table(**columns: Arr | pa.Array) -> pa.Table:
-    """An Arrow table from numpy columns (NaN and NaT become NULL) and ready Arrow arrays."""
-    return pa.table(
+    """An Arrow table from numpy columns (NaN and NaT become NULL) and ready Arrow arrays, in batches.
+
+    >>> table(x=np.arange(BATCH_ROWS + 1)).column("x").num_chunks
+    2
+    """
+    whole = pa.table(
         {k: v if isinstance(v, pa.Array) else pa.array(v, from_pandas=True) for k, v in columns.items()}
     )
+    return pa.Table.from_batches(whole.to_batches(max_chunksize=BATCH_ROWS), schema=whole.schema)
 
 
 def choose(rng: np.random.Generator, n: int, weights: list[float] | tuple[float, ...] | F64) -> I64:
