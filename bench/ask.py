@@ -64,8 +64,10 @@ def main() -> None:
         print(f"{statistics.median(runs) * 1000:7.1f} ms  {ans.kind:13} {ans.count!s:>8}  {text[:70]}")
     med = statistics.median(answers)
     bmed = statistics.median(bare) if bare else float("nan")
-    print(f"median answer {med * 1000:.1f} ms; median bare SQL {bmed * 1000:.1f} ms; ratio {med / bmed:.1f} "
-          f"(target <= 150 ms at 20k contacts)")
+    print(
+        f"median answer {med * 1000:.1f} ms; median bare SQL {bmed * 1000:.1f} ms; ratio {med / bmed:.1f} "
+        f"(target <= 150 ms at 20k contacts)"
+    )
 
 
 if __name__ == "__main__":

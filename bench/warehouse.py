@@ -82,16 +82,25 @@ def main() -> None:
 
     base_s = timed(baseline)
     imp_s = timed(lambda: import_shop(csv_dir, imported))
-    print(f"import:     {imp_s:6.1f} s   baseline read_csv CTAS {base_s:6.1f} s   ratio {imp_s / base_s:5.2f}"
-          f"   (target <= 30 s)")
+    print(
+        f"import:     {imp_s:6.1f} s   baseline read_csv CTAS {base_s:6.1f} s   ratio {imp_s / base_s:5.2f}"
+        f"   (target <= 30 s)"
+    )
 
     ro = duckdb.connect(str(imported), read_only=True)
     d = until.isoformat()
-    seg_s = timed(lambda: ro.execute(f"SELECT rfm_segment, count(*) FROM rfm(DATE '{d}') GROUP BY 1").fetchall(), 3)
+    seg_s = timed(
+        lambda: ro.execute(f"SELECT rfm_segment, count(*) FROM rfm(DATE '{d}') GROUP BY 1").fetchall(), 3
+    )
     bare_s = timed(lambda: ro.execute(BARE_RFM.format(d=d)).fetchall(), 3)
-    print(f"RFM+segments: {seg_s:6.2f} s   bare RFM query {bare_s:6.2f} s   ratio {seg_s / bare_s:5.2f}"
-          f"   (target <= 2 s)")
-    met_s = timed(lambda: ro.execute(f"SELECT count(*), avg(total_spent) FROM contact_metrics(DATE '{d}')").fetchall(), 3)
+    print(
+        f"RFM+segments: {seg_s:6.2f} s   bare RFM query {bare_s:6.2f} s   ratio {seg_s / bare_s:5.2f}"
+        f"   (target <= 2 s)"
+    )
+    met_s = timed(
+        lambda: ro.execute(f"SELECT count(*), avg(total_spent) FROM contact_metrics(DATE '{d}')").fetchall(),
+        3,
+    )
     print(f"contact_metrics: {met_s:6.2f} s")
     ro.close()
 

@@ -142,6 +142,14 @@ def demo(
     render.print_lines(report.lines())
 
 
+class EngineMode(enum.StrEnum):
+    """How a request is read."""
+
+    rules = "rules"
+    llm = "llm"
+    auto = "auto"
+
+
 class ImportFormat(enum.StrEnum):
     """The layouts ``segmenta import`` reads."""
 
@@ -387,6 +395,15 @@ def ask(
         ),
     ] = False,
     show_sql: Annotated[bool, typer.Option("--sql/--no-sql", help="Show the SQL that ran.")] = True,
+    engine: Annotated[
+        EngineMode | None,
+        typer.Option(
+            "--engine", envvar="SEGMENTA_ENGINE", show_default="rules, or auto when a model is configured",
+            help="rules: the embedded engine; llm: a language model fills the plan; auto: rules first, "
+            "the model when words are left unrecognised. The model is set by OPENAI_BASE_URL, OPENAI_API_KEY and "
+            "SEGMENTA_LLM_MODEL (or [llm] in the config).",
+        ),
+    ] = None,
 ) -> None:
     """Ask for a segment or a report in plain words; see the conditions, the counts and the SQL.
 
@@ -396,7 +413,9 @@ def ask(
 
     path = _db(db)
     ensure_warehouse(path)
-    answer = ask_tool(path, text, as_of or dt.date.today(), continue_=continue_)
+    answer = ask_tool(
+        path, text, as_of or dt.date.today(), continue_=continue_, mode=engine.value if engine else None
+    )
     if as_json:
         typer.echo(json.dumps(answer.contract(), ensure_ascii=False, default=str))
     else:

@@ -570,13 +570,24 @@ CANCELLED: Final = patterns(
 )
 RETURNED_ORDER: Final = patterns("devueltos", "devueltas", "devuelto", "returned")
 LATEST: Final = patterns(
-    "ultimo", "ultima", "last", "latest", "most recent", "mas reciente", "el ultimo", "la ultima", "the last",
-    "the latest", "the most recent",
+    "ultimo",
+    "ultima",
+    "last",
+    "latest",
+    "most recent",
+    "mas reciente",
+    "el ultimo",
+    "la ultima",
+    "the last",
+    "the latest",
+    "the most recent",
 )
 DEVICES: Final[dict[str, tuple[Pattern, ...]]] = {
     "app": patterns("app", "la app", "the app", "aplicacion", "la aplicacion", "our app", "nuestra app"),
     "mobile": patterns("movil", "el movil", "mobile", "smartphone", "celular", "el celular", "phone"),
-    "desktop": patterns("desktop", "ordenador", "el ordenador", "pc", "computer", "computadora", "escritorio"),
+    "desktop": patterns(
+        "desktop", "ordenador", "el ordenador", "pc", "computer", "computadora", "escritorio"
+    ),
     "tablet": patterns("tablet", "la tablet", "tableta", "ipad"),
 }
 DEVICE_PREPS: Final = patterns("desde", "en", "from", "on", "via", "through", "con", "using", "por")

@@ -12,6 +12,7 @@ from pathlib import Path
 from segmenta.assistant.answer import Answer
 from segmenta.assistant.conversation import Conversation
 from segmenta.assistant.engine import Engine
+from segmenta.assistant.llm import Mode
 from segmenta.assistant.plan import ReportPlan, SegmentPlan
 from segmenta.assistant.validator import validate
 from segmenta.assistant.windows import describe_window
@@ -19,9 +20,20 @@ from segmenta.tools.intents import Intent
 from segmenta.warehouse.store import run_query, state_path
 
 
-def open_engine(db: Path, *, timeout: float = 30.0) -> Engine:
-    """An engine over ``db`` that can also run reports."""
-    return Engine(db, timeout=timeout, report_runner=run_report)
+def open_engine(db: Path, *, timeout: float = 30.0, mode: Mode | None = None) -> Engine:
+    """An engine over ``db`` that can also run reports.
+
+    ``mode``: ``rules`` (the embedded engine), ``llm`` or ``auto`` (the rules first, the language model
+    when they leave words unrecognised); None reads the setting (``SEGMENTA_ENGINE``, ``[llm]`` in the
+    config beside the warehouse), which is ``rules`` unless a model is configured.
+    """
+    from segmenta.assistant.llm import LlmEngine, load_settings
+
+    settings = load_settings(db)
+    chosen = mode or settings.engine
+    if chosen == "rules":
+        return Engine(db, timeout=timeout, report_runner=run_report)
+    return LlmEngine(db, mode=chosen, settings=settings, timeout=timeout, report_runner=run_report)
 
 
 def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumptions: list[str]) -> Answer:
@@ -92,7 +104,15 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
     )
 
 
-def ask(db: Path, text: str, as_of: date, *, continue_: bool = False, timeout: float = 30.0) -> Answer:
+def ask(
+    db: Path,
+    text: str,
+    as_of: date,
+    *,
+    continue_: bool = False,
+    timeout: float = 30.0,
+    mode: Mode | None = None,
+) -> Answer:
     """Answer one request; with ``continue_`` it refines the last plan kept beside the warehouse.
 
     An action about the last segment ("export them for Facebook", "save as VIP Madrid", "draft a
@@ -105,7 +125,7 @@ def ask(db: Path, text: str, as_of: date, *, continue_: bool = False, timeout: f
     if intent is not None:
         return act(db, text, intent, Conversation.load(path), as_of)
     conv = Conversation.load(path) if continue_ else Conversation()
-    with open_engine(db, timeout=timeout) as engine:
+    with open_engine(db, timeout=timeout, mode=mode) as engine:
         answer = conv.ask(engine, text, as_of)
     try:
         conv.save(path)

@@ -134,7 +134,8 @@ def load_config(db: Path) -> Config:
     except OSError as e:
         raise ConfigError(f"{path}: cannot be read: {e.strerror}") from e
     try:
-        return Config.model_validate(data)
+        # the [llm] table belongs to the optional language-model backend, which reads it itself
+        return Config.model_validate({k: v for k, v in data.items() if k != "llm"})
     except ValidationError as e:
         raise _config_error(e, str(path)) from e
 
@@ -280,6 +281,7 @@ def set_value(config: Config, key: str, value: object) -> Config:
         raise ConfigError(f"{key} is a section: set one of its keys ({', '.join(node[parts[-1]])})")
     node[parts[-1]] = _parse_cli_value(value, node[parts[-1]]) if isinstance(value, str) else value
     try:
-        return Config.model_validate(data)
+        # the [llm] table belongs to the optional language-model backend, which reads it itself
+        return Config.model_validate({k: v for k, v in data.items() if k != "llm"})
     except ValidationError as e:
         raise _config_error(e, "config") from e
