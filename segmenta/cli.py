@@ -400,8 +400,8 @@ def ask(
         typer.Option(
             "--engine", envvar="SEGMENTA_ENGINE", show_default="rules, or auto when a model is configured",
             help="rules: the embedded engine; llm: a language model fills the plan; auto: rules first, "
-            "the model when words are left unrecognised. The model is set by OPENAI_BASE_URL, OPENAI_API_KEY and "
-            "SEGMENTA_LLM_MODEL (or [llm] in the config).",
+            "the model when words are left unrecognised. The model is set by OPENAI_BASE_URL, "
+            "OPENAI_API_KEY and SEGMENTA_LLM_MODEL (or [llm] in the config).",
         ),
     ] = None,
 ) -> None:
