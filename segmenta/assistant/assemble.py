@@ -137,6 +137,13 @@ class Assembler:
                 return
             self.pending_or = False
             f.product = merged
+        elif f.product is not None and "same_order" in f.flags:
+            f.also.append(it.data)
+        elif f.product is not None and f.flags & {"and_product"}:
+            # "compraron protector solar y aftersun": both were bought (each its own condition)
+            g = self.open_frame(f.family, f.detail, it.pos)
+            g.product, g.product_text, g.window, g.attrs = it.data, it.data.text, f.window, dict(f.attrs)
+            g.flags.add("split")
         elif f.product is not None:
             f.product = (
                 (merge_products(f.product, it.data) or it.data)
@@ -187,6 +194,24 @@ class Assembler:
     def last_is_consent(self) -> bool:
         last = self.nodes[-1][1] if self.nodes else None
         return isinstance(last, AttributeCondition) and last.field in CONSENT_OF.values()
+
+    def on_same_order(self, it: Item) -> None:
+        target = next(
+            (g for g in reversed(self.frames) if g.family == "purchase" and "split" not in g.flags), None
+        )
+        if target is None:
+            return
+        target.flags.add("same_order")
+        # the products read as separate conditions before the words "in the same order" came: merge them
+        for g in [g for g in self.frames if "split" in g.flags and g is not target and g.pos > target.pos]:
+            if g.product is not None:
+                target.also.append(g.product)
+            self.frames.remove(g)
+            self.nodes = [n for n in self.nodes if n[1] is not g]
+
+    def on_and_product(self, it: Item) -> None:
+        if self.frame is not None:
+            self.frame.flags.add("and_product")
 
     def on_latest(self, it: Item) -> None:
         f = self.frame if self.frame is not None and self.frame.family == "message" else None
@@ -477,6 +502,7 @@ class Assembler:
             coupon=a.get("coupon_code", []),
             any_coupon=f.detail == "coupon" and not a.get("coupon_code"),
             returned=f.detail == "return",
+            also=list(f.also),
             count=count,
             amount=amount,
             units=units,

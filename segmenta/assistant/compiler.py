@@ -313,6 +313,24 @@ def _order_tests(node: PurchaseCondition, ctx: Ctx) -> list[exp.Expr]:
                 expression=exp.Literal.string(""),
             )
         )
+    for k, other in enumerate(node.also, start=2):
+        # "X and Y in the same order": a line of each in the order
+        lines, prods = f"l{k}", f"p{k}"
+        q = (
+            exp.select(exp.convert(1))
+            .from_(_table("order_lines", lines))
+            .join(
+                _table("products", prods),
+                on=_eq(exp.column("product_id", prods), exp.column("product_id", lines)),
+            )
+            .where(
+                exp.and_(
+                    _eq(exp.column("order_id", lines), exp.column("order_id", o)),
+                    *_product_tests(other, prods),
+                )
+            )
+        )
+        tests.append(_exists(q))
     if node.first_purchase:
         first = (
             exp.select(exp.column("order_id", "fo"))

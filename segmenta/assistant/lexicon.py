@@ -591,6 +591,21 @@ DEVICES: Final[dict[str, tuple[Pattern, ...]]] = {
     "tablet": patterns("tablet", "la tablet", "tableta", "ipad"),
 }
 DEVICE_PREPS: Final = patterns("desde", "en", "from", "on", "via", "through", "con", "using", "por")
+SAME_ORDER: Final = patterns(
+    "en el mismo pedido",
+    "en un mismo pedido",
+    "en la misma compra",
+    "en el mismo ticket",
+    "in the same order",
+    "in one order",
+    "in a single order",
+    "in the same purchase",
+    "juntos",
+    "together",
+    "a la vez",
+    "at the same time",
+    "en el mismo carrito",
+)
 DAYS_AGO: Final = patterns("hace", "ago")
 
 RFM_WORDS: Final = patterns("rfm")

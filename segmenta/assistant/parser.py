@@ -108,6 +108,7 @@ class Frame:
     joiner: str = "and"
     text_end: int = 0
     qty_flags: dict[str, Compare] = field(default_factory=dict)
+    also: list[ProductMatch] = field(default_factory=list)
 
 
 @dataclass
@@ -209,6 +210,9 @@ class _Parser:
     # ----------------------------------------------------------------- passes
     def run(self) -> ParseResult:
         self.find_windows()
+        for k in range(len(self.s)):  # "en el mismo pedido" before a report could read "pedido" as a metric
+            if self.s.free(k):
+                self.rx_same_order(k)
         self.report = read_report(self)
         i = 0
         while i < len(self.s):
@@ -252,6 +256,7 @@ class _Parser:
             self.rx_audience,
             self.rx_store,
             self.rx_status,
+            self.rx_same_order,
             self.rx_device,
             self.rx_channel,
             self.rx_decade,
@@ -930,6 +935,11 @@ class _Parser:
                 return self.add(i, i + n + m, "device", device)
         return 0
 
+    def rx_same_order(self, i: int) -> int:
+        """ "en el mismo pedido", "in the same order": the products of the frame go in one order."""
+        n = self.s.match(i, L.SAME_ORDER, fuzzy=False)
+        return self.add(i, i + n, "same_order") if n else 0
+
     def rx_channel(self, i: int) -> int:
         s = self.s
         n = s.match(i, L.CHANNEL_STORE)
@@ -957,7 +967,8 @@ class _Parser:
             if n:
                 return self.add(i, i + n, "msgchannel", ch)
         n = self.s.match(i, L.WORKFLOW_WORDS)
-        if n:
+        frame = self.frame_before(i) if n else None
+        if n and (self.report is not None or (frame is not None and frame.data[0] == "message")):
             return self.add(i, i + n, "workflow_word")
         return 0
 
@@ -1318,6 +1329,12 @@ class _Parser:
                 b = e
                 phrase = s.span_text(a, b)
                 res = self.cat.match_products(phrase, lang=self.lang)
+                # "protector solar y aftersun": two products, unless one catalog value is named with its
+                # own "y" ("Vitaminas y suplementos")
+                whole = res.match is not None and not res.uncovered and self._names_a_joined_value(res.match)
+                if not whole and self.split_products(a, b):
+                    a = b
+                    continue
                 if res.match is not None and not res.uncovered:
                     if res.ambiguous:
                         opts = [self._pm_label(m) for m in [res.match, *res.ambiguous]]
@@ -1362,6 +1379,39 @@ class _Parser:
                         self.unrec.append(phrase)
                         s.claim(a, b, "unknown")
             a = b
+
+    @staticmethod
+    def _names_a_joined_value(m: ProductMatch) -> bool:
+        import re
+
+        values = [*m.category, *m.subcategory, *m.brand, *m.name]
+        return any(re.search(r"\s(y|and|e|&)\s", v, re.IGNORECASE) for v in values)
+
+    def split_products(self, a: int, b: int) -> bool:
+        """ "protector solar y aftersun": two products joined by "y" / "and", each a full match."""
+        s = self.s
+        cuts = [k for k in range(a + 1, b - 1) if s.words[k].f in ("y", "and", "e", "plus", "mas", "&")]
+        if not cuts:
+            return False
+        bounds = [a, *cuts, b]
+        pieces = []
+        for x, y in zip(bounds, bounds[1:], strict=False):
+            x = x + 1 if x != a else x
+            while x < y and s.words[x].f in L.FILLER:
+                x += 1
+            if x >= y:
+                return False
+            res = self.cat.match_products(s.span_text(x, y), lang=self.lang)
+            if res.match is None or res.uncovered:
+                return False
+            pieces.append((x, y, res))
+        for k, (x, y, res) in enumerate(pieces):
+            if k:
+                self.add(x - 1, x, "and_product")
+            if res.assumption:
+                self.assumptions.append(res.assumption)
+            self.add(x, y, "product", res.match)
+        return True
 
     def closest_products(self, phrase: str) -> list[str]:
         out = []

@@ -165,6 +165,8 @@ class PurchaseCondition(_Model):
     - ``units``: sum of ``quantity`` of the matching lines.
     - ``returned``: a line with ``returned_quantity > 0``.
     - ``first_purchase``: the order is the contact's first completed order ever.
+    - ``also``: more products that must be in that same order ("protector solar y aftersun en el
+      mismo pedido").
     """
 
     type: Literal["purchase"] = "purchase"
@@ -181,6 +183,7 @@ class PurchaseCondition(_Model):
     utm_campaign: list[str] = Field(default_factory=list)
     returned: bool = False
     first_purchase: bool = False
+    also: list[ProductMatch] = Field(default_factory=list)  # other products in the same order
     count: Compare | None = None
     amount: Compare | None = None
     units: Compare | None = None
