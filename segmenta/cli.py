@@ -404,6 +404,25 @@ def ask(
             "OPENAI_API_KEY and SEGMENTA_LLM_MODEL (or [llm] in the config).",
         ),
     ] = None,
+    csv_path: Annotated[
+        Path | None,
+        typer.Option("--csv", metavar="PATH", dir_okay=False,
+                     help="Write the rows to a CSV file (a segment: all its contacts, every column)."),
+    ] = None,
+    xlsx_path: Annotated[
+        Path | None,
+        typer.Option("--xlsx", metavar="PATH", dir_okay=False,
+                     help="Write the rows to an Excel file: dates as dates, rates as percentages "
+                     "(a segment: the first rows shown)."),
+    ] = None,
+    chart_path: Annotated[
+        Path | None,
+        typer.Option("--chart", metavar="PATH.png", dir_okay=False,
+                     help="Draw a report as a 1600x900 PNG for a deck: lines over time, bars otherwise."),
+    ] = None,
+    no_chart: Annotated[
+        bool, typer.Option("--no-chart", help="Do not draw a report's chart under its table.")
+    ] = False,
 ) -> None:
     """Ask for a segment or a report in plain words; see the conditions, the counts and the SQL.
 
@@ -416,15 +435,31 @@ def ask(
     answer = ask_tool(
         path, text, as_of or dt.date.today(), continue_=continue_, mode=engine.value if engine else None
     )
+    if answer.answered and (csv_path or xlsx_path or chart_path):
+        from segmenta.report_view import write_files
+
+        answer, notes = write_files(answer, path, csv_path=csv_path, xlsx_path=xlsx_path, png_path=chart_path)
+        for note in notes:
+            render.print_note(note)
+    elif csv_path or xlsx_path or chart_path:
+        render.print_note("Nothing written: the request was not answered.")
     if as_json:
         typer.echo(json.dumps(answer.contract(), ensure_ascii=False, default=str))
     else:
         from rich.console import Console
+        from rich.text import Text
 
         from segmenta.answer_view import print_answer
 
         # panels wrap their text (the shared console soft-wraps, which would crop a panel's lines)
-        print_answer(answer, Console(highlight=False), show_sql=show_sql)
+        console = Console(highlight=False)
+        print_answer(answer, console, show_sql=show_sql)
+        if answer.kind == "report" and not no_chart:
+            from segmenta.report_view import terminal_chart
+
+            chart = terminal_chart(answer, min(console.width, 120))
+            if chart:
+                console.print(Text.from_ansi(chart), soft_wrap=True)
     if not answer.answered:
         raise typer.Exit(code=3)
 

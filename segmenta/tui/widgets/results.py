@@ -21,6 +21,7 @@ from textual_plotext import PlotextPlot
 
 from segmenta.assistant.answer import Answer
 from segmenta.errors import SegmentaError
+from segmenta.report_view import rate_columns
 from segmenta.tui.format import as_float, cell, chart_kind, numeric_columns
 from segmenta.tui.session import PAGE_SIZE, Session
 from segmenta.tui.strings import Lang, tr
@@ -29,13 +30,6 @@ NEAR_END = 20  # rows from the end of what is loaded at which the next page is r
 MAX_SERIES = 6
 MAX_BARS = 30
 MAX_COLUMN_WIDTH = 40
-
-
-def rate_columns(answer: Answer) -> set[int]:
-    """Indexes of the report columns that are rates (fractions shown as percentages)."""
-    from segmenta.tools.metrics import METRICS
-
-    return {i for i, c in enumerate(answer.columns) if c in METRICS and METRICS[c].kind == "rate"}
 
 
 class SegmentTable(DataTable[str]):
