@@ -3,6 +3,8 @@ unrecognised words, the first rows and the SQL that ran."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.syntax import Syntax
@@ -113,12 +115,39 @@ def funnel_table(a: Answer, bar_width: int = 24) -> Table:
 
 
 def rows_table(a: Answer, title: str) -> Table:
+    """The rows as a table: rates as percentages, other decimals with two places, numbers right-aligned."""
+    from segmenta.report_view import is_rate
+
+    rates = [a.kind == "report" and is_rate(c) for c in a.columns]
+    numeric = [
+        bool(a.rows) and all(isinstance(r[k], (int, float, Decimal)) or r[k] is None for r in a.rows)
+        for k in range(len(a.columns))
+    ]
     table = Table(title=title, title_justify="left")
-    for c in a.columns:
-        table.add_column(c)
+    for c, num in zip(a.columns, numeric, strict=True):
+        table.add_column(c, justify="right" if num else "left")
     for r in a.rows:
-        table.add_row(*["" if v is None else str(v) for v in r])
+        table.add_row(*[cell(v, rate) for v, rate in zip(r, rates, strict=True)])
     return table
+
+
+def cell(v: object, rate: bool = False) -> str:
+    """One value as shown to a person.
+
+    >>> cell(0.15384), cell(0.15384, rate=True), cell(1234567), cell(None), cell(Decimal("12.5"))
+    ('0.15', '15.4%', '1,234,567', '', '12.50')
+    """
+    if v is None:
+        return ""
+    if rate and isinstance(v, (int, float, Decimal)):
+        return f"{float(v):.1%}"
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int):
+        return f"{v:,}"
+    if isinstance(v, (float, Decimal)):
+        return f"{float(v):,.2f}"
+    return str(v)
 
 
 def print_answer(a: Answer, console: Console, *, show_sql: bool = True) -> None:
