@@ -80,6 +80,8 @@ product products producto productos item items article articles articulo articul
 stuff anything something everything algo nada cualquier cualquiera todo toda todos todas categoria
 categorias category categories subcategoria subcategorias subcategory subcategories brand brands marca
 marcas tipo tipos type types kind kinds clase
+bag bags bolsa bolsas pack packs paquete paquetes caja cajas box boxes bottle bottles botella botellas lata
+latas can cans tin tins saco sacos sack sacks unidad unidades unit units pieza piezas piece pieces
 """.split()
 )
 _FIELD_RANK = {"category": 0, "subcategory": 1, "brand": 2, "name": 3}
@@ -134,6 +136,7 @@ class _Hit:
     vpos: set[int] = field(default_factory=set)
     cover: dict[int, tuple[float, How]] = field(default_factory=dict)
     span: int = 0  # the most value words one single form of the phrase matched
+    direct: set[int] = field(default_factory=set)  # value words matched by the phrase's own words
 
     def add(self, positions: Iterable[int], quality: float, how: How) -> None:
         for p in positions:
@@ -404,6 +407,8 @@ class Catalog:
                 hit = hits.setdefault(eid, _Hit())
                 hit.vpos |= vpos
                 hit.span = max(hit.span, len(vpos))
+                if how != "glossary":
+                    hit.direct |= vpos
                 hit.add(positions, quality[0 if complete else 1] if how else _QUALITY[h], h)
                 found = True
             return found
@@ -527,6 +532,7 @@ class Catalog:
                     h.vpos,
                     h.cover,
                     h.span,
+                    len(h.direct),
                 )
                 for e, h in hits.items()
             ],
@@ -593,7 +599,7 @@ class _Candidate:
 
 
 _JOINED = re.compile(r"\s(?:y|and|&|e|o|or|\+)\s", re.IGNORECASE)
-_RawHit = tuple[str, str, int, frozenset[str], set[int], dict[int, tuple[float, How]], int]
+_RawHit = tuple[str, str, int, frozenset[str], set[int], dict[int, tuple[float, How]], int, int]
 _Choice = tuple[ProductMatch, list[ProductMatch], set[int], list[tuple[str, str, float, How, list[str]]]]
 
 
@@ -602,7 +608,7 @@ def _candidates(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> 
     numbers = {w for w in words if w.isdigit()}
     full: list[_Candidate] = []
     partial: dict[tuple[str, frozenset[int], float], _Candidate] = {}
-    for f, value, nwords, vnumbers, vpos, cover, span in hits:
+    for f, value, nwords, vnumbers, vpos, cover, span, direct in hits:
         if numbers and vnumbers and not (numbers & vnumbers):
             continue  # "Forerunner 965" never means the 265
         if all(words[p].isdigit() for p in cover):
@@ -611,7 +617,10 @@ def _candidates(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> 
         joined = len(vpos) < nwords and _JOINED.search(value) is not None
         if len(vpos) == nwords or joined:
             # "zapatillas" names "Zapatillas" whole; it reaches "Zapatillas de tenis" only word by word
-            full.append(_Candidate(f, [value], dict(cover), 1, extra=0 if joined else max(0, nwords - span)))
+            # value words reached only through a synonym while others were named: "litter" names
+            # "Litter" better than "Clumping Litter"; a pure translation ("sunscreen") counts whole
+            left = nwords - direct if direct else nwords - span
+            full.append(_Candidate(f, [value], dict(cover), 1, extra=0 if joined else max(0, left)))
         else:
             key = (f, frozenset(cover), round(sum(q for q, _ in cover.values()), 1))
             if key in partial:

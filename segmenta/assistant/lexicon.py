@@ -506,7 +506,38 @@ ORDER_WORDS: Final = patterns(
     "transactions",
     "tickets",
 )
-UNIT_WORDS: Final = patterns("unidades", "unidad", "units", "unit", "articulos", "items", "piezas", "pieces")
+UNIT_WORDS: Final = patterns(
+    "bolsas",
+    "bolsa",
+    "bags",
+    "bag",
+    "packs",
+    "pack",
+    "paquetes",
+    "paquete",
+    "cajas",
+    "caja",
+    "boxes",
+    "box",
+    "botellas",
+    "botella",
+    "bottles",
+    "bottle",
+    "latas",
+    "lata",
+    "cans",
+    "tins",
+    "sacos",
+    "saco",
+    "unidades",
+    "unidad",
+    "units",
+    "unit",
+    "articulos",
+    "items",
+    "piezas",
+    "pieces",
+)
 AOV_WORDS: Final = patterns(
     "ticket medio",
     "ticket promedio",
@@ -886,5 +917,5 @@ FILLER: Final = frozenset(
     ever alguna vez our nuestros we nosotros us hemos han sido but pero sino aunque though although
     and among amongst habia had carrito cart cesta basket ahora now tambien ademas igual same mismo
     misma mismos mismas ellos ellas esos esas estos estas then luego entonces ok vale desde hace ago
-    tenemos tengo tienen one ones uno una lo la le les it""".split()
+    tenemos tengo tienen one ones uno una lo la le les it vuelto vuelta volvieron again""".split()
 )

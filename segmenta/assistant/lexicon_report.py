@@ -177,7 +177,24 @@ DIMENSIONS: Final[dict[str, tuple[Pattern, ...]]] = {
     "product": patterns(
         "producto", "productos", "product", "products", "articulo", "articulos", "item", "items"
     ),
-    "brand": patterns("marca", "marcas", "brand", "brands"),
+    "brand": patterns(
+        "editorial",
+        "editoriales",
+        "publisher",
+        "publishers",
+        "sello",
+        "sellos",
+        "label",
+        "labels",
+        "fabricante",
+        "fabricantes",
+        "manufacturer",
+        "manufacturers",
+        "marca",
+        "marcas",
+        "brand",
+        "brands",
+    ),
     "subcategory": patterns("subcategoria", "subcategorias", "subcategory", "subcategories"),
     "category": patterns("categoria", "categorias", "category", "categories", "familia", "seccion"),
     "payment_method": patterns(
@@ -306,8 +323,17 @@ GRAINS: Final[dict[str, tuple[Pattern, ...]]] = {
 }
 
 SOLD: Final = patterns(
-    "vendimos", "vendieron", "se vendieron", "vendido", "vendidos", "vendidas", "did we sell", "we sold",
-    "were sold", "sold", "have we sold",
+    "vendimos",
+    "vendieron",
+    "se vendieron",
+    "vendido",
+    "vendidos",
+    "vendidas",
+    "did we sell",
+    "we sold",
+    "were sold",
+    "sold",
+    "have we sold",
 )
 TOP: Final = patterns(
     "top",

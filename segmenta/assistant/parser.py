@@ -1305,7 +1305,19 @@ class _Parser:
                             0 <= x < len(s)
                             and s.free(x)
                             and s.words[x].f
-                            in ("tarjeta", "card", "cards", "tarjetas", "cupon", "coupon", "codigo", "code")
+                            in (
+                                "tarjeta",
+                                "card",
+                                "cards",
+                                "tarjetas",
+                                "cupon",
+                                "coupon",
+                                "codigo",
+                                "code",
+                                "shop",
+                                "store",
+                                "tienda",
+                            )
                         ):
                             s.claim(x, x + 1, "orderattr")
                     break

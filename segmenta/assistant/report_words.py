@@ -62,6 +62,13 @@ class ReportReading:
         a, b = words[0], words[-1] + 1
         s.claim(i, a, "filler")
         s.claim(b, j, "filler")
+        p.link_order_details(a, b)  # "how many orders used the XMAS15 coupon"
+        while a < b and not s.free(a):
+            a += 1
+        while b > a and not s.free(b - 1):
+            b -= 1
+        if a >= b:
+            return
         phrase = s.span_text(a, b)
         res = p.cat.match_products(phrase, lang=p.lang)
         if res.match is not None and not res.uncovered:

@@ -4,6 +4,10 @@ Every request runs in a thread worker that posts ``Answered`` (or ``Failed``); t
 touch the widgets, so the screen keeps answering keys while DuckDB works. Esc cancels the worker and
 interrupts the connection. A ``SegmentaError`` becomes one notification, never a crash. The
 interface speaks the language of the marketer's first message.
+
+Actions on the current answer, by key, command palette or typed follow-up (``commands.py``): export
+(F5), save the segment (F6), the saved-segment library sidebar (F7) and a workflow draft as a tree
+(F8). Each is a dialog or widget of its own module whose thread workers do the work.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -23,13 +28,18 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from segmenta.assistant.answer import Answer
 from segmenta.errors import SegmentaError
+from segmenta.tui.commands import Command, parse_command
 from segmenta.tui.format import human_size
 from segmenta.tui.screens import AsOfScreen, HelpScreen
 from segmenta.tui.session import Session, WarehouseInfo
-from segmenta.tui.strings import KEY_BAR, TEXTS, Lang, tr
+from segmenta.tui.strings import KEY_BAR, SAVED_SEGMENT_REQUEST, TEXTS, Lang, tr
 from segmenta.tui.widgets.answer_card import AnswerCard
+from segmenta.tui.widgets.library import SegmentLibrary
 from segmenta.tui.widgets.prompt import PromptInput
 from segmenta.tui.widgets.results import ResultsPane
+
+if TYPE_CHECKING:
+    from segmenta.tools.segments import SavedSegment
 
 NARROW = 110  # below this width the results go under the conversation instead of beside it
 
@@ -73,6 +83,9 @@ class SegmentaApp(App[None]):
         Binding("f3", "toggle_sql", "SQL", priority=True),
         Binding("f4", "copy_sql", "Copy SQL", priority=True),
         Binding("f5", "export", "Export", priority=True),
+        Binding("f6", "save", "Save", priority=True),
+        Binding("f7", "library", "Library", priority=True),
+        Binding("f8", "workflow", "Workflow", priority=True),
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+t", "toggle_theme", "Theme", priority=True),
     ]
@@ -93,6 +106,7 @@ class SegmentaApp(App[None]):
             with VerticalScroll(id="conversation"):
                 yield Static(f"{TEXTS['welcome']['es']}\n{TEXTS['welcome']['en']}", id="welcome")
             yield ResultsPane(id="results")
+            yield SegmentLibrary(id="library")
         with Horizontal(id="busy"):
             yield LoadingIndicator()
             yield Label(tr("working", self.lang), id="busy-label")
@@ -160,7 +174,11 @@ class SegmentaApp(App[None]):
         prompt.value = ""
         if text:
             prompt.remember(text)
-            self.send(text)
+            command = parse_command(text)
+            if command is None:
+                self.send(text)
+            else:
+                self.act(command)
 
     @on(AnswerCard.OptionChosen)
     def _option(self, event: AnswerCard.OptionChosen) -> None:
@@ -220,6 +238,7 @@ class SegmentaApp(App[None]):
     def set_lang(self, lang: Lang) -> None:
         """Speak ``lang`` from now on (labels, key bar, header)."""
         self.lang = lang
+        self.query_one(SegmentLibrary).set_lang(lang)
         self.query_one(PromptInput).placeholder = tr("placeholder", lang)
         self.query_one("#keys", Static).update(KEY_BAR[lang])
         self.query_one("#busy-label", Label).update(tr("working", lang))
@@ -263,8 +282,8 @@ class SegmentaApp(App[None]):
         self.copy_to_clipboard(sql)
         self.notify(tr("copied", self.lang))
 
-    def action_export(self) -> None:
-        """Export the last segment for Meta, Google or as CSV, after its preflight."""
+    def action_export(self, target: str | None = None) -> None:
+        """Export the last segment for Meta, Google or CSV (``target``: chosen already) after a preflight."""
         from segmenta.tui.export_screen import ExportScreen
 
         last = next((a for a in reversed(self.answers) if a.kind == "segment" and a.sql), None)
@@ -272,7 +291,83 @@ class SegmentaApp(App[None]):
             self.notify(tr("no_segment", self.lang), severity="warning")
             return
         if not isinstance(self.screen, ExportScreen):
-            self.push_screen(ExportScreen(self.session, last.sql or "", self.session.as_of, self.lang))
+            self.push_screen(ExportScreen(self.session, last.sql or "", self.session.as_of, self.lang,
+                                          target))
+
+    def action_save(self, name: str = "", static: bool = False, submit: bool = False) -> None:
+        """Save the last answer's segment under a name asked in a dialog (``submit``: ``name`` at once)."""
+        from segmenta.tui.save_screen import SaveScreen, saved_note
+
+        if not self.answers:
+            self.notify(tr("no_segment", self.lang), severity="warning")
+            return
+        last = self.answers[-1]
+        if last.kind != "segment" or last.plan is None:
+            self.notify(tr("not_segment", self.lang), severity="warning")
+            return
+
+        def saved(seg: SavedSegment | None) -> None:
+            if seg is not None:
+                self.notify(saved_note(seg, self.lang))
+                library = self.query_one(SegmentLibrary)
+                if library.is_open:
+                    library.reload(self.session)
+
+        if not isinstance(self.screen, SaveScreen):
+            screen = SaveScreen(self.session, last, self.lang, name=name, static=static, submit=submit)
+            self.push_screen(screen, saved)
+
+    def action_library(self) -> None:
+        """Open (and read) or close the saved-segment sidebar."""
+        library = self.query_one(SegmentLibrary)
+        if library.is_open:
+            library.remove_class("-open")
+            self.query_one(PromptInput).focus()
+            return
+        library.add_class("-open")
+        library.reload(self.session)
+        library.query_one("#library-list").focus()
+
+    @on(SegmentLibrary.Chosen)
+    def _chosen(self, event: SegmentLibrary.Chosen) -> None:
+        request = SAVED_SEGMENT_REQUEST[self.lang].format(name=event.name)
+        prompt = self.query_one(PromptInput)
+        prompt.remember(request)
+        prompt.focus()
+        self.send(request)
+
+    def action_workflow(self, kind: str | None = None, audience: str | None = None, typed: str | None = None,
+                        current: bool | None = None) -> None:
+        """Draft a workflow, shown as a tree: for the current segment when there is one (F8), or as typed.
+
+        Args:
+            kind: the workflow kind; None asks for it in the dialog.
+            audience: audience words typed after "for" / "para".
+            typed: the request as typed.
+            current: the text said "for them"; None (F8) uses the current segment when there is one.
+        """
+        from segmenta.tui.workflow_screen import WorkflowScreen
+
+        has_segment = self.session.current_segment is not None
+        if current and not has_segment:
+            self.notify(tr("no_segment", self.lang), severity="warning")
+            return
+        use_last = has_segment if current is None else current
+        if not isinstance(self.screen, WorkflowScreen):
+            self.push_screen(WorkflowScreen(self.session, self.lang, kind=kind, use_last=use_last,
+                                            audience=None if use_last else audience, typed=typed))
+
+    def act(self, command: Command) -> None:
+        """Do what a typed follow-up asks: export, save or draft a workflow."""
+        if not self._lang_fixed:
+            self._lang_fixed = True
+            self.set_lang(command.lang)
+        if command.action == "export":
+            self.action_export(command.target)
+        elif command.action == "save":
+            self.action_save(command.name or "", command.static, submit=True)
+        else:
+            self.action_workflow(command.kind, command.audience, command.text, command.current)
 
     def action_cancel(self) -> None:
         """Cancel the running request and interrupt its query."""
@@ -295,4 +390,10 @@ class SegmentaApp(App[None]):
         yield SystemCommand("Show SQL / Mostrar SQL", "Open or close the last SQL", self.action_toggle_sql)
         yield SystemCommand("Copy SQL / Copiar SQL", "Copy the last SQL", self.action_copy_sql)
         yield SystemCommand("Export / Exportar", "Meta, Google or CSV audience", self.action_export)
+        yield SystemCommand("Save segment / Guardar segmento", "Save the last segment by name",
+                            self.action_save)
+        yield SystemCommand("Saved segments / Segmentos guardados", "Open or close the library",
+                            self.action_library)
+        yield SystemCommand("Workflow draft / Borrador de workflow", "Draft a workflow for the segment",
+                            self.action_workflow)
         yield SystemCommand("Light or dark / Tema", "Toggle the theme", self.action_toggle_theme)

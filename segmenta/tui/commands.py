@@ -47,32 +47,54 @@ _EXPORT = re.compile(
 _SAVE = re.compile(
     _LEAD
     + r"(?:(?P<en>save|store|keep)|(?P<es>guard(?:ar|ad)|gu[aá]rd(?:a|alo|ala|alos|alas|amelo|amela)))\b"
-    + r"(?P<mid>.{0,40}?)\s*\b(?:as|como|with\s+the\s+name|con\s+el\s+nombre(?:\s+de)?|named|llamado|llamada)"
+    + r"(?P<mid>.{0,40}?)\s*\b"
+    + r"(?:as|como|called|named|with\s+the\s+name|llamad[oa]|con\s+el\s+nombre(?:\s+de)?)"
     + r"\s+(?P<name>.+?)\s*[.!]?\s*$",
     re.I | re.S,
 )
 _MAKE = re.compile(
     _LEAD
     + r"(?:(?P<en>draft|create|make|build|design|set\s+up|prepare)"
-    + r"|(?P<es>cr[eé]a(?:me)?|crear|dise[ñn]a(?:me)?|prepara(?:me)?|haz(?:me)?|genera(?:me)?|redacta(?:me)?"
-    + r"|monta(?:me)?|arma(?:me)?))\b(?P<rest>.*)$",
+    + r"|(?P<es>cr[eé]a(?:me)?|crear|dis[eé][ñn]a(?:me)?|prepara(?:me)?|haz(?:me)?|genera(?:me)?"
+    + r"|redacta(?:me)?|monta(?:me)?|arma(?:me)?))\b(?P<rest>.*)$",
     re.I | re.S,
 )
 _DRAFT_VERBS = {"draft", "redacta", "redactame"}
 _WORKFLOW_NOUN = re.compile(
     r"\b(workflows?|flows?|automations?|journeys?|sequences?|flujos?|automatizacion(es)?|secuencias?)\b"
 )
+_NOT_WORKFLOW = re.compile(
+    r"^\s*(?:(?:a|an|the|un|una|el|la|me|new|nuevo|nueva)\s+)*"
+    r"(segments?|segmentos?|audiences?|audiencias?|lists?|listas?|reports?|informes?)\b"
+)
 _TARGET_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("meta", re.compile(r"\b(facebook|meta|instagram|fb|ig)\b")),
-    ("google", re.compile(r"\b(google|google ads|youtube|gmail|adwords)\b")),
+    ("google", re.compile(r"\b(google|youtube|gmail|adwords)\b")),
     ("csv", re.compile(r"\b(csv|excel|spreadsheet|hoja de calculo|file|fichero|archivo)\b")),
 )
-_STATIC_WORDS = re.compile(r"\b(snapshot|static|estatico|estatica|fijo|fija|foto|instantanea)\b")
+_STATIC_WORDS = {"snapshot", "static", "estatico", "estatica", "fijo", "fija", "foto", "instantanea"}
+# words that may stand between an export or save verb and its platform or name: they point at the
+# current answer (or are platform words, already read by ``export_target``)
+_POINTING = {
+    "it", "this", "these", "those", "them", "that", "all", "of", "the", "segment", "audience", "contacts",
+    "people", "list", "now", "please", "for", "to", "as", "in", "into", "a", "an", "ads", "custom", "my",
+    "lo", "la", "los", "las", "les", "le", "todo", "todos", "todas", "ellos", "ellas", "este", "esta",
+    "estos", "estas", "ese", "esa", "esos", "esas", "segmento", "audiencia", "contactos", "gente", "lista",
+    "ahora", "por", "favor", "para", "al", "en", "de", "el", "un", "una", "mi", "como", "ya",
+    "facebook", "meta", "instagram", "fb", "ig", "google", "youtube", "gmail", "adwords", "csv", "excel",
+    "spreadsheet", "hoja", "calculo", "file", "fichero", "archivo",
+}
 # "for them", "para ellos": the audience is the chat's current segment
 _CURRENT = re.compile(
     r"^(them|these|those|this segment|that segment|the segment|these contacts|those contacts|this audience|"
     r"ellos|ellas|estos|estas|esos|esas|este segmento|ese segmento|el segmento|estos contactos|"
     r"esta audiencia|la audiencia)$"
+)
+# "save it as a snapshot called X": the static word comes after "as"
+_STATIC_NAME = re.compile(
+    r"^(?:(?:a|an|una?)\s+)?(?:static\s+)?(?:snapshot|static\s+segment|foto(?:\s+fija)?|instant[aá]nea|"
+    r"segmento\s+est[aá]tico)\s+(?:called|named|llamad[oa]|con\s+el\s+nombre(?:\s+de)?)\s+(?P<name>.+)$",
+    re.I | re.S,
 )
 _QUOTES = "'\"“”‘’«»`"
 
@@ -101,6 +123,11 @@ def _lang(m: re.Match[str]) -> Lang:
     return "es" if m.group("es") else "en"
 
 
+def _only_pointing(text: str) -> bool:
+    """Whether ``text`` holds only words that point at the current answer (or name a platform)."""
+    return set(fold(text).split()) <= _POINTING | _STATIC_WORDS
+
+
 def export_target(text: str) -> str | None:
     """The export platform a text names, or None.
 
@@ -125,25 +152,33 @@ def clean_name(text: str) -> str:
 def parse_command(text: str) -> Command | None:
     """The action a typed request asks for, or None when it is a question for the engine.
 
-    >>> parse_command("export them for Facebook")
-    Command(action='export', lang='en', target='meta', name=None, static=False, kind=None, current=False, \
-audience=None, text='export them for Facebook')
+    >>> c = parse_command("export them for Facebook"); (c.action, c.lang, c.target)
+    ('export', 'en', 'meta')
     >>> c = parse_command("guárdalo como 'VIP Madrid'"); (c.action, c.lang, c.name, c.static)
     ('save', 'es', 'VIP Madrid', False)
     >>> c = parse_command("crea un workflow de reactivación para ellos"); (c.action, c.kind, c.current)
     ('workflow', 'win_back', True)
     >>> parse_command("contactos que entraron en el workflow de carrito abandonado") is None
     True
+    >>> parse_command("exporta los de Madrid para Meta") is None
+    True
     """
     m = _EXPORT.match(text)
     if m is not None:
-        return Command("export", _lang(m), target=export_target(m.group("rest")), text=text)
+        rest = m.group("rest")
+        if not _only_pointing(rest):
+            return None
+        return Command("export", _lang(m), target=export_target(rest), text=text)
     m = _SAVE.match(text)
     if m is not None:
-        name = clean_name(m.group("name"))
-        if name:
-            static = bool(_STATIC_WORDS.search(fold(m.group("mid"))))
-            return Command("save", _lang(m), name=name, static=static, text=text)
+        name, static = m.group("name"), bool(set(fold(m.group("mid")).split()) & _STATIC_WORDS)
+        late = _STATIC_NAME.match(name)
+        if late is not None:
+            name, static = late.group("name"), True
+        name = clean_name(name)
+        if not name or not _only_pointing(m.group("mid")):
+            return None
+        return Command("save", _lang(m), name=name, static=static, text=text)
     m = _MAKE.match(text)
     if m is not None:
         return _workflow(m, text)
@@ -154,6 +189,8 @@ def _workflow(m: re.Match[str], text: str) -> Command | None:
     from segmenta.tools.workflows import UnknownKind, audience_text, detect_kind
 
     rest = fold(m.group("rest"))
+    if _NOT_WORKFLOW.match(rest):
+        return None
     try:
         kind: str | None = detect_kind(text)
     except UnknownKind:

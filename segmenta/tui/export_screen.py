@@ -1,5 +1,7 @@
 """The export dialog: pick Meta, Google or CSV, read the preflight, confirm, and the file is written.
 
+A typed "export them for Facebook" opens it with the platform already chosen.
+
 The preflight (rows, contacts left out and why, match-key coverage, warnings) and the export both
 come from ``segmenta.tools.exports`` and run in thread workers; the dialog only shows what they
 post, so a big audience never freezes the screen.
@@ -94,11 +96,24 @@ class ExportScreen(ModalScreen[Path | None]):
             self.message = message
             super().__init__()
 
-    def __init__(self, session: Session, contact_ids_sql: str, as_of: dt.date, lang: Lang) -> None:
+    def __init__(self, session: Session, contact_ids_sql: str, as_of: dt.date, lang: Lang,
+                 target: str | None = None) -> None:
+        """``target`` (meta, google, csv) reads its preflight at once, as "export them for Facebook" asks."""
         super().__init__()
         self.session, self.sql, self.as_of, self.lang = session, contact_ids_sql, as_of, lang
         self.db = session.db
-        self.target: str | None = None
+        self.target: str | None = target if target in TARGETS else None
+
+    def on_mount(self) -> None:
+        if self.target is not None:
+            self._mark(self.target)
+            self.add_class("-busy")
+            self.check(self.target)
+
+    def _mark(self, target: str) -> None:
+        """Show which destination is chosen."""
+        for t in TARGETS:
+            self.query_one(f"#to-{t}", Button).variant = "primary" if t == target else "default"
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -119,6 +134,7 @@ class ExportScreen(ModalScreen[Path | None]):
         button = event.button.id or ""
         if button.startswith("to-"):
             self.target = button.removeprefix("to-")
+            self._mark(self.target)
             self.remove_class("-ready")
             self.add_class("-busy")
             self.check(self.target)

@@ -1,8 +1,15 @@
-"""The chat's side of the warehouse: one engine, the conversation, and paged segment rows.
+"""The chat's side of the warehouse: one engine, the conversation, paged segment rows, and the
+actions on an answer (save a segment, list the saved ones, draft a workflow).
 
 Everything here runs in worker threads, never on the UI thread. A lock keeps one request at a time
 on the engine's connection; pages of a big segment run on their own cursor so scrolling the table
 never waits for, or disturbs, a request. ``interrupt`` is what Esc calls.
+
+After each answer the conversation is written beside the warehouse (``state_path``), where
+``segmenta.tools.workflows.draft(use_last=True)``, ``segments save --last`` and ``ask --continue``
+read the last plan. Reading tools open a second read-only connection, which DuckDB allows beside
+the engine's; writing tools need the engine closed first (``release``), and the next request
+reopens it, reading the saved segments' names afresh.
 """
 
 from __future__ import annotations
@@ -11,15 +18,22 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlglot import exp, parse_one
 
 from segmenta.assistant.answer import Answer
 from segmenta.assistant.conversation import Conversation
 from segmenta.assistant.engine import PREVIEW_COLUMNS, Engine
+from segmenta.assistant.plan import SegmentPlan
+from segmenta.assistant.text import fold
 from segmenta.assistant.validator import validate
-from segmenta.warehouse.store import run_query
+from segmenta.errors import WarehouseError
+from segmenta.warehouse.store import run_query, state_path
+
+if TYPE_CHECKING:
+    from segmenta.tools.segments import SavedSegment
+    from segmenta.tools.workflows import WorkflowDraft
 
 PAGE_SIZE = 200
 
@@ -81,6 +95,8 @@ class Session:
         self.conversation = Conversation()
         self._engine: Engine | None = None
         self._lock = threading.Lock()
+        self.state_problem: str | None = None
+        """Why the conversation could not be written beside the warehouse, if it could not."""
 
     @property
     def engine(self) -> Engine:
@@ -104,7 +120,28 @@ class Session:
     def ask(self, text: str) -> Answer:
         """Answer ``text`` as the next turn of the conversation (a follow-up refines the last plan)."""
         with self._lock:
-            return self.conversation.ask(self.engine, text, self.as_of)
+            answer = self.conversation.ask(self.engine, text, self.as_of)
+            try:
+                self.save_state()
+                self.state_problem = None
+            except WarehouseError as e:  # answering goes on; a draft for "them" reports it
+                self.state_problem = str(e)
+        return answer
+
+    def save_state(self) -> Path:
+        """Write the conversation beside the warehouse, where the tools read the last plan."""
+        path = state_path(self.db)
+        try:
+            self.conversation.save(path)
+        except OSError as e:
+            raise WarehouseError(f"cannot keep the conversation in {path}: {e.strerror or e}") from e
+        return path
+
+    @property
+    def current_segment(self) -> SegmentPlan | None:
+        """The conversation's current segment (what "them" / "ellos" means), if it is one."""
+        plan = self.conversation.plan
+        return plan if isinstance(plan, SegmentPlan) else None
 
     def page(self, answer: Answer, offset: int, limit: int = PAGE_SIZE) -> list[list[Any]]:
         """Rows ``offset`` .. ``offset + limit`` of a segment answer, on a cursor of its own."""
@@ -124,6 +161,43 @@ class Session:
     def page_columns(self) -> list[str]:
         """The columns of a segment's pages."""
         return list(PREVIEW_COLUMNS)
+
+    # ----------------------------------------------------------------- actions on answers
+    def saved_segments(self) -> list[SavedSegment]:
+        """Every saved segment with its size history, by name."""
+        from segmenta.tools.segments import list_segments
+
+        return list_segments(self.db)
+
+    def taken(self, name: str) -> str | None:
+        """The saved segment a new ``name`` would collide with (case and accents ignored), if any.
+
+        Raises ``SegmentError`` for a name that cannot be used (empty, too long, with quotes).
+        """
+        from segmenta.tools.segments import check_name
+
+        clean = fold(check_name(name))
+        return next((s.name for s in self.saved_segments() if fold(s.name) == clean), None)
+
+    def save_segment(self, answer: Answer, name: str, *, static: bool, replace: bool = False) -> SavedSegment:
+        """Save a segment answer under ``name`` as of the answer's date (the engine is released first)."""
+        from segmenta.tools.segments import SegmentError, save
+
+        if answer.kind != "segment" or answer.plan is None:
+            raise SegmentError(f"the answer to {answer.request!r} is a {answer.kind}, not a segment")
+        plan = SegmentPlan.model_validate(answer.plan).model_copy(update={"question": "list"})
+        self.release()
+        return save(self.db, name, plan=plan, request=answer.request, static=static,
+                    as_of=date.fromisoformat(answer.as_of), replace=replace)
+
+    def draft_workflow(self, text: str, *, use_last: bool) -> WorkflowDraft:
+        """Draft the workflow ``text`` names; ``use_last`` takes the audience from the current segment."""
+        from segmenta.tools.workflows import draft
+
+        if use_last:
+            with self._lock:
+                self.save_state()
+        return draft(self.db, text, self.as_of, use_last=use_last)
 
     def release(self) -> None:
         """Close the engine so a tool can open the warehouse itself; the next request reopens it.

@@ -41,7 +41,21 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "question": {"es": "Necesito una aclaración", "en": "I need a clarification"},
     "opening": {"es": "Abriendo el almacén…", "en": "Opening the warehouse…"},
     "no_segment": {"es": "Primero pide un segmento", "en": "Ask for a segment first"},
+    "not_segment": {"es": "La última respuesta no es un segmento: solo se guardan segmentos",
+                    "en": "The last answer is not a segment: only segments can be saved"},
+    "saved": {"es": "Guardado", "en": "Saved"},
+    "dynamic": {"es": "dinámico", "en": "dynamic"},
+    "static": {"es": "estático", "en": "static"},
+    "library": {"es": "Segmentos guardados", "en": "Saved segments"},
+    "library_empty": {"es": "Ninguno todavía: F6 guarda el segmento actual",
+                      "en": "None yet: F6 saves the current segment"},
+    "library_hint": {"es": "Enter: pedirlo  F7: cerrar", "en": "Enter: ask for it  F7: close"},
+    "points": {"es": "medidas", "en": "points"},
 }
+
+# what the library sends when a saved segment is chosen ("those in 'X'" would read as a follow-up
+# that narrows the current segment, so English asks for the contacts in it)
+SAVED_SEGMENT_REQUEST: dict[Lang, str] = {"es": "los de '{name}'", "en": "contacts in '{name}'"}
 
 # (key shown, action text) in the order the help screen and the key bar list them
 KEYS: list[tuple[str, dict[Lang, str]]] = [
@@ -55,6 +69,11 @@ KEYS: list[tuple[str, dict[Lang, str]]] = [
     ("F4", {"es": "copiar el SQL al portapapeles", "en": "copy the SQL to the clipboard"}),
     ("F5", {"es": "exportar el último segmento (Meta, Google, CSV)",
             "en": "export the last segment (Meta, Google, CSV)"}),
+    ("F6", {"es": "guardar el segmento (dinámico o estático)", "en": "save the segment (dynamic or static)"}),
+    ("F7", {"es": "segmentos guardados: tamaño e historia; Enter lo pide",
+            "en": "saved segments: size and history; Enter asks for one"}),
+    ("F8", {"es": "borrador de workflow para el segmento, en árbol",
+            "en": "draft a workflow for the segment, as a tree"}),
     ("Tab", {"es": "siguiente control (tabla, SQL, opciones)", "en": "next control (table, SQL, options)"}),
     ("PgDn / Ctrl+End", {"es": "en la tabla: bajar (se leen 200 filas más al llegar al final)",
                          "en": "in the table: go down (200 more rows are read near the end)"}),
@@ -64,8 +83,8 @@ KEYS: list[tuple[str, dict[Lang, str]]] = [
 ]
 
 KEY_BAR: dict[Lang, str] = {
-    "es": "F1 ayuda  F2 fecha  F3 SQL  F4 copiar  F5 exportar  Esc cancelar  ^Q salir",
-    "en": "F1 help  F2 date  F3 SQL  F4 copy  F5 export  Esc cancel  ^Q quit",
+    "es": "F1 ayuda  F2 fecha  F3 SQL  F4 copiar  F5 exportar  F6 guardar  F7 guardados  F8 flujo  ^Q salir",
+    "en": "F1 help  F2 date  F3 SQL  F4 copy  F5 export  F6 save  F7 library  F8 workflow  ^Q quit",
 }
 
 

@@ -4,7 +4,8 @@ Workflows fire on what they are about (welcome after sign-up, cart reminders aft
 cart, win-back after a lapse, birthdays, post-purchase surveys, replenishment, browse
 follow-ups); newsletters and seasonal campaigns go to each market's subscribers. Every send
 is delivered or bounced, and may be opened, clicked and converted; an email unsubscribe stops
-every later promotional email and clears the contact's email consent.
+every later promotional email and clears the contact's email consent. Audiences are sized so
+a contact has about a dozen message events over the three years (sends and reactions).
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def _campaigns(cal: Calendar) -> list[tuple[Piece, int, int, int, float]]:
                 f"newsletter_{y}_{m:02d}",
                 (0.20, 0.12, 0.06, 0.01),
             )
-            out.append((news, (day0 + 3 + shift) * DAY + 10 * 3600, market, -1, 0.05))
+            out.append((news, (day0 + 3 + shift) * DAY + 10 * 3600, market, -1, 0.045))
             if m in _SEASONAL:
                 name, slug, dom, share, category, extra = _SEASONAL[m]
                 code = cat.CATEGORIES.index(category) if category else -1
@@ -164,7 +165,10 @@ def messages(
     everyone = np.arange(n)
     created = c["created"]
     send(everyone, 0, created + 600)
-    send(everyone, 1, created + 3 * DAY + 3600)
+    first_order = np.full(n, np.iinfo(np.int64).max)
+    np.minimum.at(first_order, o["contact"], o["t"])
+    waiting = np.flatnonzero(first_order > created + 3 * DAY)  # the series stops at a first purchase
+    send(waiting, 1, created[waiting] + 3 * DAY + 3600)
     ab = np.flatnonzero(carts["abandon"])
     ac, at, av = carts["c"][ab], carts["t"][ab] + 1800, carts["value"][ab]
     send(ac, 2, at + 3600, av)
@@ -193,7 +197,7 @@ def messages(
         push = rng.random(len(has_birth)) < 0.5
         send(has_birth[push], 9, t[push] + 1800)
     online_done = done[o["store"][done] < 0]
-    survey = online_done[rng.random(len(online_done)) < 0.35]
+    survey = online_done[rng.random(len(online_done)) < 0.25]
     send(o["contact"][survey], 10, o["t"][survey] + 7 * DAY)
     sub = np.array([p.subcategory for p in shop.products])
     wait = np.where(sub == "Zapatillas", 150, np.where(np.isin(sub, ("Pelotas", "Gafas")), 75, 0))[

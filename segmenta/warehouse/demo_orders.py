@@ -14,6 +14,7 @@ import duckdb
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
 
 from segmenta.warehouse import demo_catalog as cat
 from segmenta.warehouse.demo_people import (
@@ -224,13 +225,21 @@ def orders(
 
 
 def campaign_of(month: I64, in_bf: npt.NDArray[np.bool_]) -> I64:
-    """The seasonal utm_campaign code (index in UTM_CAMPAIGNS) for each month."""
+    """The seasonal utm_campaign code (index in UTM_CAMPAIGNS) for each month (0 = January).
+
+    >>> campaign_of(np.array([0, 10, 10]), np.array([False, False, True])).tolist()
+    [0, 6, 4]
+    """
     by_month = np.array([0, 0, 1, 1, 1, 2, 2, 2, 3, 6, 6, 5])
     return np.where(in_bf, 4, by_month[month]).astype(np.int64)
 
 
-CAMPAIGN_SQL = "CASE WHEN campaign IS NOT NULL THEN campaign::VARCHAR || '_' || year(t)::VARCHAR END"
-"""The utm_campaign text of a seasonal campaign code: its name and the year of the event."""
+def campaign_labels(cal: Calendar, campaign: I64, t: I64) -> pa.DictionaryArray:
+    """The utm_campaign text of seasonal campaign codes at times ``t``: the name and the event's year."""
+    first, last = cal.start.year, cal.end.year
+    names = [f"{name}_{y}" for name in cat.UTM_CAMPAIGNS for y in range(first, last + 1)]
+    year = cal.timestamps(t).astype("datetime64[Y]").astype(np.int64) + 1970
+    return labels(names, np.where(campaign >= 0, campaign * (last - first + 1) + year - first, -1))
 
 
 def write_orders(
@@ -261,11 +270,11 @@ def write_orders(
         status_s=labels(STATUSES, o["status"]),
         src=labels(sources, o["utm"]),
         med=labels(mediums, o["utm"]),
-        campaign=labels(cat.UTM_CAMPAIGNS, o["campaign"]),
+        campaign=campaign_labels(cal, o["campaign"], o["t"]),
     )
     con.register("o_frame", o_frame)
     con.execute(f"""INSERT INTO orders SELECT 'O' || (i + 10_000_001)::VARCHAR, {cid("contact")}, t, total,
-        currency, channel, store, pay, brand, coupon, status_s, src, med, {CAMPAIGN_SQL} FROM o_frame""")
+        currency, channel, store, pay, brand, coupon, status_s, src, med, campaign FROM o_frame""")
     l_frame = table(
         o=lines["order"],
         pid=labels([p.product_id for p in shop.products], lines["product"]),

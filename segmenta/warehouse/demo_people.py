@@ -39,7 +39,8 @@ def labels(values: Sequence[str | None], codes: Arr) -> pa.DictionaryArray:
     ['x', None, 'y']
     """
     uniq = sorted({v for v in values if v is not None})
-    mapping = np.array([uniq.index(v) if v is not None else -1 for v in values] + [-1], dtype=np.int32)
+    pos = {v: i for i, v in enumerate(uniq)}
+    mapping = np.array([pos[v] if v is not None else -1 for v in values] + [-1], dtype=np.int32)
     idx = mapping[np.where(codes >= 0, codes, len(values))]
     return pa.DictionaryArray.from_arrays(pa.array(idx, mask=idx < 0), pa.array(uniq, type=pa.string()))
 

@@ -1,5 +1,6 @@
-"""Checks the evaluation sets of the pharmacy and electronics shops: the case files keep
-dev.jsonl's shape, and every reference query gives a non-trivial answer on its generated shop.
+"""Checks the evaluation sets of the shops other than the sample (pharmacy, electronics, fashion,
+pets and books): the case files keep dev.jsonl's shape, and every reference query gives a
+non-trivial answer on its generated shop.
 
 The shops are generated from the profiles beside this file with ``shared/eval/make_shop.py``
 and the references run through ``shared/eval/run_eval.py``'s own views, so a change of the
@@ -21,7 +22,8 @@ import pytest
 
 HERE = Path(__file__).parent
 SHARED_EVAL = HERE.parents[2] / "shared" / "eval"
-SHOPS = ["pharmacy_es", "electronics_en"]
+SHOPS = ["pharmacy_es", "electronics_en", "fashion_es", "petsbooks_en"]
+ID_PREFIXES = {"pharmacy_es": "ph_", "electronics_en": "el_", "fashion_es": "fa_", "petsbooks_en": "pb_"}
 KINDS = {"segment", "count", "report", "reject"}
 PROFILE_FIELDS = set(
     """seed start end as_of contacts anonymous_visitors language currency products first_names last_names
@@ -58,7 +60,7 @@ def test_every_case_has_the_dev_set_shape_and_a_unique_id(shop: str) -> None:
     cases = load_cases(shop)
     ids = [c["id"] for c in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"
-    prefix = "ph_" if shop.startswith("pharmacy") else "el_"
+    prefix = ID_PREFIXES[shop]
     for c in cases:
         assert c["id"].startswith(prefix), c["id"]
         assert c["kind"] in KINDS, c["id"]
@@ -93,7 +95,7 @@ def test_the_profile_fills_every_field_of_the_sample_profile(shop: str) -> None:
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Both shops generated once from their profiles into a temporary folder."""
+    """Every shop generated once from its profile into a temporary folder."""
     if not (SHARED_EVAL / "make_shop.py").exists():
         pytest.skip(f"{SHARED_EVAL} is not beside the repository")
     make_shop = shared_module("make_shop")

@@ -1,8 +1,10 @@
 """Fixtures of the chat tests: the sports shop imported once per session, a fixed as-of date,
-and a cursor that does not blink (so snapshots are stable)."""
+a writable copy of it for the tests that save segments, and a cursor that does not blink (so
+snapshots are stable)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,6 +25,17 @@ def sports_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip(f"the sports shop is not at {SPORTS}")
     db = tmp_path_factory.mktemp("sports") / "sports.duckdb"
     import_shop(SPORTS, db)
+    return db
+
+
+@pytest.fixture
+def shop_db(sports_db: Path, tmp_path: Path) -> Path:
+    """A copy of the sports shop that a test may write to (saved segments), with its catalog cache."""
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(sports_db, db)
+    cache = sports_db.with_name(sports_db.stem + ".catalog.json")
+    if cache.exists():
+        shutil.copy(cache, db.with_name("shop.catalog.json"))
     return db
 
 

@@ -7,12 +7,14 @@ from types import ModuleType
 
 import pytest
 
+from segmenta.tui import commands, screens, session, strings, workflow_screen
 from segmenta.tui import format as fmt
-from segmenta.tui import screens, session, strings
 from segmenta.tui.widgets import prompt
 
+MODULES = [fmt, strings, session, screens, prompt, commands, workflow_screen]
 
-@pytest.mark.parametrize("module", [fmt, strings, session, screens, prompt], ids=lambda m: m.__name__)
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
 def test_the_examples_in_the_docstrings_hold(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0
@@ -26,3 +28,12 @@ def test_an_option_replaces_the_words_not_understood_whatever_their_case() -> No
 def test_every_text_and_key_is_in_both_languages() -> None:
     assert all(set(v) == {"es", "en"} for v in strings.TEXTS.values())
     assert all(set(action) == {"es", "en"} for _, action in strings.KEYS)
+    assert set(strings.SAVED_SEGMENT_REQUEST) == {"es", "en"}
+
+
+def test_every_workflow_kind_has_a_spanish_name_and_its_own_words_draft_it() -> None:
+    from segmenta.tools.workflows import detect_kind, known_kinds
+
+    for kind in known_kinds():
+        assert workflow_screen.kind_title(kind, "es") != workflow_screen.kind_title(kind, "en")
+        assert detect_kind(workflow_screen.draft_text(kind, None)) == kind

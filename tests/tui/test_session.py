@@ -48,3 +48,21 @@ def test_a_follow_up_refines_the_previous_segment(sports_db: Path) -> None:
         s.close()
     assert first.count is not None and second.count is not None
     assert 0 < second.count < first.count
+
+
+
+def test_each_answer_keeps_the_conversation_beside_the_warehouse_for_the_tools(shop_db: Path) -> None:
+    from segmenta.tools.segments import last_plan
+
+    s = Session(shop_db, AS_OF)
+    try:
+        s.ask("mujeres +30 de Madrid")
+        current = s.current_segment
+        plan, request = last_plan(shop_db)
+        s.ask("ventas por mes")
+        after_report = s.current_segment
+    finally:
+        s.close()
+    assert current is not None and plan.where == current.where
+    assert request == "mujeres +30 de Madrid"
+    assert after_report is None, "a report is not a segment to act on"

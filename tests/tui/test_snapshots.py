@@ -4,10 +4,12 @@ accepting one (``pytest tests/tui --snapshot-update``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Select
 
 from segmenta.tui.app import SegmentaApp
 
@@ -53,6 +55,34 @@ def test_the_export_dialog_shows_the_preflight(sports_db: Path, snap_compare: Sn
     async def run_before(pilot: Pilot[Any]) -> None:
         await asking("mujeres +30 de Madrid", then=("f5",))(pilot)
         await pilot.click("#to-meta")
+        await settle(pilot)
+
+    app = SegmentaApp(sports_db, AS_OF)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_library_lists_saved_segments_with_their_size_history(
+    shop_db: Path, snap_compare: SnapCompare
+) -> None:
+    from segmenta.tools import segments
+
+    segments.save(shop_db, "VIP Madrid", plan=None, request="mujeres +30 de Madrid", static=False, as_of=AS_OF)
+    segments.backfill(shop_db, "VIP Madrid", date(2025, 7, 1))
+    segments.save(shop_db, "Compradores de zapatillas", plan=None, request="compraron zapatillas", static=True,
+                  as_of=AS_OF)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await asking("los de 'VIP Madrid'", then=("f7",))(pilot)
+        await settle(pilot)
+
+    app = SegmentaApp(shop_db, AS_OF)
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_the_workflow_draft_shows_its_tree_with_estimates(sports_db: Path, snap_compare: SnapCompare) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await asking("women over 30 in Madrid", then=("f8",))(pilot)
+        pilot.app.screen.query_one(Select).value = "win_back"
         await settle(pilot)
 
     app = SegmentaApp(sports_db, AS_OF)

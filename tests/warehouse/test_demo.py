@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import doctest
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import duckdb
 import pytest
 
-from segmenta.warehouse import demo
+from segmenta.errors import WarehouseError
+from segmenta.warehouse import demo, demo_orders, demo_people, demo_web
 from segmenta.warehouse.demo import build_demo
 from segmenta.warehouse.schema import TABLES
 
@@ -37,14 +40,14 @@ def fingerprint(db: Path) -> dict[str, tuple[int, int]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return {
-            t: con.execute(f"SELECT count(*), sum(hash(x)::HUGEINT) FROM {t} x").fetchone()  # type: ignore[misc]
+            t: con.execute(f"SELECT count(*), sum(hash(rowid, x)::HUGEINT) FROM {t} x").fetchone()  # type: ignore[misc]
             for t in TABLES
         }
     finally:
         con.close()
 
 
-def test_the_same_contacts_seed_and_until_give_identical_tables(tmp_path: Path) -> None:
+def test_the_same_contacts_seed_and_until_give_identical_tables_in_the_same_row_order(tmp_path: Path) -> None:
     build_demo(tmp_path / "a.duckdb", contacts=2000, seed=3, until=UNTIL)
     build_demo(tmp_path / "b.duckdb", contacts=2000, seed=3, until=UNTIL)
     build_demo(tmp_path / "c.duckdb", contacts=2000, seed=4, until=UNTIL)
@@ -229,6 +232,36 @@ def test_some_anonymous_visitors_later_sign_up_on_the_same_device(shop: duckdb.D
     assert converted > 0.1 * N and never > 0.3 * N
 
 
+def test_each_contact_has_about_a_dozen_web_and_message_events(shop: duckdb.DuckDBPyConnection) -> None:
+    web = one(shop, "SELECT count(*) FROM web_events") / N
+    messages = one(shop, "SELECT count(*) FROM message_events") / N
+    assert 9 < web < 15 and 9 < messages < 15
+
+
+def test_urls_show_the_product_category_or_search_of_their_event(shop: duckdb.DuckDBPyConnection) -> None:
+    wrong = one(
+        shop,
+        """SELECT count(*) FROM web_events WHERE CASE event_type
+             WHEN 'product_view' THEN url <> '/p/' || product_id
+             WHEN 'category_view' THEN url NOT LIKE '/c/%' OR url LIKE '%á%' OR url LIKE '% %'
+             WHEN 'search' THEN url <> '/buscar?q=' || replace(search_term, ' ', '+')
+             WHEN 'add_to_cart' THEN url <> '/carrito'
+             WHEN 'page_view' THEN url <> '/'
+             ELSE url IS NULL END""",
+    )
+    assert wrong == 0
+    assert one(shop, "SELECT count(DISTINCT url) FROM web_events WHERE event_type = 'category_view'") > 5
+
+
+def test_seasonal_utm_campaigns_carry_the_year_of_their_event(shop: duckdb.DuckDBPyConnection) -> None:
+    for table, col in (("orders", "ordered_at"), ("web_events", "occurred_at")):
+        rows, wrong = shop.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE right(utm_campaign, 4) <> year({col})::VARCHAR) "
+            f"FROM {table} WHERE utm_campaign IS NOT NULL"
+        ).fetchone()  # type: ignore[misc]
+        assert rows > 0 and wrong == 0, table
+
+
 def test_mobile_carts_are_abandoned_more_than_desktop_ones(shop: duckdb.DuckDBPyConnection) -> None:
     rate = dict(
         shop.execute(
@@ -268,6 +301,17 @@ def test_workflows_fire_after_what_they_are_about(shop: duckdb.DuckDBPyConnectio
         )
         == 0
     )
+
+
+def test_the_welcome_series_stops_at_a_first_purchase(shop: duckdb.DuckDBPyConnection) -> None:
+    second = """FROM message_events m WHERE m.workflow_id = 'W01' AND m.event_type = 'sent'
+                AND m.message_name NOT LIKE 'Bienvenida 1%'"""
+    after_order = one(
+        shop,
+        f"SELECT count(*) {second} AND EXISTS (SELECT 1 FROM orders o "
+        "WHERE o.contact_id = m.contact_id AND o.ordered_at < m.occurred_at)",
+    )
+    assert one(shop, f"SELECT count(*) {second}") > 0 and after_order == 0
 
 
 def test_open_rates_differ_between_workflows_and_campaigns(shop: duckdb.DuckDBPyConnection) -> None:
@@ -332,3 +376,21 @@ def test_the_temp_file_is_gone_after_success_and_after_a_failure(
         build_demo(db, contacts=300, seed=99, until=UNTIL)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shop.duckdb"]
     assert db.read_bytes() == before
+
+
+def test_a_failed_table_write_raises_a_warehouse_error_and_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object) -> None:
+        raise duckdb.IOException("disk full")
+
+    monkeypatch.setattr(demo_web, "write_web", broken)
+    with pytest.raises(WarehouseError, match="disk full"):
+        build_demo(tmp_path / "shop.duckdb", contacts=300, until=UNTIL)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("module", [demo_people, demo_orders, demo_web], ids=lambda m: m.__name__)
+def test_the_examples_in_the_demo_docstrings_hold(module: ModuleType) -> None:
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
