@@ -319,7 +319,8 @@ class Catalog:
                     count,
                     words,
                     frozenset(w for w in words if w.isdigit()),
-                    tuple(word_keys(w) for w in words),
+                    # a brand is a proper name: stems would make "Catsan" a form of "cats"
+                    tuple(frozenset((w,)) if f == "brand" else word_keys(w) for w in words),
                 )
                 self._entries.append(entry)
                 self._by_field.setdefault(f, []).append(eid)
@@ -400,7 +401,12 @@ class Catalog:
                         vpos.add(at)
                 # a form found only by its head word: a glossary form, and over a longer span only when
                 # the whole value lies inside the form ("dog food" -> "pienso para perros" -> Pienso)
-                partial_ok = how == "glossary" and (len(positions) == 1 or len(vpos) == len(entry.words))
+                # a product name is never found by one word of a synonym ("traje de baño" is no "traje")
+                partial_ok = (
+                    how == "glossary"
+                    and entry.field != "name"
+                    and (len(positions) == 1 or len(vpos) == len(entry.words))
+                )
                 if not complete and not partial_ok:
                     continue
                 h = how or ("folded" if entry.words[pos] == form[head] else "stem")

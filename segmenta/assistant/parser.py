@@ -213,6 +213,7 @@ class _Parser:
         for k in range(len(self.s)):  # "en el mismo pedido" before a report could read "pedido" as a metric
             if self.s.free(k):
                 self.rx_same_order(k)
+        self.multiword_order_values()
         self.report = read_report(self)
         i = 0
         while i < len(self.s):
@@ -235,6 +236,25 @@ class _Parser:
         for sp in spans:
             if all(self.s.free(k) for k in range(sp.start_token, sp.end_token)):
                 self.add(sp.start_token, sp.end_token, "window", sp.window)
+
+    def multiword_order_values(self) -> None:
+        """Payment methods and card brands of two or three words ("Apple Pay", "American Express") are
+        claimed first, so their words are not read as verbs ("pay") or anything else."""
+        from segmenta.assistant.text import fold
+
+        s = self.s
+        for n in (3, 2):
+            for i in range(len(s) - n + 1):
+                if not all(s.free(k) for k in range(i, i + n)) or any(
+                    k in s.breaks for k in range(i + 1, i + n)
+                ):
+                    continue
+                phrase = s.span_text(i, i + n)
+                if len([w for w in fold(phrase).split() if w not in L.FILLER]) < 2:
+                    continue
+                links = self.links(phrase, ("payment_method", "card_brand"), 97)
+                if links:
+                    self.add(i, i + n, "orderattr", (links[0].field, [links[0].value]))
 
     def recognise(self, i: int) -> int:
         for rx in (

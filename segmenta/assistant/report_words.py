@@ -32,7 +32,8 @@ REPORT_FILLER = frozenset(
     """vendimos vendieron vendido vendidos vendidas vender vende venden sell sold selling hubo hay habido
     there were was were tuvimos had have did we generamos generated generate get got make made hicimos ha
     han tenemos tenido is are es son cual cuales what whats which much cuanto cuanta mostrar show ver habia
-    see dame give evolucion evolution trend tendencia crecimiento growth total totales vs versus""".split()
+    see dame give evolucion evolution trend tendencia crecimiento growth total totales vs versus used usaron
+    usado usados with con""".split()
 )
 
 
