@@ -137,9 +137,13 @@ class Engine:
         """Compile, validate, run and explain a segment Plan."""
         seg_sql = render(compile_segment(plan, as_of))
         validate(seg_sql, self.schema)
-        _, ids = run_query(self.con, seg_sql, timeout=self.timeout)
-        count = len(ids)
+        # the funnel's last step is the segment's size: one scan counts every step, and only the
+        # first contacts are fetched for the preview (a segment of a million contacts stays in DuckDB)
         funnel = self.funnel(plan, as_of)
+        count = funnel[-1].count
+        first = f"SELECT contact_id FROM (\n{seg_sql}\n) AS segment LIMIT {int(preview)}"
+        validate(first, self.schema)
+        _, ids = run_query(self.con, first, timeout=self.timeout)
         explanation = explain_plan(plan, as_of, currency=self.currency)
         if plan.question == "count":
             sql = f"SELECT count(*) AS contacts\nFROM (\n{seg_sql}\n) AS segment"
