@@ -398,7 +398,9 @@ def ask(
     engine: Annotated[
         EngineMode | None,
         typer.Option(
-            "--engine", envvar="SEGMENTA_ENGINE", show_default="rules, or auto when a model is configured",
+            "--engine",
+            envvar="SEGMENTA_ENGINE",
+            show_default="rules, or auto when a model is configured",
             help="rules: the embedded engine; llm: a language model fills the plan; auto: rules first, "
             "the model when words are left unrecognised. The model is set by OPENAI_BASE_URL, "
             "OPENAI_API_KEY and SEGMENTA_LLM_MODEL (or [llm] in the config).",
@@ -406,19 +408,31 @@ def ask(
     ] = None,
     csv_path: Annotated[
         Path | None,
-        typer.Option("--csv", metavar="PATH", dir_okay=False,
-                     help="Write the rows to a CSV file (a segment: all its contacts, every column)."),
+        typer.Option(
+            "--csv",
+            metavar="PATH",
+            dir_okay=False,
+            help="Write the rows to a CSV file (a segment: all its contacts, every column).",
+        ),
     ] = None,
     xlsx_path: Annotated[
         Path | None,
-        typer.Option("--xlsx", metavar="PATH", dir_okay=False,
-                     help="Write the rows to an Excel file: dates as dates, rates as percentages "
-                     "(a segment: the first rows shown)."),
+        typer.Option(
+            "--xlsx",
+            metavar="PATH",
+            dir_okay=False,
+            help="Write the rows to an Excel file: dates as dates, rates as percentages "
+            "(a segment: the first rows shown).",
+        ),
     ] = None,
     chart_path: Annotated[
         Path | None,
-        typer.Option("--chart", metavar="PATH.png", dir_okay=False,
-                     help="Draw a report as a 1600x900 PNG for a deck: lines over time, bars otherwise."),
+        typer.Option(
+            "--chart",
+            metavar="PATH.png",
+            dir_okay=False,
+            help="Draw a report as a 1600x900 PNG for a deck: lines over time, bars otherwise.",
+        ),
     ] = None,
     no_chart: Annotated[
         bool, typer.Option("--no-chart", help="Do not draw a report's chart under its table.")
@@ -477,11 +491,20 @@ def chat(
             help="The day answers are as of (F2 changes it in the app).",
         ),
     ] = None,
+    engine: Annotated[
+        EngineMode | None,
+        typer.Option(
+            "--engine",
+            envvar="SEGMENTA_ENGINE",
+            show_default="rules, or auto when a model is configured",
+            help="How requests are read: rules, llm or auto (see `segmenta ask --help`).",
+        ),
+    ] = None,
 ) -> None:
     """Open the chat app: ask, refine, see the funnel, the rows, charts and the SQL; export audiences."""
     from segmenta.cli_chat import chat as run_chat
 
-    run_chat(db, as_of)
+    run_chat(db, as_of, engine.value if engine else None)
 
 
 # ---------------------------------------------------------------- config

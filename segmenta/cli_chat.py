@@ -10,13 +10,14 @@ from datetime import date
 from pathlib import Path
 
 
-def chat(db: Path | None, as_of: date | None) -> None:
+def chat(db: Path | None, as_of: date | None, mode: str | None = None) -> None:
     """Run the chat until the marketer quits.
 
     Args:
         db: the warehouse; None means ``$SEGMENTA_DB`` or the user's default warehouse, built as the
             demo shop on first use.
         as_of: the date answers are computed at; None means today (F2 changes it in the chat).
+        mode: how requests are read: rules, llm or auto (None: the configured engine).
     """
     from segmenta.cli import ensure_warehouse
     from segmenta.tui.app import SegmentaApp
@@ -24,4 +25,4 @@ def chat(db: Path | None, as_of: date | None) -> None:
 
     path = resolve_db(db)
     ensure_warehouse(path)
-    SegmentaApp(path, as_of or date.today()).run()
+    SegmentaApp(path, as_of or date.today(), mode=mode).run()

@@ -90,9 +90,9 @@ class SegmentaApp(App[None]):
         Binding("ctrl+t", "toggle_theme", "Theme", priority=True),
     ]
 
-    def __init__(self, db: Path, as_of: dt.date, *, timeout: float = 30.0) -> None:
+    def __init__(self, db: Path, as_of: dt.date, *, timeout: float = 30.0, mode: str | None = None) -> None:
         super().__init__()
-        self.session = Session(db, as_of, timeout=timeout)
+        self.session = Session(db, as_of, timeout=timeout, mode=mode)
         self.lang: Lang = "en"
         self._lang_fixed = False
         self._serial = 0
@@ -163,8 +163,10 @@ class SegmentaApp(App[None]):
 
     def _retitle(self) -> None:
         if self.info is not None:
-            self.title = (f"{self.info.name} · {human_size(self.info.size_bytes)} · "
-                          f"{self.info.contacts:,} {tr('contacts', self.lang)}")
+            self.title = (
+                f"{self.info.name} · {human_size(self.info.size_bytes)} · "
+                f"{self.info.contacts:,} {tr('contacts', self.lang)}"
+            )
         self.sub_title = f"{tr('as_of', self.lang)} {self.session.as_of.isoformat()}"
 
     @on(Input.Submitted, "#prompt")
@@ -253,6 +255,7 @@ class SegmentaApp(App[None]):
 
     def action_as_of(self) -> None:
         """Ask for a new as-of date."""
+
         def chosen(day: dt.date | None) -> None:
             if day is not None:
                 self.session.as_of = day
@@ -291,8 +294,9 @@ class SegmentaApp(App[None]):
             self.notify(tr("no_segment", self.lang), severity="warning")
             return
         if not isinstance(self.screen, ExportScreen):
-            self.push_screen(ExportScreen(self.session, last.sql or "", self.session.as_of, self.lang,
-                                          target))
+            self.push_screen(
+                ExportScreen(self.session, last.sql or "", self.session.as_of, self.lang, target)
+            )
 
     def action_save(self, name: str = "", static: bool = False, submit: bool = False) -> None:
         """Save the last answer's segment under a name asked in a dialog (``submit``: ``name`` at once)."""
@@ -336,8 +340,13 @@ class SegmentaApp(App[None]):
         prompt.focus()
         self.send(request)
 
-    def action_workflow(self, kind: str | None = None, audience: str | None = None, typed: str | None = None,
-                        current: bool | None = None) -> None:
+    def action_workflow(
+        self,
+        kind: str | None = None,
+        audience: str | None = None,
+        typed: str | None = None,
+        current: bool | None = None,
+    ) -> None:
         """Draft a workflow, shown as a tree: for the current segment when there is one (F8), or as typed.
 
         Args:
@@ -354,8 +363,16 @@ class SegmentaApp(App[None]):
             return
         use_last = has_segment if current is None else current
         if not isinstance(self.screen, WorkflowScreen):
-            self.push_screen(WorkflowScreen(self.session, self.lang, kind=kind, use_last=use_last,
-                                            audience=None if use_last else audience, typed=typed))
+            self.push_screen(
+                WorkflowScreen(
+                    self.session,
+                    self.lang,
+                    kind=kind,
+                    use_last=use_last,
+                    audience=None if use_last else audience,
+                    typed=typed,
+                )
+            )
 
     def act(self, command: Command) -> None:
         """Do what a typed follow-up asks: export, save or draft a workflow."""
@@ -390,10 +407,13 @@ class SegmentaApp(App[None]):
         yield SystemCommand("Show SQL / Mostrar SQL", "Open or close the last SQL", self.action_toggle_sql)
         yield SystemCommand("Copy SQL / Copiar SQL", "Copy the last SQL", self.action_copy_sql)
         yield SystemCommand("Export / Exportar", "Meta, Google or CSV audience", self.action_export)
-        yield SystemCommand("Save segment / Guardar segmento", "Save the last segment by name",
-                            self.action_save)
-        yield SystemCommand("Saved segments / Segmentos guardados", "Open or close the library",
-                            self.action_library)
-        yield SystemCommand("Workflow draft / Borrador de workflow", "Draft a workflow for the segment",
-                            self.action_workflow)
+        yield SystemCommand(
+            "Save segment / Guardar segmento", "Save the last segment by name", self.action_save
+        )
+        yield SystemCommand(
+            "Saved segments / Segmentos guardados", "Open or close the library", self.action_library
+        )
+        yield SystemCommand(
+            "Workflow draft / Borrador de workflow", "Draft a workflow for the segment", self.action_workflow
+        )
         yield SystemCommand("Light or dark / Tema", "Toggle the theme", self.action_toggle_theme)

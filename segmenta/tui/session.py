@@ -47,8 +47,9 @@ class WarehouseInfo:
     contacts: int
 
 
-def page_sql(segment_sql: str, offset: int, limit: int = PAGE_SIZE,
-             columns: tuple[str, ...] = PREVIEW_COLUMNS) -> str:
+def page_sql(
+    segment_sql: str, offset: int, limit: int = PAGE_SIZE, columns: tuple[str, ...] = PREVIEW_COLUMNS
+) -> str:
     """One page of a segment's contacts: the segment's ``contact_id`` rows joined to ``contacts``.
 
     Args:
@@ -88,7 +89,8 @@ def page_sql(segment_sql: str, offset: int, limit: int = PAGE_SIZE,
 class Session:
     """One warehouse, one conversation, one as-of date: what the chat asks through."""
 
-    def __init__(self, db: Path, as_of: date, *, timeout: float = 30.0) -> None:
+    def __init__(self, db: Path, as_of: date, *, timeout: float = 30.0, mode: str | None = None) -> None:
+        self.mode = mode  # rules | llm | auto, or None: the configured engine (see segmenta.tools.ask)
         self.db = db
         self.as_of = as_of
         self.timeout = timeout
@@ -104,7 +106,7 @@ class Session:
         if self._engine is None:
             from segmenta.tools.ask import open_engine
 
-            self._engine = open_engine(self.db, timeout=self.timeout)
+            self._engine = open_engine(self.db, timeout=self.timeout, mode=self.mode)  # type: ignore[arg-type]
         return self._engine
 
     def open(self) -> WarehouseInfo:
@@ -146,7 +148,7 @@ class Session:
     def page(self, answer: Answer, offset: int, limit: int = PAGE_SIZE) -> list[list[Any]]:
         """Rows ``offset`` .. ``offset + limit`` of a segment answer, on a cursor of its own."""
         if answer.kind != "segment" or not answer.sql:
-            return [list(r) for r in answer.rows[offset:offset + limit]]
+            return [list(r) for r in answer.rows[offset : offset + limit]]
         sql = page_sql(answer.sql, offset, limit)
         engine = self.engine
         validate(sql, engine.schema)
@@ -187,8 +189,15 @@ class Session:
             raise SegmentError(f"the answer to {answer.request!r} is a {answer.kind}, not a segment")
         plan = SegmentPlan.model_validate(answer.plan).model_copy(update={"question": "list"})
         self.release()
-        return save(self.db, name, plan=plan, request=answer.request, static=static,
-                    as_of=date.fromisoformat(answer.as_of), replace=replace)
+        return save(
+            self.db,
+            name,
+            plan=plan,
+            request=answer.request,
+            static=static,
+            as_of=date.fromisoformat(answer.as_of),
+            replace=replace,
+        )
 
     def draft_workflow(self, text: str, *, use_last: bool) -> WorkflowDraft:
         """Draft the workflow ``text`` names; ``use_last`` takes the audience from the current segment."""
