@@ -25,6 +25,7 @@ import typer
 from typer.core import TyperGroup
 
 from segmenta import render
+from segmenta.cli_options import DbOption, parse_date
 from segmenta.errors import ImportProblem, SegmentaError, ShopImportError, WarehouseError
 from segmenta.warehouse import store
 from segmenta.warehouse.schema import META_TABLE, TABLES
@@ -80,28 +81,7 @@ def _register_groups() -> None:
 
 _register_groups()
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        envvar=store.ENV_DB,
-        show_default=False,
-        dir_okay=False,
-        help="The warehouse file (default: $SEGMENTA_DB, else warehouse.duckdb in your user data folder).",
-    ),
-]
-
-
-def _date(text: str) -> dt.date:
-    """A YYYY-MM-DD option value as a date.
-
-    >>> _date("2026-06-30")
-    datetime.date(2026, 6, 30)
-    """
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+_date = parse_date
 
 
 def _db(db: Path | None) -> Path:

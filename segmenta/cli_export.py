@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from segmenta import render
+from segmenta.cli_options import parse_date
 from segmenta.errors import ExportError, SegmentaError
 from segmenta.warehouse import store
 
@@ -33,11 +34,7 @@ export_app = typer.Typer(
 )
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date in the form YYYY-MM-DD") from None
+_date = parse_date
 
 
 def _fail(error: SegmentaError | str, code: int = 1) -> typer.Exit:
@@ -109,18 +106,28 @@ def export(
     ] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", dir_okay=False, metavar="PATH",
-                     help="The file to write (default: segmenta-<to>-<as-of>.csv here)."),
+        typer.Option(
+            "--out",
+            dir_okay=False,
+            metavar="PATH",
+            help="The file to write (default: segmenta-<to>-<as-of>.csv here).",
+        ),
     ] = None,
     db: Annotated[
         Path | None,
-        typer.Option("--db", envvar=store.ENV_DB, show_default=False, dir_okay=False,
-                     help="The warehouse file."),
+        typer.Option(
+            "--db", envvar=store.ENV_DB, show_default=False, dir_okay=False, help="The warehouse file."
+        ),
     ] = None,
     as_of: Annotated[
         dt.date | None,
-        typer.Option("--as-of", parser=_date, metavar="YYYY-MM-DD", show_default="today",
-                     help="The day the audience is as of."),
+        typer.Option(
+            "--as-of",
+            parser=_date,
+            metavar="YYYY-MM-DD",
+            show_default="today",
+            help="The day the audience is as of.",
+        ),
     ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Accepted for scripts; the file is always written.")
@@ -136,8 +143,16 @@ def export(
         path = store.resolve_db(db)
         sql = _segment_sql(path, segment, ask, day)
         with render.progress_bar() as progress:
-            report = export_audience(path, sql, to, out, plain=plain, include_no_consent=include_no_consent,
-                                     as_of=day, progress=progress)
+            report = export_audience(
+                path,
+                sql,
+                to,
+                out,
+                plain=plain,
+                include_no_consent=include_no_consent,
+                as_of=day,
+                progress=progress,
+            )
     except SegmentaError as e:
         raise _fail(e) from None
     for table in _preflight_tables(report.preflight):

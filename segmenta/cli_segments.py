@@ -8,13 +8,13 @@ app's group prints as one line (exit 1).
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from segmenta import render
+from segmenta.cli_options import AsOfOption, DbOption, parse_date
 from segmenta.warehouse import store
 
 NameArg = Annotated[str, typer.Argument(help="The saved segment's name (spaces and accents are fine).")]
@@ -23,30 +23,6 @@ segments_app = typer.Typer(
 )
 
 SPARKS = "▁▂▃▄▅▆▇█"
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        envvar=store.ENV_DB,
-        show_default=False,
-        dir_okay=False,
-        help="The warehouse file (default: $SEGMENTA_DB).",
-    ),
-]
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date in the form YYYY-MM-DD") from None
-
-
-AsOfOption = Annotated[
-    dt.date | None,
-    typer.Option("--as-of", parser=_date, metavar="YYYY-MM-DD", show_default="today", help="The as-of date."),
-]
 
 
 def sparkline(values: list[int]) -> str:
@@ -128,7 +104,7 @@ def history_cmd(
         dt.date | None,
         typer.Option(
             "--backfill-since",
-            parser=_date,
+            parser=parse_date,
             metavar="YYYY-MM-DD",
             help="First compute the size at each month-end since then.",
         ),
@@ -151,7 +127,7 @@ def history_cmd(
     render.out.print(table)
     render.print_lines([sparkline([p.size for p in points])])
     if explain:
-        change = segments.explain_change(path, name, _date(explain[0]), _date(explain[1]))
+        change = segments.explain_change(path, name, parse_date(explain[0]), parse_date(explain[1]))
         render.print_lines(change.sentences())
 
 
@@ -159,7 +135,8 @@ def history_cmd(
 def rename_cmd(
     old: Annotated[str, typer.Argument(help="The segment's current name.")],
     new: Annotated[str, typer.Argument(help="Its new name.")],
-    db: DbOption = None) -> None:
+    db: DbOption = None,
+) -> None:
     """Rename a segment (and the references to it in other saved segments)."""
     from segmenta.tools import segments
 

@@ -15,7 +15,7 @@ import typer
 from rich.tree import Tree
 
 from segmenta import render
-from segmenta.cli_segments import AsOfOption, DbOption
+from segmenta.cli_options import AsOfOption, DbOption
 from segmenta.warehouse import store
 
 workflow_app = typer.Typer(

@@ -131,21 +131,6 @@ class ParseResult:
     free_window: Window | None = None  # a window that no condition took ("same but last 6 months")
 
 
-_RFM_SEGMENT_ES = {
-    "Champions": "Campeones",
-    "Loyal": "Leales",
-    "Potential Loyalist": "Potencialmente leales",
-    "New Customers": "Nuevos",
-    "Promising": "Prometedores",
-    "Need Attention": "Necesitan atención",
-    "About To Sleep": "A punto de dormirse",
-    "At Risk": "En riesgo",
-    "Can't Lose Them": "No podemos perderlos",
-    "Hibernating": "Hibernando",
-    "Lost": "Perdidos",
-}
-
-
 def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None = None) -> ParseResult:
     """Parse one request into a segment Plan (or say what it could not read).
 

@@ -1,0 +1,46 @@
+"""Options every command group shares: ``--db`` (with ``$SEGMENTA_DB``) and ``--as-of``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from segmenta.warehouse import store
+
+
+def parse_date(text: str) -> dt.date:
+    """A YYYY-MM-DD option value as a date; anything else is a usage error naming the value.
+
+    >>> parse_date("2026-06-30")
+    datetime.date(2026, 6, 30)
+    """
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a valid date in the form YYYY-MM-DD") from None
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar=store.ENV_DB,
+        show_default=False,
+        dir_okay=False,
+        help="The warehouse file (default: $SEGMENTA_DB, else warehouse.duckdb in your user data folder).",
+    ),
+]
+
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        parser=parse_date,
+        metavar="YYYY-MM-DD",
+        show_default="today",
+        help="The as-of date: nothing after the end of that day counts.",
+    ),
+]
