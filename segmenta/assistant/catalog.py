@@ -632,7 +632,8 @@ def _candidates(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> 
             if key in partial:
                 partial[key].values.append(value)
             else:
-                partial[key] = _Candidate(f, [value], dict(cover), 3)
+                # a product name met only in part is weaker evidence than a short value met in part
+                partial[key] = _Candidate(f, [value], dict(cover), 4 if f == "name" else 3)
     whole = {p for c in full for p in c.cover}
     cands = full + [c for c in partial.values() if set(c.cover) - whole]
     cands.sort(
