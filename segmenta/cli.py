@@ -568,6 +568,11 @@ def main() -> None:
         render.print_error("interrupted")
         sys.exit(130)
     except Exception as e:
+        from_duckdb = type(e).__module__.startswith(("duckdb", "_duckdb", "builtins"))
+        if from_duckdb and "interrupted" in str(e).lower():
+            # Ctrl-C while DuckDB runs a query surfaces as its own error, not KeyboardInterrupt
+            render.print_error("interrupted")
+            sys.exit(130)
         if os.environ.get(DEBUG_ENV):
             raise
         render.print_error(

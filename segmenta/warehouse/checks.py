@@ -15,7 +15,15 @@ import duckdb
 
 from segmenta.warehouse.csvread import SourceFile
 from segmenta.warehouse.schema import TABLES
-from segmenta.warehouse.values import gender_known_sql, kind_of, q, text_sql, value_sql
+from segmenta.warehouse.values import (
+    gender_known_sql,
+    kind_of,
+    q,
+    read_text_sql,
+    text_sql,
+    untidy_sql,
+    value_sql,
+)
 
 PROBLEMS = "import_problems"
 
@@ -185,3 +193,71 @@ def run_reference_rules(
                 f"{parent[:-1]} was dropped",
             ],
         )
+
+
+def spanish_letters(con: duckdb.DuckDBPyConnection, relation: str) -> bool:
+    """True when the gender column of ``relation`` uses H (hombre) and no F: then M means mujer."""
+    row = con.execute(
+        f"SELECT count(*) FILTER (WHERE lower(trim(gender)) = 'h'), "
+        f"count(*) FILTER (WHERE lower(trim(gender)) = 'f') FROM {relation}"
+    ).fetchone()
+    return bool(row and row[0] > 0 and row[1] == 0)
+
+
+# The fast path: the same rules, asked of the typed tables as yes/no questions. A "no" (or a
+# constraint raising) sends the import down the careful path above, which names every problem.
+
+
+def tidy_text_columns(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> bool:
+    """Give a loaded table's cased and mapped text columns their warehouse form in place; False on a problem.
+
+    They are loaded as read (``values.read_text_sql``), then compared with ``value_sql`` in one
+    scan (cheap: these are codes, and DuckDB maps a dictionary-compressed column once per distinct
+    value); only columns that differ are rewritten. An unknown gender returns False.
+    """
+    table = TABLES[sf.table]
+    if sf.rows == 0:
+        return True
+    spanish = sf.table == "contacts" and "gender" in sf.columns and spanish_letters(con, table.name)
+    text = [
+        c.name
+        for c in table.columns
+        if c.type == "VARCHAR" and c.name in sf.columns and read_text_sql(c.name) is None
+    ]
+    if not text:
+        return True
+    conv = {c: value_sql(c, "VARCHAR", spanish_letters=spanish) for c in text}
+    tests = [f"count(*) FILTER (WHERE {untidy_sql(c, spanish_letters=spanish)})" for c in text]
+    if "gender" in conv:
+        tests.append(f"count(*) FILTER (WHERE NOT {gender_known_sql('gender')} AND {conv['gender']} IS NULL)")
+    counts = con.execute(f"SELECT {', '.join(tests)} FROM {table.name}").fetchone() or ()
+    if "gender" in conv and counts[-1]:
+        return False
+    keys = set(table.key) if table.unique else set()
+    for col, n in zip(text, counts, strict=False):
+        if not n:
+            continue
+        if col in keys:
+            return False
+        con.execute(
+            f"UPDATE {table.name} SET {q(col)} = {conv[col]} WHERE {q(col)} IS DISTINCT FROM {conv[col]}"
+        )
+    return True
+
+
+def typed_tables_pass(con: duckdb.DuckDBPyConnection, files: dict[str, SourceFile]) -> bool:
+    """True when the loaded tables break no rule the constraints leave open: references, quantities."""
+    tests: list[str] = []
+    for child, col, parent in REFERENCES:
+        if child in files and parent in files and col in files[child].columns:
+            key = TABLES[parent].key[0]
+            tests.append(
+                f"SELECT count(*) FROM {child} c ANTI JOIN {parent} p ON c.{q(col)} = p.{q(key)} "
+                f"WHERE c.{q(col)} IS NOT NULL"
+            )
+    if "order_lines" in files:
+        tests.append(
+            "SELECT count(*) FROM order_lines WHERE quantity < 0 OR returned_quantity < 0 "
+            "OR returned_quantity > quantity"
+        )
+    return all(not (con.execute(sql).fetchone() or (0,))[0] for sql in tests)

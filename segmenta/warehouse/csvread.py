@@ -280,17 +280,35 @@ def stage(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> list[ImportProblem]
     return problems
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, sf: SourceFile, names: list[str]) -> list[ImportProblem]:
+def source_sql(sf: SourceFile) -> str:
+    """A FROM-clause relation with the sniffed file's cells as text under their staged names.
+
+    The fast path reads through this without staging: the same reader options as ``stage``, but a
+    malformed line raises (no rejects table), which sends the import down the careful path.
+    """
+    if sf.format == "parquet":
+        cols = ", ".join(f"CAST({q(sf.columns[n])} AS VARCHAR) AS {q(n)}" for n in sf.columns)
+        return f"(SELECT {cols} FROM read_parquet({_lit(sf.path)}))"
+    return _csv_call(sf, list(sf.columns)) + ")"
+
+
+def _csv_call(sf: SourceFile, names: list[str]) -> str:
+    """``read_csv(...`` with the sniffed dialect and every column as text, left open for more options."""
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     encoding = "utf-8" if sf.encoding == "UTF-8" else "latin-1"
+    return (
+        f"read_csv({_lit(sf.path)}, header = true, auto_detect = false, delim = '{sf.separator}', "
+        f"quote = '\"', escape = '\"', encoding = '{encoding}', columns = {columns}"
+    )
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, sf: SourceFile, names: list[str]) -> list[ImportProblem]:
     rej = f"rejects_{sf.table}"
     con.execute(f"DROP TABLE IF EXISTS {rej}")
     con.execute(f"DROP TABLE IF EXISTS {rej}_scan")
     sql = (
-        f"CREATE OR REPLACE TEMP TABLE {sf.staged} AS SELECT * FROM read_csv({_lit(sf.path)}, "
-        f"header = true, auto_detect = false, delim = '{sf.separator}', quote = '\"', escape = '\"', "
-        f"encoding = '{encoding}', columns = {columns}, store_rejects = true, "
-        f"rejects_table = '{rej}', rejects_scan = '{rej}_scan'"
+        f"CREATE OR REPLACE TEMP TABLE {sf.staged} AS SELECT * FROM {_csv_call(sf, names)}, "
+        f"store_rejects = true, rejects_table = '{rej}', rejects_scan = '{rej}_scan'"
     )
     try:
         con.execute(sql + ")")

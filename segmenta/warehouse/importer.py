@@ -1,10 +1,19 @@
 """``segmenta import``: a shop's files become a new warehouse, swapped in only when all is well.
 
-The new warehouse is built in a temporary file beside the old one: files are sniffed and staged
-as text (``csvread``), checked in set-based SQL (``checks``), converted into the schema's typed
-tables (``values``), saved segments (``user_*`` tables) are copied over from the previous
-warehouse, and only then does ``os.replace`` put it in place. Any failure, or Ctrl-C, removes the
-temporary file and leaves the previous warehouse byte for byte as it was.
+The new warehouse is built in a temporary file beside the old one, in one of two ways:
+
+- the fast path reads each file once straight into its typed table (strict conversions that raise
+  on a value the careful path would reject; the schema's NOT NULL and primary keys reject missing
+  values and duplicates), tidies text columns in place, and asks the typed tables the remaining
+  questions (references, quantities). It words nothing: at the first doubt it gives up;
+- the careful path stages the files as text (``csvread``), checks them in set-based SQL
+  (``checks``) into a problems table that names file, line, column and value, and converts the
+  kept rows into the typed tables (``values``). It runs only when the fast path gave up, on a
+  fresh file, so messages and ``--skip-invalid`` are exactly the careful path's.
+
+Then saved segments (``user_*`` tables) are copied over from the previous warehouse, and only
+then does ``os.replace`` put it in place. Any failure, or Ctrl-C, removes the temporary file and
+leaves the previous warehouse byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -22,10 +31,10 @@ import duckdb
 
 from segmenta.errors import ImportProblem, ShopImportError, WarehouseError
 from segmenta.warehouse import checks
-from segmenta.warehouse.csvread import SourceFile, discover, sniff, stage
+from segmenta.warehouse.csvread import SourceFile, discover, sniff, source_sql, stage
 from segmenta.warehouse.import_report import DroppedRows, FileDetection, ImportReport
 from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, META_TABLE, TABLES, create_schema, schema_version
-from segmenta.warehouse.values import q, text_sql, value_sql
+from segmenta.warehouse.values import q, read_text_sql, strict_value_sql, text_sql, value_sql
 
 Progress = Callable[[str, int, int], None]
 SHOWN_PROBLEMS = 20
@@ -56,24 +65,40 @@ def import_shop(
     _check_previous(db)
     db.parent.mkdir(parents=True, exist_ok=True)
     tmp = db.with_name(f"{db.name}.importing-{os.getpid()}")
+    wal = Path(f"{tmp}.wal")
     _remove(tmp)
     try:
-        con = duckdb.connect(str(tmp))
-        try:
-            report = _build(con, src, db, skip_invalid, progress or _no_progress)
-            _copy_user_tables(con, db)
-            finish_warehouse(con, _load_config(db), source=str(src.resolve()))
-        finally:
-            con.close()
-        _remove(Path(f"{tmp}.wal"))
+        report = _attempt(tmp, src, db, skip_invalid, progress or _no_progress, fast=True)
+        if report is None:  # the fast path met a problem: start afresh on the path that words it
+            _remove(tmp)
+            _remove(wal)
+            report = _attempt(tmp, src, db, skip_invalid, progress or _no_progress, fast=False)
+        assert report is not None  # the careful path reports or raises
+        _remove(wal)
         os.replace(tmp, db)
         _remove(Path(f"{db}.wal"))  # a stale log of the old file must not replay onto the new one
     except BaseException:
         _remove(tmp)
-        _remove(Path(f"{tmp}.wal"))
+        _remove(wal)
         raise
     report.elapsed = time.perf_counter() - started
     return report
+
+
+def _attempt(
+    tmp: Path, src: Path, db: Path, skip_invalid: bool, progress: Progress, *, fast: bool
+) -> ImportReport | None:
+    """Build the whole new warehouse in ``tmp`` on one path; None when the fast path gave up."""
+    con = duckdb.connect(str(tmp))
+    try:
+        report = _fast_build(con, src, db, progress) if fast else _build(con, src, db, skip_invalid, progress)
+        if report is None:
+            return None
+        _copy_user_tables(con, db)
+        finish_warehouse(con, _load_config(db), source=str(src.resolve()))
+        return report
+    finally:
+        con.close()
 
 
 def finish_warehouse(con: duckdb.DuckDBPyConnection, config: Any, *, source: str = "") -> None:
@@ -196,12 +221,7 @@ def _build(
         shown.sort(key=lambda p: (_file_order(p.file), p.line or 0))
         total_found = len(fatal) + (0 if skip_invalid else len(rejects) + found)
         raise ShopImportError(shown[:SHOWN_PROBLEMS], total_found)
-    report = ImportReport(source=src, db=db, notes=notes)
-    report.files = [
-        FileDetection(sf.name, sf.table, sf.format, sf.encoding, sf.bom, sf.separator, sf.rows)
-        for sf in files.values()
-    ]
-    report.notes += [n for sf in files.values() for n in sf.notes]
+    report = _new_report(src, db, files, notes)
     if skip_invalid:
         _report_dropped(con, files, rejects, report)
     for table in TABLES:
@@ -212,6 +232,90 @@ def _build(
             done += sf.size
     progress("finishing", total, total)
     _fill_figures(con, report)
+    return report
+
+
+def _fast_build(
+    con: duckdb.DuckDBPyConnection, src: Path, db: Path, progress: Progress
+) -> ImportReport | None:
+    """Load every file straight into its typed table and check the tables; None at the first doubt."""
+    create_schema(con)
+    files, fatal, notes = discover(src)
+    if fatal:
+        return None
+    total = 2 * sum(sf.size for sf in files.values()) or 1
+    done = 0
+    con.execute("SET preserve_insertion_order = false")  # row order is no part of a warehouse table
+    try:
+        for table in checks.CHECK_ORDER:
+            sf = files.get(table)
+            if sf is None:
+                continue
+            progress(f"reading {sf.name}", done, total)
+            if sniff(sf, con) or not _fast_load(con, sf) or not checks.tidy_text_columns(con, sf):
+                return None
+            done += sf.size
+        progress("checking values", done, total)
+        if not checks.typed_tables_pass(con, files):
+            return None
+    except duckdb.Error:  # a strict conversion, a constraint or the CSV reader refused a row
+        return None
+    finally:
+        con.execute("RESET preserve_insertion_order")
+    report = _new_report(src, db, files, notes)
+    for table in TABLES:
+        sf = files.get(table)
+        if sf is not None:
+            progress(f"writing {table}", done, total)
+            _extra_columns(con, sf, "", report)
+            done += sf.size
+    progress("finishing", total, total)
+    _fill_figures(con, report)
+    return report
+
+
+def _fast_load(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> bool:
+    """Insert one sniffed file into its typed table in one statement; False when only staging can tell."""
+    source = source_sql(sf)
+    if sf.table == "contacts" and _custom_columns(sf):  # custom fields are read from the staged text
+        if stage(con, sf):
+            return False
+        source = sf.staged
+    cols, exprs = [], []
+    for col in TABLES[sf.table].columns:
+        if col.name in sf.columns:
+            expr = read_text_sql(col.name) or q(col.name)  # or tidied after (checks.tidy_text_columns)
+            if col.type != "VARCHAR":
+                expr = strict_value_sql(col.name, col.type, decimal_comma=sf.separator == ";")
+        elif col.name == "returned_quantity":
+            expr = "0"
+        else:
+            continue
+        if col.name == "returned_quantity":
+            expr = f"coalesce({expr}, 0)"
+        cols.append(q(col.name))
+        exprs.append(f"{expr} AS {q(col.name)}")
+    insert = f"INSERT INTO {sf.table} ({', '.join(cols)}) SELECT {', '.join(exprs)} FROM"
+    try:
+        row = con.execute(f"{insert} {source}").fetchone()
+    except duckdb.InvalidInputException as e:
+        if source == sf.staged or sf.encoding != "UTF-8" or "Invalid unicode" not in str(e):
+            raise
+        sf.encoding = "Latin-1"  # bytes past the sniff window are not UTF-8: as ``csvread.stage`` decides
+        row = con.execute(f"{insert} {source_sql(sf)}").fetchone()
+    sf.rows = int(row[0]) if row else 0
+    sf.loaded = True
+    return True
+
+
+def _new_report(src: Path, db: Path, files: dict[str, SourceFile], notes: list[str]) -> ImportReport:
+    """The report with how each file was read and the notes so far."""
+    report = ImportReport(source=src, db=db, notes=notes)
+    report.files = [
+        FileDetection(sf.name, sf.table, sf.format, sf.encoding, sf.bom, sf.separator, sf.rows)
+        for sf in files.values()
+    ]
+    report.notes += [n for sf in files.values() for n in sf.notes]
     return report
 
 
@@ -226,20 +330,11 @@ def _check_file(
     decimal_comma = sf.separator == ";"
     spanish = False
     if sf.table == "contacts" and "gender" in sf.columns:
-        spanish = _spanish_letters(con, sf)
+        spanish = checks.spanish_letters(con, sf.staged)
     rules = checks.value_rules(sf, decimal_comma=decimal_comma, spanish_letters=spanish)
     checks.run_value_rules(con, sf, rules, ord_)
     checks.run_duplicate_rule(con, sf, ord_)
     checks.run_reference_rules(con, sf, files, ord_, cascade=skip)
-
-
-def _spanish_letters(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> bool:
-    """True when the gender column uses H (hombre) and no F: then M means mujer, not male."""
-    row = con.execute(
-        f"SELECT count(*) FILTER (WHERE lower(trim(gender)) = 'h'), "
-        f"count(*) FILTER (WHERE lower(trim(gender)) = 'f') FROM {sf.staged}"
-    ).fetchone()
-    return bool(row and row[0] > 0 and row[1] == 0)
 
 
 def _file_order(name: str) -> int:
@@ -308,7 +403,7 @@ def _report_dropped(
 def _load_table(con: duckdb.DuckDBPyConnection, sf: SourceFile, skip: bool, report: ImportReport) -> None:
     """Insert one staged file's kept rows, converted, into its warehouse table (and custom fields)."""
     table = TABLES[sf.table]
-    spanish = sf.table == "contacts" and "gender" in sf.columns and _spanish_letters(con, sf)
+    spanish = sf.table == "contacts" and "gender" in sf.columns and checks.spanish_letters(con, sf.staged)
     cols, exprs = [], []
     for col in table.columns:
         if col.name in sf.columns:
@@ -332,17 +427,28 @@ def _load_table(con: duckdb.DuckDBPyConnection, sf: SourceFile, skip: bool, repo
         raise ShopImportError(
             [ImportProblem(sf.name, f"rejected by the warehouse: {str(e).splitlines()[0]}")]
         ) from e
-    unnamed = [n for n in sf.extra if sf.columns[n].startswith("(unnamed")]
-    if sf.table == "contacts":
-        for staged in (n for n in sf.extra if n not in unnamed):
-            field = sf.columns[staged].lower()
-            con.execute(
-                f"INSERT INTO {CUSTOM_FIELDS_TABLE} SELECT {text_sql('contact_id')}, ?, {text_sql(staged)} "
-                f"FROM {sf.staged}{keep}{' AND' if keep else ' WHERE'} {text_sql(staged)} IS NOT NULL",
-                [field],
-            )
-            report.custom_fields.append(field)
-    ignored = [sf.columns[n] for n in (unnamed if sf.table == "contacts" else sf.extra)]
+    _extra_columns(con, sf, keep, report)
+
+
+def _custom_columns(sf: SourceFile) -> list[str]:
+    """Staged names of the extra contacts columns that become custom fields (named ones)."""
+    if sf.table != "contacts":
+        return []
+    return [n for n in sf.extra if not sf.columns[n].startswith("(unnamed")]
+
+
+def _extra_columns(con: duckdb.DuckDBPyConnection, sf: SourceFile, keep: str, report: ImportReport) -> None:
+    """Keep named extra contacts columns as custom fields (from the staged text); report the ignored ones."""
+    custom = _custom_columns(sf)
+    for name in custom:
+        field = sf.columns[name].lower()
+        con.execute(
+            f"INSERT INTO {CUSTOM_FIELDS_TABLE} SELECT {text_sql('contact_id')}, ?, {text_sql(name)} "
+            f"FROM {sf.staged}{keep}{' AND' if keep else ' WHERE'} {text_sql(name)} IS NOT NULL",
+            [field],
+        )
+        report.custom_fields.append(field)
+    ignored = [sf.columns[n] for n in sf.extra if n not in custom]
     if ignored:
         report.ignored_columns[sf.name] = ignored
 

@@ -182,6 +182,54 @@ def value_sql(col: str, type_: str, *, decimal_comma: bool = False, spanish_lett
     return text_sql(col)
 
 
+def strict_value_sql(col: str, type_: str, *, decimal_comma: bool = False) -> str:
+    """The fast path's conversion of a typed column: ``value_sql``'s value, or an error where it is NULL.
+
+    A cell that ``value_sql`` cannot read raises instead of becoming NULL, so a clean load needs
+    no second look at the values, and a raising load hands over to the careful path that names
+    the cell. A plain cast is exactly ``try_cast`` wherever it succeeds; it also raises on a cell
+    of spaces, which then takes the careful path too (slower, same outcome).
+
+    >>> strict_value_sql('ordered_at', 'TIMESTAMP')
+    'CAST("ordered_at" AS TIMESTAMP)'
+    """
+    if type_ == "TIMESTAMP" or (type_.startswith("DECIMAL") and not decimal_comma):
+        return f"CAST({q(col)} AS {type_})"
+    conv = value_sql(col, type_, decimal_comma=decimal_comma)
+    return (
+        f"CASE WHEN ({conv}) IS NULL AND {text_sql(col)} IS NOT NULL "
+        f"THEN error('unreadable value in {col}') ELSE {conv} END"
+    )
+
+
+def read_text_sql(col: str) -> str | None:
+    """The fast path's in-read form of a trimmed text column (``value_sql``); None for mapped columns.
+
+    The trim runs only on cells that could need it (a space at either end, empty, or any non-ASCII
+    character, which covers every other Unicode space), so clean id columns with millions of
+    distinct values cost a byte scan, not a copy. Cased and mapped columns (country, status,
+    gender...) are read as they are and tidied in place afterwards (``untidy_sql``).
+
+    >>> read_text_sql('status') is None
+    True
+    """
+    v = q(col)
+    conv = value_sql(col, "VARCHAR")
+    if conv not in (text_sql(col), text_sql(col, keep_spaces=True)):
+        return None
+    maybe = f"starts_with({v}, ' ') OR ends_with({v}, ' ') OR {v} = '' OR strlen({v}) <> length({v})"
+    return f"CASE WHEN {maybe} THEN {conv} ELSE {v} END"
+
+
+def untidy_sql(col: str, *, spanish_letters: bool = False) -> str:
+    """True where a cased or mapped text cell as read differs from its warehouse form (``value_sql``).
+
+    >>> print(untidy_sql('status'))
+    "status" IS DISTINCT FROM lower(nullif(trim("status"), ''))
+    """
+    return f"{q(col)} IS DISTINCT FROM {value_sql(col, 'VARCHAR', spanish_letters=spanish_letters)}"
+
+
 def kind_of(type_: str) -> str:
     """The word a problem uses for a value of this type.
 

@@ -13,11 +13,13 @@ import duckdb
 import pytest
 
 from segmenta.errors import ShopImportError, WarehouseError
-from segmenta.warehouse import checks, csvread, import_report, values
+from segmenta.warehouse import checks, csvread, import_report, importer, values
 from segmenta.warehouse.importer import import_shop
+from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, TABLES
 
 DATA = Path(__file__).parent.parent / "data"
 BAD_CASES = sorted(p.name for p in (DATA / "bad").iterdir() if p.is_dir())
+GOOD_CASES = sorted(p.name for p in (DATA / "good").iterdir() if p.is_dir())
 SPORTS = Path("/work/shared/eval/sports")
 
 
@@ -31,6 +33,102 @@ def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def one(db: Path, sql: str) -> Any:
     return rows(db, sql)[0][0]
+
+
+def tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every warehouse table's rows, sorted, to compare two imports."""
+    return {t: rows(db, f"SELECT * FROM {t} ORDER BY ALL") for t in [*TABLES, CUSTOM_FIELDS_TABLE]}
+
+
+def the_careful_path_must_not_run(*args: Any) -> Any:
+    raise AssertionError("a clean shop took the careful path")
+
+
+def import_both_ways(
+    src: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, list[str], Path, list[str]]:
+    """Import ``src`` by the fast path (the careful one forbidden), then by the careful path alone."""
+    fast, careful = tmp_path / "fast.duckdb", tmp_path / "careful.duckdb"
+    with monkeypatch.context() as m:
+        m.setattr(importer, "_build", the_careful_path_must_not_run)
+        fast_lines = import_shop(src, fast).lines()[1:]
+    with monkeypatch.context() as m:
+        m.setattr(importer, "_fast_build", lambda *args: None)
+        careful_lines = import_shop(src, careful).lines()[1:]
+    return fast, fast_lines, careful, careful_lines
+
+
+def write_messy_shop(src: Path) -> None:
+    """A clean shop whose text needs every tidying: spaces (also no-break ones) round ids, cased codes."""
+    src.mkdir()
+    nbsp = "\u00a0"
+    (src / "contacts.csv").write_text(
+        "contact_id,email,gender,country,is_company,birth_date,loyalty\n"
+        f" C1 ,  ana@example.com ,Mujer,es,Sí,1990-05-17 00:00:00,gold\n"
+        f"C2{nbsp},{nbsp},H,Mx,0,,\n"
+        "C3,   ,  ,,,1985-12-31,  \n",
+        encoding="utf-8",
+    )
+    (src / "orders.csv").write_text(
+        "order_id,contact_id,ordered_at,total_amount,status,channel\n"
+        "O1,C1,2025-01-10T12:00:00Z, 79.89 ,COMPLETED, Online\n"
+        f"O2 ,C2, 2025-02-11 10:00:00 ,19.99,Cancelled,store{nbsp}\n",
+        encoding="utf-8",
+    )
+    (src / "order_lines.csv").write_text(
+        "order_id,product_id,quantity,unit_price,returned_quantity\nO1,P1,2.0,39.95,1\nO2,P1,1,19.99,\n",
+        encoding="utf-8",
+    )
+    (src / "products.csv").write_text("product_id,name,price\n P1 ,  Boot  ,39.95\n", encoding="utf-8")
+    (src / "message_events.csv").write_text(
+        "contact_id,channel,event_type,occurred_at,value\nC1,EMAIL,Sent,2025-01-01 10:00:00,\n"
+        "C2, Sms ,CONVERTED,2025-01-02,12.5\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.parametrize("case", GOOD_CASES)
+def test_a_clean_shop_takes_the_fast_path_and_gets_the_careful_paths_tables(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, fast_lines, careful, careful_lines = import_both_ways(DATA / "good" / case, tmp_path, monkeypatch)
+    assert tables(fast) == tables(careful)
+    assert fast_lines == careful_lines
+
+
+def test_messy_text_is_tidied_by_the_fast_path_exactly_as_the_careful_path_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_messy_shop(tmp_path / "shop")
+    fast, fast_lines, careful, careful_lines = import_both_ways(tmp_path / "shop", tmp_path, monkeypatch)
+    assert tables(fast) == tables(careful)
+    assert fast_lines == careful_lines
+    assert rows(fast, "SELECT contact_id, email, gender, country, is_company FROM contacts ORDER BY 1") == [
+        ("C1", "  ana@example.com ", "female", "ES", True),
+        ("C2", None, "male", "MX", False),
+        ("C3", None, None, None, None),
+    ]
+    assert rows(fast, "SELECT DISTINCT channel FROM message_events ORDER BY 1") == [("email",), ("sms",)]
+
+
+def test_ids_that_differ_only_by_spaces_are_refused_as_duplicates(tmp_path: Path) -> None:
+    src = tmp_path / "shop"
+    write_messy_shop(src)
+    with (src / "contacts.csv").open("a", encoding="utf-8") as fh:
+        fh.write("C1,,,,,,\n")
+    with pytest.raises(ShopImportError) as err:
+        import_shop(src, tmp_path / "shop.duckdb")
+    assert str(err.value.problems[0]) == (
+        "contacts.csv, line 5, column contact_id: duplicate contact_id, already on line 2 (value 'C1')"
+    )
+
+
+def test_the_sample_shop_gets_the_same_tables_by_either_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast, fast_lines, careful, careful_lines = import_both_ways(SPORTS, tmp_path, monkeypatch)
+    assert tables(fast) == tables(careful)
+    assert fast_lines == careful_lines
 
 
 def test_there_are_at_least_22_broken_shops() -> None:
@@ -276,7 +374,10 @@ def test_a_file_that_is_not_a_warehouse_is_never_overwritten(tmp_path: Path) -> 
     assert db.read_text(encoding="utf-8") == "my notes"
 
 
-def test_latin1_bytes_beyond_the_sniffed_start_switch_the_file_to_latin1(tmp_path: Path) -> None:
+def test_latin1_bytes_beyond_the_sniffed_start_switch_the_file_to_latin1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importer, "_build", the_careful_path_must_not_run)
     src = tmp_path / "shop"
     shutil.copytree(DATA / "good" / "base", src)
     head = "contact_id,first_name\n" + "".join(f"K{i},Name{i}\n" for i in range(8000))
