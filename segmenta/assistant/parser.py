@@ -171,6 +171,18 @@ class _Parser:
             for lk in self.cat.link(phrase, fields=list(fields), lang=self.lang)
             if lk.score >= min_score and content <= set(lk.words)
         ]
+        if (
+            not out
+            and 2 <= len(content) <= 3
+            and {"payment_method", "card_brand", "coupon_code"} & set(fields)
+        ):
+            # "MB Way" for the value mbway, "Pay Pal" for paypal: the words typed apart
+            joined = "".join(w for w in fold(phrase).split() if w not in L.FILLER)
+            out = [
+                lk
+                for lk in self.cat.link(joined, fields=list(fields), lang=self.lang)
+                if lk.score >= min_score
+            ]
         out.sort(key=lambda lk: (-round(lk.score), order.get(lk.field, 99)))
         return out
 

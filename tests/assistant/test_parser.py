@@ -160,6 +160,7 @@ PHARMACY_CASES: list[dict[str, Any]] = [
      "where": {"items": [{"window": {"year": 2025}}, {"item": {"window": {"year": 2026}}}]}},
     {"text": "clientes que no compran desde hace más de 200 días",
      "where": {"metric": "days_since_last_order", "compare": {"op": ">", "value": 200.0}}},
+    {"text": "clientes que pagaron con Pay Pal", "where": {"payment_method": ["paypal"]}},
     {"text": "clientes que compraron gafas de sol", "clarify": True},
     {"text": "customers who bought Nivea", "clarify": True},
     {"text": "contactos de Valladolid", "clarify": True},
