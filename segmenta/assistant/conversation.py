@@ -170,6 +170,39 @@ def _and(items: list[Node]) -> Node | None:
     return items[0] if len(items) == 1 else All(items=items)
 
 
+_KIND_NAMES_ES = {
+    "rfm": "RFM",
+    "age": "edad",
+    "gender": "género",
+    "place": "lugar",
+    "purchase": "compra",
+    "web": "comportamiento web",
+    "message": "mensajes",
+    "consent": "consentimiento",
+    "lead": "lead score",
+}
+_KIND_NAMES_EN = {
+    "rfm": "RFM",
+    "age": "age",
+    "gender": "gender",
+    "place": "place",
+    "purchase": "purchase",
+    "web": "web behaviour",
+    "message": "messages",
+    "consent": "consent",
+    "lead": "lead score",
+}
+
+
+class NothingToRemove(Exception):
+    """ "quita la condición de edad" when the segment has no age condition."""
+
+    def __init__(self, kinds: str, es: bool) -> None:
+        super().__init__(kinds)
+        self.kinds = kinds
+        self.es = es
+
+
 @dataclass
 class Turn:
     """One request of the conversation and the plan it left."""
@@ -189,7 +222,24 @@ class Conversation:
     def ask(self, engine: Engine, text: str, as_of: date) -> Answer:
         """Answer ``text``, as a refinement of the last plan when it reads as a follow-up."""
         result = engine.parse(text)
-        refined = self.refine(text, result) if self.plan is not None else None
+        try:
+            refined = self.refine(text, result) if self.plan is not None else None
+        except NothingToRemove as e:
+            from segmenta.assistant.answer import Answer, ClarificationOut
+
+            question = (
+                f"El segmento actual no tiene ninguna condición de {e.kinds}: no hay nada que quitar."
+                if e.es
+                else f"The current segment has no {e.kinds} condition: there is nothing to remove."
+            )
+            return Answer(
+                request=text,
+                kind="clarification",
+                as_of=as_of.isoformat(),
+                plan=self.plan.model_dump(mode="json") if self.plan else None,
+                language="es" if e.es else "en",
+                clarifications=[ClarificationOut(question=question)],
+            )
         if refined is not None:
             plan, note = refined
             answer = engine.run_plan(text, plan, as_of, assumptions=[note, *result.assumptions])
@@ -219,7 +269,8 @@ class Conversation:
                 return None
             kept = [n for n in base if not (_kind(n) & kinds)]
             if len(kept) == len(base):
-                return None
+                names = _KIND_NAMES_ES if es else _KIND_NAMES_EN
+                raise NothingToRemove(", ".join(names.get(k, k) for k in sorted(kinds)), es)
             note = ("quitada la condición: " if es else "removed the condition: ") + ", ".join(sorted(kinds))
             return self.plan.model_copy(update={"where": _and(kept), "question": "list"}), note
         new = result.plan if isinstance(result.plan, SegmentPlan) else None

@@ -151,3 +151,12 @@ def test_the_conversation_survives_a_round_trip_through_json(engine: Engine) -> 
     conv.ask(engine, "mujeres de Madrid", AS_OF)
     again = Conversation.from_json(conv.to_json())
     assert again.plan == conv.plan
+
+
+def test_removing_a_condition_the_segment_does_not_have_says_so(engine: Engine) -> None:
+    conv = Conversation()
+    conv.ask(engine, "mujeres de Madrid", AS_OF)
+    b = conv.ask(engine, "quita la condición de edad", AS_OF)
+    assert b.kind == "clarification" and "edad" in b.clarifications[0].question
+    c = conv.ask(engine, "quita la condición de ciudad", AS_OF)
+    assert c.kind == "segment" and "Madrid" not in " ".join(c.explanation)
