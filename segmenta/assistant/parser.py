@@ -1226,6 +1226,14 @@ class _Parser:
 
     # ----------------------------------------------------------------- catalog linking of free words
     def place_links(self, phrase: str, fields: tuple[str, ...] = PLACE_FIELDS) -> list[Any]:
+        from segmenta.assistant.places import region_names
+
+        # a region the shop holds under another language's name ("Escocia" for Scotland) beats the
+        # country it lies in
+        for name in region_names(phrase) if "region" in fields else ():
+            exact = self.links(name, ("region",), 97)
+            if exact:
+                return exact[:1]
         links = self.links(phrase, fields, 85)
         if not links:
             return []

@@ -22,11 +22,11 @@ _COUNTRIES: dict[str, str] = {
     "DE": "Alemania, Germany, Deutschland | alemán, alemana, alemanes, alemanas, German, Germans",
     "IT": "Italia, Italy | italiano, italiana, italianos, italianas, Italian, Italians",
     "GB": "Reino Unido, United Kingdom, UK, U.K., Gran Bretaña, Great Britain, Britain, Inglaterra, England, "
-          "Escocia, Scotland, Gales, Wales | británico, británica, británicos, británicas, British, Briton, "
-          "inglés, inglesa, ingleses, English",
+    "Escocia, Scotland, Gales, Wales | británico, británica, británicos, británicas, British, Briton, "
+    "inglés, inglesa, ingleses, English",
     "IE": "Irlanda, Ireland, Eire | irlandés, irlandesa, irlandeses, Irish",
     "NL": "Países Bajos, Netherlands, The Netherlands, Holanda, Holland | neerlandés, holandés, holandesa, "
-          "holandeses, Dutch",
+    "holandeses, Dutch",
     "BE": "Bélgica, Belgium | belga, belgas, Belgian, Belgians",
     "LU": "Luxemburgo, Luxembourg | luxemburgués, luxemburgueses, Luxembourger",
     "CH": "Suiza, Switzerland | suizo, suiza, suizos, Swiss",
@@ -72,11 +72,11 @@ _COUNTRIES: dict[str, str] = {
     "AZ": "Azerbaiyán, Azerbaijan | azerbaiyano, azerbaiyanos, Azerbaijani",
     # Americas
     "US": "Estados Unidos, United States, EEUU, EE.UU., EE UU, EUA, USA, U.S.A., US, U.S., "
-          "United States of America, America | estadounidense, estadounidenses, norteamericano, "
-          "norteamericanos, American, Americans",
+    "United States of America, America | estadounidense, estadounidenses, norteamericano, "
+    "norteamericanos, American, Americans",
     "CA": "Canadá, Canada | canadiense, canadienses, Canadian, Canadians",
     "MX": "México, Mexico, Méjico, Estados Unidos Mexicanos | mexicano, mexicana, mexicanos, mexicanas, "
-          "Mexican, Mexicans",
+    "Mexican, Mexicans",
     "GT": "Guatemala | guatemalteco, guatemaltecos, Guatemalan",
     "BZ": "Belice, Belize | beliceño, beliceños, Belizean",
     "HN": "Honduras | hondureño, hondureños, Honduran",
@@ -139,22 +139,22 @@ _COUNTRIES: dict[str, str] = {
 # code: language names (Spanish and English) | speakers ("hispanohablantes", "Spanish-speaking")
 _LANGUAGES: dict[str, str] = {
     "es": "español, castellano, Spanish, Castilian | hispanohablante, hispanohablantes, hispanoparlante, "
-          "hispanoparlantes, hispano, hispanos, Spanish speaking, Spanish speaker, Spanish speakers, "
-          "Hispanic",
+    "hispanoparlantes, hispano, hispanos, Spanish speaking, Spanish speaker, Spanish speakers, "
+    "Hispanic",
     "en": "inglés, English | angloparlante, angloparlantes, anglohablante, anglohablantes, anglófono, "
-          "anglófonos, English speaking, English speaker, English speakers, anglophone",
+    "anglófonos, English speaking, English speaker, English speakers, anglophone",
     "pt": "portugués, Portuguese | lusohablante, lusohablantes, lusófono, lusófonos, Portuguese speaking, "
-          "Portuguese speakers, lusophone",
+    "Portuguese speakers, lusophone",
     "fr": "francés, French | francófono, francófonos, francoparlante, francoparlantes, French speaking, "
-          "French speakers, francophone",
+    "French speakers, francophone",
     "de": "alemán, German | germanohablante, germanohablantes, germanoparlantes, German speaking, "
-          "German speakers",
+    "German speakers",
     "it": "italiano, Italian | italoparlante, italoparlantes, italohablantes, Italian speaking, "
-          "Italian speakers",
+    "Italian speakers",
     "ca": "catalán, català, Catalan, valenciano, Valencian | catalanohablante, catalanohablantes, "
-          "catalanoparlante, catalanoparlantes, Catalan speaking, Catalan speakers",
+    "catalanoparlante, catalanoparlantes, Catalan speaking, Catalan speakers",
     "eu": "euskera, euskara, vasco, Basque | vascohablante, vascoparlantes, euskaldún, euskaldunes, "
-          "Basque speaking, Basque speakers",
+    "Basque speaking, Basque speakers",
     "gl": "gallego, galego, Galician | galegofalante, gallegohablantes, gallegoparlantes, Galician speaking",
     "nl": "neerlandés, holandés, Dutch, Flemish, flamenco | neerlandófono, Dutch speaking, Dutch speakers",
     "sv": "sueco, Swedish | Swedish speaking",
@@ -181,10 +181,36 @@ _LANGUAGES: dict[str, str] = {
     "gn": "guaraní, Guarani | guaranihablantes",
 }
 
-_LEAD_INS = ("en el ", "en la ", "en los ", "en ", "de la ", "del ", "de los ", "de ", "desde ", "from the ",
-             "from ", "in the ", "in ", "the ", "la ", "el ", "los ", "las ", "que hablan ", "hablan ",
-             "who speak ", "speak ",
-             "speaking ", "speakers of ", "hablantes de ", "idioma ", "lengua ", "language ")
+_LEAD_INS = (
+    "en el ",
+    "en la ",
+    "en los ",
+    "en ",
+    "de la ",
+    "del ",
+    "de los ",
+    "de ",
+    "desde ",
+    "from the ",
+    "from ",
+    "in the ",
+    "in ",
+    "the ",
+    "la ",
+    "el ",
+    "los ",
+    "las ",
+    "que hablan ",
+    "hablan ",
+    "who speak ",
+    "speak ",
+    "speaking ",
+    "speakers of ",
+    "hablantes de ",
+    "idioma ",
+    "lengua ",
+    "language ",
+)
 _TAILS = (" speaking", " speakers", " speaker", " hablantes", " language", " idioma")
 
 
@@ -192,8 +218,13 @@ def _entries(table: dict[str, str]) -> list[tuple[str, list[str], list[str]]]:
     out = []
     for code, text in table.items():
         names, _, demonyms = text.partition("|")
-        out.append((code, [n.strip() for n in names.split(",") if n.strip()],
-                    [d.strip() for d in demonyms.split(",") if d.strip()]))
+        out.append(
+            (
+                code,
+                [n.strip() for n in names.split(",") if n.strip()],
+                [d.strip() for d in demonyms.split(",") if d.strip()],
+            )
+        )
     return out
 
 
@@ -205,7 +236,7 @@ def _key(phrase: str) -> str:
         changed = False
         for lead in _LEAD_INS:
             if s.startswith(lead) and len(s) > len(lead):
-                s = s[len(lead):]
+                s = s[len(lead) :]
                 changed = True
     return s
 
@@ -283,3 +314,79 @@ def language_name(code: str, lang: str = "es") -> str:
         if c == code.lower():
             return ns[0] if lang == "es" else next((n for n in ns if n[:1].isupper()), ns[0])
     return code
+
+
+# Regions (and constituent countries) named differently in Spanish and English. A shop stores one
+# name; the request may use another, and a region inside a country beats the country it is in.
+_REGIONS = [
+    "Escocia, Scotland",
+    "Inglaterra, England",
+    "Gales, Wales",
+    "Irlanda del Norte, Northern Ireland",
+    "Cataluña, Catalunya, Catalonia",
+    "Andalucía, Andalusia",
+    "País Vasco, Euskadi, Basque Country",
+    "Comunidad de Madrid, Community of Madrid",
+    "Comunidad Valenciana, Comunitat Valenciana, Valencian Community",
+    "Islas Baleares, Illes Balears, Balearic Islands",
+    "Islas Canarias, Canarias, Canary Islands",
+    "Castilla y León, Castile and León",
+    "Castilla-La Mancha, Castile-La Mancha",
+    "Navarra, Navarre",
+    "Aragón, Aragon",
+    "Asturias",
+    "Galicia",
+    "Cantabria",
+    "Murcia, Región de Murcia",
+    "Baviera, Bavaria, Bayern",
+    "Renania del Norte-Westfalia, North Rhine-Westphalia",
+    "Sajonia, Saxony",
+    "Toscana, Tuscany",
+    "Lombardía, Lombardy",
+    "Piamonte, Piedmont",
+    "Cerdeña, Sardinia",
+    "Sicilia, Sicily",
+    "Normandía, Normandy",
+    "Bretaña, Brittany",
+    "Provenza, Provence",
+    "Flandes, Flanders",
+    "Valonia, Wallonia",
+    "Nueva York, New York",
+    "California",
+    "Texas",
+    "Florida",
+    "Luisiana, Louisiana",
+    "Carolina del Norte, North Carolina",
+    "Carolina del Sur, South Carolina",
+    "Nuevo México, New Mexico",
+    "Pensilvania, Pennsylvania",
+    "Hawái, Hawaii",
+    "Quebec, Québec",
+    "Ontario",
+    "Columbia Británica, British Columbia",
+    "Ciudad de México, CDMX, Mexico City",
+    "Nuevo León, Nuevo Leon",
+    "Baja California",
+    "Yucatán, Yucatan",
+    "Michoacán, Michoacan",
+    "Querétaro, Queretaro",
+]
+
+
+@lru_cache(maxsize=1)
+def _region_index() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for line in _REGIONS:
+        names = tuple(n.strip() for n in line.split(","))
+        for n in names:
+            out[_key(n)] = names
+    return out
+
+
+def region_names(phrase: str) -> tuple[str, ...]:
+    """Every name of the region a phrase names, in Spanish and English ("Escocia" -> Scotland too).
+
+    >>> region_names("Escocia"), region_names("Madrid")
+    (('Escocia', 'Scotland'), ())
+    """
+    return _region_index().get(_key(phrase), ())

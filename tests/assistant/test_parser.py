@@ -161,6 +161,8 @@ PHARMACY_CASES: list[dict[str, Any]] = [
     {"text": "clientes que no compran desde hace más de 200 días",
      "where": {"metric": "days_since_last_order", "compare": {"op": ">", "value": 200.0}}},
     {"text": "clientes que pagaron con Pay Pal", "where": {"payment_method": ["paypal"]}},
+    {"text": "contactos de las Illes Balears", "where": {"field": "region", "values": ["Illes Balears"]}},
+    {"text": "contactos de las Islas Baleares", "where": {"field": "region", "values": ["Illes Balears"]}},
     {"text": "clientes que compraron gafas de sol", "clarify": True},
     {"text": "customers who bought Nivea", "clarify": True},
     {"text": "contactos de Valladolid", "clarify": True},
