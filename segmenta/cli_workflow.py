@@ -25,17 +25,20 @@ workflow_app = typer.Typer(
 
 def tree(d: object) -> Tree:
     """The draft as a rich Tree, estimates beside each node."""
+    from segmenta.assistant.text import detect_language
     from segmenta.tools.workflows import WorkflowDraft, WorkflowNode, estimate_text, root
 
     assert isinstance(d, WorkflowDraft)
+    lang = detect_language(d.request) if d.request else "en"
 
     def label(n: WorkflowNode, edge: str) -> str:
-        est = estimate_text(n.estimate)
+        est = estimate_text(n.estimate, lang)
         head = f"[dim]{edge}:[/dim] " if edge else ""
         return f"{head}[bold]{n.type}[/bold] {n.label}" + (f"  [cyan]{est}[/cyan]" if est else "")
 
     top = root(d)
-    out = Tree(f"{d.name} (as of {d.as_of}) — " + label(top, ""))
+    as_of = f"(a {d.as_of})" if lang == "es" else f"(as of {d.as_of})"
+    out = Tree(f"{d.name} {as_of} — " + label(top, ""))
     seen: set[str] = set()
 
     def grow(branch: Tree, node_id: str) -> None:

@@ -6,6 +6,8 @@ contact: when the trigger fired and a value such as the cart's) and the contact 
 ``contacts_at(D)``; condition tests are fixed SQL predicates over ``k`` and ``c``, the as-of
 date enters only as a DATE literal. Numbers that depend on the shop (the cart value that splits
 carts, repurchase intervals) are computed from the warehouse by ``segmenta.tools.workflows``.
+Every template exists in Spanish and English (labels, branch names, notes, default audiences): a
+draft speaks the language of its request.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from segmenta.assistant.plan import (
 
 Channel = Literal["email", "sms", "push", "web_content", "whatsapp"]
 Cohort = Literal["event", "joined", "audience"]
+Lang = Literal["es", "en"]
 
 # (kind, Spanish and English phrases, folded; the longest phrase that matches wins)
 KIND_WORDS: dict[str, tuple[str, ...]] = {
@@ -84,6 +87,20 @@ KIND_TITLES: dict[str, str] = {
     "lead_nurture": "Lead nurture (MQL to SQL)",
 }
 
+KIND_TITLES_ES: dict[str, str] = {
+    "abandoned_cart": "Carrito abandonado",
+    "browse_abandonment": "Navegación abandonada",
+    "win_back": "Reactivación (win-back)",
+    "welcome": "Bienvenida",
+    "replenishment": "Reposición",
+    "post_purchase_survey": "Encuesta post-compra",
+    "birthday": "Cumpleaños",
+    "vip_early_access": "Acceso anticipado VIP",
+    "lead_nurture": "Nutrición de leads (MQL a SQL)",
+}
+# a condition's default branch names
+BRANCHES: dict[Lang, tuple[str, str]] = {"en": ("yes", "no"), "es": ("sí", "no")}
+
 MQL_SCORE = 50
 SQL_SCORE = 100
 WIN_BACK_DAYS = 90
@@ -111,6 +128,25 @@ class Step:
     note: str = ""
 
 
+def kind_title(kind: str, lang: Lang = "en") -> str:
+    """A workflow kind's name in ``lang`` (the kind itself when unknown).
+
+    >>> kind_title("win_back"), kind_title("win_back", "es")
+    ('Win-back', 'Reactivación (win-back)')
+    """
+    return (KIND_TITLES_ES if lang == "es" else KIND_TITLES).get(kind, kind)
+
+
+def number(x: float, lang: Lang = "en") -> str:
+    """``x`` with two decimals and thousands separators as ``lang`` writes them.
+
+    >>> number(1234.5), number(1234.5, "es")
+    ('1,234.50', '1.234,50')
+    """
+    text = f"{x:,.2f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "es" else text
+
+
 def send(channel: Channel, label: str) -> Step:
     return Step("action", label, channel=channel, action="send")
 
@@ -134,11 +170,14 @@ def cond(
     )
 
 
-def to_segment(name: str, *, remove: bool = False) -> Step:
-    verb = "Remove from" if remove else "Add to"
+def to_segment(name: str, *, remove: bool = False, lang: Lang = "en") -> Step:
+    if lang == "es":
+        verb = "Quitar del segmento" if remove else "Añadir al segmento"
+    else:
+        verb = "Remove from segment" if remove else "Add to segment"
     return Step(
         "action",
-        f"{verb} segment '{name}'",
+        f"{verb} '{name}'",
         action="remove_from_segment" if remove else "add_to_segment",
         segment=name,
     )
@@ -176,36 +215,71 @@ SMS_OK = "c.sms_subscribed IS TRUE AND c.phone IS NOT NULL"
 PUSH_OK = "c.push_subscribed IS TRUE"
 
 
-def templates(cart_split: float, intervals_text: str) -> dict[str, Template]:
-    """Every template, with the shop's cart-value split and repurchase intervals in their labels."""
-    split = f"{cart_split:,.2f}"
+def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict[str, Template]:
+    """Every template in ``lang``, with the shop's cart-value split and repurchase intervals in their labels.
+
+    Args:
+        cart_split: the shop's median abandoned-cart value.
+        intervals_text: the repurchase intervals per category, already in ``lang``.
+        lang: the language of every label, branch name, note and default-audience text.
+    """
+
+    def t(en: str, es: str) -> str:
+        return es if lang == "es" else en
+
+    def ask(
+        label: str,
+        test: str | None,
+        yes: list[Step],
+        no: list[Step],
+        *,
+        yes_label: str | None = None,
+        no_label: str | None = None,
+        note: str = "",
+    ) -> Step:
+        y, n = BRANCHES[lang]
+        return cond(label, test, yes, no, yes_label=yes_label or y, no_label=no_label or n, note=note)
+
+    def seg(name: str) -> Step:
+        return to_segment(name, lang=lang)
+
+    split = number(cart_split, lang)
+    converted = t("Converted: exit", "Convirtió: salida")
     return {
         "abandoned_cart": Template(
             "abandoned_cart",
-            "Cart abandoned (web event cart_abandoned)",
+            t("Cart abandoned (web event cart_abandoned)", "Carrito abandonado (evento web cart_abandoned)"),
             "event",
             [
-                wait(1, "Wait 1 hour"),
-                cond(
-                    "Bought after abandoning?",
+                wait(1, t("Wait 1 hour", "Esperar 1 hora")),
+                ask(
+                    t("Bought after abandoning?", "¿Compró después de abandonar el carrito?"),
                     BOUGHT_AFTER,
-                    [stop("Converted: exit")],
+                    [stop(converted)],
                     [
-                        cond(
-                            f"Cart value >= {split}? (the shop's median abandoned cart)",
+                        ask(
+                            t(
+                                f"Cart value >= {split}? (the shop's median abandoned cart)",
+                                f"¿Valor del carrito >= {split}? (la mediana de los carritos abandonados "
+                                "de la tienda)",
+                            ),
                             f"k.v >= {cart_split!r}",
                             [
-                                send("email", "Email: your cart is waiting (free shipping)"),
-                                wait(24, "Wait 1 day"),
-                                send("sms", "SMS: last chance, 10% off your cart"),
+                                send("email", t("Email: your cart is waiting (free shipping)",
+                                                "Email: tu carrito te espera (envío gratis)")),
+                                wait(24, t("Wait 1 day", "Esperar 1 día")),
+                                send("sms", t("SMS: last chance, 10% off your cart",
+                                              "SMS: última oportunidad, 10 % de descuento en tu carrito")),
                             ],
                             [
-                                send("email", "Email: your cart is waiting"),
-                                wait(24, "Wait 1 day"),
-                                send("push", "Push: items in your cart are selling out"),
+                                send("email", t("Email: your cart is waiting",
+                                                "Email: tu carrito te espera")),
+                                wait(24, t("Wait 1 day", "Esperar 1 día")),
+                                send("push", t("Push: items in your cart are selling out",
+                                               "Push: los productos de tu carrito se están agotando")),
                             ],
-                            yes_label="high value",
-                            no_label="lower value",
+                            yes_label=t("high value", "valor alto"),
+                            no_label=t("lower value", "valor menor"),
                         ),
                     ],
                 ),
@@ -213,51 +287,60 @@ def templates(cart_split: float, intervals_text: str) -> dict[str, Template]:
         ),
         "browse_abandonment": Template(
             "browse_abandonment",
-            "Viewed products without adding to cart or buying",
+            t("Viewed products without adding to cart or buying",
+              "Vio productos sin añadirlos al carrito ni comprar"),
             "event",
             [
-                wait(4, "Wait 4 hours"),
-                cond(
-                    "Viewed 3 or more products?",
+                wait(4, t("Wait 4 hours", "Esperar 4 horas")),
+                ask(
+                    t("Viewed 3 or more products?", "¿Vio 3 o más productos?"),
                     "k.v >= 3",
                     [
-                        send("email", "Email: picks from the categories you browsed"),
+                        send("email", t("Email: picks from the categories you browsed",
+                                        "Email: una selección de las categorías que visitaste")),
                     ],
                     [
-                        send("email", "Email: still thinking about it?"),
+                        send("email", t("Email: still thinking about it?",
+                                        "Email: ¿todavía te lo estás pensando?")),
                     ],
                 ),
-                wait(48, "Wait 2 days"),
-                cond(
-                    "Bought since browsing?",
+                wait(48, t("Wait 2 days", "Esperar 2 días")),
+                ask(
+                    t("Bought since browsing?", "¿Compró después de navegar?"),
                     BOUGHT_AFTER,
-                    [stop("Converted: exit")],
+                    [stop(converted)],
                     [
-                        send("web_content", "Web content: recently viewed banner"),
+                        send("web_content", t("Web content: recently viewed banner",
+                                              "Contenido web: banner de vistos recientemente")),
                     ],
                 ),
             ],
         ),
         "win_back": Template(
             "win_back",
-            "Joins the audience (stopped buying)",
+            t("Joins the audience (stopped buying)", "Se une a la audiencia (dejó de comprar)"),
             "joined",
             [
-                cond(
-                    "Email subscribed?",
+                ask(
+                    t("Email subscribed?", "¿Suscrito al email?"),
                     EMAIL_OK,
-                    [send("email", "Email: we miss you (15% off)")],
-                    [send("sms", "SMS: we miss you (15% off)")],
+                    [send("email", t("Email: we miss you (15% off)",
+                                     "Email: te echamos de menos (15 % de descuento)"))],
+                    [send("sms", t("SMS: we miss you (15% off)",
+                                   "SMS: te echamos de menos (15 % de descuento)"))],
                 ),
-                wait(7 * 24, "Wait 7 days"),
-                cond(
-                    "Opened or clicked a message in the last 90 days?",
+                wait(7 * 24, t("Wait 7 days", "Esperar 7 días")),
+                ask(
+                    t(
+                        f"Opened or clicked a message in the last {WIN_BACK_DAYS} days?",
+                        f"¿Abrió o hizo clic en un mensaje en los últimos {WIN_BACK_DAYS} días?",
+                    ),
                     ENGAGED,
                     [
-                        send("email", "Email: your offer ends soon"),
+                        send("email", t("Email: your offer ends soon", "Email: tu oferta termina pronto")),
                     ],
                     [
-                        to_segment("Win-back: no response"),
+                        seg(t("Win-back: no response", "Reactivación: sin respuesta")),
                     ],
                 ),
             ],
@@ -268,29 +351,34 @@ def templates(cart_split: float, intervals_text: str) -> dict[str, Template]:
                     ),
                 ]
             ),
-            default_audience_text=f"customers whose last purchase was more than {WIN_BACK_DAYS} days ago",
+            default_audience_text=t(
+                f"customers whose last purchase was more than {WIN_BACK_DAYS} days ago",
+                f"clientes cuya última compra fue hace más de {WIN_BACK_DAYS} días",
+            ),
         ),
         "welcome": Template(
             "welcome",
-            "Contact created (sign-up)",
+            t("Contact created (sign-up)", "Contacto creado (alta)"),
             "event",
             [
-                send("email", "Email: welcome"),
-                wait(48, "Wait 2 days"),
-                cond(
-                    "Has bought since signing up?",
+                send("email", t("Email: welcome", "Email: bienvenida")),
+                wait(48, t("Wait 2 days", "Esperar 2 días")),
+                ask(
+                    t("Has bought since signing up?", "¿Ha comprado desde que se dio de alta?"),
                     BOUGHT_AFTER,
                     [
-                        send("email", "Email: thanks, discover more"),
+                        send("email", t("Email: thanks, discover more", "Email: gracias, descubre más")),
                     ],
                     [
-                        send("email", "Email: 10% off your first order"),
-                        wait(5 * 24, "Wait 5 days"),
-                        cond(
-                            "Push subscribed?",
+                        send("email", t("Email: 10% off your first order",
+                                        "Email: 10 % de descuento en tu primer pedido")),
+                        wait(5 * 24, t("Wait 5 days", "Esperar 5 días")),
+                        ask(
+                            t("Push subscribed?", "¿Suscrito a push?"),
                             PUSH_OK,
-                            [send("push", "Push: your welcome offer ends soon")],
-                            [stop("Exit")],
+                            [send("push", t("Push: your welcome offer ends soon",
+                                            "Push: tu oferta de bienvenida termina pronto"))],
+                            [stop(t("Exit", "Salida"))],
                         ),
                     ],
                 ),
@@ -298,60 +386,71 @@ def templates(cart_split: float, intervals_text: str) -> dict[str, Template]:
         ),
         "replenishment": Template(
             "replenishment",
-            f"Typical repurchase interval reached ({intervals_text})",
+            t(
+                f"Typical repurchase interval reached ({intervals_text})",
+                f"Se alcanza el intervalo habitual de recompra ({intervals_text})",
+            ),
             "event",
             [
-                cond(
-                    "Email subscribed?",
+                ask(
+                    t("Email subscribed?", "¿Suscrito al email?"),
                     EMAIL_OK,
-                    [send("email", "Email: time to restock?")],
-                    [send("push", "Push: time to restock?")],
+                    [send("email", t("Email: time to restock?", "Email: ¿es hora de reponer?"))],
+                    [send("push", t("Push: time to restock?", "Push: ¿es hora de reponer?"))],
                 ),
-                wait(5 * 24, "Wait 5 days"),
-                cond(
-                    "Bought the category again?",
+                wait(5 * 24, t("Wait 5 days", "Esperar 5 días")),
+                ask(
+                    t("Bought the category again?", "¿Volvió a comprar en la categoría?"),
                     (
                         "EXISTS (SELECT 1 FROM completed_orders({day}) AS o JOIN order_lines "
                         "AS ol ON ol.order_id = o.order_id "
                         "JOIN products AS p ON p.product_id = ol.product_id "
                         "WHERE o.contact_id = k.contact_id AND p.category = k.g AND o.ordered_at >= k.t)"
                     ),
-                    [stop("Re-bought: exit")],
-                    [send("email", "Email: running low? 10% off your refill")],
+                    [stop(t("Re-bought: exit", "Recompró: salida"))],
+                    [send("email", t("Email: running low? 10% off your refill",
+                                     "Email: ¿se te está acabando? 10 % de descuento en tu reposición"))],
                 ),
             ],
         ),
         "post_purchase_survey": Template(
             "post_purchase_survey",
-            "Completed order",
+            t("Completed order", "Pedido completado"),
             "event",
             [
-                wait(7 * 24, "Wait 7 days (delivery)"),
-                cond(
-                    "Returned items of the order?",
+                wait(7 * 24, t("Wait 7 days (delivery)", "Esperar 7 días (entrega)")),
+                ask(
+                    t("Returned items of the order?", "¿Devolvió artículos del pedido?"),
                     (
                         "EXISTS (SELECT 1 FROM order_lines AS ol WHERE ol.order_id = k.o "
                         "AND ol.returned_quantity > 0)"
                     ),
                     [
-                        send("email", "Email: sorry, how can we help? (support)"),
+                        send("email", t("Email: sorry, how can we help? (support)",
+                                        "Email: lo sentimos, ¿cómo podemos ayudarte? (atención al cliente)")),
                     ],
                     [
-                        send("email", "Email: how was your purchase? (score 1-5)"),
-                        wait(3 * 24, "Wait 3 days for the answer"),
-                        cond(
-                            "Answer score 4 or 5?",
+                        send("email", t("Email: how was your purchase? (score 1-5)",
+                                        "Email: ¿qué tal tu compra? (puntúa de 1 a 5)")),
+                        wait(3 * 24, t("Wait 3 days for the answer", "Esperar 3 días a la respuesta")),
+                        ask(
+                            t("Answer score 4 or 5?", "¿Respuesta con puntuación 4 o 5?"),
                             None,
                             [
-                                send("email", "Email: leave a review"),
+                                send("email", t("Email: leave a review", "Email: deja tu reseña")),
                             ],
                             [
-                                to_segment("Unhappy customers"),
-                                send("email", "Email: support follow-up"),
+                                seg(t("Unhappy customers", "Clientes insatisfechos")),
+                                send("email", t("Email: support follow-up",
+                                                "Email: seguimiento de atención al cliente")),
                             ],
-                            yes_label="promoter",
-                            no_label="detractor or no answer",
-                            note="survey answers are not in the warehouse: the split is known once it runs",
+                            yes_label=t("promoter", "promotor"),
+                            no_label=t("detractor or no answer", "detractor o sin respuesta"),
+                            note=t(
+                                "survey answers are not in the warehouse: the split is known once it runs",
+                                "las respuestas de la encuesta no están en el almacén: el reparto se "
+                                "sabrá cuando se lance",
+                            ),
                         ),
                     ],
                 ),
@@ -359,58 +458,68 @@ def templates(cart_split: float, intervals_text: str) -> dict[str, Template]:
         ),
         "birthday": Template(
             "birthday",
-            "Birthday",
+            t("Birthday", "Cumpleaños"),
             "event",
             [
-                cond(
-                    "Has bought before?",
+                ask(
+                    t("Has bought before?", "¿Ha comprado antes?"),
                     CUSTOMER,
-                    [send("email", "Email: a birthday gift, 15% off")],
-                    [send("email", "Email: happy birthday, 10% off your first order")],
+                    [send("email", t("Email: a birthday gift, 15% off",
+                                     "Email: un regalo de cumpleaños, 15 % de descuento"))],
+                    [send("email", t("Email: happy birthday, 10% off your first order",
+                                     "Email: feliz cumpleaños, 10 % de descuento en tu primer pedido"))],
                 ),
-                wait(7 * 24, "Wait 7 days"),
-                cond(
-                    "SMS subscribed?",
+                wait(7 * 24, t("Wait 7 days", "Esperar 7 días")),
+                ask(
+                    t("SMS subscribed?", "¿Suscrito a SMS?"),
                     SMS_OK,
-                    [send("sms", "SMS: your birthday gift ends soon")],
-                    [stop("Exit")],
+                    [send("sms", t("SMS: your birthday gift ends soon",
+                                   "SMS: tu regalo de cumpleaños termina pronto"))],
+                    [stop(t("Exit", "Salida"))],
                 ),
             ],
         ),
         "vip_early_access": Template(
             "vip_early_access",
-            "Launch: early access 48 hours before the public sale",
+            t("Launch: early access 48 hours before the public sale",
+              "Lanzamiento: acceso anticipado 48 horas antes de la venta al público"),
             "audience",
             [
-                send("email", "Email: VIP early access is open"),
-                wait(24, "Wait 1 day"),
-                cond(
-                    "SMS subscribed?",
+                send("email", t("Email: VIP early access is open",
+                                "Email: ya está abierto el acceso anticipado VIP")),
+                wait(24, t("Wait 1 day", "Esperar 1 día")),
+                ask(
+                    t("SMS subscribed?", "¿Suscrito a SMS?"),
                     SMS_OK,
-                    [send("whatsapp", "WhatsApp: early access ends tomorrow")],
-                    [send("web_content", "Web content: VIP banner")],
+                    [send("whatsapp", t("WhatsApp: early access ends tomorrow",
+                                        "WhatsApp: el acceso anticipado termina mañana"))],
+                    [send("web_content", t("Web content: VIP banner", "Contenido web: banner VIP"))],
                 ),
             ],
             default_audience=RfmCondition(segments=["Champions", "Loyal"]),
-            default_audience_text="RFM Champions and Loyal customers",
+            default_audience_text=t("RFM Champions and Loyal customers", "clientes RFM Champions y Loyal"),
         ),
         "lead_nurture": Template(
             "lead_nurture",
-            f"Becomes a marketing-qualified lead (lead score >= {MQL_SCORE})",
+            t(
+                f"Becomes a marketing-qualified lead (lead score >= {MQL_SCORE})",
+                f"Pasa a ser lead cualificado por marketing (lead score >= {MQL_SCORE})",
+            ),
             "joined",
             [
-                send("email", "Email: buying guide"),
-                wait(3 * 24, "Wait 3 days"),
-                cond(
-                    f"Lead score >= {SQL_SCORE} (sales-qualified)?",
+                send("email", t("Email: buying guide", "Email: guía de compra")),
+                wait(3 * 24, t("Wait 3 days", "Esperar 3 días")),
+                ask(
+                    t(f"Lead score >= {SQL_SCORE} (sales-qualified)?",
+                      f"¿Lead score >= {SQL_SCORE} (cualificado para ventas)?"),
                     f"ls.lead_score >= {SQL_SCORE}",
                     [
-                        to_segment("Sales-qualified leads"),
-                        send("email", "Email: a personal offer"),
+                        seg(t("Sales-qualified leads", "Leads cualificados para ventas")),
+                        send("email", t("Email: a personal offer", "Email: una oferta personalizada")),
                     ],
                     [
-                        wait(7 * 24, "Wait 7 days"),
-                        send("email", "Email: customer stories"),
+                        wait(7 * 24, t("Wait 7 days", "Esperar 7 días")),
+                        send("email", t("Email: customer stories", "Email: historias de clientes")),
                     ],
                 ),
             ],
@@ -420,6 +529,9 @@ def templates(cart_split: float, intervals_text: str) -> dict[str, Template]:
                     Not(item=PurchaseCondition()),
                 ]
             ),
-            default_audience_text=f"contacts with lead score >= {MQL_SCORE} who never bought",
+            default_audience_text=t(
+                f"contacts with lead score >= {MQL_SCORE} who never bought",
+                f"contactos con lead score >= {MQL_SCORE} que nunca han comprado",
+            ),
         ),
     }

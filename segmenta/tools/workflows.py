@@ -14,6 +14,9 @@ Mermaid. Every node carries estimates from the warehouse, computed twice on read
 Consent: email = ``email_subscribed`` and an email; SMS = ``sms_subscribed`` and a phone;
 push = ``push_subscribed``; WhatsApp has no consent flag in the data model and uses the SMS one;
 web content reaches contacts with web activity in the 90 days up to D.
+
+A draft speaks its request's language (``detect_language``, or an explicit ``lang``): node
+labels, branch names, notes, assumptions and the name are Spanish for a Spanish request.
 """
 
 from __future__ import annotations
@@ -29,18 +32,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from segmenta.assistant.compiler import compile_segment, condition_sql, render
 from segmenta.assistant.plan import AttributeCondition, SegmentPlan, Window
-from segmenta.assistant.text import fold
+from segmenta.assistant.text import detect_language, fold
 from segmenta.assistant.validator import validate
 from segmenta.errors import SegmentaError
 from segmenta.tools.workflow_kinds import (
+    BRANCHES,
     EMAIL_OK,
     KIND_TITLES,
     KIND_WORDS,
     PUSH_OK,
     SMS_OK,
     Channel,
+    Lang,
     Step,
     Template,
+    kind_title,
     templates,
 )
 from segmenta.warehouse.store import run_query
@@ -368,7 +374,9 @@ def _audience(db: Path, text: str, audience: str | None, use_last: bool) -> tupl
     return result.plan.model_copy(update={"question": "list"}), audience
 
 
-def draft(db: Path, text: str, as_of: date, *, use_last: bool = False) -> WorkflowDraft:
+def draft(
+    db: Path, text: str, as_of: date, *, use_last: bool = False, lang: Lang | None = None
+) -> WorkflowDraft:
     """Draft the workflow a request names, with estimates from the warehouse at ``as_of``.
 
     Args:
@@ -376,25 +384,60 @@ def draft(db: Path, text: str, as_of: date, *, use_last: bool = False) -> Workfl
         text: "draft an abandoned cart workflow", "flujo de reactivación para los clientes hibernando".
         as_of: the as-of date D of every estimate.
         use_last: take the audience from the conversation's last segment instead of the text.
+        lang: the language of the draft's words; None = the request's (``detect_language``).
     """
     from segmenta.tools.ask import open_engine
 
+    lang = lang or detect_language(text)
     kind = detect_kind(text)
     plan, aud_text = _audience(db, text, audience_text(text), use_last)
     with open_engine(db) as engine:
         con, schema = engine.con, engine.schema
         split, intervals = _parameters(con, schema, as_of)
-        tpl = templates(split, ", ".join(f"{g}: {d:g} days" for g, d in intervals.items()) or "none found")[
-            kind
-        ]
+        tpl = templates(split, _intervals_text(intervals, lang), lang)[kind]
         assumptions: list[str] = []
         if plan is None and tpl.default_audience is not None:
             plan = SegmentPlan(where=tpl.default_audience)
             aud_text = tpl.default_audience_text
-            assumptions.append(f"no audience given: {tpl.default_audience_text}")
+            assumptions.append(_WORDS["no_audience"][lang] + tpl.default_audience_text)
         if kind == "replenishment" and not intervals:
-            assumptions.append("no category has 3 or more repeat purchases yet: the trigger finds nobody")
-        return _estimate(con, schema, text, kind, tpl, plan, aud_text, as_of, split, intervals, assumptions)
+            assumptions.append(_WORDS["no_intervals"][lang])
+        return _estimate(
+            con, schema, text, kind, tpl, plan, aud_text, as_of, split, intervals, assumptions, lang
+        )
+
+
+# the draft's own words (the templates' are in ``workflow_kinds``)
+_WORDS: dict[str, dict[Lang, str]] = {
+    "no_audience": {"en": "no audience given: ", "es": "sin audiencia indicada: "},
+    "no_intervals": {
+        "en": "no category has 3 or more repeat purchases yet: the trigger finds nobody",
+        "es": "ninguna categoría tiene aún 3 o más recompras: el disparador no encuentra a nadie",
+    },
+    "days": {"en": "days", "es": "días"},
+    "none_found": {"en": "none found", "es": "no se encontró ninguno"},
+    "everyone": {"en": "every contact", "es": "todos los contactos"},
+    "audience": {"en": "Audience", "es": "Audiencia"},
+    "unknown": {
+        "en": "depends on an earlier answer the warehouse does not hold",
+        "es": "depende de una respuesta anterior que el almacén no tiene",
+    },
+    "now": {"en": "now", "es": "ahora"},
+    "last_30": {"en": "last 30 days", "es": "últimos 30 días"},
+    "reachable": {"en": "reachable", "es": "alcanzables"},
+}
+
+
+def _intervals_text(intervals: dict[str, float], lang: Lang) -> str:
+    """The repurchase intervals per category in a few words of ``lang``.
+
+    >>> _intervals_text({"Running": 45.0, "Yoga": 30.5}, "es")
+    'Running: 45 días, Yoga: 30.5 días'
+    >>> _intervals_text({}, "en")
+    'none found'
+    """
+    days = _WORDS["days"][lang]
+    return ", ".join(f"{g}: {d:g} {days}" for g, d in intervals.items()) or _WORDS["none_found"][lang]
 
 
 def _parameters(
@@ -425,6 +468,7 @@ def _estimate(
     split: float,
     intervals: dict[str, float],
     assumptions: list[str],
+    lang: Lang,
 ) -> WorkflowDraft:
     now_members, then_members = _members(plan, day), _members(plan, day - timedelta(days=30))
     joined = (
@@ -471,7 +515,7 @@ def _estimate(
         WorkflowNode(
             id="n0",
             type="audience",
-            label=f"Audience: {aud_text or 'every contact'}",
+            label=f"{_WORDS['audience'][lang]}: {aud_text or _WORDS['everyone'][lang]}",
             estimate=Estimate(enter=size, last_30_days=joined_n),
         )
     ]
@@ -480,7 +524,7 @@ def _estimate(
         at = index.get(nid)
         est = Estimate(
             note=step.note
-            or ("depends on an earlier answer the warehouse does not hold" if at is None else "")
+            or (_WORDS["unknown"][lang] if at is None else "")
         )
         if at is not None:
             est = Estimate(
@@ -513,10 +557,10 @@ def _estimate(
         params["lookback_days"] = float(LOOKBACK_DAYS[kind])
     return WorkflowDraft(
         kind=kind,
-        name=KIND_TITLES[kind],
+        name=kind_title(kind, lang),
         request=text,
         as_of=day,
-        audience=Audience(text=aud_text or "every contact", plan=plan, size=size),
+        audience=Audience(text=aud_text or _WORDS["everyone"][lang], plan=plan, size=size),
         nodes=nodes,
         edges=edges,
         parameters=params,
@@ -546,21 +590,24 @@ def json_schema() -> str:
     return json.dumps(WorkflowDraft.model_json_schema(), indent=2)
 
 
-def estimate_text(e: Estimate) -> str:
-    """The estimate of a node in a few words.
+def estimate_text(e: Estimate, lang: Lang = "en") -> str:
+    """The estimate of a node in a few words of ``lang``.
 
     >>> estimate_text(Estimate(enter=120, last_30_days=900, reachable=80))
     'now 120 · last 30 days 900 · reachable 80'
+    >>> estimate_text(Estimate(enter=120, yes=20, no=100), "es")
+    'ahora 120 · sí 20 / no 100'
     """
     parts = []
     if e.enter is not None:
-        parts.append(f"now {e.enter:,}")
+        parts.append(f"{_WORDS['now'][lang]} {e.enter:,}")
     if e.last_30_days is not None:
-        parts.append(f"last 30 days {e.last_30_days:,}")
+        parts.append(f"{_WORDS['last_30'][lang]} {e.last_30_days:,}")
     if e.yes is not None and e.no is not None:
-        parts.append(f"yes {e.yes:,} / no {e.no:,}")
+        yes, no = BRANCHES[lang]
+        parts.append(f"{yes} {e.yes:,} / {no} {e.no:,}")
     if e.reachable is not None:
-        parts.append(f"reachable {e.reachable:,}")
+        parts.append(f"{_WORDS['reachable'][lang]} {e.reachable:,}")
     if e.note:
         parts.append(e.note)
     return " · ".join(parts)
@@ -570,13 +617,16 @@ def _mermaid_text(s: str) -> str:
     return s.replace('"', "#quot;").replace("\n", " ")
 
 
-def mermaid(d: WorkflowDraft) -> str:
-    """The draft as a Mermaid flowchart (conditions as diamonds, estimates in the labels)."""
+def mermaid(d: WorkflowDraft, lang: Lang | None = None) -> str:
+    """The draft as a Mermaid flowchart (conditions as diamonds, estimates in the labels).
+
+    ``lang`` is the estimates' language; None = the request's.
+    """
+    lang = lang or detect_language(d.request)
     lines = ["flowchart TD"]
     for n in d.nodes:
-        label = _mermaid_text(
-            n.label + ("<br/>" + estimate_text(n.estimate) if estimate_text(n.estimate) else "")
-        )
+        est = estimate_text(n.estimate, lang)
+        label = _mermaid_text(n.label + ("<br/>" + est if est else ""))
         shape = {
             "condition": ('{"', '"}'),
             "audience": ('(["', '"])'),

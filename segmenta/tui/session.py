@@ -199,14 +199,14 @@ class Session:
             replace=replace,
         )
 
-    def draft_workflow(self, text: str, *, use_last: bool) -> WorkflowDraft:
+    def draft_workflow(self, text: str, *, use_last: bool, lang: str | None = None) -> WorkflowDraft:
         """Draft the workflow ``text`` names; ``use_last`` takes the audience from the current segment."""
         from segmenta.tools.workflows import draft
 
         if use_last:
             with self._lock:
                 self.save_state()
-        return draft(self.db, text, self.as_of, use_last=use_last)
+        return draft(self.db, text, self.as_of, use_last=use_last, lang=lang)  # type: ignore[arg-type]
 
     def release(self) -> None:
         """Close the engine so a tool can open the warehouse itself; the next request reopens it.

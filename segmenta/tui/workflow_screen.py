@@ -40,11 +40,15 @@ _T: dict[str, dict[Lang, str]] = {
     "title": {"es": "Borrador de workflow", "en": "Workflow draft"},
     "pick": {"es": "Elige el tipo de workflow", "en": "Choose the kind of workflow"},
     "for_current": {"es": "para el segmento actual", "en": "for the current segment"},
-    "for_default": {"es": "sin segmento: la audiencia por defecto del tipo",
-                    "en": "no segment: the kind's default audience"},
+    "for_default": {
+        "es": "sin segmento: la audiencia por defecto del tipo",
+        "en": "no segment: the kind's default audience",
+    },
     "for_words": {"es": "para", "en": "for"},
-    "hint": {"es": "m: copiar Mermaid  s: guardar JSON  Esc: cerrar",
-             "en": "m: copy Mermaid  s: save JSON  Esc: close"},
+    "hint": {
+        "es": "m: copiar Mermaid  s: guardar JSON  Esc: cerrar",
+        "en": "m: copy Mermaid  s: save JSON  Esc: close",
+    },
     "copied": {"es": "Mermaid copiado al portapapeles", "en": "Mermaid copied to the clipboard"},
     "written": {"es": "Escrito", "en": "Written"},
     "none_yet": {"es": "Todavía no hay borrador", "en": "No draft yet"},
@@ -55,10 +59,12 @@ _T: dict[str, dict[Lang, str]] = {
     "yes": {"es": "sí", "en": "yes"},
     "reachable": {"es": "alcanzables", "en": "reachable"},
     "reach": {"es": "alcanz.", "en": "reach"},
-    "legend": {"es": "ahora: contactos si se lanzara hoy · 30d: los que habrían entrado en los últimos "
-                     "30 días · alcanz.: con permiso y dirección en el canal",
-               "en": "now: contacts there if launched today · 30d: who would have entered over the last 30 "
-                     "days · reach: with consent and an address on the channel"},
+    "legend": {
+        "es": "ahora: contactos si se lanzara hoy · 30d: los que habrían entrado en los últimos "
+        "30 días · alcanz.: con permiso y dirección en el canal",
+        "en": "now: contacts there if launched today · 30d: who would have entered over the last 30 "
+        "days · reach: with consent and an address on the channel",
+    },
     "continues": {"es": "sigue en", "en": "continues at"},
 }
 # the kinds' names for a Spanish select (KIND_TITLES holds the English ones)
@@ -233,8 +239,16 @@ class WorkflowScreen(ModalScreen[None]):
             self.message = message
             super().__init__()
 
-    def __init__(self, session: Session, lang: Lang, *, kind: str | None = None, use_last: bool = False,
-                 audience: str | None = None, typed: str | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        lang: Lang,
+        *,
+        kind: str | None = None,
+        use_last: bool = False,
+        audience: str | None = None,
+        typed: str | None = None,
+    ) -> None:
         """Args:
         kind: the kind to draft at once (None: the marketer picks one).
         use_last: the audience is the chat's current segment.
@@ -301,7 +315,7 @@ class WorkflowScreen(ModalScreen[None]):
     def build(self, serial: int, text: str) -> None:
         """Draft in a thread and post the draft."""
         try:
-            d = self.session.draft_workflow(text, use_last=self.use_last)
+            d = self.session.draft_workflow(text, use_last=self.use_last, lang=self.lang)
         except SegmentaError as e:
             self.post_message(self.Failed(serial, str(e)))
             return

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from segmenta.assistant.text import fold
 from segmenta.tools import workflows as wf
+from segmenta.tools.workflow_kinds import KIND_TITLES, kind_title
 from segmenta.warehouse.importer import import_shop
 
 SPORTS = Path("/work/shared/eval/sports")
@@ -34,9 +37,82 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+# the same kinds asked in Spanish (each detected as Spanish) and in English
+REQUESTS_ES = {
+    "abandoned_cart": "crea un flujo de carrito abandonado",
+    "browse_abandonment": "flujo de navegación abandonada",
+    "win_back": "crea un flujo de reactivación para los clientes hibernando",
+    "welcome": "serie de bienvenida",
+    "replenishment": "un flujo de reposición",
+    "post_purchase_survey": "encuesta post-compra",
+    "birthday": "flujo de cumpleaños",
+    "vip_early_access": "un flujo de acceso anticipado VIP",
+    "lead_nurture": "nutrición de leads",
+}
+REQUESTS_EN = {kind: f"draft a {kind.replace('_', ' ')} workflow" for kind in REQUESTS}
+# words of the English templates that a Spanish draft must not hold (folded, whole words)
+ENGLISH_WORDS = ("wait", "yes", "exit", "bought", "subscribed", "your", "the", "days", "hours", "audience",
+                 "segment", "customers", "order", "answer", "value", "off", "every", "contact", "warehouse")
+
+
 @pytest.fixture(scope="module")
 def drafts(db: Path) -> dict[str, wf.WorkflowDraft]:
     return {kind: wf.draft(db, text, D) for kind, text in REQUESTS.items()}
+
+
+@pytest.fixture(scope="module")
+def drafts_es(db: Path) -> dict[str, wf.WorkflowDraft]:
+    return {kind: wf.draft(db, text, D) for kind, text in REQUESTS_ES.items()}
+
+
+def _words(d: wf.WorkflowDraft) -> list[str]:
+    """Every word of a draft a marketer reads: name, labels, branches, notes, assumptions."""
+    texts = [d.name, *d.assumptions, *(n.label for n in d.nodes), *(n.estimate.note for n in d.nodes),
+             *(e.label for e in d.edges)]
+    return [w for t in texts for w in re.findall(r"[a-z]+", fold(t))]
+
+
+@pytest.mark.parametrize("kind", list(REQUESTS))
+def test_a_spanish_request_drafts_spanish_labels_and_branches(
+    kind: str, drafts_es: dict[str, wf.WorkflowDraft]
+) -> None:
+    d = drafts_es[kind]
+    assert d.kind == kind and d.name == kind_title(kind, "es")
+    left = sorted(set(_words(d)) & set(ENGLISH_WORDS))
+    assert not left, f"English words in the Spanish {kind} draft: {left}"
+    branches = {e.label for e in d.edges if e.label}
+    assert branches and "yes" not in branches
+    if kind not in ("abandoned_cart", "post_purchase_survey"):
+        assert {"sí", "no"} <= branches
+    assert any(n.type == "wait" and n.label.startswith("Esperar") for n in d.nodes)
+
+
+def test_the_spanish_win_back_reads_as_natural_marketing_spanish(drafts_es: dict[str, wf.WorkflowDraft]) -> None:
+    labels = {n.label for n in drafts_es["win_back"].nodes}
+    assert {"Se une a la audiencia (dejó de comprar)", "Esperar 7 días",
+            "¿Abrió o hizo clic en un mensaje en los últimos 90 días?",
+            "Email: te echamos de menos (15 % de descuento)"} <= labels
+    assert drafts_es["win_back"].audience.text == "los clientes hibernando"
+
+
+def test_a_spanish_default_audience_and_its_assumption_are_spanish(drafts_es: dict[str, wf.WorkflowDraft]) -> None:
+    d = drafts_es["vip_early_access"]
+    assert d.audience.text == "clientes RFM Champions y Loyal"
+    assert d.assumptions == ["sin audiencia indicada: clientes RFM Champions y Loyal"]
+
+
+@pytest.mark.parametrize("kind", list(REQUESTS))
+def test_an_english_request_stays_english(kind: str, db: Path) -> None:
+    d = wf.draft(db, REQUESTS_EN[kind], D)
+    assert d.kind == kind and d.name == KIND_TITLES[kind]
+    words = set(_words(d))
+    assert not words & {"esperar", "si", "salida", "suscrito", "tu", "dias", "audiencia", "clientes"}
+    assert "wait" in words or kind == "vip_early_access" and "sms" in words
+
+
+def test_an_explicit_language_overrides_the_detected_one(db: Path) -> None:
+    d = wf.draft(db, "draft a birthday workflow", D, lang="es")
+    assert d.name == "Cumpleaños" and "-->|sí|" in wf.mermaid(d, "es") and "ahora " in wf.mermaid(d, "es")
 
 
 @pytest.mark.parametrize("kind", list(REQUESTS))
@@ -75,8 +151,8 @@ def test_the_abandoned_cart_splits_by_the_shops_median_cart_value(drafts: dict[s
 
 
 def test_a_survey_answer_split_is_left_unknown_with_a_note(drafts: dict[str, wf.WorkflowDraft]) -> None:
-    answer = next(n for n in drafts["post_purchase_survey"].nodes if n.label.startswith("Answer"))
-    assert answer.estimate.yes is None and "not in the warehouse" in answer.estimate.note
+    answer = next(n for n in drafts["post_purchase_survey"].nodes if "4 o 5" in n.label)
+    assert answer.estimate.yes is None and "no están en el almacén" in answer.estimate.note
 
 
 def test_a_draft_round_trips_through_its_json_file(drafts: dict[str, wf.WorkflowDraft], tmp_path: Path) -> None:
@@ -97,7 +173,7 @@ def test_mermaid_draws_every_node_and_labelled_branches(drafts: dict[str, wf.Wor
     text = wf.mermaid(d)
     assert text.startswith("flowchart TD\n")
     assert all(f"    {n.id}" in text for n in d.nodes)
-    assert "-->|yes|" in text and "-->|no|" in text
+    assert "-->|sí|" in text and "-->|no|" in text  # "flujo de cumpleaños" is Spanish
 
 
 def test_an_unknown_kind_lists_the_known_kinds(db: Path) -> None:
