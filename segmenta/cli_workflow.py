@@ -23,6 +23,16 @@ workflow_app = typer.Typer(
 )
 
 
+_TYPES_ES = {
+    "audience": "audiencia",
+    "trigger": "disparador",
+    "wait": "espera",
+    "condition": "condición",
+    "action": "acción",
+    "exit": "salida",
+}
+
+
 def tree(d: object) -> Tree:
     """The draft as a rich Tree, estimates beside each node."""
     from segmenta.assistant.text import detect_language
@@ -34,7 +44,8 @@ def tree(d: object) -> Tree:
     def label(n: WorkflowNode, edge: str) -> str:
         est = estimate_text(n.estimate, lang)
         head = f"[dim]{edge}:[/dim] " if edge else ""
-        return f"{head}[bold]{n.type}[/bold] {n.label}" + (f"  [cyan]{est}[/cyan]" if est else "")
+        kind = _TYPES_ES.get(n.type, n.type) if lang == "es" else n.type
+        return f"{head}[bold]{kind}[/bold] {n.label}" + (f"  [cyan]{est}[/cyan]" if est else "")
 
     top = root(d)
     as_of = f"(a {d.as_of})" if lang == "es" else f"(as of {d.as_of})"
