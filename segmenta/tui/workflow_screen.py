@@ -23,7 +23,6 @@ from textual.widgets import Label, LoadingIndicator, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from segmenta.errors import SegmentaError
-from segmenta.tools.workflow_kinds import KIND_TITLES
 from segmenta.tools.workflows import (
     Estimate,
     WorkflowDraft,
@@ -67,27 +66,15 @@ _T: dict[str, dict[Lang, str]] = {
     },
     "continues": {"es": "sigue en", "en": "continues at"},
 }
-# the kinds' names for a Spanish select (KIND_TITLES holds the English ones)
-_TITLES_ES: dict[str, str] = {
-    "abandoned_cart": "Carrito abandonado",
-    "browse_abandonment": "Navegación abandonada",
-    "win_back": "Reactivación (win-back)",
-    "welcome": "Bienvenida",
-    "replenishment": "Reposición",
-    "post_purchase_survey": "Encuesta post-compra",
-    "birthday": "Cumpleaños",
-    "vip_early_access": "Acceso anticipado VIP",
-    "lead_nurture": "Nutrición de leads (MQL a SQL)",
-}
-
-
 def kind_title(kind: str, lang: Lang) -> str:
-    """A workflow kind's name in ``lang``.
+    """A workflow kind's name in ``lang`` (the names live with the workflow templates).
 
     >>> kind_title("win_back", "en"), kind_title("win_back", "es")
     ('Win-back', 'Reactivación (win-back)')
     """
-    return (_TITLES_ES.get(kind) if lang == "es" else None) or KIND_TITLES.get(kind, kind)
+    from segmenta.tools.workflow_kinds import kind_title as title
+
+    return title(kind, lang)
 
 
 def draft_text(kind: str, audience: str | None) -> str:
