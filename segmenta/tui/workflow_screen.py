@@ -27,6 +27,7 @@ from segmenta.tools.workflows import (
     Estimate,
     WorkflowDraft,
     WorkflowNode,
+    estimate_text,
     known_kinds,
     mermaid,
     root,
@@ -93,18 +94,7 @@ def estimate_label(e: Estimate, lang: Lang) -> str:
     >>> estimate_label(Estimate(enter=120, last_30_days=900, yes=20, no=100, reachable=80), "es")
     'ahora 120 · últimos 30 días 900 · sí 20 / no 100 · alcanzables 80'
     """
-    parts = []
-    if e.enter is not None:
-        parts.append(f"{_T['now'][lang]} {e.enter:,}")
-    if e.last_30_days is not None:
-        parts.append(f"{_T['last_30'][lang]} {e.last_30_days:,}")
-    if e.yes is not None and e.no is not None:
-        parts.append(f"{_T['yes'][lang]} {e.yes:,} / no {e.no:,}")
-    if e.reachable is not None:
-        parts.append(f"{_T['reachable'][lang]} {e.reachable:,}")
-    if e.note:
-        parts.append(e.note)
-    return " · ".join(parts)
+    return estimate_text(e, lang)
 
 
 def short_estimate(e: Estimate, lang: Lang) -> str:
