@@ -269,7 +269,9 @@ class WorkflowScreen(ModalScreen[None]):
     @on(Select.Changed, "#workflow-kind")
     def _kind_changed(self, event: Select.Changed) -> None:
         event.stop()
-        if isinstance(event.value, str) and (event.value != self.kind or self.draft is None):
+        # the select announces the kind it opened with: that draft is already on its way
+        drafting = event.value == self.kind and self.has_class("-busy")
+        if isinstance(event.value, str) and not drafting and (event.value != self.kind or self.draft is None):
             self.kind = event.value
             self.start(event.value)
 

@@ -25,6 +25,13 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+    # a screen may start its worker after it is mounted: wait while it says it is busy
+    for _ in range(200):
+        if not pilot.app.screen.has_class("-busy"):
+            break
+        await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def notes(app: SegmentaApp) -> list[str]:
