@@ -19,6 +19,7 @@ _T = {
         "funnel": "Embudo",
         "assumptions": "Supuestos",
         "unrecognized": "No reconocido",
+        "ignored": "ignoré",
         "rows": "Primeros contactos",
         "of": "de",
         "contacts": "contactos",
@@ -32,6 +33,7 @@ _T = {
         "funnel": "Funnel",
         "assumptions": "Assumptions",
         "unrecognized": "Not recognised",
+        "ignored": "ignored",
         "rows": "First contacts",
         "of": "of",
         "contacts": "contacts",
@@ -68,6 +70,8 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
         parts.append(
             Text(f"{t['unrecognized']}: " + ", ".join(f"'{w}'" for w in a.unrecognized), style="bold red")
         )
+    if a.ignored:
+        parts.append(Text(f"{t['ignored']}: " + ", ".join(a.ignored), style="dim"))
     for c in a.clarifications:
         body = Text(c.question + "\n", style="bold")
         for o in c.options:

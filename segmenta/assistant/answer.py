@@ -44,6 +44,7 @@ class Answer(BaseModel):
     explanation: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     unrecognized: list[str] = Field(default_factory=list)
+    ignored: list[str] = Field(default_factory=list)
     count: int | None = None
     funnel: list[FunnelStep] = Field(default_factory=list)
     columns: list[str] = Field(default_factory=list)

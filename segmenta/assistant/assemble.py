@@ -42,6 +42,8 @@ class Assembler:
         self.frames: list[Frame] = []
         self.frame: Frame | None = None
         self.pending_neg: tuple[str, bool] | None = None  # (kind, never)
+        self.neg_item: Item | None = None  # where the pending negation was said
+        self.or_item: Item | None = None
         self.pending_or = False
         self.pending_channel: list[str] = []
         self.channel_words: list[str] = []
@@ -56,6 +58,7 @@ class Assembler:
         for it in sorted(self.p.items, key=lambda x: (x.pos, x.end)):
             getattr(self, f"on_{it.kind}", self.on_other)(it)
         self.close()
+        self.dangling_operators()
         self.place_windows()
         if self.pending_channel and self.p.report is None:  # a channel with nothing to apply it to: say so
             self.p.unrec.extend(self.channel_words)
@@ -65,6 +68,21 @@ class Assembler:
             return None
         where = self.combine(nodes)
         return SegmentPlan(where=where, question=self.question, language=self.p.lang)  # type: ignore[arg-type]
+
+    def dangling_operators(self) -> None:
+        """A negation or an "or" that reached the end with nothing to apply to ("… but never UNO"
+        when UNO names nothing) is asked about: the answer would otherwise drop it."""
+        from segmenta.assistant.parser import Clarification, _operator_question
+
+        s = self.p.s
+        dangling = ((self.pending_neg, self.neg_item, "negation"), (self.pending_or, self.or_item, "or"))
+        for pending, it, op in dangling:
+            if pending and it is not None:
+                text = s.span_text(it.pos, it.end)
+                self.p.unrec.append(text)
+                self.p.clar.append(Clarification(_operator_question(text, op, self.p.lang)))
+        self.pending_neg = None
+        self.pending_or = False
 
     def joiner(self) -> str:
         j = "or" if self.pending_or else "and"
@@ -200,6 +218,14 @@ class Assembler:
             (g for g in reversed(self.frames) if g.family == "purchase" and "split" not in g.flags), None
         )
         if target is None:
+            self.p.unrec.append(self.p.s.span_text(it.pos, it.end))
+            self.p.clar.append(self.p_clar(self.p.s.span_text(it.pos, it.end)))
+            return
+        money = [q for q in target.qty if q.unit == "money"]
+        if money and not target.also:
+            # "spent over £200 in a single order": one order's total, not the spend (reading 14)
+            target.qty.remove(money[-1])
+            target.qty_flags["order_amount"] = money[-1].compare()
             return
         target.flags.add("same_order")
         # the products read as separate conditions before the words "in the same order" came: merge them
@@ -229,6 +255,7 @@ class Assembler:
     def on_search(self, it: Item) -> None:
         if self.frame is not None:
             self.frame.attrs.setdefault("search", []).append(it.data)
+            self.pending_or = False  # "buscaron X o Y": either term, one condition
 
     def on_webcategory(self, it: Item) -> None:
         if self.frame is not None:
@@ -260,6 +287,9 @@ class Assembler:
         q: Quantity = it.data
         f = self.frame
         text = self.p.s.span_text(it.pos, it.end)
+        if q.unit is None and f is not None and f.family == "purchase" and f.detail == "spend":
+            # "spent over 3k", "gastaron más de 500": an amount in the shop's currency (reading 15)
+            q.unit, q.currency = "money", "shop"
         if q.unit in ("money", "orders"):
             # with no buying verb ("clientes con más de 3 pedidos en 2025") an implicit purchase frame
             # takes it, so a window can follow; a plain one becomes the orders_count / total_spent metric
@@ -294,9 +324,10 @@ class Assembler:
             ):
                 from segmenta.assistant.parser import Quantity
 
-                f.qty.append(
-                    Quantity(q.op, q.value, q.value2, "orders" if f.family == "purchase" else "times")
-                )
+                unit = "orders" if f.family == "purchase" else "times"
+                if f.family == "purchase" and self.product_follows(it):
+                    unit = "units"  # "purchased 3+ base layers": things counted are units (reading 14)
+                f.qty.append(Quantity(q.op, q.value, q.value2, unit))
                 return
             self.push(AttributeCondition(field="age", op="compare", compare=q.compare(), text=text), it.pos)
             return
@@ -305,6 +336,13 @@ class Assembler:
             return
         self.p.unrec.append(text)
         self.p.clar.append(self.p_clar(text))
+
+    def product_follows(self, it: Item) -> bool:
+        """Whether a product is named right after this item (only filler between)."""
+        nxt = min((x for x in self.p.items if x.pos >= it.end and x is not it), key=lambda x: x.pos, default=None)
+        if nxt is None or nxt.kind != "product":
+            return False
+        return all(self.p.filler(k) for k in range(it.end, nxt.pos))
 
     def p_clar(self, text: str) -> Any:
         from segmenta.assistant.parser import Clarification
@@ -335,23 +373,46 @@ class Assembler:
         if self.frame is not None and self.frame_has_content(self.frame):
             self.close()
         self.pending_neg = ("neg", bool(it.data))
+        self.neg_item = it
 
     def on_except(self, it: Item) -> None:
         self.close()
         words = self.p.s.span_text(it.pos, it.end).lower()
         self.pending_neg = ("except", "nunca" in words or "never" in words)
+        self.neg_item = it
 
     def on_without(self, it: Item) -> None:
         self.close()
         self.pending_neg = ("without", False)
+        self.neg_item = it
 
     def on_none(self, it: Item) -> None:
         if self.frame is not None:
             self.frame.negated = True
             self.frame.flags.add("none")
+        else:  # "mujeres de Madrid nada": a negation with no behaviour to negate
+            self.pending_neg, self.neg_item = ("neg", False), it
+
+    def on_orderamount(self, it: Item) -> None:
+        f = self.frame if self.frame is not None and self.frame.family == "purchase" else None
+        if f is None or self.frame_has_content(f) and "order_amount" in f.qty_flags:
+            f = self.ensure_frame("purchase", it.pos)
+        f.qty_flags["order_amount"] = it.data
+
+    def on_single_order(self, it: Item) -> None:
+        """ "in a single order": the amount said with it is one order's total, not a spend."""
+        f = self.frame if self.frame is not None and self.frame.family == "purchase" else None
+        money = [q for q in f.qty if q.unit == "money"] if f is not None else []
+        if f is None or not money:
+            self.p.unrec.append(self.p.s.span_text(it.pos, it.end))
+            self.p.clar.append(self.p_clar(self.p.s.span_text(it.pos, it.end)))
+            return
+        f.qty.remove(money[-1])
+        f.qty_flags["order_amount"] = money[-1].compare()
 
     def on_or(self, it: Item) -> None:
         self.pending_or = True
+        self.or_item = it
 
     def on_other(self, it: Item) -> None:
         return
@@ -483,14 +544,29 @@ class Assembler:
                 count = q.compare()
         a = f.attrs
         text = f.product_text or ""
-        plain = f.product is None and not a and f.window is None and f.detail not in ("return", "coupon")
+        order_amount = f.qty_flags.get("order_amount")
+        plain = (
+            f.product is None
+            and not a
+            and f.window is None
+            and f.detail not in ("return", "coupon")
+            and order_amount is None
+        )
         if plain and amount is not None and count is None and units is None:
             return MetricCondition(metric="total_spent", compare=amount, text=text)
         if plain and count is not None and amount is None and units is None:
             return MetricCondition(metric="orders_count", compare=count, text=text)
-        if f.detail == "spend" and amount is None and not f.negated:
+        if f.detail == "spend" and amount is None and order_amount is None and not f.negated:
             self.p.unrec.append(self.p.es("cuánto gastaron", "how much was spent"))
         status = (a.get("status") or ["completed"])[0]
+        for single in ("channel", "status"):
+            if len(set(a.get(single, []))) > 1:
+                # "en la tienda de X y también online": one order has one channel; never drop one
+                both = " / ".join(dict.fromkeys(a[single]))
+                self.p.unrec.append(both)
+                self.p.clar.append(
+                    self.p_clar(both)
+                )
         return PurchaseCondition(
             product=f.product,
             window=f.window,
@@ -506,6 +582,7 @@ class Assembler:
             count=count,
             amount=amount,
             units=units,
+            order_amount=order_amount,
             text=text,
         )
 

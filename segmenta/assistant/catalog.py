@@ -333,6 +333,16 @@ class Catalog:
                     if len(w) >= FUZZY_MIN_LEN and not w.isdigit() and w not in _STOP:
                         vocab.add(w)
         self._vocab = sorted(vocab)
+        self._pairs: set[tuple[str, str]] = set()
+        self._singles: set[str] = set()
+        for f, vals in self.values.items():
+            if f in _CODE_FIELDS:
+                continue
+            for value in vals:
+                ws = fold(value).split()
+                if len(ws) == 1:
+                    self._singles.add(ws[0])
+                self._pairs.update(zip(ws, ws[1:], strict=False))
         rows_of: dict[tuple[str, str], list[int]] = {}
         for k, row in enumerate(self.products):
             for f, v in zip(("name", "category", "subcategory", "brand"), row, strict=True):
@@ -340,6 +350,39 @@ class Catalog:
                     rows_of.setdefault((f, v), []).append(k)
         self._bits = {key: _bitset(rows, len(self.products)) for key, rows in rows_of.items()}
         self.combinations = {(c, s, b) for _, c, s, b in self.products}
+
+    def nearest(self, phrase: str, fields: Iterable[str], limit: int = 4) -> list[tuple[str, str]]:
+        """The values of these fields whose text is closest to the phrase (any score), for a
+        question back: "'Rebok' is not in the catalog: did you mean brand Reebok?"."""
+        target = fold(phrase)
+        if not target:
+            return []
+        choices = [(f, v) for f in fields for v in self.values.get(f, {})]
+        if not choices:
+            return []
+        found = process.extract(
+            target, [fold(v) for _, v in choices], scorer=fuzz.WRatio, limit=limit, score_cutoff=50
+        )
+        return [choices[k] for _, _, k in found]
+
+    def _generic(self) -> frozenset[str]:
+        """The words that say "a product" without naming one, less those this shop's category,
+        subcategory or brand values are made of ("bag" in a shop with "Sleeping Bags")."""
+        cached: frozenset[str] | None = getattr(self, "_generic_cache", None)
+        if cached is None:
+            keys: set[str] = set()
+            for f in ("category", "subcategory", "brand"):
+                for value in self.values.get(f, {}):
+                    for w in fold(value).split():
+                        keys |= word_keys(w)
+            cached = frozenset(g for g in GENERIC_WORDS if not (word_keys(g) & keys))
+            self._generic_cache = cached
+        return cached
+
+    def holds(self, prev: str, word: str, nxt: str) -> bool:
+        """Whether a folded word, between these neighbours, is part of a value the shop holds
+        ("x" after "series" in "Xbox Series X"; "3m" as a brand), so it is no chat abbreviation."""
+        return word in self._singles or (prev, word) in self._pairs or (word, nxt) in self._pairs
 
     def fields(self) -> list[str]:
         """The fields that have at least one value in this shop."""
@@ -520,8 +563,16 @@ class Catalog:
         Returns:
             A ProductLink; ``uncovered`` lists the content words no value covers.
         """
-        words = content_words(phrase, GENERIC_WORDS)
+        words = content_words(phrase, self._generic())
         if not words:
+            # a value made of words that are elsewhere function words ("UNO", "The One"): by its whole text
+            exact = [
+                (f, v) for f in PRODUCT_FIELDS for v in self.values.get(f, {}) if fold(v) == fold(phrase)
+            ]
+            if exact and fold(phrase) not in GENERIC_WORDS:
+                f, v = exact[0]
+                m = ProductMatch(text=phrase, **{f: [v]})
+                return ProductLink(m, [], [], assumption_sentence(phrase, m, lang))
             return ProductLink(ProductMatch(text=phrase), [], [], assumption_sentence(phrase, None, lang))
         if len(words) > 10:
             return ProductLink(None, words)

@@ -295,6 +295,8 @@ def _order_tests(node: PurchaseCondition, ctx: Ctx) -> list[exp.Expr]:
         tests.append(window_expr(exp.column("ordered_at", o), node.window, ctx))
     if node.channel:
         tests.append(_eq(exp.column("channel", o), exp.Literal.string(node.channel)))
+    if node.order_amount is not None:
+        tests.append(compare_expr(exp.column("total_amount", o), node.order_amount))
     for vals, col in (
         (node.store, "store"),
         (node.payment_method, "payment_method"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -262,6 +262,14 @@ class Conversation:
         if not (_FOLLOW.search(f) or _PRONOUN.search(f)):
             return None
         es = result.language == "es"
+        # "ahora solo mujeres", "and also in Madrid": the opening operator is the follow-up's own word
+        openers = {c.opener for c in result.clarifications if c.opener}
+        if openers:
+            result = replace(
+                result,
+                unrecognized=[u for u in result.unrecognized if u not in openers],
+                clarifications=[c for c in result.clarifications if not c.opener],
+            )
         base = conjuncts(self.plan.where)
         if _REMOVE.search(f):
             kinds = {k for k, words in _KINDS.items() if any(re.search(rf"\b{w}\b", f) for w in words)}

@@ -86,6 +86,13 @@ class Engine:
         return self.answer_parsed(text, result, as_of, preview=preview)
 
     def answer_parsed(self, text: str, result: ParseResult, as_of: date, *, preview: int = 20) -> Answer:
+        """The answer to a parsed request, with the words it ignored as filler listed."""
+        answer = self._answer_parsed(text, result, as_of, preview=preview)
+        if result.ignored and not answer.ignored:
+            answer = answer.model_copy(update={"ignored": list(result.ignored)})
+        return answer
+
+    def _answer_parsed(self, text: str, result: ParseResult, as_of: date, *, preview: int = 20) -> Answer:
         lang = result.language
         if isinstance(result.plan, ReportPlan) and not result.unrecognized and not result.clarifications:
             if self.report_runner is None:

@@ -416,6 +416,8 @@ def _product(p: ProductMatch | None, ctx: _Ctx, short: bool = False) -> str:
 def _order_tests(cond: PurchaseCondition, ctx: _Ctx) -> str:
     """The tests one order must pass (payment, channel, coupon...), comma-separated."""
     out: list[str] = []
+    if cond.order_amount is not None:
+        out.append(ctx.t("with an order total ", "con un total del pedido ") + _sym(cond.order_amount, ctx, money=True))
     if cond.payment_method:
         out.append(ctx.t("paid with ", "pagando con ") + ctx.join(cond.payment_method))
     if cond.card_brand:

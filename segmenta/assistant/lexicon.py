@@ -133,6 +133,15 @@ VERBS: Final[dict[tuple[str, str], tuple[Pattern, ...]]] = {
         "han pedido",
         "shopped",
         "conpr*",
+        "placed",
+        "picked up",
+        "pillaron",
+        "pillado",
+        "pillo",
+        "se llevaron",
+        "se han llevado",
+        "se llevo",
+        "adquirieron",
     ),
     ("purchase", "spend"): patterns(
         "gast*",
@@ -143,7 +152,7 @@ VERBS: Final[dict[tuple[str, str], tuple[Pattern, ...]]] = {
         "invirtieron",
         "facturaron",
     ),
-    ("purchase", "pay"): patterns("pag*", "paid", "pay", "pays", "paying", "abonaron"),
+    ("purchase", "pay"): patterns("paga*", "pago", "pagu*", "paid", "pay", "pays", "paying", "abonaron"),
     ("purchase", "coupon"): patterns(
         "usaron el cupon",
         "usaron un cupon",
@@ -334,6 +343,15 @@ AND_WORDS: Final = patterns("y", "e", "and", "pero", "but", "ademas", "tambien",
 # Comparison words (DATA_MODEL "Comparison words"). Values are the operator.
 COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
     ">=": patterns(
+        ">=",
+        "para arriba",
+        "pa arriba",
+        "hacia arriba",
+        "en adelante",
+        "o superior",
+        "or higher",
+        "and over",
+        "or over",
         "or more",
         "o mas",
         "at least",
@@ -355,6 +373,7 @@ COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
         "greater than or equal to",
     ),
     ">": patterns(
+        ">",
         "over",
         "more than",
         "older than",
@@ -378,6 +397,13 @@ COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
         "superior al",
     ),
     "<=": patterns(
+        "<=",
+        "para abajo",
+        "pa abajo",
+        "o inferior",
+        "or lower",
+        "or under",
+        "and under",
         "or less",
         "o menos",
         "at most",
@@ -394,6 +420,7 @@ COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
         "less than or equal to",
     ),
     "<": patterns(
+        "<",
         "under",
         "less than",
         "fewer than",
@@ -413,7 +440,7 @@ COMPARATORS: Final[dict[str, tuple[Pattern, ...]]] = {
         "inferior al",
     ),
     "between": patterns("between", "entre"),
-    "=": patterns("exactly", "exactamente", "justo", "equal to", "igual a"),
+    "=": patterns("=", "exactly", "exactamente", "justo", "equal to", "igual a"),
 }
 
 DECADES: Final[dict[str, int]] = {
@@ -476,6 +503,7 @@ CONSENT_WORDS: Final = patterns(
     "consent",
     "consented",
     "acept*",
+    "accept*",
     "permiso",
     "permission",
     "allowed",
@@ -514,6 +542,20 @@ ORDER_WORDS: Final = patterns(
     "transacciones",
     "transactions",
     "tickets",
+)
+# Per-order amounts (settled reading 14): "un pedido de más de 80 €", "over £200 in a single order".
+ORDER_NOUNS: Final = patterns(
+    "pedidos", "pedido", "orders", "order", "compras", "compra", "purchases", "purchase", "tickets", "ticket",
+    "carritos", "baskets", "basket",
+)
+ORDER_AMOUNT_LINKS: Final = frozenset(
+    {"de", "del", "of", "worth", "por", "valor", "con", "un", "total", "a", "that", "was", "were", "with", "en"}
+)
+SINGLE_ORDER: Final = patterns(
+    "en un solo pedido", "en un unico pedido", "en un mismo pedido", "en un pedido", "en una sola compra",
+    "en una compra", "en una unica compra", "de una vez", "de una sola vez", "in a single order",
+    "in one order", "in a single purchase", "in one purchase", "in one go", "in a single transaction",
+    "per order", "por pedido", "each order", "on a single order", "on one order",
 )
 UNIT_WORDS: Final = patterns(
     "bolsas",
@@ -912,19 +954,21 @@ SIGNUP_WORDS: Final = patterns(
 BIRTHDAY_WORDS: Final = patterns("cumpleanos", "cumplen anos", "birthday", "birthdays")
 
 # Words that carry no condition in a request (beyond the language's function words).
+# Words the grammar skips inside and around a phrase. Operator words (only, also, again, same,
+# then, + and -: segmenta.assistant.reading.words) are never here: left unused they are asked about.
 FILLER: Final = frozenset(
     """que quien quienes cual cuales los las el la lo le les un una unos unas de del al a en con por
     para y e o u su sus se ha han hay han sido fue fueron es son esta estan este esta estos estas
     ese esa algo alguna algun alguno algunos algunas cualquier todo toda todos todas mi mis nuestro
-    nuestra nuestros nuestras tu tus ya solo solamente only just the a an of in on at to for with
+    nuestra nuestros nuestras tu tus ya just the a an of in on at to for with
     who that which whose whom have has had did do does been be is are was were their our my your any
-    some all ever them they those these this it its from by as also me dame muestrame show give list
+    some all ever them they those these this it its from by as me dame muestrame show give list
     find get please por favor hola hi hello i we want quiero necesito need segmento segment producto
     productos product products articulo articulos item items cosa cosas thing things something
     anything ningun categoria category categorias categories marca brand marcas brands hay tienen
-    tiene tengan whose cuya cuyo cuyos cuyas fue was sea being - + algun alguno alguna any anything
+    tiene tengan whose cuya cuyo cuyos cuyas fue was sea being algun alguno alguna any anything
     ever alguna vez our nuestros we nosotros us hemos han sido but pero sino aunque though although
-    and among amongst habia had carrito cart cesta basket ahora now tambien ademas igual same mismo
-    misma mismos mismas ellos ellas esos esas estos estas then luego entonces ok vale desde hace ago
-    tenemos tengo tienen one ones uno una lo la le les it vuelto vuelta volvieron again""".split()
+    and among amongst habia had carrito cart cesta basket ahora now igual
+    ellos ellas esos esas estos estas entonces ok vale desde hace ago
+    tenemos tengo tienen one ones uno una lo la le les it""".split()
 )

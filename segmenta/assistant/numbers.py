@@ -125,6 +125,9 @@ def _parse_words(tokens: list[Token], i: int) -> tuple[float, int] | None:
         w = _word(tokens, j)
         if w in ("media", "half") and _word(tokens, j + 1) in _DOZEN and not used:
             return 6.0, j + 2 - i
+        if w in ("un", "a") and _word(tokens, j + 1) in ("par", "couple", "pair") and not used:
+            # "un par de veces", "a couple of orders": two
+            return 2.0, j + (3 if _word(tokens, j + 2) in ("de", "of") else 2) - i
         if w in ("a", "an") and not used and _word(tokens, j + 1) in _SCALES:
             current, used, j = 1.0, True, j + 1
             continue

@@ -18,6 +18,7 @@ turns it into a clarification rather than dropping it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -35,6 +36,7 @@ from segmenta.assistant.plan import (
     SegmentPlan,
     Window,
 )
+from segmenta.assistant.reading.words import discourse, is_filler, known_word, operator_class
 from segmenta.assistant.report_words import read_report
 from segmenta.assistant.stream import Stream
 from segmenta.assistant.text import detect_language
@@ -117,6 +119,8 @@ class Clarification:
 
     question: str
     options: list[str] = field(default_factory=list)
+    # an operator word opening the request ("ahora solo ..."): a follow-up may take it as its own
+    opener: str | None = None
 
 
 @dataclass
@@ -129,6 +133,8 @@ class ParseResult:
     assumptions: list[str] = field(default_factory=list)
     clarifications: list[Clarification] = field(default_factory=list)
     free_window: Window | None = None  # a window that no condition took ("same but last 6 months")
+    ignored: list[str] = field(default_factory=list)  # words that carry no condition (shown, never hidden)
+    rewritten: list[tuple[str, str]] = field(default_factory=list)  # chat typing read as ("q", "que")
 
 
 def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None = None) -> ParseResult:
@@ -139,7 +145,49 @@ def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None =
         catalog: the shop's catalog (linking of products, places, payment methods, workflows).
         saved_segments: names of saved segments that may be referred to by name.
     """
-    return _Parser(text, catalog, saved_segments or []).run()
+    from segmenta.assistant.reading.normalise import normalise
+
+    holds = getattr(catalog, "holds", None)
+    norm = normalise(text, detect_language(text), holds)
+    result = _Parser(norm.text, catalog, saved_segments or []).run()
+    result.rewritten = norm.changes
+    return result
+
+
+_SHOP_MONEY = frozenset(
+    "pavos pavo pelas lana varos varo bucks buck quid pasta plata guita luca lucas k".split()
+)
+_OPERATOR_QUESTIONS = {
+    "negation": ("no sé a qué condición se aplica la negación '{w}'", "I could not tell what '{w}' negates"),
+    "only": ("no sé a qué se aplica '{w}'", "I could not tell what '{w}' applies to"),
+    "also": ("no sé qué condición añade '{w}'", "I could not tell what condition '{w}' adds"),
+    "again": ("no sé qué se repite con '{w}'", "I could not tell what is repeated with '{w}'"),
+    "or": ("no sé qué opciones une '{w}'", "I could not tell which options '{w}' joins"),
+    "except": ("no sé qué excluye '{w}'", "I could not tell what '{w}' excludes"),
+    "comparison": (
+        "no sé qué compara '{w}' ni con qué número",
+        "I could not tell what '{w}' compares, or with what",
+    ),
+    "between": ("no sé entre qué valores es '{w}'", "I could not tell the two values of '{w}'"),
+    "per": ("no sé por qué dimensión agrupar con '{w}'", "I could not tell what to break down by with '{w}'"),
+    "versus": ("no sé qué se compara con '{w}'", "I could not tell what '{w}' compares"),
+    "same": ("no sé qué debe ser '{w}'", "I could not tell what must be the '{w}'"),
+    "sequence": (
+        "no sé qué orden en el tiempo indica '{w}'",
+        "I could not tell what order in time '{w}' sets",
+    ),
+}
+
+
+def _operator_question(word: str, op: str, lang: str) -> str:
+    es, en = _OPERATOR_QUESTIONS.get(op, _OPERATOR_QUESTIONS["only"])
+    q = (es if lang == "es" else en).format(w=word)
+    tail = (
+        ": no respondo sin ella, ¿puedes decirlo de otra forma?"
+        if lang == "es"
+        else ": I will not answer without it. Can you say it another way?"
+    )
+    return q[:1].upper() + q[1:] + tail
 
 
 class _Parser:
@@ -219,11 +267,102 @@ class _Parser:
                 continue
             n = self.recognise(i)
             i += max(n, 1)
+        self.mark_discourse()
         self.resolve_free_runs()
         plan: SegmentPlan | ReportPlan | None = self.assemble()
         if self.report is not None:
             plan = self.report.plan(plan if isinstance(plan, SegmentPlan) else None)
-        return ParseResult(plan, self.lang, self.unrec, self.assumptions, self.clar, self.free_window)
+        ignored = self.account_words()
+        return ParseResult(
+            plan, self.lang, self.unrec, self.assumptions, self.clar, self.free_window, ignored=ignored
+        )
+
+    # ----------------------------------------------------------------- every word accounted for
+    def filler(self, k: int) -> bool:
+        """Whether word k carries no condition: a function word, a discourse word or a request verb.
+
+        A word typed with a capital inside the sentence ("the US", "never UNO", "The Ordinary") is
+        first tried as a name; operator words never are filler."""
+        w = self.s.words[k]
+        if operator_class(w.f) is not None:
+            return False
+        if self.capitalised(k):
+            return False
+        return w.f in L.FILLER or is_filler(w.f, self.lang)
+
+    def span_ok(self, a: int, b: int) -> bool:
+        """Words a..b may be read as one catalog value: all free, no loose operator word among them."""
+        return all(self.s.free(x) and not self.loose_operator(x) for x in range(a, b))
+
+    def loose_operator(self, k: int) -> bool:
+        """An operator word that is not part of a catalog value there ("X" in "Xbox Series X" is)."""
+        s = self.s
+        if operator_class(s.words[k].f) is None:
+            return False
+        w = s.words[k]
+        if (
+            w.f in ("-", "+", "&")
+            and 0 < k
+            and s.words[k - 1].end == w.start
+            and (k + 1 >= len(s) or s.words[k + 1].start == w.end)
+            and s.words[k - 1].f[-1:].isalpha()
+        ):
+            return False  # inside a name: "Win-back", "Disney+", "Coca-Cola"
+        holds = getattr(self.cat, "holds", None)
+        prev = s.words[k - 1].f if k > 0 else ""
+        nxt = s.words[k + 1].f if k + 1 < len(s) else ""
+        return not (holds is not None and holds(prev, s.words[k].f, nxt))
+
+    def capitalised(self, k: int) -> bool:
+        """A word typed with a capital (or in capitals) that does not open the request or a clause."""
+        w = self.s.words[k]
+        raw = w.raw
+        if not raw[:1].isupper() or k == 0 or k in self.s.breaks:
+            return False
+        letters = [c for c in raw if c.isalpha()]
+        return bool(letters) and (len(letters) == 1 or any(c.islower() for c in letters[1:]) or raw.isupper())
+
+    def mark_discourse(self) -> None:
+        """Claim the free discourse phrases of two or more words ("a ver", "right now", "so far")."""
+        s = self.s
+        phrases = [p for p in discourse(self.lang) if len(p) > 1]
+        for i in range(len(s)):
+            for p in phrases:
+                n = len(p)
+                if i + n > len(s) or any(i + k in s.breaks for k in range(1, n)):
+                    continue
+                if all(s.free(i + k) and s.words[i + k].f == p[k] for k in range(n)):
+                    s.claim(i, i + n, "ignored")
+                    break
+
+    def account_words(self) -> list[str]:
+        """Every word ends used, ignored (returned, shown to the marketer) or asked about: an operator
+        word no condition used is a clarification naming it, never an answer without it."""
+        s = self.s
+        ignored: list[str] = []
+        k = 0
+        while k < len(s):
+            w = s.words[k]
+            if w.used not in (None, "ignored"):
+                k += 1
+                continue
+            two = (
+                f"{w.f} {s.words[k + 1].f}"
+                if k + 1 < len(s) and k + 1 not in s.breaks and s.words[k + 1].used in (None, "ignored")
+                else ""
+            )
+            op, n = (operator_class(two), 2) if two and operator_class(two) else (operator_class(w.f), 1)
+            if op is not None and w.used is None and (n == 2 or self.loose_operator(k)):
+                text = s.span_text(k, k + n)
+                self.unrec.append(text)
+                opener = text if all(self.filler(x) or x == k for x in range(k)) else None
+                self.clar.append(Clarification(_operator_question(text, op, self.lang), opener=opener))
+                s.claim(k, k + n, "unknown")
+                k += n
+                continue
+            ignored.append(w.raw)
+            k += 1
+        return ignored
 
     def find_windows(self) -> None:
         try:
@@ -263,6 +402,8 @@ class _Parser:
             self.rx_postal,
             self.rx_first_last_purchase,
             self.rx_aov,
+            self.rx_order_amount,
+            self.rx_not_again,
             self.rx_signup,
             self.rx_birthday,
             self.rx_consent,
@@ -504,7 +645,8 @@ class _Parser:
         j = self.skip_filler(
             i + n, 4, frozenset({"de", "del", "of", "is", "es", "with", "con", "que", "sea", "mayor", "a"})
         )
-        q = self.read_quantity(j)
+        # the comparison may stand among the skipped words ("lead score mayor de 50", "of at least 30")
+        q = next((q for k in range(i + n, j + 1) if (q := self.read_quantity(k)) is not None), None)
         if q is None:
             return 0
         return self.add(
@@ -912,6 +1054,63 @@ class _Parser:
                     )
                 self.add(start, k, "orderattr", ("store", values))
                 return k - i0
+        return self.store_not_held(i0, i, n, j, end)
+
+    def store_not_held(self, i0: int, i: int, n: int, j: int, end: int) -> int:
+        """ "la tienda de Madrid", "our Glasgow store" when the shop has no such store: ask, naming
+        its stores, rather than read the city as where the customer lives."""
+        s = self.s
+        stores = list(getattr(self.cat, "values", {}).get("store", {}))
+        if not stores:
+            return 0
+        spans = []
+        if j < end and s.free(j) and (self.capitalised(j) or self.place_links(s.span_text(j, j + 1))):
+            k = j + 1
+            while k < end and k < j + 3 and s.free(k) and self.capitalised(k):
+                k += 1
+            spans.append((j, k, i0, k))
+        # "the Glasgow store": the name before the store word
+        b = i - 1
+        if i == i0 and b >= 0 and s.free(b) and (self.capitalised(b) or self.place_links(s.words[b].raw)):
+            spans.append((b, i, b, i + n))
+        from segmenta.assistant.text import fold
+
+        for a, b, start, stop in spans:
+            phrase = s.span_text(a, b)
+            if self.links(phrase, ["store"], 80):
+                continue
+            places = self.place_links(phrase)
+            # "la tienda de Oporto": the place under another name ("Porto") names a store
+            named = [
+                st
+                for lk in places
+                for st in stores
+                if re.search(rf"\b{re.escape(fold(lk.value))}\b", fold(st))
+            ]
+            if named:
+                named = list(dict.fromkeys(named))
+                self.assumptions.append(
+                    self.es(
+                        f"'{phrase}' = {places[0].value}: tienda {', '.join(named)}",
+                        f"'{phrase}' = {places[0].value}: store {', '.join(named)}",
+                    )
+                )
+                self.add(start, stop, "orderattr", ("store", named))
+                return stop - i0
+            if not (places or all(self.capitalised(x) for x in range(a, b))):
+                continue
+            self.unrec.append(phrase)
+            self.clar.append(
+                Clarification(
+                    self.es(
+                        f"La tienda no tiene ninguna tienda física '{phrase}': ¿cuál de estas?",
+                        f"The shop has no store '{phrase}': which of these?",
+                    ),
+                    stores[:8],
+                )
+            )
+            self.add(start, stop, "unknown")
+            return stop - i0
         return 0
 
     def rx_status(self, i: int) -> int:
@@ -1014,11 +1213,98 @@ class _Parser:
             AttributeCondition(field="age", op="compare", compare=cmp, text=s.span_text(start, i + 1)),
         )
 
+    def rx_not_again(self, i: int) -> int:
+        """ "no han vuelto a comprar", "didn't buy again": negated, "again" adds nothing to "not
+        bought (in the window)", so it is part of the verb. Un-negated "again" (reading 13) is not
+        read here: it stays an operator word and is asked about."""
+        s = self.s
+        w = s.words[i].f
+        if w in ("vuelto", "volvieron", "volvio", "volver", "vuelven", "vuelve", "volvian"):
+            j = i + 1
+            if not (j < len(s) and s.words[j].f == "a" and any(s.match(j + 1, L.VERBS[k]) for k in L.VERBS)):
+                return 0
+            negated = any(s.words[k].f in ("no", "nunca", "jamas") for k in range(max(0, i - 3), i))
+            return self.add(i, j + 1, "again_negated") if negated else 0
+        if w == "again" and i >= 2:
+            negated = any(
+                s.words[k].f in ("not", "never", "didnt", "havent", "hasnt", "dont", "doesnt")
+                for k in range(max(0, i - 4), i)
+            )
+            if negated and any(s.words[k].used == "verb" for k in range(max(0, i - 3), i)):
+                return self.add(i, i + 1, "again_negated")
+        return 0
+
+    def rx_order_amount(self, i: int) -> int:
+        """An amount of one order, not a spend (settled reading 14): "un pedido de más de 80 €",
+        "orders over 100", "pedidos de 50 € o más"; and "in a single order" after a spend."""
+        s = self.s
+        n = s.match(i, L.SINGLE_ORDER, fuzzy=False)
+        if n:
+            return self.add(i, i + n, "single_order")
+        start = i
+        if s.words[i].f in ("un", "una", "a", "an", "one", "algun", "alguno", "some", "any"):
+            i += 1
+        n = s.match(i, L.ORDER_NOUNS, fuzzy=False) if i < len(s) else 0
+        if not n:
+            return 0
+        j = i + n
+        end = s.clause_end(i)
+        before = self.frame_before(start)
+        if start < i and before is not None and before.data[0] == "purchase" and (
+            j >= end or self.read_quantity(j) is None and (j + 1 >= end or self.read_quantity(j + 1) is None)
+        ):
+            return self.add(start, j, "orderword")  # "placed an order", "hicieron un pedido": bought
+        for k in range(j, min(end, j + 4)):
+            if k > j and s.words[k - 1].f not in L.ORDER_AMOUNT_LINKS:
+                break
+            q = self.read_quantity(k)
+            if q is None:
+                continue
+            qty, stop = q
+            if qty.unit not in ("money", None) or (qty.unit is None and qty.op == "="):
+                return 0
+            if qty.unit is None:
+                self.assumptions.append(
+                    self.es(
+                        f"'{s.span_text(k, stop)}' = importe en la moneda de la tienda",
+                        f"'{s.span_text(k, stop)}' = an amount in the shop's currency",
+                    )
+                )
+            before = self.frame_before(start)
+            if before is None or before.data[0] != "purchase":
+                # "hicieron un pedido de más de 80 € con paypal": the order opens a purchase frame
+                self.items.append(Item(start, start, "verb", ("purchase", "")))
+            return self.add(start, stop, "orderamount", qty.compare())
+        return 0
+
     def rx_quantity(self, i: int) -> int:
         q = self.read_quantity(i)
         if q is None:
             return 0
         qty, end = q
+        s = self.s
+        if (
+            qty.op == "="
+            and qty.value == 1
+            and qty.unit == "orders"
+            and s.words[i].f in ("un", "una", "a", "an", "one", "uno")
+            and end - i == 2
+            and s.words[i + 1].f not in ("vez", "time")
+        ):
+            # "hicieron un pedido", "placed an order": an article, not "exactly one order"; the words
+            # say "bought" (a purchase frame opens), the count stays at least one
+            if self.frame_before(i) is None:
+                self.items.append(Item(i, i, "verb", ("purchase", "")))
+            return self.add(i, end, "orderword")
+        if (
+            i > 0
+            and s.free(i - 1)
+            and s.words[i - 1].f in ("edad", "age", "aged", "edades", "ages")
+            and qty.unit in (None, "years")
+        ):
+            # "edad > 30", "age between 25 and 35", "aged 25 to 35": the word says what is compared
+            qty.unit = "years"
+            return self.add(i - 1, end, "qty", qty)
         # a bare number with no comparison and no unit is not claimed here (postal codes, years, ...)
         if qty.op == "=" and qty.unit is None and not self._age_context(i):
             return 0
@@ -1030,10 +1316,15 @@ class _Parser:
     def rx_verb(self, i: int) -> int:
         s = self.s
         best: tuple[int, tuple[str, str]] | None = None
-        for key, pats in L.VERBS.items():
-            n = s.match(i, pats)
-            if n and (best is None or n > best[0]):
-                best = (n, key)
+        for fuzzy in (False, True):
+            if fuzzy and not self._verb_typo_ok(i):
+                break
+            for key, pats in L.VERBS.items():
+                n = s.match(i, pats, fuzzy=fuzzy)
+                if n and (best is None or n > best[0]):
+                    best = (n, key)
+            if best is not None:
+                break
         if best is None:
             return 0
         n, key = best
@@ -1043,11 +1334,38 @@ class _Parser:
             self.eager_message_link(i + n)
         return n
 
+    def _verb_typo_ok(self, i: int) -> bool:
+        """Whether word i may be read as a mistyped verb: never a name typed with a capital
+        ("Reebok" is no "rebotó"), never the object right after a verb ("bought reebok")."""
+        if self.capitalised(i) or known_word(self.s.words[i].f):
+            return False
+        k = i - 1
+        while k >= 0 and self.s.free(k) and self.filler(k):
+            k -= 1
+        return not (k >= 0 and self.s.words[k].used == "verb" and k + 1 not in self.s.breaks)
+
+    def _starts_clause(self, a: int, end: int) -> bool:
+        """A negation, an "except" or a verb at word a that opens no workflow or message name
+        ("abandoned" in "an Abandoned cart email" is the workflow's): a new condition starts there."""
+        s = self.s
+        if s.match(a, L.NEGATORS) or s.match(a, L.EXCEPT):
+            return True
+        if not any(s.match(a, pats, fuzzy=False) for pats in L.VERBS.values()):
+            return False
+        for b in range(min(end, a + 5), a, -1):
+            if all(s.free(x) for x in range(a, b)) and self.links(s.span_text(a, b), MESSAGE_FIELDS, 85):
+                return False
+        return True
+
     def eager_message_link(self, j: int) -> None:
         """Right after a message verb, claim workflow and message names before other words do
         ("clicked an Abandoned cart email": a workflow, not the cart-abandonment verb)."""
         s = self.s
         end = s.clause_end(j)
+        for k in range(j, end):
+            if s.free(k) and self._starts_clause(k, end):
+                end = k  # "abrieron un email ... pero no compraron": the message words end there
+                break
         a = j
         while a < end:
             n = self.rx_latest(a) if s.free(a) else 0
@@ -1058,7 +1376,7 @@ class _Parser:
                 a += 1
                 continue
             for b in range(min(end, a + 5), a, -1):
-                if not all(s.free(x) for x in range(a, b)):
+                if not self.span_ok(a, b):
                     continue
                 phrase = s.span_text(a, b)
                 links = [lk for lk in self.links(phrase, MESSAGE_FIELDS, 85) if len(phrase) >= 4]
@@ -1142,9 +1460,15 @@ class _Parser:
                     currency = currency or cur2
             if value2 is None:
                 return None
-        elif j + 1 < len(s) and s.words[j].f == "-" and self._num(j + 1):
+        elif (
+            op == "="
+            and j + 1 < len(s)
+            and s.words[j].f in ("-", "to", "a", "hasta", "al", "till", "through")
+            and self._num(j + 1)
+        ):
+            # "25-35", "25 to 35", "100 a 200 €": a range, both ends included
             m2 = self._money_or_number(j + 1)
-            if m2 and op == "=":
+            if m2 and m2[0] > value:
                 op, value2, j = "between", m2[0], m2[2]
                 currency = currency or m2[1]
         # postfix "+", "o más", "or more", "o menos", "at most"
@@ -1200,6 +1524,8 @@ class _Parser:
         if j >= len(s) or not s.free(j):
             return None, None, j
         w = s.words[j].f
+        if w in _SHOP_MONEY:  # "pavos", "lana", "bucks": the shop's own currency (settled reading 15)
+            return "money", "shop", j + 1
         if w in ("€", "eur", "euros", "euro", "$", "usd", "dolares", "dollars", "mxn", "pesos"):
             cur = {"€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR", "mxn": "MXN", "pesos": "MXN"}.get(
                 w, "USD"
@@ -1251,7 +1577,7 @@ class _Parser:
         s = self.s
         i = 0
         while i < len(s):
-            if not s.free(i) or s.words[i].f in L.FILLER:
+            if not s.free(i) or self.filler(i):
                 i += 1
                 continue
             j = i
@@ -1259,7 +1585,7 @@ class _Parser:
                 j += 1
             # trim trailing filler
             k = j
-            while k > i and s.words[k - 1].f in L.FILLER:
+            while k > i and self.filler(k - 1):
                 k -= 1
             self.resolve_run(i, k)
             i = j
@@ -1278,6 +1604,11 @@ class _Parser:
                 return
             if fam == "web":
                 if detail == "search":
+                    quoted = [k for k in range(i, j) if s.words[k].quoted]
+                    if quoted:  # searched "rucksack": the quoted text exactly, the rest is read as usual
+                        for k in quoted:
+                            self.add(k, k + 1, "search", s.words[k].raw)
+                        return
                     self.add(i, j, "search", s.span_text(i, j))
                     return
                 if detail in ("category_view", "visit"):
@@ -1317,13 +1648,23 @@ class _Parser:
         s = self.s
         for a in range(i, j):
             for b in range(min(j, a + 4), a, -1):
-                if not all(s.free(x) for x in range(a, b)) or s.words[a].f in L.FILLER:
+                if not self.span_ok(a, b) or s.words[a].f in L.FILLER:
                     continue
                 phrase = s.span_text(a, b)
                 links = self.links(phrase, ORDER_FIELDS, 88)
                 if links:
                     lk = links[0]
-                    self.add(a, b, "orderattr", (lk.field, [lk.value]))
+                    # values the words name equally well are all meant ("tarjeta" = every card
+                    # method the shop has, settled reading 11): an order has one, so any of them
+                    tied = [x.value for x in links if x.field == lk.field and x.score >= lk.score - 0.5]
+                    if len(tied) > 1:
+                        self.assumptions.append(
+                            self.es(
+                                f"'{phrase}' = cualquiera de: {', '.join(tied)}",
+                                f"'{phrase}' = any of: {', '.join(tied)}",
+                            )
+                        )
+                    self.add(a, b, "orderattr", (lk.field, tied))
                     # "tarjeta" / "card" next to a card brand or payment method is part of it
                     for x in (a - 1, b):
                         if (
@@ -1357,10 +1698,11 @@ class _Parser:
             b = a
             while b < j and s.free(b):
                 b += 1
-            while a < b and s.words[a].f in L.FILLER:
+            # operator words at either end are no product: they are left to the accounting (asked)
+            while a < b and (self.filler(a) or self.loose_operator(a)):
                 a += 1
             e = b
-            while e > a and s.words[e - 1].f in L.FILLER:
+            while e > a and (self.filler(e - 1) or self.loose_operator(e - 1)):
                 e -= 1
             if a < e:
                 b = e
@@ -1451,11 +1793,13 @@ class _Parser:
         return True
 
     def closest_products(self, phrase: str) -> list[str]:
-        out = []
-        for lk in self.cat.link(phrase, fields=["category", "subcategory", "brand", "name"], lang=self.lang)[
-            :5
-        ]:
-            out.append(f"{lk.field}: {lk.value}")
+        """The catalog's product values closest to a phrase the shop does not have: only values of
+        the kind "bought" asks for (category, subcategory, brand, product name)."""
+        fields = ["category", "subcategory", "brand", "name"]
+        out = [f"{lk.field}: {lk.value}" for lk in self.cat.link(phrase, fields=fields, lang=self.lang)[:5]]
+        nearest = getattr(self.cat, "nearest", None)
+        if not out and nearest is not None:
+            out = [f"{f}: {v}" for f, v in nearest(phrase, fields)]
         return out
 
     def _pm_label(self, m: ProductMatch) -> str:
@@ -1480,7 +1824,7 @@ class _Parser:
                 continue
             found = False
             for b in range(j, a, -1):
-                if not all(s.free(x) for x in range(a, b)):
+                if not self.span_ok(a, b):
                     continue
                 phrase = s.span_text(a, b)
                 links = self.links(phrase, MESSAGE_FIELDS, 85)
@@ -1501,11 +1845,11 @@ class _Parser:
         ok = False
         a = i
         while a < j:
-            if not s.free(a) or s.words[a].f in L.FILLER:
+            if not s.free(a) or self.filler(a):
                 a += 1
                 continue
             for b in range(min(j, a + 5), a, -1):
-                if not all(s.free(x) for x in range(a, b)):
+                if not self.span_ok(a, b):
                     continue
                 phrase = s.span_text(a, b)
                 links = self.place_links(phrase)
@@ -1523,6 +1867,15 @@ class _Parser:
     def unknown_word(self, a: int) -> None:
         s = self.s
         w = s.words[a]
+        if operator_class(w.f) is None and (w.f in L.FILLER or is_filler(w.f, self.lang)):
+            return  # a function word typed with a capital that names nothing of the shop: filler
+        op = operator_class(w.f)
+        if op is not None:
+            self.unrec.append(w.raw)
+            s.claim(a, a + 1, "unknown")
+            opener = w.raw if all(self.filler(x) for x in range(a)) else None
+            self.clar.append(Clarification(_operator_question(w.raw, op, self.lang), opener=opener))
+            return
         self.unrec.append(w.raw)
         s.claim(a, a + 1, "unknown")
         near = [

@@ -163,6 +163,8 @@ class PurchaseCondition(_Model):
     - ``amount``: spend over the matching orders (sum of ``total_amount``; with a product, sum of
       ``quantity * unit_price`` of the matching lines).
     - ``units``: sum of ``quantity`` of the matching lines.
+    - ``order_amount``: the order's own ``total_amount`` compared ("un pedido de más de 80 €",
+      "over £200 in a single order": settled reading 14), a test on the one order, unlike ``amount``.
     - ``returned``: a line with ``returned_quantity > 0``.
     - ``first_purchase``: the order is the contact's first completed order ever.
     - ``also``: more products that must be in that same order ("protector solar y aftersun en el
@@ -187,6 +189,7 @@ class PurchaseCondition(_Model):
     count: Compare | None = None
     amount: Compare | None = None
     units: Compare | None = None
+    order_amount: Compare | None = None
     text: str = ""
 
 

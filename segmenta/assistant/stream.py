@@ -46,9 +46,10 @@ class Stream:
         words: list[Word] = []
         tokens: list[Token] = []
         breaks: set[int] = set()
-        for tok in tokenize(text):
+        toks = tokenize(text)
+        for k, tok in enumerate(toks):
             if tok.kind == "punct":
-                if tok.text in _BREAK_CHARS:
+                if tok.text in _BREAK_CHARS and not _abbreviation_dot(toks, k):
                     breaks.add(len(words))
                 continue
             tokens.append(tok)
@@ -108,6 +109,22 @@ class Stream:
         return len(self.words)
 
 
+def _abbreviation_dot(toks: list[Token], k: int) -> bool:
+    """A full stop that closes an abbreviation, not a clause: "Co. Cork", "St. Albans", "Av. Diagonal"
+    (right after a word of at most three letters, with a word right after it)."""
+    if toks[k].text != "." or k == 0 or k + 1 >= len(toks):
+        return False
+    prev, nxt = toks[k - 1], toks[k + 1]
+    return (
+        prev.kind == "word"
+        and prev.end == toks[k].start
+        and 1 < len(prev.text) <= 3
+        and prev.text.isalpha()
+        and nxt.kind in ("word", "quoted")
+        and nxt.start > toks[k].end
+    )
+
+
 @lru_cache(maxsize=200_000)
 def word_matches(word: str, pat: str, fuzzy: bool = True) -> bool:
     """Whether a folded word matches one pattern word.
@@ -122,7 +139,10 @@ def word_matches(word: str, pat: str, fuzzy: bool = True) -> bool:
         if word.startswith(stem):
             return True
         return (
-            fuzzy and len(stem) >= 5 and len(word) >= len(stem) and fuzz.ratio(word[: len(stem)], stem) >= 80
+            fuzzy
+            and len(stem) >= 5
+            and len(word) >= len(stem)
+            and fuzz.ratio(word[: len(stem)], stem) >= 80
         )
     if word == pat:
         return True

@@ -19,7 +19,7 @@ from unidecode import unidecode
 
 TokenKind = Literal["word", "number", "date", "symbol", "punct", "quoted"]
 
-SYMBOLS = frozenset("+-%€$£")
+SYMBOLS = frozenset({"+", "-", "%", "€", "$", "£", ">", "<", "=", ">=", "<=", "≥", "≤"})
 QUOTES: dict[str, str] = {'"': '"', "'": "'", "«": "»", "“": "”", "‘": "’", "„": "“"}
 SPANISH_MARKS = frozenset("áéíóúüñ¿¡ÁÉÍÓÚÜÑ")
 
@@ -28,7 +28,7 @@ _TOKEN_RE = re.compile(
     r"(?P<date>\d{4}-\d{1,2}-\d{1,2}(?!\d)|\d{1,2}/\d{1,2}/\d{2,4}(?!\d))"
     r"|(?P<number>\d+(?:[.,]\d+)*(?:[^\W\d_]|[ºª])*)"
     r"|(?P<word>[^\W\d_](?:[\w]|['’](?=[^\W\d_]))*)"
-    r"|(?P<symbol>[+\-%€$£])"
+    r"|(?P<symbol>>=|<=|=>|=<|[+\-%€$£<>=≥≤])"
     r"|(?P<punct>[^\w\s])"
 )
 _KEEP_BETWEEN_DIGITS = re.compile(r"(?<=\d)[.,\-](?=\d)")
@@ -78,9 +78,12 @@ def fold(s: str) -> str:
     return " ".join("".join(out).split())
 
 
+_SYMBOL_FORMS = {"=>": ">=", "=<": "<=", "≥": ">=", "≤": "<="}
+
+
 def _fold_token(text: str) -> str:
-    if text in SYMBOLS:
-        return "€" if text == "€" else text
+    if text in SYMBOLS or text in _SYMBOL_FORMS:
+        return _SYMBOL_FORMS.get(text, text)
     folded = fold(text)
     return folded.replace(" ", "") if folded else text
 

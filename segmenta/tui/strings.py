@@ -23,6 +23,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "loaded": {"es": "cargadas", "en": "loaded"},
     "assumptions": {"es": "Supuestos", "en": "Assumptions"},
     "unrecognized": {"es": "No reconocido", "en": "Not recognised"},
+    "ignored": {"es": "ignoré", "en": "ignored"},
     "show_sql": {"es": "Mostrar SQL", "en": "Show SQL"},
     "results": {"es": "Resultados", "en": "Results"},
     "no_results": {"es": "Sin resultados todavía", "en": "No results yet"},

@@ -112,6 +112,9 @@ class AnswerCard(Vertical):
         if a.unrecognized:
             words = ", ".join(f"'{w}'" for w in a.unrecognized)
             yield Static(Text(f"{tr('unrecognized', self.lang)}: {words}", style="bold red"))
+        if a.ignored:
+            ignored = f"{tr('ignored', self.lang)}: {', '.join(a.ignored)}"
+            yield Static(Text(ignored, style="dim"), classes="ignored")
         for c in a.clarifications:
             yield Static(Text(c.question), classes="question")
             if c.options:

@@ -1,0 +1,262 @@
+"""The reading stages before the grammar: chat typing, filler, operator words and comparisons.
+
+Every class is tested over two catalogs (the sample sports shop, English catalog; the Spanish
+parapharmacy built in test_parser.py), so nothing leans on one shop's words.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from segmenta.assistant.catalog import Catalog
+from segmenta.assistant.parser import parse
+from segmenta.assistant.plan import SegmentPlan
+from segmenta.assistant.reading.normalise import normalise
+from segmenta.assistant.reading.words import is_filler, operator_class, operators
+from tests.assistant.test_parser import PHARMACY, check
+
+# ----------------------------------------------------------------- stage 1: chat typing
+NORMALISED = [
+    ("gente q ha comprado puzzles", "es", "gente que ha comprado puzzles"),
+    ("clientes k pagaron x bizum", "es", "clientes que pagaron por bizum"),
+    ("los que cumplen años xq les quiero escribir", "es", "los que cumplen años porque les quiero escribir"),
+    ("clientes q pagaron con paypal y tb con bizum", "es", "clientes que pagaron con paypal y también con bizum"),
+    ("lead score de 60 pa arriba", "es", "lead score de 60 para arriba"),
+    ("compraron dl catalogo, porfa", "es", "compraron del catalogo, por favor"),
+    ("ppl who bought boots", "en", "people who bought boots"),
+    ("custs w/o email consent", "en", "customers without email consent"),
+    ("custs w/ three or more orders", "en", "customers with three or more orders"),
+    ("ordered b4 1st dec 2025", "en", "ordered before 1st dec 2025"),
+    ("bought a tent l30d", "en", "bought a tent last 30 days"),
+    ("nothing in the last 6mo", "en", "nothing in the last 6 months"),
+    ("signed up in the last 3m", "en", "signed up in the last 3 months"),
+    ("revenue by category ytd", "en", "revenue by category this year"),
+    ("first-time buyers mtd", "en", "first-time buyers this month"),
+    ("who've bought and didn't open", "en", "who have bought and did not open"),
+    ("they're women who haven't bought", "en", "they are women who have not bought"),
+    ("at risk + can't lose them", "en", "at risk + can't lose them"),
+    ("customers who bought Levi's", "en", "customers who bought Levi's"),
+    ("approx how many ppl?? 🙏", "en", "approximately how many people??"),
+    ("gente 🧩 de Madrid ☀️", "es", "gente de Madrid"),
+    ("entre 25 y 35 años", "es", "entre 25 y 35 años"),
+    ("siete u ocho pedidos", "es", "siete u ocho pedidos"),
+    ("nº de contactos", "es", "número de contactos"),
+    ("searched \"w/o\" on the site", "en", "searched \"w/o\" on the site"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "want"), NORMALISED, ids=[t for t, _, _ in NORMALISED])
+def test_chat_typing_is_spelled_out_before_reading(text: str, lang: str, want: str) -> None:
+    assert normalise(text, lang).text == want
+
+
+def test_a_word_the_catalog_holds_in_that_place_is_never_rewritten() -> None:
+    cat = Catalog.from_values(
+        [("Xbox Series X", "Gaming", "Consoles", "Microsoft"), ("Pa Amb Tomaquet", "Food", "Bread", "Forn")]
+    )
+    assert normalise("people who bought an Xbox Series X", "en", cat.holds).text.endswith("Series X")
+    assert "pa amb" in normalise("clientes que compraron pa amb tomaquet", "es", cat.holds).text
+    r = parse("people who bought an Xbox Series X", cat)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications
+    assert "Xbox Series X" in json.dumps(r.plan.model_dump(mode="json"))
+
+
+# ----------------------------------------------------------------- stage 2: filler and operators
+def test_function_words_are_filler_and_operator_words_never_are() -> None:
+    for w, lang in [("the", "en"), ("who", "en"), ("nos", "es"), ("tengamos", "es"), ("porfa", "es"),
+                    ("sacame", "es"), ("pull", "en"), ("still", "en")]:
+        assert is_filler(w, lang), w
+    for word in operators():
+        assert not is_filler(word, "es") and not is_filler(word, "en"), word
+    for w, lang in [("boots", "en"), ("microsoft", "en"), ("zapatillas", "es"), ("order", "en"),
+                    ("cans", "en"), ("vieron", "es"), ("compraron", "es")]:
+        assert not is_filler(w, lang), w
+
+
+FILLER_CASES: list[tuple[str, str, str]] = [
+    # (catalog, request with filler, the same request without it)
+    ("sports", "a ver, mujeres de Madrid que compraron zapatillas porfa", "mujeres de Madrid que compraron zapatillas"),
+    ("sports", "oye sácame los hombres que nos han comprado botas de fútbol", "hombres que compraron botas de fútbol"),
+    ("sports", "could you pull women living in Madrid who bought running shoes right now",
+     "women in Madrid who bought running shoes"),
+    ("sports", "I need a list of men who've bought Nike, basically", "men who bought Nike"),
+    ("sports", "ppl in Madrid who still have email consent", "people in Madrid with email consent"),
+    ("pharmacy", "a ver, clientes de Granada que tengamos con los SMS activados",
+     "clientes de Granada con los SMS activados"),
+    ("pharmacy", "porfa dame las mujeres que compraron crema solar", "mujeres que compraron crema solar"),
+    ("pharmacy", "I need a list of customers who've bought nappies please", "customers who bought nappies"),
+]
+
+
+def _catalog(name: str, sports: Catalog) -> Catalog:
+    return sports if name == "sports" else PHARMACY
+
+
+@pytest.mark.parametrize(("cat", "text", "plain"), FILLER_CASES, ids=[t for _, t, _ in FILLER_CASES])
+def test_filler_changes_nothing_and_is_shown_as_ignored(
+    cat: str, text: str, plain: str, sports_catalog: Catalog
+) -> None:
+    catalog = _catalog(cat, sports_catalog)
+    got, want = parse(text, catalog), parse(plain, catalog)
+    assert not got.clarifications and not got.unrecognized, (got.unrecognized, got.clarifications)
+    assert isinstance(got.plan, SegmentPlan) and isinstance(want.plan, SegmentPlan)
+    assert _shape(got.plan) == _shape(want.plan)
+    assert got.ignored, "the words left out are listed"
+
+
+def _shape(plan: SegmentPlan) -> Any:
+    def strip(o: Any) -> Any:
+        if isinstance(o, dict):
+            return {k: strip(v) for k, v in o.items() if k != "text"}
+        if isinstance(o, list):
+            return [strip(x) for x in o]
+        return o
+
+    return strip(plan.model_dump(mode="json"))["where"]
+
+
+def _operator_requests() -> list[tuple[str, str]]:
+    """Each operator word left dangling after a request that is otherwise understood."""
+    out = []
+    for word, cls in sorted(operators().items()):
+        base = "mujeres de Madrid" if len(word) < 3 or cls in ("or", "negation") else "women in Madrid"
+        out.append((f"{base} {word}", cls))
+    return out
+
+
+@pytest.mark.parametrize(("text", "cls"), _operator_requests(), ids=[t for t, _ in _operator_requests()])
+def test_an_operator_word_left_unused_is_asked_about_never_dropped(
+    text: str, cls: str, sports_catalog: Catalog
+) -> None:
+    for catalog in (sports_catalog, PHARMACY):
+        r = parse(text, catalog)
+        word = text.split(" ", 3)[-1]
+        assert r.clarifications, (text, r.plan)
+        assert any(word.split()[0] in u.casefold() or u in word for u in r.unrecognized) or any(
+            word in c.question for c in r.clarifications
+        ), (text, r.unrecognized, [c.question for c in r.clarifications])
+        assert operator_class(word) == cls
+
+
+# ----------------------------------------------------------------- comparisons as written
+FIELDS = {
+    # field phrase (es, en) -> how the condition is found in the plan
+    "age": (("mujeres de", "contactos con edad"), ("women aged", "contacts with age")),
+    "spend": (("clientes que gastaron",), ("customers who spent",)),
+    "orders": (("clientes con", ), ("customers with",)),
+    "lead": (("contactos con lead score", ), ("contacts with lead score", )),
+}
+FORMS: list[tuple[str, str, str, str]] = [
+    # (language, template, op, note) — {n} and {m} are numbers
+    ("es", "más de {n}", ">", ""), ("es", "> {n}", ">", ""), ("es", "mayor de {n}", ">", ""),
+    ("es", "{n} o más", ">=", ""), ("es", ">= {n}", ">=", ""), ("es", "al menos {n}", ">=", ""),
+    ("es", "de {n} para arriba", ">=", ""), ("es", "{n}+", ">=", ""), ("es", "≥ {n}", ">=", ""),
+    ("es", "menos de {n}", "<", ""), ("es", "< {n}", "<", ""), ("es", "como máximo {n}", "<=", ""),
+    ("es", "{n} o menos", "<=", ""), ("es", "<= {n}", "<=", ""),
+    ("es", "entre {n} y {m}", "between", ""), ("es", "de {n} a {m}", "between", ""),
+    ("es", "{n}-{m}", "between", ""),
+    ("en", "over {n}", ">", ""), ("en", "more than {n}", ">", ""), ("en", "> {n}", ">", ""),
+    ("en", "{n} or more", ">=", ""), ("en", "at least {n}", ">=", ""), ("en", "{n}+", ">=", ""),
+    ("en", ">= {n}", ">=", ""), ("en", "under {n}", "<", ""), ("en", "less than {n}", "<", ""),
+    ("en", "< {n}", "<", ""), ("en", "at most {n}", "<=", ""), ("en", "up to {n}", "<=", ""),
+    ("en", "{n} or less", "<=", ""), ("en", "between {n} and {m}", "between", ""),
+    ("en", "{n} to {m}", "between", ""), ("en", "{n}-{m}", "between", ""),
+]
+UNITS = {"age": ("años", "years old"), "spend": ("€", "€"), "orders": ("pedidos", "orders"), "lead": ("", "")}
+
+
+def _found(plan: SegmentPlan, field: str) -> dict[str, Any] | None:
+    data = plan.model_dump(mode="json")["where"]
+    nodes = data.get("items", [data]) if data.get("type") == "all" else [data]
+    for n in nodes:
+        if field == "age" and n.get("field") == "age":
+            return n["compare"]  # type: ignore[no-any-return]
+        if field == "spend" and n.get("metric") == "total_spent":
+            return n["compare"]  # type: ignore[no-any-return]
+        if field == "orders" and n.get("metric") == "orders_count":
+            return n["compare"]  # type: ignore[no-any-return]
+        if field == "lead" and n.get("type") == "lead_score":
+            return n["compare"]  # type: ignore[no-any-return]
+    return None
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    field=st.sampled_from(sorted(FIELDS)),
+    form=st.sampled_from(FORMS),
+    n=st.integers(min_value=2, max_value=60),
+    gap=st.integers(min_value=1, max_value=30),
+    which=st.integers(min_value=0, max_value=1),
+    pharmacy=st.booleans(),
+)
+def test_a_comparison_is_read_exactly_as_written(
+    field: str, form: tuple[str, str, str, str], n: int, gap: int, which: int, pharmacy: bool,
+    sports_catalog: Catalog,
+) -> None:
+    lang, template, op, _ = form
+    if field == "age" and "+" in template and lang == "es":
+        template = template  # "30+" after "mujeres de" reads as an age too
+    lead_words = FIELDS[field][0 if lang == "es" else 1]
+    lead = lead_words[which % len(lead_words)]
+    m = n + gap
+    comparison = template.format(n=n, m=m)
+    unit = UNITS[field][0 if lang == "es" else 1]
+    if field == "age" and lead in ("women aged", "mujeres de") and op != "between" and "aged" in lead:
+        lead = "women"  # "aged" means exactly N (DATA_MODEL): not a comparison form
+    text = f"{lead} {comparison} {unit}".strip()
+    if field == "spend" and unit == "€":
+        text = f"{lead} {comparison.replace(str(n), f'{n} €', 1).replace(str(m), f'{m} €', 1)}"
+    catalog = PHARMACY if pharmacy else sports_catalog
+    r = parse(text, catalog)
+    if r.clarifications or not isinstance(r.plan, SegmentPlan):
+        return  # a question back is never wrong; a different comparison would be
+    got = _found(r.plan, field)
+    assert got is not None, (text, r.plan)
+    assert got["op"] == op, (text, got)
+    assert got["value"] == n, (text, got)
+    if op == "between":
+        assert got["value2"] == m, (text, got)
+
+
+@pytest.mark.parametrize(
+    ("text", "op", "value", "value2"),
+    [
+        ("customers who spent > 300 €", ">", 300, None),
+        ("contactos con edad > 30", ">", 30, None),
+        ("leads con lead score mayor de 50", ">", 50, None),
+        ("women in Madrid aged 25 to 35", "between", 25, 35),
+        ("clientes que gastaron más de cien euros", ">", 100, None),
+        ("customers who spent over a hundred euros", ">", 100, None),
+        ("clientes que gastaron más de dos mil euros", ">", 2000, None),
+        ("customers who spent over 3k", ">", 3000, None),
+        ("mujeres de 40 años", "=", 40, None),
+        ("women aged exactly 40", "=", 40, None),
+    ],
+)
+def test_the_reported_comparisons_keep_their_operator(
+    text: str, op: str, value: float, value2: float | None, sports_catalog: Catalog
+) -> None:
+    r = parse(text, sports_catalog)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    blob = json.dumps(r.plan.model_dump(mode="json"))
+    assert f'"op": "{op}", "value": {float(value)}' in blob, (text, blob)
+    if value2 is not None:
+        assert f'"value2": {float(value2)}' in blob
+
+
+# ----------------------------------------------------------------- blind cases, written before the code
+BLIND = Path(__file__).parent / "cases" / "blind_reading.jsonl"
+BLIND_CASES = (
+    [json.loads(line) for line in BLIND.open(encoding="utf-8") if line.strip()] if BLIND.exists() else []
+)
+
+
+@pytest.mark.parametrize("case", BLIND_CASES, ids=[f"{c['class']}:{c['text'][:50]}" for c in BLIND_CASES])
+def test_a_blind_case_gives_its_conditions_or_asks(case: dict[str, Any], sports_catalog: Catalog) -> None:
+    check(case, sports_catalog if case["catalog"] == "sports" else PHARMACY)
