@@ -339,7 +339,8 @@ class Assembler:
 
     def product_follows(self, it: Item) -> bool:
         """Whether a product is named right after this item (only filler between)."""
-        nxt = min((x for x in self.p.items if x.pos >= it.end and x is not it), key=lambda x: x.pos, default=None)
+        after = (x for x in self.p.items if x.pos >= it.end and x is not it)
+        nxt = min(after, key=lambda x: x.pos, default=None)
         if nxt is None or nxt.kind != "product":
             return False
         return all(self.p.filler(k) for k in range(it.end, nxt.pos))

@@ -417,7 +417,8 @@ def _order_tests(cond: PurchaseCondition, ctx: _Ctx) -> str:
     """The tests one order must pass (payment, channel, coupon...), comma-separated."""
     out: list[str] = []
     if cond.order_amount is not None:
-        out.append(ctx.t("with an order total ", "con un total del pedido ") + _sym(cond.order_amount, ctx, money=True))
+        total = _sym(cond.order_amount, ctx, money=True)
+        out.append(ctx.t("with an order total ", "con un total del pedido ") + total)
     if cond.payment_method:
         out.append(ctx.t("paid with ", "pagando con ") + ctx.join(cond.payment_method))
     if cond.card_brand:

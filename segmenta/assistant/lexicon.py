@@ -545,8 +545,8 @@ ORDER_WORDS: Final = patterns(
 )
 # Per-order amounts (settled reading 14): "un pedido de más de 80 €", "over £200 in a single order".
 ORDER_NOUNS: Final = patterns(
-    "pedidos", "pedido", "orders", "order", "compras", "compra", "purchases", "purchase", "tickets", "ticket",
-    "carritos", "baskets", "basket",
+    "pedidos", "pedido", "orders", "order", "compras", "compra", "purchases", "purchase", "tickets",
+    "ticket", "carritos", "baskets", "basket",
 )
 ORDER_AMOUNT_LINKS: Final = frozenset(
     {"de", "del", "of", "worth", "por", "valor", "con", "un", "total", "a", "that", "was", "were", "with", "en"}
