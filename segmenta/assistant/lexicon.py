@@ -549,7 +549,7 @@ ORDER_NOUNS: Final = patterns(
     "ticket", "carritos", "baskets", "basket",
 )
 ORDER_AMOUNT_LINKS: Final = frozenset(
-    {"de", "del", "of", "worth", "por", "valor", "con", "un", "total", "a", "that", "was", "were", "with", "en"}
+    "de del of worth por valor con un total a that was were with en".split()
 )
 SINGLE_ORDER: Final = patterns(
     "en un solo pedido", "en un unico pedido", "en un mismo pedido", "en un pedido", "en una sola compra",
