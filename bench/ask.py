@@ -14,7 +14,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from segmenta.tools.ask import open_engine
+from segmenta.tools.engines import open_engine
 from segmenta.warehouse.demo import build_demo
 
 REQUESTS = [

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from segmenta.assistant.answer import Answer  # noqa: E402
 from segmenta.assistant.engine import Engine  # noqa: E402
 from segmenta.assistant.llm import LlmEngine, LlmSettings  # noqa: E402
-from segmenta.tools.ask import run_report  # noqa: E402
+from segmenta.tools.engines import run_report  # noqa: E402
 from segmenta.warehouse.importer import import_shop  # noqa: E402
 from tests.assistant.fake_openai import FakeOpenAI, Reply, answer, request_text  # noqa: E402
 

@@ -25,7 +25,7 @@ import typer
 from typer.core import TyperGroup
 
 from segmenta import render
-from segmenta.cli_options import DbOption, parse_date
+from segmenta.cli_options import DbOption, ensure_warehouse, parse_date
 from segmenta.errors import ImportProblem, SegmentaError, ShopImportError, WarehouseError
 from segmenta.warehouse import store
 from segmenta.warehouse.schema import META_TABLE, TABLES
@@ -333,22 +333,6 @@ def sql(
 
 
 # ---------------------------------------------------------------- ask
-
-
-def ensure_warehouse(path: Path) -> None:
-    """Build the demo shop on first use when no warehouse exists yet, and say so on stderr."""
-    if path.exists():
-        return
-    from segmenta.warehouse.demo import build_demo
-
-    render.print_note(
-        f"No warehouse at {path} yet: building the demo shop there first "
-        "(a sports retailer, 20,000 contacts; `segmenta import DIR` loads your own shop)."
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with render.progress_bar() as progress:
-        report = build_demo(path, progress=progress)
-    render.print_lines(report.lines(), console=render.err)
 
 
 @app.command()

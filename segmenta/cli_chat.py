@@ -19,7 +19,7 @@ def chat(db: Path | None, as_of: date | None, mode: str | None = None) -> None:
         as_of: the date answers are computed at; None means today (F2 changes it in the chat).
         mode: how requests are read: rules, llm or auto (None: the configured engine).
     """
-    from segmenta.cli import ensure_warehouse
+    from segmenta.cli_options import ensure_warehouse
     from segmenta.tui.app import SegmentaApp
     from segmenta.warehouse.store import resolve_db
 

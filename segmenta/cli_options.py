@@ -44,3 +44,20 @@ AsOfOption = Annotated[
         help="The as-of date: nothing after the end of that day counts.",
     ),
 ]
+
+
+def ensure_warehouse(path: Path) -> None:
+    """Build the demo shop on first use when no warehouse exists yet, and say so on stderr."""
+    if path.exists():
+        return
+    from segmenta import render
+    from segmenta.warehouse.demo import build_demo
+
+    render.print_note(
+        f"No warehouse at {path} yet: building the demo shop there first "
+        "(a sports retailer, 20,000 contacts; `segmenta import DIR` loads your own shop)."
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with render.progress_bar() as progress:
+        report = build_demo(path, progress=progress)
+    render.print_lines(report.lines(), console=render.err)

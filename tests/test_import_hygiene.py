@@ -54,3 +54,89 @@ def test_the_command_line_loads_no_textual_until_chat_runs() -> None:
 
 def test_the_probe_sees_a_face_module_when_one_is_loaded() -> None:
     assert faces({"rich", "rich.console", "typer.main", "textualize"}) == ["rich.console", "typer.main"]
+
+
+def _imports(path: Path, modules: set[str]) -> set[str]:
+    """The segmenta modules a file imports, at any depth (function bodies too), except under
+    ``if TYPE_CHECKING:``, which never runs."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for n in ast.walk(node)
+    }
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                out.add(sub if sub in modules else node.module)
+        elif isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+    return out & modules
+
+
+def import_cycles(root: Path) -> list[list[str]]:
+    """The groups of segmenta modules that import each other round (strongly connected, size > 1)."""
+    paths = {}
+    for p in (root / "segmenta").rglob("*.py"):
+        parts = list(p.relative_to(root).with_suffix("").parts)
+        paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = p
+    graph = {m: _imports(p, set(paths)) - {m} for m, p in paths.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return cycles
+
+
+def test_no_module_of_segmenta_imports_itself_back() -> None:
+    assert import_cycles(ROOT) == []
+
+
+def test_the_cycle_check_finds_a_cycle(tmp_path: Path) -> None:
+    pkg = tmp_path / "segmenta"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("def f():\n    from segmenta.b import g\n")
+    (pkg / "b.py").write_text("from segmenta import a\n")
+    (pkg / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from segmenta import a\n")
+    assert import_cycles(tmp_path) == [["segmenta.a", "segmenta.b"]]
+
+
+def test_reading_stages_import_one_way() -> None:
+    """normalise <- words <- pieces: a stage never imports a later one."""
+    order = ["normalise", "words", "pieces"]
+    modules = {f"segmenta.assistant.reading.{n}" for n in order}
+    for k, name in enumerate(order):
+        path = ROOT / "segmenta" / "assistant" / "reading" / f"{name}.py"
+        later = {f"segmenta.assistant.reading.{n}" for n in order[k + 1:]}
+        assert not (_imports(path, modules) & later), name

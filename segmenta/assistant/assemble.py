@@ -25,16 +25,17 @@ from segmenta.assistant.plan import (
     WebCondition,
     Window,
 )
+from segmenta.assistant.reading.pieces import Frame, Item, Quantity
 
 if TYPE_CHECKING:
-    from segmenta.assistant.parser import Frame, Item, Quantity, _Parser
+    from segmenta.assistant.parser import _Parser
 
 
 class Assembler:
     """Builds the SegmentPlan from a parser's items."""
 
     def __init__(self, p: _Parser) -> None:
-        from segmenta.assistant.parser import Frame
+        from segmenta.assistant.reading.pieces import Frame
 
         self.p = p
         self.Frame = Frame
@@ -72,7 +73,7 @@ class Assembler:
     def dangling_operators(self) -> None:
         """A negation or an "or" that reached the end with nothing to apply to ("… but never UNO"
         when UNO names nothing) is asked about: the answer would otherwise drop it."""
-        from segmenta.assistant.parser import Clarification, _operator_question
+        from segmenta.assistant.reading.pieces import Clarification, operator_question
 
         s = self.p.s
         dangling = ((self.pending_neg, self.neg_item, "negation"), (self.pending_or, self.or_item, "or"))
@@ -80,7 +81,7 @@ class Assembler:
             if pending and it is not None:
                 text = s.span_text(it.pos, it.end)
                 self.p.unrec.append(text)
-                self.p.clar.append(Clarification(_operator_question(text, op, self.p.lang)))
+                self.p.clar.append(Clarification(operator_question(text, op, self.p.lang)))
         self.pending_neg = None
         self.pending_or = False
 
@@ -322,7 +323,7 @@ class Assembler:
                 and it.pos - f.pos <= 1
                 and f.family in ("purchase", "web", "message")
             ):
-                from segmenta.assistant.parser import Quantity
+                from segmenta.assistant.reading.pieces import Quantity
 
                 unit = "orders" if f.family == "purchase" else "times"
                 if f.family == "purchase" and self.product_follows(it):
@@ -346,7 +347,7 @@ class Assembler:
         return all(self.p.filler(k) for k in range(it.end, nxt.pos))
 
     def p_clar(self, text: str) -> Any:
-        from segmenta.assistant.parser import Clarification
+        from segmenta.assistant.reading.pieces import Clarification
 
         return Clarification(
             self.p.es(f"No sé a qué se refiere '{text}'", f"I cannot tell what '{text}' refers to")

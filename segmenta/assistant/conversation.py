@@ -37,7 +37,7 @@ from segmenta.assistant.text import fold
 if TYPE_CHECKING:
     from segmenta.assistant.answer import Answer
     from segmenta.assistant.engine import Engine
-    from segmenta.assistant.parser import ParseResult
+    from segmenta.assistant.reading.pieces import ParseResult
 
 _FOLLOW = re.compile(
     r"^(ahora|now|y|and|e|solo|sólo|only|just|tambien|también|also|ademas|además|pero|but|same|lo mismo|"

@@ -18,8 +18,9 @@ import duckdb
 from segmenta.assistant.answer import Answer, ClarificationOut, FunnelStep
 from segmenta.assistant.compiler import compile_segment, funnel_select, funnel_steps, render
 from segmenta.assistant.explainer import explain_plan, step_label
-from segmenta.assistant.parser import ParseResult, parse
+from segmenta.assistant.parser import parse
 from segmenta.assistant.plan import Any_, ReportPlan, SegmentPlan, conjuncts
+from segmenta.assistant.reading.pieces import ParseResult
 from segmenta.assistant.validator import validate, warehouse_schema
 from segmenta.warehouse.store import connect_readonly, run_query
 

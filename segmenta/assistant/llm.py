@@ -38,8 +38,8 @@ from segmenta.assistant.catalog import Catalog, content_words
 from segmenta.assistant.conversation import Conversation
 from segmenta.assistant.engine import Engine, ReportRunner
 from segmenta.assistant.llm_guard import check_plan
-from segmenta.assistant.parser import Clarification, ParseResult
 from segmenta.assistant.plan import Plan, SegmentPlan
+from segmenta.assistant.reading.pieces import Clarification, ParseResult
 from segmenta.assistant.text import detect_language
 from segmenta.errors import ConfigError, SegmentaError
 from segmenta.warehouse.schema import META_TABLE

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from segmenta.assistant.catalog import Catalog
-from segmenta.assistant.parser import Clarification
 from segmenta.assistant.plan import (
     All,
     Any_,
@@ -30,6 +29,7 @@ from segmenta.assistant.plan import (
     SegmentPlan,
     WebCondition,
 )
+from segmenta.assistant.reading.pieces import Clarification
 from segmenta.assistant.text import fold
 
 Lang = Literal["es", "en"]

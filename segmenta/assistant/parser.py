@@ -19,7 +19,6 @@ turns it into a clarification rather than dropping it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from segmenta.assistant import lexicon as L
@@ -35,6 +34,13 @@ from segmenta.assistant.plan import (
     SavedSegmentCondition,
     SegmentPlan,
     Window,
+)
+from segmenta.assistant.reading.pieces import (
+    Clarification,
+    Item,
+    ParseResult,
+    Quantity,
+    operator_question,
 )
 from segmenta.assistant.reading.words import discourse, is_filler, known_word, operator_class
 from segmenta.assistant.report_words import read_report
@@ -67,76 +73,6 @@ class CatalogLike(Protocol):
     def match_products(self, phrase: str, lang: str = "es") -> Any: ...
 
 
-@dataclass
-class Quantity:
-    """A comparison read from the text: ``op value [value2]`` with what it counts."""
-
-    op: str
-    value: float
-    value2: float | None = None
-    unit: str | None = None  # money | years | orders | units | days | percent | None
-    currency: str | None = None
-
-    def compare(self) -> Compare:
-        return Compare(op=self.op, value=self.value, value2=self.value2)  # type: ignore[arg-type]
-
-
-@dataclass
-class Item:
-    """One recognised piece, at a word position."""
-
-    pos: int
-    end: int
-    kind: str
-    data: Any = None
-
-
-@dataclass
-class Frame:
-    """A behaviour condition being built: a verb and what follows it in its clause."""
-
-    family: str
-    detail: str
-    pos: int
-    negated: bool = False
-    never: bool = False
-    window: Window | None = None
-    window_own: bool = False
-    product: ProductMatch | None = None
-    product_text: str = ""
-    qty: list[Quantity] = field(default_factory=list)
-    attrs: dict[str, list[str]] = field(default_factory=dict)
-    flags: set[str] = field(default_factory=set)
-    joiner: str = "and"
-    text_end: int = 0
-    qty_flags: dict[str, Compare] = field(default_factory=dict)
-    also: list[ProductMatch] = field(default_factory=list)
-
-
-@dataclass
-class Clarification:
-    """A question back to the marketer, with the closest catalog values as options."""
-
-    question: str
-    options: list[str] = field(default_factory=list)
-    # an operator word opening the request ("ahora solo ..."): a follow-up may take it as its own
-    opener: str | None = None
-
-
-@dataclass
-class ParseResult:
-    """What the parser made of a request."""
-
-    plan: SegmentPlan | ReportPlan | None
-    language: Lang
-    unrecognized: list[str] = field(default_factory=list)
-    assumptions: list[str] = field(default_factory=list)
-    clarifications: list[Clarification] = field(default_factory=list)
-    free_window: Window | None = None  # a window that no condition took ("same but last 6 months")
-    ignored: list[str] = field(default_factory=list)  # words that carry no condition (shown, never hidden)
-    rewritten: list[tuple[str, str]] = field(default_factory=list)  # chat typing read as ("q", "que")
-
-
 def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None = None) -> ParseResult:
     """Parse one request into a segment Plan (or say what it could not read).
 
@@ -154,41 +90,10 @@ def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None =
     return result
 
 
+
 _SHOP_MONEY = frozenset(
     "pavos pavo pelas lana varos varo bucks buck quid pasta plata guita luca lucas k".split()
 )
-_OPERATOR_QUESTIONS = {
-    "negation": ("no sé a qué condición se aplica la negación '{w}'", "I could not tell what '{w}' negates"),
-    "only": ("no sé a qué se aplica '{w}'", "I could not tell what '{w}' applies to"),
-    "also": ("no sé qué condición añade '{w}'", "I could not tell what condition '{w}' adds"),
-    "again": ("no sé qué se repite con '{w}'", "I could not tell what is repeated with '{w}'"),
-    "or": ("no sé qué opciones une '{w}'", "I could not tell which options '{w}' joins"),
-    "except": ("no sé qué excluye '{w}'", "I could not tell what '{w}' excludes"),
-    "comparison": (
-        "no sé qué compara '{w}' ni con qué número",
-        "I could not tell what '{w}' compares, or with what",
-    ),
-    "between": ("no sé entre qué valores es '{w}'", "I could not tell the two values of '{w}'"),
-    "per": ("no sé por qué dimensión agrupar con '{w}'", "I could not tell what to break down by with '{w}'"),
-    "versus": ("no sé qué se compara con '{w}'", "I could not tell what '{w}' compares"),
-    "same": ("no sé qué debe ser '{w}'", "I could not tell what must be the '{w}'"),
-    "sequence": (
-        "no sé qué orden en el tiempo indica '{w}'",
-        "I could not tell what order in time '{w}' sets",
-    ),
-}
-
-
-def _operator_question(word: str, op: str, lang: str) -> str:
-    es, en = _OPERATOR_QUESTIONS.get(op, _OPERATOR_QUESTIONS["only"])
-    q = (es if lang == "es" else en).format(w=word)
-    tail = (
-        ": no respondo sin ella, ¿puedes decirlo de otra forma?"
-        if lang == "es"
-        else ": I will not answer without it. Can you say it another way?"
-    )
-    return q[:1].upper() + q[1:] + tail
-
 
 class _Parser:
     def __init__(self, text: str, catalog: CatalogLike, saved: list[str]) -> None:
@@ -356,7 +261,7 @@ class _Parser:
                 text = s.span_text(k, k + n)
                 self.unrec.append(text)
                 opener = text if all(self.filler(x) or x == k for x in range(k)) else None
-                self.clar.append(Clarification(_operator_question(text, op, self.lang), opener=opener))
+                self.clar.append(Clarification(operator_question(text, op, self.lang), opener=opener))
                 s.claim(k, k + n, "unknown")
                 k += n
                 continue
@@ -1874,7 +1779,7 @@ class _Parser:
             self.unrec.append(w.raw)
             s.claim(a, a + 1, "unknown")
             opener = w.raw if all(self.filler(x) for x in range(a)) else None
-            self.clar.append(Clarification(_operator_question(w.raw, op, self.lang), opener=opener))
+            self.clar.append(Clarification(operator_question(w.raw, op, self.lang), opener=opener))
             return
         self.unrec.append(w.raw)
         s.claim(a, a + 1, "unknown")

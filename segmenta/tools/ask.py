@@ -11,97 +11,11 @@ from pathlib import Path
 
 from segmenta.assistant.answer import Answer
 from segmenta.assistant.conversation import Conversation
-from segmenta.assistant.engine import Engine
 from segmenta.assistant.llm import Mode
-from segmenta.assistant.plan import ReportPlan, SegmentPlan
-from segmenta.assistant.validator import validate
-from segmenta.assistant.windows import describe_window
+from segmenta.assistant.plan import SegmentPlan
+from segmenta.tools.engines import open_engine
 from segmenta.tools.intents import Intent
-from segmenta.warehouse.store import run_query, state_path
-
-
-def open_engine(db: Path, *, timeout: float = 30.0, mode: Mode | None = None) -> Engine:
-    """An engine over ``db`` that can also run reports.
-
-    ``mode``: ``rules`` (the embedded engine), ``llm`` or ``auto`` (the rules first, the language model
-    when they leave words unrecognised); None reads the setting (``SEGMENTA_ENGINE``, ``[llm]`` in the
-    config beside the warehouse), which is ``rules`` unless a model is configured.
-    """
-    from segmenta.assistant.llm import LlmEngine, load_settings
-
-    settings = load_settings(db)
-    chosen = mode or settings.engine
-    if chosen == "rules":
-        return Engine(db, timeout=timeout, report_runner=run_report)
-    return LlmEngine(db, mode=chosen, settings=settings, timeout=timeout, report_runner=run_report)
-
-
-def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumptions: list[str]) -> Answer:
-    """Compile, validate and run a report plan; explain each metric's formula and the window."""
-    from segmenta.tools.metrics import check, metric_formula
-    from segmenta.tools.report import compile_report, excluded_sql, render
-
-    lang = plan.language
-    problems = check(plan)
-    if problems:
-        from segmenta.assistant.answer import ClarificationOut
-
-        return Answer(
-            request=text,
-            kind="clarification",
-            as_of=as_of.isoformat(),
-            plan=plan.model_dump(mode="json"),
-            assumptions=assumptions,
-            language=lang,
-            clarifications=[ClarificationOut(question=p) for p in problems],
-        )
-    sql = render(compile_report(plan, as_of))
-    validate(sql, engine.schema)
-    cols, rows = run_query(engine.con, sql, timeout=engine.timeout)
-    explanation = [metric_formula(m, lang) for m in plan.metrics]
-    if plan.window is not None:
-        explanation.append(
-            ("periodo: " if lang == "es" else "period: ") + describe_window(plan.window, as_of, lang)
-        )
-    else:
-        explanation.append(
-            ("periodo: todo hasta " if lang == "es" else "period: everything up to ") + as_of.isoformat()
-        )
-    if plan.where is not None:
-        from segmenta.assistant.explainer import explain_condition
-
-        explanation.append(
-            ("solo contactos con: " if lang == "es" else "only contacts with: ")
-            + explain_condition(plan.where, as_of, lang)
-        )
-    ex = excluded_sql(plan, as_of)
-    if ex is not None:
-        ex_sql = render(ex)
-        validate(ex_sql, engine.schema)
-        _, ex_rows = run_query(engine.con, ex_sql, timeout=engine.timeout)
-        for dim, left_out in zip(plan.dimensions, ex_rows[0] if ex_rows else [], strict=False):
-            if left_out:
-                explanation.append(
-                    f"{int(left_out):,} filas sin {dim} no aparecen (p. ej. envíos puntuales sin workflow)"
-                    if lang == "es"
-                    else f"{int(left_out):,} rows with no {dim} are left out (e.g. one-off messages "
-                    "outside workflows)"
-                )
-    single = len(rows) == 1 and len(cols) == 1 and isinstance(rows[0][0], int)
-    count = int(rows[0][0]) if single else None
-    return Answer(
-        request=text,
-        kind="report",
-        as_of=as_of.isoformat(),
-        plan=plan.model_dump(mode="json"),
-        sql=sql,
-        explanation=explanation,
-        assumptions=assumptions,
-        count=count,
-        columns=cols,
-        rows=[list(r) for r in rows],
-        language=lang,
-    )
+from segmenta.warehouse.store import state_path
 
 
 def ask(

@@ -209,7 +209,7 @@ def _writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def _engine(db: Path) -> Any:
-    from segmenta.tools.ask import open_engine
+    from segmenta.tools.engines import open_engine
 
     return open_engine(db)
 
@@ -296,10 +296,12 @@ def _reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 def plan_from_request(db: Path, text: str, as_of: date) -> SegmentPlan:
-    """The segment Plan a request means (answered through ``segmenta.tools.ask``), or a clear error."""
-    from segmenta.tools.ask import ask
+    """The segment Plan a request means (a fresh conversation's answer), or a clear error."""
+    from segmenta.assistant.conversation import Conversation
+    from segmenta.tools.engines import open_engine
 
-    answer = ask(db, text, as_of)
+    with open_engine(db) as engine:
+        answer = Conversation().ask(engine, text, as_of)
     if not answer.answered or answer.plan is None or answer.plan.get("kind") != "segment":
         why = "; ".join(c.question for c in answer.clarifications) or f"it reads as a {answer.kind}"
         raise SegmentError(f"{text!r} is not a segment that can be saved: {why}")

@@ -357,7 +357,7 @@ def _path_sql(path: list[tuple[str | None, bool]]) -> str | None:
 
 
 def _audience(db: Path, text: str, audience: str | None, use_last: bool) -> tuple[SegmentPlan | None, str]:
-    from segmenta.tools.ask import open_engine
+    from segmenta.tools.engines import open_engine
 
     if use_last:
         from segmenta.tools.segments import last_plan
@@ -386,7 +386,7 @@ def draft(
         use_last: take the audience from the conversation's last segment instead of the text.
         lang: the language of the draft's words; None = the request's (``detect_language``).
     """
-    from segmenta.tools.ask import open_engine
+    from segmenta.tools.engines import open_engine
 
     lang = lang or detect_language(text)
     kind = detect_kind(text)

@@ -104,7 +104,7 @@ class Session:
     def engine(self) -> Engine:
         """The engine, opened on first use (in a worker thread)."""
         if self._engine is None:
-            from segmenta.tools.ask import open_engine
+            from segmenta.tools.engines import open_engine
 
             self._engine = open_engine(self.db, timeout=self.timeout, mode=self.mode)  # type: ignore[arg-type]
         return self._engine

@@ -40,7 +40,7 @@ from segmenta.assistant.plan import (
     SegmentPlan,
 )
 from segmenta.errors import ConfigError
-from segmenta.tools.ask import run_report
+from segmenta.tools.engines import run_report
 from tests.assistant.fake_openai import FakeOpenAI, Reply, malformed, refusal, request_text, status
 from tests.assistant.fake_openai import answer as scripted
 
