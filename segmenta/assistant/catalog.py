@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 import duckdb
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from segmenta.assistant import glossary, places
 from segmenta.assistant.plan import ProductMatch
@@ -365,6 +366,23 @@ class Catalog:
         )
         return [choices[k] for _, _, k in found]
 
+    def exact_product(self, phrase: str) -> ProductMatch | None:
+        """The product value (category, subcategory, brand or name) written exactly as the phrase,
+        case aside: values that fold alike ("Bra'nd", "=Brand") stay apart by their own text."""
+        typed = " ".join(phrase.split()).casefold()
+        index: dict[str, list[tuple[str, str]]] | None = getattr(self, "_exact_cache", None)
+        if index is None:
+            index = {}
+            for f in PRODUCT_FIELDS:
+                for v in self.values.get(f, {}):
+                    index.setdefault(" ".join(v.split()).casefold(), []).append((f, v))
+            self._exact_cache = index
+        found = index.get(typed, [])
+        if len(found) != 1:
+            return None
+        f, v = found[0]
+        return ProductMatch(text=phrase, **{f: [v]})
+
     def _generic(self) -> frozenset[str]:
         """The words that say "a product" without naming one, less those this shop's category,
         subcategory or brand values are made of ("bag" in a shop with "Sleeping Bags")."""
@@ -475,11 +493,17 @@ class Catalog:
         for i, w in enumerate(words):
             if i in matched or len(w) < FUZZY_MIN_LEN or w in _STOP or w in GENERIC_WORDS or w.isdigit():
                 continue
-            for cand, ratio, _ in process.extract(
-                w, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO, limit=5
-            ):
+            near = process.extract(w, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO, limit=5)
+            for cand, ratio, _ in near:
                 q = 85.0 + (ratio - FUZZY_RATIO) * 0.5
                 match([cand], 0, [i], "fuzzy", (q, q))
+            if not near and len(w) <= 7:
+                # a short word is one typo away at a lower ratio ("nkie" / "nike" is 75): one swap,
+                # insertion or deletion, the same first letter
+                close = process.extract(w, self._vocab, scorer=OSA.distance, score_cutoff=1, limit=3)
+                for cand, dist, _ in close:
+                    if dist <= 1 and cand[0] == w[0] and abs(len(cand) - len(w)) <= 1:
+                        match([cand], 0, [i], "fuzzy", (85.0, 85.0))
         return hits
 
     def link(self, phrase: str, fields: Iterable[str] | None = None, lang: str = "es") -> list[Link]:
@@ -563,14 +587,17 @@ class Catalog:
         Returns:
             A ProductLink; ``uncovered`` lists the content words no value covers.
         """
+        exact = self.exact_product(phrase)
+        if exact is not None:  # the value as typed, punctuation and all ("Bra'nd", "=Brand", "Br_and")
+            return ProductLink(exact, [], [], assumption_sentence(phrase, exact, lang))
         words = content_words(phrase, self._generic())
         if not words:
             # a value made of words that are elsewhere function words ("UNO", "The One"): by its whole text
-            exact = [
+            folded = [
                 (f, v) for f in PRODUCT_FIELDS for v in self.values.get(f, {}) if fold(v) == fold(phrase)
             ]
-            if exact and fold(phrase) not in GENERIC_WORDS:
-                f, v = exact[0]
+            if folded and fold(phrase) not in GENERIC_WORDS:
+                f, v = folded[0]
                 m = ProductMatch(text=phrase, **{f: [v]})
                 return ProductLink(m, [], [], assumption_sentence(phrase, m, lang))
             return ProductLink(ProductMatch(text=phrase), [], [], assumption_sentence(phrase, None, lang))
@@ -671,7 +698,8 @@ def _candidates(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]) -> 
         if all(words[p].isdigit() for p in cover):
             continue  # a bare number names no product ("Series 5" never means "Talla 5")
         # "Vitaminas y suplementos", "TV & Home Theater": either side names the whole value
-        joined = len(vpos) < nwords and _JOINED.search(value) is not None
+        # (a product name never: "X & Y item" is one product, not a pair of words each naming it)
+        joined = len(vpos) < nwords and f != "name" and _JOINED.search(value) is not None
         if len(vpos) == nwords or joined:
             # "zapatillas" names "Zapatillas" whole; it reaches "Zapatillas de tenis" only word by word
             # value words reached only through a synonym while others were named: "litter" names

@@ -22,6 +22,7 @@ import re
 from typing import Any, Literal, Protocol
 
 from segmenta.assistant import lexicon as L
+from segmenta.assistant.catalog import assumption_sentence
 from segmenta.assistant.numbers import parse_money, parse_number
 from segmenta.assistant.plan import (
     AttributeCondition,
@@ -194,6 +195,21 @@ class _Parser:
         if self.capitalised(k):
             return False
         return w.f in L.FILLER or is_filler(w.f, self.lang)
+
+    def glued_value(self, a: int, b: int) -> tuple[int, int, ProductMatch] | None:
+        """A product value whose text starts with a symbol typed against the word ("=Brand",
+        "+Vida"): the words x..y exactly as the shop writes the value."""
+        s = self.s
+        exact = getattr(self.cat, "exact_product", None)
+        if exact is None:
+            return None
+        for x in range(a, b - 1):
+            if s.words[x].f in ("=", "+", "-", "<", ">") and s.words[x].end == s.words[x + 1].start:
+                for y in range(b, x + 1, -1):
+                    m = exact(s.span_text(x, y))
+                    if m is not None:
+                        return x, y, m
+        return None
 
     def span_ok(self, a: int, b: int) -> bool:
         """Words a..b may be read as one catalog value: all free, no loose operator word among them."""
@@ -1603,6 +1619,12 @@ class _Parser:
             b = a
             while b < j and s.free(b):
                 b += 1
+            glued = self.glued_value(a, b)
+            if glued is not None:
+                x, y, m = glued
+                self.assumptions.append(assumption_sentence(s.span_text(x, y), m, self.lang))
+                self.add(x, y, "product", m)
+                continue
             # operator words at either end are no product: they are left to the accounting (asked)
             while a < b and (self.filler(a) or self.loose_operator(a)):
                 a += 1

@@ -111,11 +111,14 @@ class Stream:
 
 def _abbreviation_dot(toks: list[Token], k: int) -> bool:
     """A full stop that closes an abbreviation, not a clause: "Co. Cork", "St. Albans", "Av. Diagonal"
-    (right after a word of at most three letters, with a word right after it)."""
-    if toks[k].text != "." or k == 0 or k + 1 >= len(toks):
+    (right after a word of at most three letters, with a word right after it), or a dot or colon
+    inside a name ("Vaktro.Garpel")."""
+    if toks[k].text not in ".:" or k == 0 or k + 1 >= len(toks):
         return False
     prev, nxt = toks[k - 1], toks[k + 1]
-    return (
+    if prev.end == toks[k].start and nxt.start == toks[k].end and prev.kind == nxt.kind == "word":
+        return True  # inside a name: "Vaktro.Garpel", "Dr.Martens"
+    return toks[k].text == "." and (
         prev.kind == "word"
         and prev.end == toks[k].start
         and 1 < len(prev.text) <= 3

@@ -260,3 +260,89 @@ BLIND_CASES = (
 @pytest.mark.parametrize("case", BLIND_CASES, ids=[f"{c['class']}:{c['text'][:50]}" for c in BLIND_CASES])
 def test_a_blind_case_gives_its_conditions_or_asks(case: dict[str, Any], sports_catalog: Catalog) -> None:
     check(case, sports_catalog if case["catalog"] == "sports" else PHARMACY)
+
+
+# ----------------------------------------------------------------- random catalogs, random typing
+_SYLLABLES = ["zor", "vak", "quin", "te", "lo", "bri", "mun", "dax", "pel", "tro", "kai", "ves", "nu", "gar", "fio"]
+_DECOR = ["", "", "", "'", "_", "-", " & ", ".", " "]
+
+
+@st.composite
+def catalog_names(draw: st.DrawFn) -> str:
+    """A made-up catalog value: syllables, maybe accents, punctuation or two words."""
+    def word() -> str:
+        return "".join(draw(st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3)))
+
+    first = word()
+    if draw(st.booleans()):
+        first = first.replace("o", "ó", 1).replace("a", "á", 1)
+    joint = draw(st.sampled_from(_DECOR))
+    name = first + (joint + word() if joint else "")
+    return name.title() if draw(st.booleans()) else name.capitalize()
+
+
+@st.composite
+def shop_and_request(draw: st.DrawFn) -> tuple[Catalog, str, str, str, str | None, str | None]:
+    names = draw(st.lists(catalog_names(), min_size=4, max_size=6, unique_by=lambda n: n.casefold()))
+    brands, cats = names[:2], names[2:]
+    products = [(f"{b} {c} item", c, None, b) for b in brands for c in cats]
+    catalog = Catalog.from_values(products, city={"Sevilla": 5, "Bilbao": 4})
+    field, value = draw(st.sampled_from([("brand", b) for b in brands] + [("category", c) for c in cats]))
+    lang = draw(st.sampled_from(["es", "en"]))
+    gender = draw(st.sampled_from([None, "female", "male"]))
+    window = draw(st.sampled_from([None, "2025", "last6"]))
+    people = {
+        ("es", None): ["clientes", "gente", "contactos", "los"],
+        ("en", None): ["customers", "people", "ppl", "contacts"],
+        ("es", "female"): ["mujeres", "clientas"], ("es", "male"): ["hombres"],
+        ("en", "female"): ["women"], ("en", "male"): ["men"],
+    }[(lang, gender)]
+    verb = {"es": ["que compraron", "q compraron", "que han comprado", "k compraron"],
+            "en": ["who bought", "who've bought", "that purchased", "who have bought"]}[lang]
+    when = {
+        None: [""],
+        "2025": ["en 2025" if lang == "es" else "in 2025"],
+        "last6": ["en los últimos 6 meses", "en los ultimos 6 meses"] if lang == "es"
+        else ["in the last 6 months", "in the last 6mo"],
+    }[window]
+    typed = draw(st.sampled_from([value, value.lower(), value.upper(), value.casefold()]))
+    if draw(st.integers(0, 3)) == 0 and len(typed) >= 7:
+        k = draw(st.integers(1, len(typed) - 3))  # a typo: two letters swapped
+        if typed[k].isalpha() and typed[k + 1].isalpha():
+            typed = typed[:k] + typed[k + 1] + typed[k] + typed[k + 2:]
+    filler = draw(st.sampled_from(
+        ["", "a ver, ", "porfa ", "oye, "] if lang == "es" else ["", "please ", "basically ", "could you pull "]
+    ))
+    tail = draw(st.sampled_from(["", "??", " porfa" if lang == "es" else " pls", " 🙏"]))
+    text = f"{filler}{draw(st.sampled_from(people))} {draw(st.sampled_from(verb))} {typed} {draw(st.sampled_from(when))}"
+    return catalog, " ".join(text.split()) + tail, field, value, gender, window
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=shop_and_request())
+def test_over_any_catalog_a_request_gives_its_plan_or_a_question_never_another_plan(
+    case: tuple[Catalog, str, str, str, str | None, str | None],
+) -> None:
+    catalog, text, field, value, gender, window = case
+    r = parse(text, catalog)
+    if r.clarifications or r.unrecognized:
+        return  # asking is allowed; answering something else is not
+    assert isinstance(r.plan, SegmentPlan), text
+    data = r.plan.model_dump(mode="json")["where"]
+    nodes = data["items"] if data.get("type") == "all" else [data]
+    purchases = [n for n in nodes if n.get("type") == "purchase"]
+    assert len(purchases) == 1, (text, nodes)
+    product = purchases[0]["product"]
+    assert product[field] == [value], (text, product)
+    assert all(not v for k, v in product.items() if k not in (field, "text")), (text, product)
+    genders = [n for n in nodes if n.get("field") == "gender"]
+    assert (genders[0]["values"] if genders else None) == ([gender] if gender else None), (text, nodes)
+    win = purchases[0].get("window")
+    if window == "2025":
+        assert win is not None and win.get("year") == 2025, (text, win)
+    elif window == "last6":
+        assert win is not None and win.get("n") == 6 and win.get("unit") == "month", (text, win)
+    else:
+        assert win is None, (text, win)
+    others = [n for n in nodes if n.get("type") != "purchase" and n.get("field") != "gender"]
+    assert not others, (text, others)
