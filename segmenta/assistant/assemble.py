@@ -78,7 +78,8 @@ class Assembler:
         s = self.p.s
         dangling = ((self.pending_neg, self.neg_item, "negation"), (self.pending_or, self.or_item, "or"))
         for pending, it, op in dangling:
-            if pending and it is not None:
+            # already asking about a word near it: the question is that word, not the operator
+            if pending and it is not None and not self.p.clar:
                 text = s.span_text(it.pos, it.end)
                 self.p.unrec.append(text)
                 self.p.clar.append(Clarification(operator_question(text, op, self.p.lang)))
@@ -460,9 +461,9 @@ class Assembler:
                 f.attrs["channel"] = list(prev.attrs["channel"])
             if f.family == "message" and prev.family == "message":
                 # "les enviamos el email de Win-back y no lo abrieron": the same workflow / message
-                for key in ("workflow", "message_name", "utm_campaign"):
+                for key in ("workflow", "message_name", "message_campaign"):
                     if key in prev.attrs and not any(
-                        k in f.attrs for k in ("workflow", "message_name", "utm_campaign")
+                        k in f.attrs for k in ("workflow", "message_name", "message_campaign")
                     ):
                         f.attrs[key] = list(prev.attrs[key])
 
@@ -615,7 +616,7 @@ class Assembler:
             channel=a.get("channel", []),
             workflow=a.get("workflow", []),
             message=a.get("message_name", []),
-            campaign=a.get("utm_campaign", []),
+            campaign=a.get("message_campaign", []) + a.get("utm_campaign", []),
             latest="latest" in f.flags,
             window=f.window,
             count=count,

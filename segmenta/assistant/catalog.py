@@ -57,6 +57,8 @@ FIELD_SOURCES: dict[str, tuple[str, str]] = {
     "message_channel": ("message_events", "channel"),
     "message_name": ("message_events", "message_name"),
     "message_type": ("message_events", "message_type"),
+    # the campaigns messages carry: in a message condition only these name a campaign
+    "message_campaign": ("message_events", "utm_campaign"),
     "workflow": ("workflows", "name"),
     "workflow_id": ("workflows", "workflow_id"),
     "custom_field": (CUSTOM_FIELDS_TABLE, "field"),
@@ -73,7 +75,7 @@ _GLOSSARY_SPAN = (90.0, 85.0)
 _HOW_RANK = {"exact": 0, "folded": 1, "stem": 2, "glossary": 3, "fuzzy": 4}
 _CODE_FIELDS = frozenset({"country", "language"})  # two-letter codes: linked through places.py
 _STOP = STOPWORDS_ES | STOPWORDS_EN
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 # words that say "a product" without naming one: dropped before covering ("productos de natación")
 GENERIC_WORDS = frozenset(
     """

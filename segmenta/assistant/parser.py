@@ -52,7 +52,7 @@ from segmenta.assistant.timewords import find_windows
 Lang = Literal["es", "en"]
 ORDER_FIELDS = ("payment_method", "card_brand", "store", "coupon_code")
 PLACE_FIELDS = ("country", "city", "region")
-MESSAGE_FIELDS = ("workflow", "message_name", "utm_campaign")
+MESSAGE_FIELDS = ("workflow", "message_name", "message_campaign")
 
 
 class LinkLike(Protocol):
@@ -1288,6 +1288,7 @@ class _Parser:
                 end = k  # "abrieron un email ... pero no compraron": the message words end there
                 break
         a = j
+        named_at = -1  # where a message named by its own words ended
         while a < end:
             n = self.rx_latest(a) if s.free(a) else 0
             if n:
@@ -1302,7 +1303,13 @@ class _Parser:
                 phrase = s.span_text(a, b)
                 links = [lk for lk in self.links(phrase, MESSAGE_FIELDS, 85) if len(phrase) >= 4]
                 if links:
-                    self.add(a, b, "msgattr", (links[0].field, [links[0].value]))
+                    if a == named_at and links[0].how == "glossary":
+                        # "the Hot Sale newsletter": the kind of message named, not a second one
+                        self.add(a, b, "msgdesc")
+                    else:
+                        self.add(a, b, "msgattr", (links[0].field, [links[0].value]))
+                        if links[0].how != "glossary":
+                            named_at = b
                     a = b
                     break
             else:
@@ -1399,7 +1406,8 @@ class _Parser:
         if op == "=":
             for cop in (">=", "<="):
                 n = s.match(j, L.COMPARATORS[cop], fuzzy=False)
-                if n and s.words[j].f not in ("desde", "hasta", "min", "max", "maximo", "minimo"):
+                # a symbol only ever comes before its number ("<= 30"), never after ("30 años <=")
+                if n and s.words[j].f not in ("desde", "hasta", "min", "max", "maximo", "minimo", ">=", "<="):
                     op, j = cop, j + n
                     break
             if unit is None:
@@ -1641,7 +1649,21 @@ class _Parser:
                 if not whole and self.split_products(a, b):
                     a = b
                     continue
-                if res.match is not None and not res.uncovered:
+                thin = self.thin_names(res) if res.match is not None and not res.uncovered else []
+                if thin:
+                    # "a PS5" met only as one word of "EA Sports FC 25 PS5": too little to say which
+                    self.clar.append(
+                        Clarification(
+                            self.es(
+                                f"'{phrase}' solo aparece como parte de nombres de producto: ¿cuál?",
+                                f"'{phrase}' only appears inside product names: which one?",
+                            ),
+                            thin,
+                        )
+                    )
+                    self.unrec.append(phrase)
+                    s.claim(a, b, "unknown")
+                elif res.match is not None and not res.uncovered:
                     if res.ambiguous:
                         opts = [self._pm_label(m) for m in [res.match, *res.ambiguous]]
                         self.clar.append(
@@ -1687,6 +1709,21 @@ class _Parser:
             a = b
 
     @staticmethod
+    def thin_names(res: Any) -> list[str]:
+        """Product names the phrase meets with less than half of their words, when only names matched:
+        the reading would be a guess, so they are offered instead."""
+        from segmenta.assistant.catalog import content_words
+
+        m = res.match
+        if m is None or m.category or m.subcategory or m.brand or not m.name:
+            return []
+        thin = []
+        for lk in getattr(res, "links", []):
+            if lk.field == "name" and 2 * len(lk.words) < len(content_words(lk.value)):
+                thin.append(lk.value)
+        return thin if len(thin) == len(m.name) else []
+
+    @staticmethod
     def _names_a_joined_value(m: ProductMatch) -> bool:
         import re
 
@@ -1703,8 +1740,8 @@ class _Parser:
         pieces = []
         for x, y in zip(bounds, bounds[1:], strict=False):
             x = x + 1 if x != a else x
-            while x < y and s.words[x].f in L.FILLER:
-                x += 1
+            while x < y and (s.words[x].f in L.FILLER or operator_class(s.words[x].f) == "also"):
+                x += 1  # "X y también Y": the "also" is the "and" itself
             if x >= y:
                 return False
             res = self.cat.match_products(s.span_text(x, y), lang=self.lang)

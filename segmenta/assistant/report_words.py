@@ -15,6 +15,7 @@ from segmenta.assistant import lexicon as L
 from segmenta.assistant import lexicon_report as R
 from segmenta.assistant.plan import (
     All,
+    AttributeCondition,
     Node,
     ProductMatch,
     PurchaseCondition,
@@ -50,6 +51,7 @@ class ReportReading:
     descending: bool = True
     limit: int | None = None
     compare: bool = False
+    versus: bool = False
     products: list[ProductMatch] = field(default_factory=list)
 
     def resolve_run(self, i: int, j: int) -> None:
@@ -97,6 +99,19 @@ class ReportReading:
         elif metrics == ["contacts"] and self.grain and where is not None:
             sizes = True
         where, orders = _order_filters(metrics, where)
+        dimensions = list(dict.fromkeys(self.dimensions))
+        if self.versus and where is not None:
+            # "UK vs Ireland", "online vs tienda" with one period: the values side by side, a column
+            # of the field they belong to (and only those values kept)
+            for node in where.items if isinstance(where, All) else [where]:
+                if (
+                    isinstance(node, AttributeCondition)
+                    and node.op == "in"
+                    and len(node.values) >= 2
+                    and node.field in R.DIMENSIONS
+                    and node.field not in dimensions
+                ):
+                    dimensions.insert(0, node.field)
         product = self.products[0] if self.products else None
         window = self.windows[0] if self.windows else None
         sort = self.sort
@@ -105,7 +120,7 @@ class ReportReading:
         return ReportPlan(
             metrics=metrics,
             grain=self.grain,
-            dimensions=list(dict.fromkeys(self.dimensions)),
+            dimensions=dimensions,
             window=window,
             where=where,
             product=product,
@@ -235,6 +250,8 @@ def read_report(p: _Parser) -> ReportReading | None:
         if n and s.free(i) and len(wins) >= 2:
             r.compare = True
             claims.append((i, i + n, "versus"))
+        elif n and s.free(i):
+            r.versus = True  # "UK vs Ireland": the values become a column (see plan())
     for a, b, what in claims:
         s.claim(a, b, what)
     # the report's period: windows not inside a behaviour clause

@@ -47,6 +47,8 @@ NORMALISED = [
     ("entre 25 y 35 años", "es", "entre 25 y 35 años"),
     ("siete u ocho pedidos", "es", "siete u ocho pedidos"),
     ("nº de contactos", "es", "número de contactos"),
+    ("churned customers - nothing ordered", "en", "churned customers, nothing ordered"),
+    ("edad 25 - 35", "es", "edad 25 - 35"),
     ("searched \"w/o\" on the site", "en", "searched \"w/o\" on the site"),
 ]
 
@@ -125,7 +127,7 @@ def _operator_requests() -> list[tuple[str, str]]:
     """Each operator word left dangling after a request that is otherwise understood."""
     out = []
     for word, cls in sorted(operators().items()):
-        base = "mujeres de Madrid" if len(word) < 3 or cls in ("or", "negation") else "women in Madrid"
+        base = "mujeres de 30 años" if len(word) < 3 or cls in ("or", "negation") else "women aged 30"
         out.append((f"{base} {word}", cls))
     return out
 
@@ -136,7 +138,7 @@ def test_an_operator_word_left_unused_is_asked_about_never_dropped(
 ) -> None:
     for catalog in (sports_catalog, PHARMACY):
         r = parse(text, catalog)
-        word = text.split(" ", 3)[-1]
+        word = text.split(" ", 4 if text.startswith("mujeres") else 3)[-1]
         assert r.clarifications, (text, r.plan)
         assert any(word.split()[0] in u.casefold() or u in word for u in r.unrecognized) or any(
             word in c.question for c in r.clarifications
