@@ -132,11 +132,25 @@ def test_the_cycle_check_finds_a_cycle(tmp_path: Path) -> None:
     assert import_cycles(tmp_path) == [["segmenta.a", "segmenta.b"]]
 
 
+READING_STAGES = [
+    ["normalise"], ["words"], ["pieces"], ["base"], ["scores", "people", "behaviour", "quantities"], ["linking"]
+]
+
+
 def test_reading_stages_import_one_way() -> None:
-    """normalise <- words <- pieces: a stage never imports a later one."""
-    order = ["normalise", "words", "pieces"]
-    modules = {f"segmenta.assistant.reading.{n}" for n in order}
-    for k, name in enumerate(order):
-        path = ROOT / "segmenta" / "assistant" / "reading" / f"{name}.py"
-        later = {f"segmenta.assistant.reading.{n}" for n in order[k + 1:]}
-        assert not (_imports(path, modules) & later), name
+    """normalise <- words <- pieces <- base <- recognisers <- linking <- parser: a stage never imports
+    a later one, nor a recogniser another recogniser."""
+    names = [n for stage in READING_STAGES for n in stage]
+    modules = {f"segmenta.assistant.reading.{n}" for n in names} | {"segmenta.assistant.parser"}
+    for k, stage in enumerate(READING_STAGES):
+        for name in stage:
+            path = ROOT / "segmenta" / "assistant" / "reading" / f"{name}.py"
+            later = {f"segmenta.assistant.reading.{n}" for st in READING_STAGES[k:] for n in st if n != name}
+            later.add("segmenta.assistant.parser")
+            assert not (_imports(path, modules) & later), name
+
+
+def test_no_module_of_the_reading_path_is_over_500_lines() -> None:
+    paths = [ROOT / "segmenta" / "assistant" / "parser.py", *(ROOT / "segmenta" / "assistant" / "reading").glob("*.py")]
+    long = {p.name: n for p in paths if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert long == {}

@@ -1,0 +1,407 @@
+"""Linking the words no recogniser claimed to the shop's catalog: products and order details after
+a buying or viewing verb, message names after a message verb, places elsewhere; what names
+nothing becomes a clarification with the closest values of the kind the context asks for.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from segmenta.assistant import lexicon as L
+from segmenta.assistant.catalog import assumption_sentence
+from segmenta.assistant.plan import (
+    AttributeCondition,
+    ProductMatch,
+)
+from segmenta.assistant.reading.base import (
+    MESSAGE_FIELDS,
+    ORDER_FIELDS,
+    PLACE_FIELDS,
+    Grammar,
+)
+from segmenta.assistant.reading.pieces import (
+    Clarification,
+    Item,
+    operator_question,
+)
+from segmenta.assistant.reading.words import is_filler, operator_class
+
+
+class Linking(Grammar):
+    """Linking the words no recogniser claimed to the shop's catalog: products and order details after."""
+
+    # ----------------------------------------------------------------- catalog linking of free words
+    def place_links(self, phrase: str, fields: tuple[str, ...] = PLACE_FIELDS) -> list[Any]:
+        from segmenta.assistant.places import region_names
+
+        # a region the shop holds under another language's name ("Escocia" for Scotland) beats the
+        # country it lies in
+        for name in region_names(phrase) if "region" in fields else ():
+            exact = self.links(name, ("region",), 97)
+            if exact:
+                return exact[:1]
+        links = self.links(phrase, fields, 85)
+        if not links:
+            return []
+        # a country name means the country (settled reading); else the best score, city before region
+        best = links[0]
+        return [lk for lk in links if lk.field == best.field and lk.score >= best.score - 0.5]
+
+    def place_condition(self, links: list[Any], text: str) -> AttributeCondition:
+        fld = links[0].field
+        values = list(dict.fromkeys(lk.value for lk in links))
+        return AttributeCondition(field=fld, op="in", values=values, text=text)
+
+    def resolve_free_runs(self) -> None:
+        """Link the words no recogniser claimed: products and order details in a frame, places elsewhere."""
+        s = self.s
+        i = 0
+        while i < len(s):
+            if not s.free(i) or self.filler(i):
+                i += 1
+                continue
+            j = i
+            while j < len(s) and s.free(j) and (j == i or j not in s.breaks):
+                j += 1
+            # trim trailing filler
+            k = j
+            while k > i and self.filler(k - 1):
+                k -= 1
+            self.resolve_run(i, k)
+            i = j
+
+    def resolve_run(self, i: int, j: int) -> None:
+        s = self.s
+        frame = self.frame_before(i)
+        if frame is None and self.report is not None:
+            self.report.resolve_run(i, j)
+            return
+        if frame is not None:
+            fam, detail = frame.data
+            if fam == "purchase":
+                self.link_order_details(i, j)
+                self.link_product_runs(i, j, frame)
+                return
+            if fam == "web":
+                if detail == "search":
+                    quoted = [k for k in range(i, j) if s.words[k].quoted]
+                    if quoted:  # searched "rucksack": the quoted text exactly, the rest is read as usual
+                        for k in quoted:
+                            self.add(k, k + 1, "search", s.words[k].raw)
+                        return
+                    self.add(i, j, "search", s.span_text(i, j))
+                    return
+                if detail in ("category_view", "visit"):
+                    links = self.links(s.span_text(i, j), ["web_category", "category"], 85)
+                    if links:
+                        self.add(i, j, "webcategory", [links[0].value])
+                        return
+                self.link_product_runs(i, j, frame)
+                return
+            if fam == "message":
+                self.link_message_runs(i, j)
+                return
+        self.link_places(i, j)
+
+    def frame_before(self, i: int) -> Item | None:
+        """The verb whose frame word i falls in: the nearest verb before it in the same clause."""
+        best = None
+        for it in self.items:
+            if it.kind == "verb" and it.end <= i:
+                if any(b in self.s.breaks for b in range(it.end + 1, i + 1)):
+                    # a clause break between: the frame still holds if no other item type ended it
+                    continue
+                if best is None or it.pos > best.pos:
+                    best = it
+        if best is None:
+            # "pero nunca X" / "but never X": an elliptical frame takes the previous verb
+            for it in sorted(self.items, key=lambda x: -x.pos):
+                if it.pos < i and it.kind in ("neg", "except", "without") and i - it.end <= 2:
+                    prev = [v for v in self.items if v.kind == "verb" and v.pos < it.pos]
+                    if prev:
+                        return max(prev, key=lambda x: x.pos)
+                if it.pos < i:
+                    break
+        return best
+
+    def link_order_details(self, i: int, j: int) -> None:
+        s = self.s
+        for a in range(i, j):
+            for b in range(min(j, a + 4), a, -1):
+                if not self.span_ok(a, b) or s.words[a].f in L.FILLER:
+                    continue
+                phrase = s.span_text(a, b)
+                links = self.links(phrase, ORDER_FIELDS, 88)
+                if links:
+                    lk = links[0]
+                    # values the words name equally well are all meant ("tarjeta" = every card
+                    # method the shop has, settled reading 11): an order has one, so any of them
+                    tied = [x.value for x in links if x.field == lk.field and x.score >= lk.score - 0.5]
+                    if len(tied) > 1:
+                        self.assumptions.append(
+                            self.es(
+                                f"'{phrase}' = cualquiera de: {', '.join(tied)}",
+                                f"'{phrase}' = any of: {', '.join(tied)}",
+                            )
+                        )
+                    self.add(a, b, "orderattr", (lk.field, tied))
+                    # "tarjeta" / "card" next to a card brand or payment method is part of it
+                    for x in (a - 1, b):
+                        if (
+                            0 <= x < len(s)
+                            and s.free(x)
+                            and s.words[x].f
+                            in (
+                                "tarjeta",
+                                "card",
+                                "cards",
+                                "tarjetas",
+                                "cupon",
+                                "coupon",
+                                "codigo",
+                                "code",
+                                "shop",
+                                "store",
+                                "tienda",
+                            )
+                        ):
+                            s.claim(x, x + 1, "orderattr")
+                    break
+
+    def link_product_runs(self, i: int, j: int, frame: Item) -> None:
+        s = self.s
+        a = i
+        while a < j:
+            if not s.free(a):
+                a += 1
+                continue
+            b = a
+            while b < j and s.free(b):
+                b += 1
+            glued = self.glued_value(a, b)
+            if glued is not None:
+                x, y, m = glued
+                self.assumptions.append(assumption_sentence(s.span_text(x, y), m, self.lang))
+                self.add(x, y, "product", m)
+                continue
+            # operator words at either end are no product: they are left to the accounting (asked)
+            while a < b and (self.filler(a) or self.loose_operator(a)):
+                a += 1
+            e = b
+            while e > a and (self.filler(e - 1) or self.loose_operator(e - 1)):
+                e -= 1
+            if a < e:
+                b = e
+                phrase = s.span_text(a, b)
+                res = self.cat.match_products(phrase, lang=self.lang)
+                # "protector solar y aftersun": two products, unless one catalog value is named with its
+                # own "y" ("Vitaminas y suplementos")
+                whole = res.match is not None and not res.uncovered and self._names_a_joined_value(res.match)
+                if not whole and self.split_products(a, b):
+                    a = b
+                    continue
+                thin = self.thin_names(res) if res.match is not None and not res.uncovered else []
+                if thin:
+                    # "a PS5" met only as one word of "EA Sports FC 25 PS5": too little to say which
+                    self.clar.append(
+                        Clarification(
+                            self.es(
+                                f"'{phrase}' solo aparece como parte de nombres de producto: ¿cuál?",
+                                f"'{phrase}' only appears inside product names: which one?",
+                            ),
+                            thin,
+                        )
+                    )
+                    self.unrec.append(phrase)
+                    s.claim(a, b, "unknown")
+                elif res.match is not None and not res.uncovered:
+                    if res.ambiguous:
+                        opts = [self._pm_label(m) for m in [res.match, *res.ambiguous]]
+                        self.clar.append(
+                            Clarification(
+                                self.es(
+                                    f"'{phrase}' puede ser varias cosas del catálogo: ¿cuál?",
+                                    f"'{phrase}' could be several things in the catalog: which one?",
+                                ),
+                                opts,
+                            )
+                        )
+                    if res.assumption:
+                        self.assumptions.append(res.assumption)
+                    self.add(a, b, "product", res.match)
+                elif res.match is not None:
+                    # part of the phrase is a product, the rest is not in the catalog: ask
+                    self.clar.append(
+                        Clarification(
+                            self.es(
+                                f"No encuentro '{' '.join(res.uncovered)}' en el catálogo (en '{phrase}')",
+                                f"'{' '.join(res.uncovered)}' is not in the catalog (in '{phrase}')",
+                            ),
+                            [self._pm_label(res.match)],
+                        )
+                    )
+                    self.unrec.append(phrase)
+                    s.claim(a, b, "unknown")
+                else:
+                    # a place after the verb ("compraron en Madrid")? else unknown
+                    if not self.link_places(a, b, report=False):
+                        near = self.closest_products(phrase)
+                        self.clar.append(
+                            Clarification(
+                                self.es(
+                                    f"No encuentro '{phrase}' en el catálogo de la tienda",
+                                    f"'{phrase}' is not in the shop's catalog",
+                                ),
+                                near,
+                            )
+                        )
+                        self.unrec.append(phrase)
+                        s.claim(a, b, "unknown")
+            a = b
+
+    @staticmethod
+    def thin_names(res: Any) -> list[str]:
+        """Product names the phrase meets with less than half of their words, when only names matched:
+        the reading would be a guess, so they are offered instead."""
+        from segmenta.assistant.catalog import content_words
+
+        m = res.match
+        if m is None or m.category or m.subcategory or m.brand or not m.name:
+            return []
+        thin = []
+        for lk in getattr(res, "links", []):
+            if lk.field == "name" and 2 * len(lk.words) < len(content_words(lk.value)):
+                thin.append(lk.value)
+        return thin if len(thin) == len(m.name) else []
+
+    @staticmethod
+    def _names_a_joined_value(m: ProductMatch) -> bool:
+
+        values = [*m.category, *m.subcategory, *m.brand, *m.name]
+        return any(re.search(r"\s(y|and|e|&)\s", v, re.IGNORECASE) for v in values)
+
+    def split_products(self, a: int, b: int) -> bool:
+        """ "protector solar y aftersun": two products joined by "y" / "and", each a full match."""
+        s = self.s
+        cuts = [k for k in range(a + 1, b - 1) if s.words[k].f in ("y", "and", "e", "plus", "mas", "&")]
+        if not cuts:
+            return False
+        bounds = [a, *cuts, b]
+        pieces = []
+        for x, y in zip(bounds, bounds[1:], strict=False):
+            x = x + 1 if x != a else x
+            while x < y and (s.words[x].f in L.FILLER or operator_class(s.words[x].f) == "also"):
+                x += 1  # "X y también Y": the "also" is the "and" itself
+            if x >= y:
+                return False
+            res = self.cat.match_products(s.span_text(x, y), lang=self.lang)
+            if res.match is None or res.uncovered:
+                return False
+            pieces.append((x, y, res))
+        for k, (x, y, res) in enumerate(pieces):
+            if k:
+                self.add(x - 1, x, "and_product")
+            if res.assumption:
+                self.assumptions.append(res.assumption)
+            self.add(x, y, "product", res.match)
+        return True
+
+    def closest_products(self, phrase: str) -> list[str]:
+        """The catalog's product values closest to a phrase the shop does not have: only values of
+        the kind "bought" asks for (category, subcategory, brand, product name)."""
+        fields = ["category", "subcategory", "brand", "name"]
+        out = [f"{lk.field}: {lk.value}" for lk in self.cat.link(phrase, fields=fields, lang=self.lang)[:5]]
+        nearest = getattr(self.cat, "nearest", None)
+        if not out and nearest is not None:
+            out = [f"{f}: {v}" for f, v in nearest(phrase, fields)]
+        return out
+
+    def _pm_label(self, m: ProductMatch) -> str:
+        parts = [
+            f"{k} {', '.join(v)}"
+            for k, v in (
+                ("category", m.category),
+                ("subcategory", m.subcategory),
+                ("brand", m.brand),
+                ("name", m.name),
+            )
+            if v
+        ]
+        return "; ".join(parts)
+
+    def link_message_runs(self, i: int, j: int) -> None:
+        s = self.s
+        a = i
+        while a < j:
+            if not s.free(a) or s.words[a].f in L.FILLER:
+                a += 1
+                continue
+            found = False
+            for b in range(j, a, -1):
+                if not self.span_ok(a, b):
+                    continue
+                phrase = s.span_text(a, b)
+                links = self.links(phrase, MESSAGE_FIELDS, 85)
+                if links:
+                    lk = links[0]
+                    self.add(a, b, "msgattr", (lk.field, [lk.value]))
+                    a = b
+                    found = True
+                    break
+            if not found:
+                self.unrec.append(s.words[a].raw)
+                s.claim(a, a + 1, "unknown")
+                a += 1
+
+    def link_places(self, i: int, j: int, report: bool = True) -> bool:
+        """Link a run of free words to places (longest spans first); report what stays unknown."""
+        s = self.s
+        ok = False
+        a = i
+        while a < j:
+            if not s.free(a) or self.filler(a):
+                a += 1
+                continue
+            for b in range(min(j, a + 5), a, -1):
+                if not self.span_ok(a, b):
+                    continue
+                phrase = s.span_text(a, b)
+                links = self.place_links(phrase)
+                if links:
+                    self.add(a, b, "cond", self.place_condition(links, phrase))
+                    ok = True
+                    a = b
+                    break
+            else:
+                if report:
+                    self.unknown_word(a)
+                a += 1
+        return ok
+
+    def unknown_word(self, a: int) -> None:
+        s = self.s
+        w = s.words[a]
+        if operator_class(w.f) is None and (w.f in L.FILLER or is_filler(w.f, self.lang)):
+            return  # a function word typed with a capital that names nothing of the shop: filler
+        op = operator_class(w.f)
+        if op is not None:
+            self.unrec.append(w.raw)
+            s.claim(a, a + 1, "unknown")
+            opener = w.raw if all(self.filler(x) for x in range(a)) else None
+            self.clar.append(Clarification(operator_question(w.raw, op, self.lang), opener=opener))
+            return
+        self.unrec.append(w.raw)
+        s.claim(a, a + 1, "unknown")
+        near = [
+            f"{lk.field}: {lk.value}" for lk in self.cat.link(w.raw, lang=self.lang)[:4] if lk.score >= 60
+        ]
+        self.clar.append(
+            Clarification(
+                self.es(
+                    f"No sé qué significa '{w.raw}' en esta tienda",
+                    f"I do not know what '{w.raw}' means for this shop",
+                ),
+                near,
+            )
+        )
