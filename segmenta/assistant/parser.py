@@ -54,6 +54,10 @@ def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None =
     norm = normalise(text, detect_language(text), holds)
     result = _Parser(norm.text, catalog, saved_segments or []).run()
     result.rewritten = norm.changes
+    typed = [(a, b) for a, b in norm.changes if a != "'"]
+    if typed:
+        said = ", ".join(f"'{a}' = {b}" for a, b in typed)
+        result.assumptions.insert(0, ("leído como: " if result.language == "es" else "read as: ") + said)
     return result
 
 
