@@ -29,6 +29,7 @@ from rapidfuzz.distance import OSA
 
 from segmenta.assistant import glossary, places
 from segmenta.assistant.plan import ProductMatch
+from segmenta.assistant.reading.words import known_word
 from segmenta.assistant.text import STOPWORDS_EN, STOPWORDS_ES, fold, stem
 from segmenta.errors import SegmentaError
 from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, META_TABLE
@@ -499,7 +500,7 @@ class Catalog:
             for cand, ratio, _ in near:
                 q = 85.0 + (ratio - FUZZY_RATIO) * 0.5
                 match([cand], 0, [i], "fuzzy", (q, q))
-            if not near and len(w) <= 7:
+            if not near and len(w) <= 7 and not known_word(w):
                 # a short word is one typo away at a lower ratio ("nkie" / "nike" is 75): one swap,
                 # insertion or deletion, the same first letter
                 close = process.extract(w, self._vocab, scorer=OSA.distance, score_cutoff=1, limit=3)

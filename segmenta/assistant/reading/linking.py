@@ -201,21 +201,7 @@ class Linking(Grammar):
                 if not whole and self.split_products(a, b):
                     a = b
                     continue
-                thin = self.thin_names(res) if res.match is not None and not res.uncovered else []
-                if thin:
-                    # "a PS5" met only as one word of "EA Sports FC 25 PS5": too little to say which
-                    self.clar.append(
-                        Clarification(
-                            self.es(
-                                f"'{phrase}' solo aparece como parte de nombres de producto: ¿cuál?",
-                                f"'{phrase}' only appears inside product names: which one?",
-                            ),
-                            thin,
-                        )
-                    )
-                    self.unrec.append(phrase)
-                    s.claim(a, b, "unknown")
-                elif res.match is not None and not res.uncovered:
+                if res.match is not None and not res.uncovered:
                     if res.ambiguous:
                         opts = [self._pm_label(m) for m in [res.match, *res.ambiguous]]
                         self.clar.append(
@@ -259,21 +245,6 @@ class Linking(Grammar):
                         self.unrec.append(phrase)
                         s.claim(a, b, "unknown")
             a = b
-
-    @staticmethod
-    def thin_names(res: Any) -> list[str]:
-        """Product names the phrase meets with less than half of their words, when only names matched:
-        the reading would be a guess, so they are offered instead."""
-        from segmenta.assistant.catalog import content_words
-
-        m = res.match
-        if m is None or m.category or m.subcategory or m.brand or not m.name:
-            return []
-        thin = []
-        for lk in getattr(res, "links", []):
-            if lk.field == "name" and 2 * len(lk.words) < len(content_words(lk.value)):
-                thin.append(lk.value)
-        return thin if len(thin) == len(m.name) else []
 
     @staticmethod
     def _names_a_joined_value(m: ProductMatch) -> bool:
