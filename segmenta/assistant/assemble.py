@@ -165,11 +165,14 @@ class Assembler:
             g.product, g.product_text, g.window, g.attrs = it.data, it.data.text, f.window, dict(f.attrs)
             g.flags.add("split")
         elif f.product is not None:
-            f.product = (
-                (merge_products(f.product, it.data) or it.data)
-                if same_fields(f.product, it.data)
-                else it.data
-            )
+            merged = merge_products(f.product, it.data) if same_fields(f.product, it.data) else None
+            if merged is None:
+                # two products with nothing said between them: neither is dropped, so ask
+                both = f"{f.product.text} / {it.data.text}"
+                self.p.unrec.append(both)
+                self.p.clar.append(self.p_clar(both))
+            else:
+                f.product = merged
         else:
             f.product = it.data
         f.product_text = f.product.text if f.product else ""
@@ -239,6 +242,11 @@ class Assembler:
 
     def on_and_product(self, it: Item) -> None:
         if self.frame is not None:
+            self.frame.flags.add("and_product")
+
+    def on_and_also(self, it: Item) -> None:
+        """ "X y también Y": a product after it is a second purchase, held too."""
+        if self.frame is not None and self.frame.product is not None:
             self.frame.flags.add("and_product")
 
     def on_latest(self, it: Item) -> None:

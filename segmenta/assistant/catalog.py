@@ -400,6 +400,15 @@ class Catalog:
             self._generic_cache = cached
         return cached
 
+    def product_word(self, word: str) -> bool:
+        """Whether a folded word (or a form of it) is a word of a category, subcategory, brand or
+        product name of this shop ("carrito" in a shop selling "Carritos de bebé")."""
+        for key in word_keys(word):
+            for eid, _ in self._index.get(key, []):
+                if self._entries[eid].field in PRODUCT_FIELDS:
+                    return True
+        return False
+
     def holds(self, prev: str, word: str, nxt: str) -> bool:
         """Whether a folded word, between these neighbours, is part of a value the shop holds
         ("x" after "series" in "Xbox Series X"; "3m" as a brand), so it is no chat abbreviation."""

@@ -338,6 +338,9 @@ EXCEPT: Final = patterns(
 )
 WITHOUT: Final = patterns("sin", "without")
 OR_WORDS: Final = patterns("o", "u", "or", "ni")
+AND_ALSO: Final = patterns(
+    "y tambien", "y ademas", "e tambien", "y asimismo", "and also", "as well as", "and as well", "y encima",
+)
 AND_WORDS: Final = patterns("y", "e", "and", "pero", "but", "ademas", "tambien", "also", "as well")
 
 # Comparison words (DATA_MODEL "Comparison words"). Values are the operator.

@@ -93,7 +93,10 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
     def mark_discourse(self) -> None:
         """Claim the free discourse phrases of two or more words ("a ver", "right now", "so far")."""
         s = self.s
-        phrases = [p for p in discourse(self.lang) if len(p) > 1]
+        other = "en" if self.lang == "es" else "es"
+        phrases = sorted(
+            {p for lg in (self.lang, other) for p in discourse(lg) if len(p) > 1}, key=len, reverse=True
+        )
         for i in range(len(s)):
             for p in phrases:
                 n = len(p)

@@ -129,7 +129,14 @@ class Grammar:
             return False
         if self.capitalised(k):
             return False
-        return w.f in L.FILLER or is_filler(w.f, self.lang)
+        if is_filler(w.f, self.lang):
+            return True
+        if w.f in L.FILLER:
+            # a grammar filler that is no function word ("carrito", "producto") is content where the
+            # shop sells it ("carrito o silla de coche" in a baby shop)
+            product_word = getattr(self.cat, "product_word", None)
+            return not (product_word is not None and self.frame_before(k) is not None and product_word(w.f))
+        return False
 
     def glued_value(self, a: int, b: int) -> tuple[int, int, ProductMatch] | None:
         """A product value whose text starts with a symbol typed against the word ("=Brand",

@@ -369,6 +369,10 @@ class BehaviourWords(Grammar):
 
     def rx_connector(self, i: int) -> int:
         s = self.s
+        n = s.match(i, L.AND_ALSO, fuzzy=False)
+        if n and any(not self.filler(k) for k in range(i + n, s.clause_end(i + n - 1))):
+            # "X y también Y", "X and also Y": two conditions, both held (AND is how they join anyway)
+            return self.add(i, i + n, "and_also")
         n = s.match(i, L.EXCEPT)
         if n:
             return self.add(i, i + n, "except")

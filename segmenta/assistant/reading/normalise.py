@@ -106,6 +106,9 @@ def normalise(text: str, lang: str, keep: Keep | None = None) -> Normalised:
         return f"\x00{len(quoted) - 1}\x00"
 
     out = _QUOTED.sub(hold, out)
+    # a hyphen inside a compound reads as a space ("opt-in", "first-time", "in-store"): the catalog
+    # is matched on folded text, where "Win-back" and "La Roche-Posay" fold the same way
+    out = re.sub(r"(?<=[^\W\d_])-(?=[^\W\d_])", " ", out)
     # a dash between spaces separates clauses ("churned customers - nothing ordered in 12 months")
     out = re.sub(r"(?<=[^\s\d])\s+[-–—]+\s+(?=\S)|(?<=\S)\s+[-–—]+\s+(?=[^\s\d])", ", ", out)
     if lang == "en" or re.search(r"[A-Za-z]['’](?:ve|re|s|ll|d|m)\b|n['’]t\b", out):

@@ -134,8 +134,8 @@ def is_filler(word: str, lang: str) -> bool:
     for lg in (lang, "en" if lang == "es" else "es"):
         if word in stop_words(lg):
             return True
-    if any(p == (word,) for p in discourse(lang)):
-        return True
+    if any(p == (word,) for lg in (lang, "en" if lang == "es" else "es") for p in discourse(lg)):
+        return True  # Spanglish: "still tienen email", "pa la promo"
     lemmas = _request_lemmas(lang)
     if lemma(word, lang) in lemmas:
         return True
