@@ -321,6 +321,21 @@ class Assembler:
                 )
             f.qty_flags["since"] = Compare(op=q.op, value=q.value * factor)  # type: ignore[arg-type]
             return
+        if (
+            q.unit in ("days", "weeks", "months", "years")
+            and f is not None
+            and f.family == "purchase"
+            and f.negated
+            and q.op == "="
+            and q.value2 is None
+            and f.window is None
+            and q.value == int(q.value)
+        ):
+            # "no compran desde hace 6 meses": no purchase in the last 6 months (settled reading 4)
+            unit = {"days": "day", "weeks": "week", "months": "month", "years": "year"}[q.unit]
+            f.window = Window(kind="last", n=int(q.value), unit=unit, text=text)  # type: ignore[arg-type]
+            f.window_own = True
+            return
         if q.unit == "units":
             f = f if f is not None and f.family == "purchase" else self.ensure_frame("purchase", it.pos)
             f.qty.append(q)

@@ -50,6 +50,11 @@ GENDER: Final[dict[str, tuple[Pattern, ...]]] = {
         "girls",
         "girl",
         "womens",
+        "tias",
+        "chavas",
+        "chava",
+        "morras",
+        "gals",
     ),
     "male": patterns(
         "hombre",
@@ -72,6 +77,11 @@ GENDER: Final[dict[str, tuple[Pattern, ...]]] = {
         "gentlemen",
         "boys",
         "mens",
+        "tios",
+        "chavos",
+        "chavo",
+        "blokes",
+        "dudes",
     ),
 }
 
@@ -106,6 +116,11 @@ AUDIENCE_ALL: Final = patterns(
     "audience",
     "perfiles",
     "profiles",
+    "pena",
+    "chavales",
+    "folks",
+    "peeps",
+    "ppl",
 )
 AUDIENCE_CUSTOMERS: Final = patterns("clientes", "cliente", "customers", "customer", "clients", "client")
 AUDIENCE_BUYERS: Final = patterns(

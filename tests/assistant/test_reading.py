@@ -350,3 +350,46 @@ def test_over_any_catalog_a_request_gives_its_plan_or_a_question_never_another_p
         assert win is None, (text, win)
     others = [n for n in nodes if n.get("type") != "purchase" and n.get("field") != "gender"]
     assert not others, (text, others)
+
+
+# ----------------------------------------------------------------- people words and time phrases (issue 12, first part)
+VOCABULARY = [
+    # (catalog, request, gender or None, window (kind, n, unit) or None)
+    ("sports", "tías de Madrid", "female", None),
+    ("sports", "chavos que compraron zapatillas", "male", None),
+    ("sports", "peña que compró zapatillas en el último medio año", None, ("last", 6, "month")),
+    ("sports", "folks who bought Nike so far this year", None, ("this", None, "year")),
+    ("sports", "men who bought shoes in the last fortnight", "male", ("last", 2, "week")),
+    ("sports", "women who bought Nike in the last half a year", "female", ("last", 6, "month")),
+    ("pharmacy", "tíos que compraron pañales en lo que va de año", "male", ("this", None, "year")),
+    ("pharmacy", "chavas que compraron crema solar en la última quincena", "female", ("last", 15, "day")),
+    ("pharmacy", "chavales que compraron pañales en lo que va de mes", None, ("this", None, "month")),
+    ("pharmacy", "blokes who bought nappies in the last fortnight", "male", ("last", 2, "week")),
+]
+
+
+@pytest.mark.parametrize(("cat", "text", "gender", "window"), VOCABULARY, ids=[v[1] for v in VOCABULARY])
+def test_people_words_and_time_phrases_are_read(
+    cat: str, text: str, gender: str | None, window: tuple[str, int | None, str] | None, sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    blob = json.dumps(r.plan.model_dump(mode="json"))
+    if gender:
+        assert f'"values": ["{gender}"]' in blob, blob
+    else:
+        assert '"field": "gender"' not in blob, blob
+    if window:
+        kind, n, unit = window
+        assert f'"kind": "{kind}"' in blob and f'"unit": "{unit}"' in blob, blob
+        if n is not None:
+            assert f'"n": {n},' in blob, blob
+
+
+@pytest.mark.parametrize("cat", ["sports", "pharmacy"])
+def test_no_purchase_for_a_while_is_a_window_of_no_purchase(cat: str, sports_catalog: Catalog) -> None:
+    for text, n in (("clientes que no compran desde hace 6 meses", 6), ("clientes que no compran desde hace un trimestre", 3)):
+        r = parse(text, _catalog(cat, sports_catalog))
+        assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+        blob = json.dumps(r.plan.model_dump(mode="json"))
+        assert '"type": "not"' in blob and f'"n": {n},' in blob and '"unit": "month"' in blob, blob

@@ -117,7 +117,8 @@ def normalise(text: str, lang: str, keep: Keep | None = None) -> Normalised:
             changes.append(("'", "contractions"))
         out = spelled
     tables = _tables()
-    for pattern, repl in tables.get("all", {}).get("shorthands", {}).items():
+    phrases = {**tables.get(lang, {}).get("phrases", {}), **tables.get("all", {}).get("shorthands", {})}
+    for pattern, repl in phrases.items():
         def sub(m: re.Match[str], repl: str = repl) -> str:
             new = m.expand(repl)
             if keep is not None and keep("", m.group(0).casefold(), ""):
