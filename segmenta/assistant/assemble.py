@@ -25,7 +25,7 @@ from segmenta.assistant.plan import (
     WebCondition,
     Window,
 )
-from segmenta.assistant.reading.pieces import Frame, Item, Quantity
+from segmenta.assistant.reading.pieces import Clarification, Frame, Item, Quantity
 
 if TYPE_CHECKING:
     from segmenta.assistant.parser import _Parser
@@ -52,6 +52,7 @@ class Assembler:
         self.genders: list[str] = []
         self.gender_pos = -1
         self.audience: set[str] = set()
+        self.churn_item: Item | None = None
         self.question = "list"
 
     # ----------------------------------------------------------------- walk
@@ -362,6 +363,12 @@ class Assembler:
         self.p.unrec.append(text)
         self.p.clar.append(self.p_clar(text))
 
+    def ends_clause(self, it: Item) -> bool:
+        """Whether nothing but filler follows the item before the next clause break or the end."""
+        s = self.p.s
+        end = s.clause_end(it.end - 1) if it.end > it.pos else s.clause_end(it.pos)
+        return all(self.p.filler(k) for k in range(it.end, end))
+
     def product_follows(self, it: Item) -> bool:
         """Whether a product is named right after this item (only filler between)."""
         after = (x for x in self.p.items if x.pos >= it.end and x is not it)
@@ -387,6 +394,10 @@ class Assembler:
     def on_audience(self, it: Item) -> None:
         self.audience.add(it.data)
 
+    def on_churn(self, it: Item) -> None:
+        self.audience.add("customers")
+        self.churn_item = it
+
     def on_count_q(self, it: Item) -> None:
         self.question = "count"
 
@@ -396,6 +407,14 @@ class Assembler:
         self.push(it.data, it.pos)
 
     def on_neg(self, it: Item) -> None:
+        f = self.frame
+        if f is not None and it.data and f.negated and not self.frame_has_content(f):
+            f.never = True  # "no han comprado nunca": one negation said twice
+            return
+        if f is not None and it.data and not f.negated and self.frame_has_content(f) and self.ends_clause(it):
+            # "calcetines nunca", "pero tintes nunca": "never" after its object negates that purchase
+            f.negated, f.never = True, True
+            return
         if self.frame is not None and self.frame_has_content(self.frame):
             self.close()
         self.pending_neg = ("neg", bool(it.data))
@@ -519,6 +538,17 @@ class Assembler:
         negated_purchase = any(
             isinstance(n, Not) and isinstance(n.item, PurchaseCondition) for _, n, _ in out
         )
+        if self.churn_item is not None and not negated_purchase:
+            # "churned customers" with no window of no purchase: the word has no number of its own
+            word = self.p.s.span_text(self.churn_item.pos, self.churn_item.end)
+            self.p.unrec.append(word)
+            question = self.p.es(
+                f"'{word}' no dice desde cuándo: ¿sin comprar en qué periodo? "
+                "(p. ej. 'sin compras en los últimos 6 meses')",
+                f"'{word}' says no period: no purchase since when? "
+                "(e.g. 'nothing bought in the last 6 months')",
+            )
+            self.p.clar.append(Clarification(question))
         if ("buyers" in self.audience and not positive_purchase) or (
             "customers" in self.audience and negated_purchase and not positive_purchase
         ):

@@ -637,7 +637,28 @@ SPENT_WORDS: Final = patterns(
     "spent",
     "gasto",
 )
+# Buyer words (settled reading 15): a count of completed orders of their own.
+BUYER_WORDS: Final[dict[str, tuple[Pattern, ...]]] = {
+    "repeat": patterns(
+        "repeat buyers", "repeat customers", "repeat purchasers", "returning customers", "returning buyers",
+        "recurring customers", "recurring buyers", "repetidores", "clientes repetidores",
+        "compradores repetidores", "clientes recurrentes", "compradores recurrentes", "clientes fieles",
+    ),
+    "once": patterns(
+        "one and done", "one and done customers", "one time buyers", "one time customers",
+        "one off buyers", "one off customers", "single purchase customers", "compradores de una sola vez",
+        "clientes de una sola compra", "compraron una sola vez", "solo compraron una vez",
+    ),
+}
+# Churn words carry no window of their own: the request's window defines them (settled reading 15).
+CHURN_WORDS: Final = patterns(
+    "churned", "churn", "en churn", "lapsed", "dormidos", "dormidas", "inactivos", "inactivas", "inactive",
+    "perdidos de vista", "lost customers", "clientes perdidos",
+)
 FIRST_PURCHASE: Final = patterns(
+    "first timers",
+    "first timer",
+    "primerizos",
     "primera compra",
     "primer pedido",
     "first purchase",
@@ -758,7 +779,6 @@ RFM_SEGMENTS: Final[dict[str, tuple[Pattern, ...]]] = {
         "a punto de dormirse",
         "a punto de dormir",
         "casi dormidos",
-        "dormidos",
         "sleeping",
     ),
     "At Risk": patterns("at risk", "en riesgo", "at-risk"),

@@ -182,6 +182,7 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
             self.rx_language,
             self.rx_question,
             self.rx_gender,
+            self.rx_buyer_words,
             self.rx_audience,
             self.rx_store,
             self.rx_status,

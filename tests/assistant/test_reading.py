@@ -393,3 +393,36 @@ def test_no_purchase_for_a_while_is_a_window_of_no_purchase(cat: str, sports_cat
         assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
         blob = json.dumps(r.plan.model_dump(mode="json"))
         assert '"type": "not"' in blob and f'"n": {n},' in blob and '"unit": "month"' in blob, blob
+
+
+BUYER_WORDS = [
+    ("repeat buyers in Madrid", ">=", 2),
+    ("clientes repetidores de Madrid", ">=", 2),
+    ("one-and-done customers", "=", 1),
+    ("one time buyers", "=", 1),
+    ("compradores recurrentes", ">=", 2),
+]
+
+
+@pytest.mark.parametrize(("text", "op", "n"), BUYER_WORDS, ids=[b[0] for b in BUYER_WORDS])
+def test_buyer_words_count_completed_orders(text: str, op: str, n: int, sports_catalog: Catalog) -> None:
+    for catalog in (sports_catalog, PHARMACY):
+        r = parse(text.replace("Madrid", "Madrid" if catalog is sports_catalog else "Granada"), catalog)
+        assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+        blob = json.dumps(r.plan.model_dump(mode="json"))
+        assert f'"metric": "orders_count", "compare": {{"op": "{op}", "value": {float(n)}' in blob, blob
+
+
+@pytest.mark.parametrize("text", ["churned customers", "clientes dormidos de Madrid", "lapsed buyers"])
+def test_a_churn_word_with_no_window_asks_since_when(text: str, sports_catalog: Catalog) -> None:
+    for catalog in (sports_catalog, PHARMACY):
+        r = parse(text, catalog)
+        assert r.clarifications, (text, r.plan)
+
+
+def test_a_churn_word_takes_the_window_of_no_purchase(sports_catalog: Catalog) -> None:
+    for catalog in (sports_catalog, PHARMACY):
+        r = parse("churned customers, nothing bought in the last 12 months", catalog)
+        assert isinstance(r.plan, SegmentPlan) and not r.clarifications, r.unrecognized
+        blob = json.dumps(r.plan.model_dump(mode="json"))
+        assert '"type": "not"' in blob and '"n": 12' in blob

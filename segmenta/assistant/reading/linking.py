@@ -255,7 +255,8 @@ class Linking(Grammar):
     def split_products(self, a: int, b: int) -> bool:
         """ "protector solar y aftersun": two products joined by "y" / "and", each a full match."""
         s = self.s
-        cuts = [k for k in range(a + 1, b - 1) if s.words[k].f in ("y", "and", "e", "plus", "mas", "&")]
+        joins = ("y", "and", "e", "plus", "mas", "&", "pero", "but")
+        cuts = [k for k in range(a + 1, b - 1) if s.words[k].f in joins]
         if not cuts:
             return False
         bounds = [a, *cuts, b]

@@ -10,6 +10,7 @@ from segmenta.assistant import lexicon as L
 from segmenta.assistant.plan import (
     AttributeCondition,
     Compare,
+    MetricCondition,
 )
 from segmenta.assistant.reading.base import (
     Grammar,
@@ -201,6 +202,29 @@ class PeopleWords(Grammar):
         n = self.s.match(i, L.LIST_WORDS)
         if n and i == 0:
             return self.add(i, i + n, "filler")
+        return 0
+
+    def rx_buyer_words(self, i: int) -> int:
+        """ "repeat buyers" = 2+ completed orders, "one-and-done" = exactly one (settled reading 15);
+        "churned", "lapsed" = bought before, with no purchase in the request's window."""
+        s = self.s
+        for key, pats in L.BUYER_WORDS.items():
+            n = s.match(i, pats, fuzzy=False)
+            if n:
+                cmp = Compare(op=">=", value=2) if key == "repeat" else Compare(op="=", value=1)
+                cond = MetricCondition(metric="orders_count", compare=cmp, text=s.span_text(i, i + n))
+                self.assumptions.append(
+                    self.es(
+                        f"'{s.span_text(i, i + n)}' = {'2 o más' if key == 'repeat' else 'exactamente 1'} "
+                        "pedidos completados",
+                        f"'{s.span_text(i, i + n)}' = {'2 or more' if key == 'repeat' else 'exactly 1'} "
+                        "completed orders",
+                    )
+                )
+                return self.add(i, i + n, "cond", cond)
+        n = s.match(i, L.CHURN_WORDS, fuzzy=False)
+        if n:
+            return self.add(i, i + n, "churn", s.span_text(i, i + n))
         return 0
 
     def rx_audience(self, i: int) -> int:
