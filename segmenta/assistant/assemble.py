@@ -183,6 +183,11 @@ class Assembler:
         f = self.frame if self.frame is not None and self.frame.family == "purchase" else None
         if f is None:
             f = self.ensure_frame("purchase", it.pos)
+        elif "and_next" in f.flags and f.attrs.get(key):
+            # "pagaron contra reembolso y también con klarna": each one held, in orders of their own
+            g = self.open_frame(f.family, f.detail, it.pos, elliptic=True)
+            g.window = f.window
+            f = g
         f.attrs.setdefault(key, [])
         f.attrs[key] += [v for v in values if v not in f.attrs[key]]
         if key == "store":
@@ -247,8 +252,10 @@ class Assembler:
 
     def on_and_also(self, it: Item) -> None:
         """ "X y también Y": a product after it is a second purchase, held too."""
-        if self.frame is not None and self.frame.product is not None:
-            self.frame.flags.add("and_product")
+        if self.frame is not None:
+            self.frame.flags.add("and_next")
+            if self.frame.product is not None:
+                self.frame.flags.add("and_product")
 
     def on_latest(self, it: Item) -> None:
         f = self.frame if self.frame is not None and self.frame.family == "message" else None

@@ -34,7 +34,7 @@ from segmenta.assistant.reading.pieces import (
 )
 from segmenta.assistant.reading.quantities import QuantityWords
 from segmenta.assistant.reading.scores import ScoreWords
-from segmenta.assistant.reading.words import discourse, operator_class
+from segmenta.assistant.reading.words import discourse, is_reason_verb, operator_class, reason_openers
 from segmenta.assistant.report_words import read_report
 from segmenta.assistant.text import detect_language
 from segmenta.assistant.timewords import find_windows
@@ -67,6 +67,7 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
 
     # ----------------------------------------------------------------- passes
     def run(self) -> ParseResult:
+        self.mark_reason()
         self.find_windows()
         for k in range(len(self.s)):  # "en el mismo pedido" before a report could read "pedido" as a metric
             if self.s.free(k):
@@ -89,6 +90,26 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
         return ParseResult(
             plan, self.lang, self.unrec, self.assumptions, self.clar, self.free_window, ignored=ignored
         )
+
+    def mark_reason(self) -> None:
+        """A clause that gives the request's reason ("xq les quiero mandar un cupón", "so we can send
+        them a code") carries no condition: its words are ignored (and shown), from the opener to the
+        end of the clause, when it holds a verb of sending, offering or wanting."""
+        s = self.s
+        for i in range(len(s)):
+            for p in reason_openers(self.lang):
+                n = len(p)
+                if i + n > len(s) or any(s.words[i + k].f != p[k] for k in range(n)):
+                    continue
+                end = s.clause_end(i + n - 1) if n > 1 else s.clause_end(i)
+                if i == 0 and end >= len(s):
+                    continue  # a request that is all one "para …" clause is the request itself
+                if i + n < end and is_reason_verb(s.words[i + n].f, self.lang) or any(
+                    is_reason_verb(s.words[k].f, self.lang) and s.words[k].f not in ("para", "pa")
+                    for k in range(i + n, min(end, i + n + 3))
+                ):
+                    s.claim(i, end, "ignored")
+                    return
 
     def mark_discourse(self) -> None:
         """Claim the free discourse phrases of two or more words ("a ver", "right now", "so far")."""

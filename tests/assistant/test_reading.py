@@ -426,3 +426,35 @@ def test_a_churn_word_takes_the_window_of_no_purchase(sports_catalog: Catalog) -
         assert isinstance(r.plan, SegmentPlan) and not r.clarifications, r.unrecognized
         blob = json.dumps(r.plan.model_dump(mode="json"))
         assert '"type": "not"' in blob and '"n": 12' in blob
+
+
+REASONS = [
+    ("sports", "mujeres de Madrid que compraron zapatillas, xq les quiero mandar un cupón",
+     "mujeres de Madrid que compraron zapatillas"),
+    ("sports", "women in Madrid who bought Nike, because we want to send them a code", "women in Madrid who bought Nike"),
+    ("sports", "para la campaña de verano: hombres que compraron botas de fútbol", "hombres que compraron botas de fútbol"),
+    ("pharmacy", "clientes de Granada que compraron pañales pa mandarles una promo", "clientes de Granada que compraron pañales"),
+    ("pharmacy", "mujeres que compraron crema solar, so we can send them a promo", "mujeres que compraron crema solar"),
+]
+
+
+@pytest.mark.parametrize(("cat", "text", "plain"), REASONS, ids=[r[1] for r in REASONS])
+def test_a_reason_clause_carries_no_condition(cat: str, text: str, plain: str, sports_catalog: Catalog) -> None:
+    catalog = _catalog(cat, sports_catalog)
+    got, want = parse(text, catalog), parse(plain, catalog)
+    assert not got.clarifications, (text, got.unrecognized)
+    assert isinstance(got.plan, SegmentPlan) and isinstance(want.plan, SegmentPlan)
+    assert _shape(got.plan) == _shape(want.plan)
+    assert got.ignored
+
+
+@pytest.mark.parametrize("cat", ["sports", "pharmacy"])
+def test_y_tambien_keeps_both_order_details(cat: str, sports_catalog: Catalog) -> None:
+    catalog = _catalog(cat, sports_catalog)
+    methods = [m for m in ("paypal", "bizum", "credit_card", "cash_on_delivery") if catalog.has("payment_method", m)][:2]
+    if len(methods) < 2:
+        pytest.skip("the catalog has fewer than two payment methods")
+    r = parse(f"clientes que pagaron con {methods[0]} y también con {methods[1]}", catalog)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, r.unrecognized
+    blob = json.dumps(r.plan.model_dump(mode="json"))
+    assert blob.count('"payment_method": [') == 2, blob

@@ -79,6 +79,22 @@ def discourse(lang: str) -> tuple[tuple[str, ...], ...]:
 
 
 @lru_cache(maxsize=2)
+def reason_openers(lang: str) -> tuple[tuple[str, ...], ...]:
+    """Words that open a reason clause ("porque", "so that"), as word tuples, longest first."""
+    phrases = {tuple(fold(p).split()) for p in _data()[lang].get("reason_openers", [])}
+    return tuple(sorted(phrases, key=len, reverse=True))
+
+
+def is_reason_verb(word: str, lang: str) -> bool:
+    """A verb of sending, offering or wanting, in any form, that makes a clause the request's reason."""
+    lemmas = {fold(w) for w in _data()[lang].get("reason_lemmas", [])}
+    if word in lemmas or lemma(word, lang) in lemmas:
+        return True
+    base = _clitic_base(word) if lang == "es" else word
+    return base != word and (lemma(base, lang) in lemmas or lemma(base + "r", lang) in lemmas)
+
+
+@lru_cache(maxsize=2)
 def _request_lemmas(lang: str) -> frozenset[str]:
     return frozenset(fold(w) for w in _data()[lang]["request_lemmas"])
 
