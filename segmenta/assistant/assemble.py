@@ -352,7 +352,7 @@ class Assembler:
             if (
                 f is not None
                 and q.unit is None
-                and it.pos - f.pos <= 1
+                and self.right_after_verb(f, it)
                 and f.family in ("purchase", "web", "message")
             ):
                 from segmenta.assistant.reading.pieces import Quantity
@@ -369,6 +369,12 @@ class Assembler:
             return
         self.p.unrec.append(text)
         self.p.clar.append(self.p_clar(text))
+
+    def right_after_verb(self, f: Frame, it: Item) -> bool:
+        """Whether the item follows the frame's verb with only filler between ("se llevaron tres o más")."""
+        ends = [v.end for v in self.p.items if v.kind == "verb" and v.pos == f.pos]
+        end = max(ends) if ends else f.pos + 1
+        return end <= it.pos and all(self.p.filler(k) for k in range(end, it.pos))
 
     def ends_clause(self, it: Item) -> bool:
         """Whether nothing but filler follows the item before the next clause break or the end."""
@@ -439,6 +445,12 @@ class Assembler:
         self.neg_item = it
 
     def on_none(self, it: Item) -> None:
+        if self.frame is not None and self.frame_has_content(self.frame):
+            # "2+ orders but nothing in the last 6 months": "nothing" starts a negated purchase of its
+            # own; it never negates the condition before it
+            self.close()
+            self.pending_neg, self.neg_item = ("neg", True), it
+            return
         if self.frame is not None:
             self.frame.negated = True
             self.frame.flags.add("none")

@@ -45,7 +45,7 @@ from segmenta.assistant.plan import (
     Window,
     conjuncts,
 )
-from segmenta.assistant.windows import resolve_window
+from segmenta.assistant.windows import calendar_window, resolve_window
 from segmenta.errors import SegmentaError
 from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE
 
@@ -192,7 +192,12 @@ def _custom(node: AttributeCondition, test: exp.Expr) -> exp.Expr:
 
 
 def _birthday(col: exp.Expr, w: Window, ctx: Ctx) -> exp.Expr:
-    start, end = resolve_window(w, ctx.as_of)
+    # a birthday falls on a calendar day: "este mes" is the whole month, not the days up to D
+    w = calendar_window(w, ctx.as_of)
+    start, end = resolve_window(w, ctx.as_of) if w.kind != "range" else (
+        datetime.combine(w.start, datetime.min.time()) if w.start else None,
+        datetime.combine(w.end, datetime.min.time()) if w.end else None,
+    )
     end = end or ctx.end
     known = _not_null(col.copy())
     if start is None or end - start >= timedelta(days=366):

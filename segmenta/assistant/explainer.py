@@ -34,7 +34,7 @@ from segmenta.assistant.plan import (
     Window,
     conjuncts,
 )
-from segmenta.assistant.windows import describe_window
+from segmenta.assistant.windows import calendar_window, describe_window
 from segmenta.errors import SegmentaError
 
 Lang = Literal["es", "en"]
@@ -385,6 +385,13 @@ def _attribute(cond: AttributeCondition, ctx: _Ctx, negated: bool = False) -> st
             note = f" ({reading})" if reading else ""
             return f"{field} {_sym(c, ctx)}{note} {ctx.t('on', 'a')} {ctx.as_of}"
         return f"{field} {_sym(c, ctx)}" + (f" ({_inclusive(ctx)})" if c.op == "between" else "")
+    if op == "birthday_in":
+        whole = calendar_window(_win(cond.window, f"{cond.field} {op}"), ctx.as_of)
+        if whole.kind == "range" and whole.start and whole.end:
+            last = whole.end - timedelta(days=1)
+            return ctx.t(
+                f"has a birthday from {whole.start} to {last}", f"cumple años del {whole.start} al {last}"
+            )
     window = ctx.window(_win(cond.window, f"{cond.field} {op}"))
     if op == "birthday_in":
         return ctx.t(f"has a birthday {window}", f"cumple años {window}")

@@ -228,6 +228,31 @@ def resolve_window(w: Window, as_of: date) -> Range:
     return (None if start is None else _at(start)), _at(cut)
 
 
+def calendar_window(w: Window, as_of: date) -> Window:
+    """A "this week / month / quarter / year" window as the whole calendar period, for what falls on
+    calendar days rather than happens up to D (birthdays: "cumplen años este mes" is the whole month).
+    Any other window comes back as it is.
+
+    >>> calendar_window(Window(kind="this", unit="month"), date(2026, 3, 10)).end
+    datetime.date(2026, 4, 1)
+    """
+    if w.kind != "this" or w.unit not in ("week", "month", "quarter", "year"):
+        return w
+    start, _ = resolve_window(w, as_of)
+    if start is None:
+        return w
+    first = start.date()
+    if w.unit == "week":
+        end = first + timedelta(days=7)
+    elif w.unit == "year":
+        end = date(first.year + 1, 1, 1)
+    else:
+        months = 3 if w.unit == "quarter" else 1
+        m = first.month - 1 + months
+        end = date(first.year + m // 12, m % 12 + 1, 1)
+    return Window(kind="range", start=first, end=end, text=w.text)
+
+
 def is_empty(start: datetime | None, end: datetime | None) -> bool:
     """True when a resolved range holds no instant (it lies wholly after D, or is reversed).
 

@@ -56,9 +56,14 @@ def read_intent(text: str) -> Intent | None:
     'workflow'
     >>> read_intent("mujeres de Madrid") is None
     True
+    >>> read_intent("los que aceptan sms, xq queremos mandarles el CUMPLE5") is None
+    True
     """
     f = fold(text)
-    if _EXPORT.search(f):
+    # an action opens the sentence ("export them…", "ahora expórtalos…", "can you draft…"): the same
+    # verb later on gives a reason ("…, xq queremos mandarles el CUMPLE5"), not an action
+    head = " ".join(f.split()[:4])
+    if _EXPORT.search(head):
         for target, pattern in _TARGETS:
             if pattern.search(f):
                 return Intent("export", target)
@@ -68,7 +73,7 @@ def read_intent(text: str) -> Intent | None:
     if m:
         name = _original_name(raw, m.group("name"))
         return Intent("save", name)
-    if _WORKFLOW.search(f) and _DRAFT.search(f):
+    if _WORKFLOW.search(f) and _DRAFT.search(head):
         return Intent("workflow", text)
     return None
 

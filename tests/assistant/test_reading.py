@@ -458,3 +458,22 @@ def test_y_tambien_keeps_both_order_details(cat: str, sports_catalog: Catalog) -
     assert isinstance(r.plan, SegmentPlan) and not r.clarifications, r.unrecognized
     blob = json.dumps(r.plan.model_dump(mode="json"))
     assert blob.count('"payment_method": [') == 2, blob
+
+
+def test_a_birthday_this_month_is_the_whole_month(sports_catalog: Catalog) -> None:
+    from datetime import date
+
+    from segmenta.assistant.explainer import explain_plan
+
+    r = parse("los que cumplen años este mes", sports_catalog)
+    assert isinstance(r.plan, SegmentPlan)
+    lines = explain_plan(r.plan, date(2026, 3, 10))
+    assert any("2026-03-01" in line and "2026-03-31" in line for line in lines), lines
+
+
+def test_an_action_word_in_a_reason_clause_is_no_action() -> None:
+    from segmenta.tools.intents import read_intent
+
+    assert read_intent("los que aceptan sms, xq queremos mandarles el CUMPLE5") is None
+    assert read_intent("women who bought Nike, so we can send them a code") is None
+    assert read_intent("ahora expórtalos para Facebook") is not None
