@@ -201,7 +201,22 @@ class Linking(Grammar):
                 if not whole and self.split_products(a, b):
                     a = b
                     continue
-                if res.match is not None and not res.uncovered:
+                apart = self.names_apart(res.match) if res.match is not None and not res.uncovered else []
+                if apart:
+                    # "una switch": the console or its controller? products of different kinds named
+                    # by one shared word are a question, never all of them at once
+                    self.clar.append(
+                        Clarification(
+                            self.es(
+                                f"'{phrase}' nombra productos de tipos distintos: ¿cuál?",
+                                f"'{phrase}' names products of different kinds: which one?",
+                            ),
+                            apart,
+                        )
+                    )
+                    self.unrec.append(phrase)
+                    s.claim(a, b, "unknown")
+                elif res.match is not None and not res.uncovered:
                     if res.ambiguous:
                         opts = [self._pm_label(m) for m in [res.match, *res.ambiguous]]
                         self.clar.append(
@@ -245,6 +260,17 @@ class Linking(Grammar):
                         self.unrec.append(phrase)
                         s.claim(a, b, "unknown")
             a = b
+
+    def names_apart(self, m: ProductMatch) -> list[str]:
+        """Product names matched by part of their text that lie in different subcategories (or
+        categories): the names, each with its kind, to choose from; [] when they are of one kind."""
+        if m.category or m.subcategory or m.brand or len(m.name) < 2:
+            return []
+        rows = getattr(self.cat, "products", [])
+        kinds = {r[0]: (r[2] or r[1] or "") for r in rows if r[0] in m.name}
+        if len(set(kinds.values())) < 2:
+            return []
+        return [f"name: {n} ({kinds.get(n, '')})" for n in m.name]
 
     @staticmethod
     def _names_a_joined_value(m: ProductMatch) -> bool:
