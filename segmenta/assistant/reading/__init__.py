@@ -1,6 +1,11 @@
-"""Reading a request: the stages before the grammar, each importing only the ones before it.
+"""Reading a request, in stages that import one way (``tests/test_import_hygiene.py`` checks it):
 
-normalise (chat typing, contractions, emoji, symbols) -> words (stop words, lemmas, filler and
-operator words) -> the grammar in ``segmenta.assistant.parser`` (recognise, link, assemble).
+normalise (chat typing, contractions, emoji, shorthands) -> words (stop words, lemmas, filler,
+discourse, the closed list of operator words) -> pieces (quantities, items, frames, clarifications,
+the parse result) -> base (the grammar's shared state and helpers) -> the recognisers (scores,
+people, behaviour, quantities) -> linking (free words to the shop's catalog) -> the passes in
+``segmenta.assistant.parser`` and the assembly in ``segmenta.assistant.assemble``.
+
+Every word of a request ends used by a condition, ignored (shown to the marketer) or asked about.
 The vocabularies of each stage are per-language data files in ``data/``.
 """
