@@ -683,6 +683,26 @@ class Assembler:
     def message_node(self, f: Frame) -> Node:
         a = f.attrs
         count = next((q.compare() for q in f.qty), None)
+        if (
+            f.detail == "unsubscribed"
+            and f.window is None
+            and count is None
+            and not (a.get("workflow") or a.get("message_name") or a.get("message_campaign"))
+        ):
+            # "opted out of email", "dados de baja del sms" as a state: the current consent flag
+            # (settled reading 16); an unsubscribe *in a period* stays an event
+            channels = [c for c in a.get("channel", []) if c in ("email", "sms", "push")] or ["email"]
+            self.p.assumptions.append(
+                self.p.es(
+                    "dado de baja (sin periodo) = no suscrito ahora a " + ", ".join(channels),
+                    "opted out (no period) = not subscribed now to " + ", ".join(channels),
+                )
+            )
+            flags: list[Node] = [
+                AttributeCondition(field=f"{c}_subscribed", op="is_false", text=c)  # type: ignore[arg-type]
+                for c in channels
+            ]
+            return flags[0] if len(flags) == 1 else All(items=flags)
         return MessageCondition(
             event=f.detail,  # type: ignore[arg-type]
             channel=a.get("channel", []),

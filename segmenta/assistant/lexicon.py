@@ -311,6 +311,10 @@ VERBS: Final[dict[tuple[str, str], tuple[Pattern, ...]]] = {
         "sent",
     ),
     ("message", "unsubscribed"): patterns(
+        "dados de baja de",
+        "dados de baja",
+        "dadas de baja",
+        "dado de baja",
         "se dieron de baja de",
         "se dieron de baja",
         "se dio de baja",
@@ -907,6 +911,8 @@ MESSAGE_CHANNEL: Final[dict[str, tuple[Pattern, ...]]] = {
 WORKFLOW_WORDS: Final = patterns(
     "workflow",
     "workflows",
+    "flow",
+    "flows",
     "flujo",
     "flujos",
     "automatizacion",

@@ -155,7 +155,7 @@ PERFORMANCE_METRICS: Final = ("sends", "opens", "clicks", "open_rate", "click_ra
 
 DIMENSIONS: Final[dict[str, tuple[Pattern, ...]]] = {
     "workflow": patterns(
-        "workflow", "workflows", "flujo", "flujos", "automatizacion", "automation", "journey"
+        "workflow", "workflows", "flujo", "flujos", "automatizacion", "automation", "journey", "flow", "flows"
     ),
     "message": patterns(
         "mensaje", "mensajes", "message", "messages", "email", "emails", "envio", "campana de email"

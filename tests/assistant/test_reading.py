@@ -477,3 +477,28 @@ def test_an_action_word_in_a_reason_clause_is_no_action() -> None:
     assert read_intent("los que aceptan sms, xq queremos mandarles el CUMPLE5") is None
     assert read_intent("women who bought Nike, so we can send them a code") is None
     assert read_intent("ahora expórtalos para Facebook") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "state"),
+    [
+        ("anyone opted out of both email and sms", True),
+        ("contactos dados de baja del email", True),
+        ("contacts who unsubscribed from email in 2025", False),
+        ("se dieron de baja del email este año", False),
+    ],
+)
+def test_opted_out_is_the_consent_state_unless_a_period_is_said(
+    text: str, state: bool, sports_catalog: Catalog
+) -> None:
+    for catalog in (sports_catalog, PHARMACY):
+        r = parse(text, catalog)
+        assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+        blob = json.dumps(r.plan.model_dump(mode="json"))
+        assert ('"op": "is_false"' in blob) is state and ('"event": "unsubscribed"' in blob) is not state, blob
+
+
+def test_flow_is_a_workflow_word(sports_catalog: Catalog) -> None:
+    r = parse("open rate by flow in 2025", sports_catalog)
+    assert r.plan is not None and not r.clarifications, r.unrecognized
+    assert "workflow" in json.dumps(r.plan.model_dump(mode="json"))

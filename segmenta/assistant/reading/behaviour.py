@@ -33,6 +33,10 @@ class BehaviourWords(Grammar):
         n = s.match(lead, L.STORE_WORDS)
         if not n:
             return 0
+        holds = getattr(self.cat, "holds", None)
+        nxt = s.words[lead + n].f if lead + n < len(s) else ""
+        if holds is not None and nxt and holds("", s.words[lead + n - 1].f, nxt):
+            return 0  # "tiendas de campaña": a product the shop sells, not a shop
         i0, i = i, lead
         j = self.skip_filler(i + n, 2, frozenset({"de", "del", "of", "in", "en", "at", "la", "el"}))
         end = s.clause_end(i)
