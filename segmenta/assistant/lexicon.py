@@ -297,13 +297,11 @@ VERBS: Final[dict[tuple[str, str], tuple[Pattern, ...]]] = {
         "pincharon",
         "pulsaron",
     ),
+    # received = delivered: a send that bounced was never received
+    ("message", "delivered"): patterns("recibieron", "recibio", "recibido", "received", "got", "les llego"),
     ("message", "sent"): patterns(
-        "recibieron",
-        "recibio",
         "were sent",
         "was sent",
-        "received",
-        "got",
         "les enviamos",
         "se les envio",
         "enviamos",
