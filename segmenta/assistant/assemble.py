@@ -232,12 +232,8 @@ class Assembler:
             self.p.unrec.append(self.p.s.span_text(it.pos, it.end))
             self.p.clar.append(self.p_clar(self.p.s.span_text(it.pos, it.end)))
             return
-        money = [q for q in target.qty if q.unit == "money"]
-        if money and not target.also:
-            # "spent over £200 in a single order": one order's total, not the spend (reading 14)
-            target.qty.remove(money[-1])
-            target.qty_flags["order_amount"] = money[-1].compare()
-            return
+        if not target.also and self.amount_of_one_order(target):
+            return  # "spent over £200 in a single order"
         target.flags.add("same_order")
         # the products read as separate conditions before the words "in the same order" came: merge them
         for g in [g for g in self.frames if "split" in g.flags and g is not target and g.pos > target.pos]:
@@ -466,13 +462,20 @@ class Assembler:
     def on_single_order(self, it: Item) -> None:
         """ "in a single order": the amount said with it is one order's total, not a spend."""
         f = self.frame if self.frame is not None and self.frame.family == "purchase" else None
-        money = [q for q in f.qty if q.unit == "money"] if f is not None else []
-        if f is None or not money:
+        if f is None or not self.amount_of_one_order(f):
             self.p.unrec.append(self.p.s.span_text(it.pos, it.end))
             self.p.clar.append(self.p_clar(self.p.s.span_text(it.pos, it.end)))
-            return
+
+    @staticmethod
+    def amount_of_one_order(f: Frame) -> bool:
+        """The frame's last amount becomes one order's total rather than the spend (settled reading 14);
+        False when the frame has no amount."""
+        money = [q for q in f.qty if q.unit == "money"]
+        if not money:
+            return False
         f.qty.remove(money[-1])
         f.qty_flags["order_amount"] = money[-1].compare()
+        return True
 
     def on_or(self, it: Item) -> None:
         self.pending_or = True

@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -372,33 +372,33 @@ class Catalog:
     def exact_product(self, phrase: str) -> ProductMatch | None:
         """The product value (category, subcategory, brand or name) written exactly as the phrase,
         case aside: values that fold alike ("Bra'nd", "=Brand") stay apart by their own text."""
-        typed = " ".join(phrase.split()).casefold()
-        index: dict[str, list[tuple[str, str]]] | None = getattr(self, "_exact_cache", None)
-        if index is None:
-            index = {}
-            for f in PRODUCT_FIELDS:
-                for v in self.values.get(f, {}):
-                    index.setdefault(" ".join(v.split()).casefold(), []).append((f, v))
-            self._exact_cache = index
-        found = index.get(typed, [])
+        found = self._product_texts[0].get(" ".join(phrase.split()).casefold(), [])
         if len(found) != 1:
             return None
         f, v = found[0]
         return ProductMatch(text=phrase, **{f: [v]})
 
+    @cached_property
+    def _product_texts(self) -> tuple[dict[str, list[tuple[str, str]]], dict[str, list[tuple[str, str]]]]:
+        """The product values by their own text (case aside) and by their folded text, built once."""
+        typed: dict[str, list[tuple[str, str]]] = {}
+        folded: dict[str, list[tuple[str, str]]] = {}
+        for f in PRODUCT_FIELDS:
+            for v in self.values.get(f, {}):
+                typed.setdefault(" ".join(v.split()).casefold(), []).append((f, v))
+                folded.setdefault(fold(v), []).append((f, v))
+        return typed, folded
+
+    @cached_property
     def _generic(self) -> frozenset[str]:
         """The words that say "a product" without naming one, less those this shop's category,
         subcategory or brand values are made of ("bag" in a shop with "Sleeping Bags")."""
-        cached: frozenset[str] | None = getattr(self, "_generic_cache", None)
-        if cached is None:
-            keys: set[str] = set()
-            for f in ("category", "subcategory", "brand"):
-                for value in self.values.get(f, {}):
-                    for w in fold(value).split():
-                        keys |= word_keys(w)
-            cached = frozenset(g for g in GENERIC_WORDS if not (word_keys(g) & keys))
-            self._generic_cache = cached
-        return cached
+        keys: set[str] = set()
+        for f in ("category", "subcategory", "brand"):
+            for value in self.values.get(f, {}):
+                for w in fold(value).split():
+                    keys |= word_keys(w)
+        return frozenset(g for g in GENERIC_WORDS if not (word_keys(g) & keys))
 
     def product_word(self, word: str) -> bool:
         """Whether a folded word (or a form of it) is a word of a category, subcategory, brand or
@@ -602,12 +602,10 @@ class Catalog:
         exact = self.exact_product(phrase)
         if exact is not None:  # the value as typed, punctuation and all ("Bra'nd", "=Brand", "Br_and")
             return ProductLink(exact, [], [], assumption_sentence(phrase, exact, lang))
-        words = content_words(phrase, self._generic())
+        words = content_words(phrase, self._generic)
         if not words:
             # a value made of words that are elsewhere function words ("UNO", "The One"): by its whole text
-            folded = [
-                (f, v) for f in PRODUCT_FIELDS for v in self.values.get(f, {}) if fold(v) == fold(phrase)
-            ]
+            folded = self._product_texts[1].get(fold(phrase), [])
             if folded and fold(phrase) not in GENERIC_WORDS:
                 f, v = folded[0]
                 m = ProductMatch(text=phrase, **{f: [v]})

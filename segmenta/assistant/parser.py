@@ -28,9 +28,7 @@ from segmenta.assistant.reading.behaviour import BehaviourWords
 from segmenta.assistant.reading.linking import Linking
 from segmenta.assistant.reading.people import PeopleWords
 from segmenta.assistant.reading.pieces import (
-    Clarification,
     ParseResult,
-    operator_question,
 )
 from segmenta.assistant.reading.quantities import QuantityWords
 from segmenta.assistant.reading.scores import ScoreWords
@@ -145,11 +143,7 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
             )
             op, n = (operator_class(two), 2) if two and operator_class(two) else (operator_class(w.f), 1)
             if op is not None and w.used is None and (n == 2 or self.loose_operator(k)):
-                text = s.span_text(k, k + n)
-                self.unrec.append(text)
-                opener = text if all(self.filler(x) or x == k for x in range(k)) else None
-                self.clar.append(Clarification(operator_question(text, op, self.lang), opener=opener))
-                s.claim(k, k + n, "unknown")
+                self.ask_operator(k, k + n, op)
                 k += n
                 continue
             ignored.append(w.raw)

@@ -19,7 +19,7 @@ from segmenta.assistant.parser import parse
 from segmenta.assistant.plan import SegmentPlan
 from segmenta.assistant.reading.normalise import normalise
 from segmenta.assistant.reading.words import is_filler, operator_class, operators
-from tests.assistant.test_parser import PHARMACY, check
+from tests.assistant.test_parser import PHARMACY, check, strip_text
 
 # ----------------------------------------------------------------- stage 1: chat typing
 NORMALISED = [
@@ -115,14 +115,7 @@ def test_filler_changes_nothing_and_is_shown_as_ignored(
 
 
 def _shape(plan: SegmentPlan) -> Any:
-    def strip(o: Any) -> Any:
-        if isinstance(o, dict):
-            return {k: strip(v) for k, v in o.items() if k != "text"}
-        if isinstance(o, list):
-            return [strip(x) for x in o]
-        return o
-
-    return strip(plan.model_dump(mode="json"))["where"]
+    return strip_text(plan.model_dump(mode="json"))["where"]
 
 
 def _operator_requests() -> list[tuple[str, str]]:

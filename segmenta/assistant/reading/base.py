@@ -19,6 +19,7 @@ from segmenta.assistant.reading.pieces import (
     Clarification,
     Item,
     Quantity,
+    operator_question,
 )
 from segmenta.assistant.reading.words import is_filler, operator_class
 from segmenta.assistant.stream import Stream
@@ -135,7 +136,7 @@ class Grammar:
             # a grammar filler that is no function word ("carrito", "producto") is content where the
             # shop sells it ("carrito o silla de coche" in a baby shop)
             product_word = getattr(self.cat, "product_word", None)
-            return not (product_word is not None and self.frame_before(k) is not None and product_word(w.f))
+            return not (product_word is not None and product_word(w.f) and self.frame_before(k) is not None)
         return False
 
     def glued_value(self, a: int, b: int) -> tuple[int, int, ProductMatch] | None:
@@ -152,6 +153,15 @@ class Grammar:
                     if m is not None:
                         return x, y, m
         return None
+
+    def ask_operator(self, a: int, b: int, op: str) -> None:
+        """Ask about the operator word(s) a..b that no condition used, never answer without them; an
+        operator opening the request is marked, so a follow-up ("ahora solo mujeres") may take it."""
+        text = self.s.span_text(a, b)
+        self.unrec.append(text)
+        opener = text if all(self.filler(x) for x in range(a)) else None
+        self.clar.append(Clarification(operator_question(text, op, self.lang), opener=opener))
+        self.s.claim(a, b, "unknown")
 
     def span_ok(self, a: int, b: int) -> bool:
         """Words a..b may be read as one catalog value: all free, no loose operator word among them."""

@@ -23,7 +23,6 @@ from segmenta.assistant.reading.base import (
 from segmenta.assistant.reading.pieces import (
     Clarification,
     Item,
-    operator_question,
 )
 from segmenta.assistant.reading.words import is_filler, operator_class
 
@@ -384,10 +383,7 @@ class Linking(Grammar):
             return  # a function word typed with a capital that names nothing of the shop: filler
         op = operator_class(w.f)
         if op is not None:
-            self.unrec.append(w.raw)
-            s.claim(a, a + 1, "unknown")
-            opener = w.raw if all(self.filler(x) for x in range(a)) else None
-            self.clar.append(Clarification(operator_question(w.raw, op, self.lang), opener=opener))
+            self.ask_operator(a, a + 1, op)
             return
         self.unrec.append(w.raw)
         s.claim(a, a + 1, "unknown")

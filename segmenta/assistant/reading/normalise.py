@@ -50,8 +50,13 @@ def _tables() -> dict[str, Any]:
 
 
 def abbreviations(lang: str) -> dict[str, str]:
-    """The texting abbreviations of one language (folded key -> expansion)."""
-    return {k.casefold(): v for k, v in _tables().get(lang, {}).get("abbreviations", {}).items()}
+    """The texting abbreviations of one language (folded key -> expansion); a fresh copy."""
+    return dict(_abbreviations(lang))
+
+
+@lru_cache(maxsize=4)
+def _abbreviations(lang: str) -> tuple[tuple[str, str], ...]:
+    return tuple((k.casefold(), v) for k, v in _tables().get(lang, {}).get("abbreviations", {}).items())
 
 
 def _is_emoji(ch: str) -> bool:
