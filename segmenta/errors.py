@@ -39,7 +39,11 @@ class ImportProblem:
     __slots__ = ("file", "line", "column", "value", "message")
 
     def __init__(
-        self, file: str, message: str, line: int | None = None, column: str | None = None,
+        self,
+        file: str,
+        message: str,
+        line: int | None = None,
+        column: str | None = None,
         value: str | None = None,
     ) -> None:
         self.file = file

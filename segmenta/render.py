@@ -88,8 +88,12 @@ def _is_number(value: Any) -> bool:
 
 
 def rows_table(
-    columns: Sequence[str], rows: Sequence[Sequence[Any]], *, limit: int | None = None,
-    title: str | None = None, count: bool = True,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    limit: int | None = None,
+    title: str | None = None,
+    count: bool = True,
 ) -> Table:
     """A rich Table of the first ``limit`` rows (all when None).
 
@@ -100,8 +104,11 @@ def rows_table(
     total = len(rows)
     caption: str | None = None
     if count:
-        caption = f"{total} row{'s' if total != 1 else ''}" if total == len(shown) else (
-            f"first {len(shown)} of {total} rows")
+        caption = (
+            f"{total} row{'s' if total != 1 else ''}"
+            if total == len(shown)
+            else (f"first {len(shown)} of {total} rows")
+        )
     table = Table(title=title, caption=caption, caption_justify="left")
     numeric = [any(_is_number(r[i]) for r in shown) for i in range(len(columns))]
     for name, is_num in zip(columns, numeric, strict=True):
@@ -168,6 +175,7 @@ def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]])
     Raises:
         ExportError: the file cannot be written.
     """
+
     def cell(v: Any) -> Any:
         if v is None:
             return ""
@@ -200,8 +208,13 @@ def progress_bar(console: Console | None = None) -> Iterator[ProgressCallback]:
     """
     con = console or err
     bar = Progress(
-        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
-        console=con, transient=True, disable=not con.is_terminal,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=con,
+        transient=True,
+        disable=not con.is_terminal,
     )
     task = bar.add_task("starting", total=None)
 

@@ -121,8 +121,11 @@ def _roles(answer: Answer, shape: Shape) -> tuple[list[int], list[int]]:
     plan = answer.plan or {}
     named = {plan.get("grain"), *(plan.get("dimensions") or [])} - {None}
     nums = numeric_columns(answer.rows)
-    keys = [i for i, c in enumerate(answer.columns)
-            if c in named or i not in nums or (i == 0 and shape == "lines")]
+    keys = [
+        i
+        for i, c in enumerate(answer.columns)
+        if c in named or i not in nums or (i == 0 and shape == "lines")
+    ]
     values = [i for i in nums if i not in keys and not answer.columns[i].endswith(_DERIVED)]
     return keys, values
 
@@ -170,8 +173,7 @@ def chart_data(answer: Answer, *, max_series: int = MAX_SERIES, max_bars: int = 
         series = []
         for i in cols:
             if shape == "bars":
-                series.append(Series(_label(answer.columns[i], lang),
-                                     [_num(groups[g][0][i]) for g in x]))
+                series.append(Series(_label(answer.columns[i], lang), [_num(groups[g][0][i]) for g in x]))
                 continue
             for g, members in groups.items():
                 at = {r[0]: _num(r[i]) for r in members}
@@ -227,9 +229,11 @@ def terminal_chart(answer: Answer, width: int, height: int | None = None) -> str
     if data is None:
         return ""
     # bars: one panel per metric (plotext's grouped bars are hard to read), two text rows per bar
-    panels = data.panels if data.shape == "lines" else [
-        ChartPanel(s.label, p.rate, [s]) for p in data.panels for s in p.series
-    ]
+    panels = (
+        data.panels
+        if data.shape == "lines"
+        else [ChartPanel(s.label, p.rate, [s]) for p in data.panels for s in p.series]
+    )
     n = len(panels)
     own = 2 * len(data.labels) + 4 if data.shape == "bars" else 12
     rows = [height // n + (k < height % n) for k in range(n)] if height is not None else [own] * n
@@ -283,19 +287,31 @@ def write_png(answer: Answer, path: Path) -> Path:
         raise ExportError(f"cannot draw {path}: the answer is not a report with two or more rows to chart")
     n = len(data.panels)
     side = data.horizontal and n > 1  # horizontal bars share their labels side by side
-    with rc_context({"font.size": 13, "axes.titlesize": 15, "axes.spines.top": False,
-                     "axes.spines.right": False}):
+    with rc_context(
+        {"font.size": 13, "axes.titlesize": 15, "axes.spines.top": False, "axes.spines.right": False}
+    ):
         fig = Figure(figsize=(PNG_SIZE[0] / 100, PNG_SIZE[1] / 100), dpi=100, layout="constrained")
         FigureCanvasAgg(fig)
-        axes = fig.subplots(1 if side else n, n if side else 1, squeeze=False,
-                            sharey=side, sharex=not side and data.shape == "lines").flatten()
+        axes = fig.subplots(
+            1 if side else n,
+            n if side else 1,
+            squeeze=False,
+            sharey=side,
+            sharex=not side and data.shape == "lines",
+        ).flatten()
         fig.suptitle(f"{data.title}\n{data.subtitle}", fontsize=20)
         for ax, panel in zip(axes, data.panels, strict=True):
             ax.set_title(panel.title, loc="left")
             if data.shape == "lines":
                 for s in panel.series:
-                    ax.plot(data.x, [math.nan if v is None else v for v in s.values], marker="o",
-                            markersize=3, linewidth=2, label=s.label)
+                    ax.plot(
+                        data.x,
+                        [math.nan if v is None else v for v in s.values],
+                        marker="o",
+                        markersize=3,
+                        linewidth=2,
+                        label=s.label,
+                    )
                 if len(panel.series) > 1:
                     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
             else:
@@ -315,8 +331,11 @@ def _bars(ax: Any, data: ChartData, panel: ChartPanel) -> None:
     for j, s in enumerate(panel.series):
         pos = [p + (j - (k - 1) / 2) * width for p in range(len(data.labels))]
         vals = [v or 0.0 for v in s.values]
-        bars = (ax.barh(pos, vals, height=width, label=s.label) if data.horizontal
-                else ax.bar(pos, vals, width=width, label=s.label))
+        bars = (
+            ax.barh(pos, vals, height=width, label=s.label)
+            if data.horizontal
+            else ax.bar(pos, vals, width=width, label=s.label)
+        )
         if len(data.labels) * k <= 24:
             ax.bar_label(bars, labels=[cell(v, rate=panel.rate) for v in s.values], padding=3, fontsize=10)
     ticks = list(range(len(data.labels)))
@@ -438,8 +457,13 @@ def write_xlsx(answer: Answer, path: Path) -> Path:
         sheet.column_dimensions[letter].width = min(50, widest + 2)
     sheet.freeze_panes = "A2"
     about = book.create_sheet("about")
-    for line in (["request", answer.request], ["as_of", answer.as_of], ["kind", answer.kind],
-                 *(["understood", e] for e in answer.explanation), ["sql", answer.sql or ""]):
+    for line in (
+        ["request", answer.request],
+        ["as_of", answer.as_of],
+        ["kind", answer.kind],
+        *(["understood", e] for e in answer.explanation),
+        ["sql", answer.sql or ""],
+    ):
         about.append(line)
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 100
@@ -450,8 +474,14 @@ def write_xlsx(answer: Answer, path: Path) -> Path:
 # ----------------------------------------------------------------- the files ``ask`` was asked for
 
 
-def write_files(answer: Answer, db: Path, *, csv_path: Path | None = None, xlsx_path: Path | None = None,
-                png_path: Path | None = None) -> tuple[Answer, list[str]]:
+def write_files(
+    answer: Answer,
+    db: Path,
+    *,
+    csv_path: Path | None = None,
+    xlsx_path: Path | None = None,
+    png_path: Path | None = None,
+) -> tuple[Answer, list[str]]:
     """Write the files asked for and name them in the answer's ``files``.
 
     A segment's CSV holds all its contacts (every contact column, as of the answer's date); its
@@ -475,8 +505,11 @@ def write_files(answer: Answer, db: Path, *, csv_path: Path | None = None, xlsx_
         written.append(str(csv_path))
     if xlsx_path is not None:
         write_xlsx(answer, xlsx_path)
-        shown = f" (the first {len(answer.rows):,} of {answer.count:,} contacts)" if (
-            answer.kind == "segment" and answer.count is not None and answer.count > len(answer.rows)) else ""
+        shown = (
+            f" (the first {len(answer.rows):,} of {answer.count:,} contacts)"
+            if (answer.kind == "segment" and answer.count is not None and answer.count > len(answer.rows))
+            else ""
+        )
         notes.append(f"Wrote {len(answer.rows):,} rows to {xlsx_path}{shown}")
         written.append(str(xlsx_path))
     if png_path is not None:

@@ -76,6 +76,7 @@ def run(*args: str | Path) -> Result:
 
 def _commands() -> Iterator[tuple[str, ...]]:
     """Every command path of the app, groups included (``("config",)``, ``("config", "set")``)."""
+
     def walk(cmd: object, path: tuple[str, ...]) -> Iterator[tuple[str, ...]]:
         if path:
             yield path
@@ -141,7 +142,8 @@ def _broken_shop(folder: Path) -> Path:
     folder.mkdir()
     (folder / "contacts.csv").write_text("contact_id,email\nc1,a@example.com\nc1,b@example.com\n")
     (folder / "orders.csv").write_text(
-        "order_id,contact_id,ordered_at,total_amount\no1,c1,not a date,10.00\n")
+        "order_id,contact_id,ordered_at,total_amount\no1,c1,not a date,10.00\n"
+    )
     (folder / "order_lines.csv").write_text("order_id,product_id,quantity,unit_price\no1,p1,1,10.00\n")
     return folder
 
@@ -157,8 +159,14 @@ def test_a_broken_folder_is_refused_on_stderr_with_nothing_on_stdout(tmp_path: P
 
 
 def test_the_shopify_format_is_refused_as_not_supported_yet(tmp_path: Path) -> None:
-    result = run("import", SAMPLE_SHOP if SAMPLE_SHOP.is_dir() else tmp_path, "--format", "shopify",
-                 "--db", tmp_path / "shop.duckdb")
+    result = run(
+        "import",
+        SAMPLE_SHOP if SAMPLE_SHOP.is_dir() else tmp_path,
+        "--format",
+        "shopify",
+        "--db",
+        tmp_path / "shop.duckdb",
+    )
     assert result.exit_code == 1
     assert "shopify format is not supported yet" in result.stderr
     assert result.stdout == ""
@@ -171,7 +179,8 @@ def test_sql_refuses_a_delete_and_leaves_the_contacts(tiny: Path) -> None:
     assert "DELETE" in result.stderr
     assert result.stdout == ""
     assert json.loads(run("sql", "SELECT count(*) AS n FROM contacts", "--db", tiny, "--json").stdout)[
-        "rows"] == [[3]]
+        "rows"
+    ] == [[3]]
 
 
 def test_sql_refuses_a_function_that_reads_files(tiny: Path) -> None:
@@ -182,13 +191,17 @@ def test_sql_refuses_a_function_that_reads_files(tiny: Path) -> None:
 
 
 def test_sql_json_prints_one_object_with_columns_and_rows(tiny: Path) -> None:
-    result = run("sql", "SELECT contact_id, birth_date, city FROM contacts ORDER BY contact_id",
-                 "--db", tiny, "--json")
+    result = run(
+        "sql", "SELECT contact_id, birth_date, city FROM contacts ORDER BY contact_id", "--db", tiny, "--json"
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["columns"] == ["contact_id", "birth_date", "city"]
     assert data["rows"] == [
-        ["c1", "1990-05-01", "Madrid"], ["c2", None, "Sevilla"], ["c3", "2001-02-03", "Bilbao"]]
+        ["c1", "1990-05-01", "Madrid"],
+        ["c2", None, "Sevilla"],
+        ["c3", "2001-02-03", "Bilbao"],
+    ]
 
 
 def test_sql_puts_the_as_of_date_where_the_query_says_d(tiny: Path) -> None:
@@ -197,8 +210,9 @@ def test_sql_puts_the_as_of_date_where_the_query_says_d(tiny: Path) -> None:
     late = run("sql", query, "--as-of", "2026-06-30", "--db", tiny, "--json")
     assert json.loads(early.stdout)["rows"] == [[2]]
     assert json.loads(late.stdout)["rows"] == [[3]]
-    rfm = run("sql", "SELECT contact_id FROM rfm({D}) ORDER BY 1", "--as-of", "2025-03-01",
-              "--db", tiny, "--json")
+    rfm = run(
+        "sql", "SELECT contact_id FROM rfm({D}) ORDER BY 1", "--as-of", "2025-03-01", "--db", tiny, "--json"
+    )
     assert json.loads(rfm.stdout)["rows"] == [["c1"]]
 
 
@@ -211,14 +225,26 @@ def test_sql_shows_the_first_rows_and_says_how_many_in_all(tiny: Path) -> None:
 
 def test_sql_csv_writes_every_row_and_prints_no_table(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "out" / "contacts.csv"
-    result = run("sql", "SELECT contact_id, birth_date FROM contacts ORDER BY 1", "--db", tiny, "--csv", out,
-                 "--limit", "1")
+    result = run(
+        "sql",
+        "SELECT contact_id, birth_date FROM contacts ORDER BY 1",
+        "--db",
+        tiny,
+        "--csv",
+        out,
+        "--limit",
+        "1",
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     assert "Wrote 3 rows" in result.stderr
     with out.open(encoding="utf-8", newline="") as f:
-        assert list(csv.reader(f)) == [["contact_id", "birth_date"], ["c1", "1990-05-01"], ["c2", ""],
-                                       ["c3", "2001-02-03"]]
+        assert list(csv.reader(f)) == [
+            ["contact_id", "birth_date"],
+            ["c1", "1990-05-01"],
+            ["c2", ""],
+            ["c3", "2001-02-03"],
+        ]
 
 
 def test_a_date_that_is_not_yyyy_mm_dd_is_a_usage_error(tiny: Path) -> None:

@@ -128,12 +128,19 @@ def test_the_cycle_check_finds_a_cycle(tmp_path: Path) -> None:
     (pkg / "__init__.py").write_text("")
     (pkg / "a.py").write_text("def f():\n    from segmenta.b import g\n")
     (pkg / "b.py").write_text("from segmenta import a\n")
-    (pkg / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from segmenta import a\n")
+    (pkg / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from segmenta import a\n"
+    )
     assert import_cycles(tmp_path) == [["segmenta.a", "segmenta.b"]]
 
 
 READING_STAGES = [
-    ["normalise"], ["words"], ["pieces"], ["base"], ["scores", "people", "behaviour", "quantities"], ["linking"]
+    ["normalise"],
+    ["words"],
+    ["pieces"],
+    ["base"],
+    ["scores", "people", "behaviour", "quantities"],
+    ["linking"],
 ]
 
 
@@ -151,6 +158,9 @@ def test_reading_stages_import_one_way() -> None:
 
 
 def test_no_module_of_the_reading_path_is_over_500_lines() -> None:
-    paths = [ROOT / "segmenta" / "assistant" / "parser.py", *(ROOT / "segmenta" / "assistant" / "reading").glob("*.py")]
+    paths = [
+        ROOT / "segmenta" / "assistant" / "parser.py",
+        *(ROOT / "segmenta" / "assistant" / "reading").glob("*.py"),
+    ]
     long = {p.name: n for p in paths if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
     assert long == {}

@@ -36,11 +36,18 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 WEEKS = [dt.date(2026, 3, 2), dt.date(2026, 3, 9), dt.date(2026, 3, 16)]
 
 
-def _report(columns: list[str], rows: list[list[object]], *, grain: str | None = None,
-            dimensions: list[str] | None = None, metrics: list[str] | None = None) -> Answer:
+def _report(
+    columns: list[str],
+    rows: list[list[object]],
+    *,
+    grain: str | None = None,
+    dimensions: list[str] | None = None,
+    metrics: list[str] | None = None,
+) -> Answer:
     plan = {"kind": "report", "metrics": metrics or [], "grain": grain, "dimensions": dimensions or []}
-    return Answer(request="a test report", kind="report", as_of="2026-06-30", plan=plan, columns=columns,
-                  rows=rows)
+    return Answer(
+        request="a test report", kind="report", as_of="2026-06-30", plan=plan, columns=columns, rows=rows
+    )
 
 
 @pytest.fixture
@@ -50,23 +57,34 @@ def series() -> Answer:
     for k, week in enumerate(WEEKS):
         rows.append([week, "Welcome series", 10 + k, 0.5])
         rows.append([week, "Birthday", 4, None if k == 0 else 0.25])
-    return _report(["week", "workflow", "sends", "open_rate"], rows, grain="week", dimensions=["workflow"],
-                   metrics=["sends", "open_rate"])
+    return _report(
+        ["week", "workflow", "sends", "open_rate"],
+        rows,
+        grain="week",
+        dimensions=["workflow"],
+        metrics=["sends", "open_rate"],
+    )
 
 
 @pytest.fixture
 def categories() -> Answer:
     """Revenue by category: money as decimals, short labels."""
-    rows: list[list[object]] = [["Running", Decimal("1200.50")], ["Padel", Decimal("300.25")],
-                                 ["Tennis", Decimal("75.00")]]
+    rows: list[list[object]] = [
+        ["Running", Decimal("1200.50")],
+        ["Padel", Decimal("300.25")],
+        ["Tennis", Decimal("75.00")],
+    ]
     return _report(["category", "revenue"], rows, dimensions=["category"], metrics=["revenue"])
 
 
 @pytest.fixture
 def rates() -> Answer:
     """Open rate by workflow: long labels and a rate only."""
-    rows: list[list[object]] = [["Running shoes replacement", 0.24], ["Post-purchase survey", 0.37],
-                                ["Welcome series", 0.54]]
+    rows: list[list[object]] = [
+        ["Running shoes replacement", 0.24],
+        ["Post-purchase survey", 0.37],
+        ["Welcome series", 0.54],
+    ]
     return _report(["workflow", "open_rate"], rows, dimensions=["workflow"], metrics=["open_rate"])
 
 
@@ -123,8 +141,14 @@ def test_lines_past_the_limit_keep_the_largest_series_and_say_so(series: Answer)
 
 def test_a_one_row_answer_or_a_segment_has_no_chart(categories: Answer) -> None:
     one = categories.model_copy(update={"rows": categories.rows[:1]})
-    segment = Answer(request="women", kind="segment", as_of="2026-06-30", columns=["contact_id"],
-                     rows=[["C1"], ["C2"]], count=2)
+    segment = Answer(
+        request="women",
+        kind="segment",
+        as_of="2026-06-30",
+        columns=["contact_id"],
+        rows=[["C1"], ["C2"]],
+        count=2,
+    )
     assert chart_data(one) is None and terminal_chart(one, 80) == ""
     assert chart_data(segment) is None
     with pytest.raises(ExportError, match="nothing|not a report"):
@@ -223,8 +247,24 @@ def sports(_sports_master: Path, tmp_path: Path) -> Path:
 def test_ask_writes_the_csv_xlsx_and_png_and_names_them_in_the_json(sports: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     paths = [out / "r.csv", out / "r.xlsx", out / "r.png"]
-    result = runner.invoke(app, ["ask", REQUEST, "--db", str(sports), "--as-of", "2026-06-30", "--json",
-                                 "--csv", str(paths[0]), "--xlsx", str(paths[1]), "--chart", str(paths[2])])
+    result = runner.invoke(
+        app,
+        [
+            "ask",
+            REQUEST,
+            "--db",
+            str(sports),
+            "--as-of",
+            "2026-06-30",
+            "--json",
+            "--csv",
+            str(paths[0]),
+            "--xlsx",
+            str(paths[1]),
+            "--chart",
+            str(paths[2]),
+        ],
+    )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["files"] == [str(p) for p in paths]
@@ -248,8 +288,9 @@ def test_ask_draws_the_chart_under_a_report_unless_told_not_to(sports: Path) -> 
 
 def test_a_segments_csv_holds_all_its_contacts(sports: Path, tmp_path: Path) -> None:
     path = tmp_path / "segment.csv"
-    result = runner.invoke(app, ["ask", "women", "--db", str(sports), "--as-of", "2026-06-30", "--json",
-                                 "--csv", str(path)])
+    result = runner.invoke(
+        app, ["ask", "women", "--db", str(sports), "--as-of", "2026-06-30", "--json", "--csv", str(path)]
+    )
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["kind"] == "segment" and answer["count"] > len(answer["rows"])

@@ -642,9 +642,7 @@ class Assembler:
                 # "en la tienda de X y también online": one order has one channel; never drop one
                 both = " / ".join(dict.fromkeys(a[single]))
                 self.p.unrec.append(both)
-                self.p.clar.append(
-                    self.p_clar(both)
-                )
+                self.p.clar.append(self.p_clar(both))
         return PurchaseCondition(
             product=f.product,
             window=f.window,

@@ -27,7 +27,7 @@ import duckdb
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from segmenta.assistant import glossary, places
+from segmenta.assistant import gazetteer, glossary, places
 from segmenta.assistant.plan import ProductMatch
 from segmenta.assistant.reading.words import known_word
 from segmenta.assistant.text import STOPWORDS_EN, STOPWORDS_ES, fold, stem
@@ -67,6 +67,7 @@ FIELD_SOURCES: dict[str, tuple[str, str]] = {
 FIELDS = (*PRODUCT_FIELDS, *FIELD_SOURCES)
 CUSTOM_VALUES_MAX = 50  # a custom field's values are linkable when it has at most this many
 MIN_SCORE = 60.0
+WEAK_ALIAS_SCORE = 80.0  # a place code that is also a word ("mad", "man"): only where a place is due
 FUZZY_RATIO = 85.0
 FUZZY_MIN_LEN = 4
 _QUALITY = {"exact": 100.0, "folded": 97.0, "stem": 94.0, "glossary": 92.0}
@@ -76,7 +77,7 @@ _GLOSSARY_SPAN = (90.0, 85.0)
 _HOW_RANK = {"exact": 0, "folded": 1, "stem": 2, "glossary": 3, "fuzzy": 4}
 _CODE_FIELDS = frozenset({"country", "language"})  # two-letter codes: linked through places.py
 _STOP = STOPWORDS_ES | STOPWORDS_EN
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 # words that say "a product" without naming one: dropped before covering ("productos de natación")
 GENERIC_WORDS = frozenset(
     """
@@ -191,6 +192,8 @@ class Catalog:
         self,
         values: Mapping[str, Mapping[str, int]] | None = None,
         products: Iterable[ProductRow | Sequence[Any]] = (),
+        aliases: Mapping[str, Sequence[Any]] | None = None,
+        geography: Iterable[Sequence[Any]] = (),
     ) -> None:
         """Build a catalog from values per field (value -> rows) and product rows.
 
@@ -199,7 +202,14 @@ class Catalog:
                 fields default to the values found in ``products``.
             products: ``(name, category, subcategory, brand)`` rows, with an optional 5th item,
                 how many products share the row.
+            aliases: the places' other names as saved by ``to_json``; None reads the gazetteers
+                when a place is first looked up.
+            geography: the contacts' (country, region, city) combinations, for the gazetteers.
         """
+        self.geography = [tuple(None if x is None else str(x) for x in row[:3]) for row in geography]
+        self._saved_aliases = (
+            {k: (str(v[0]), tuple(str(x) for x in v[1])) for k, v in aliases.items()} if aliases else None
+        )
         self.products: list[ProductRow] = []
         self._product_counts: list[int] = []
         for row in products:
@@ -276,14 +286,24 @@ class Catalog:
                     [name],
                 ).fetchall()
                 values[f"custom:{name}"] = {str(v): int(n) for v, n in rows}
+            geography = con.execute(
+                "SELECT DISTINCT country, region, city FROM contacts WHERE region IS NOT NULL ORDER BY ALL"
+            ).fetchall()
         except duckdb.Error as e:
             raise CatalogError(f"cannot read the warehouse's catalog: {e}") from e
-        return cls(values, products)
+        return cls(values, products, geography=geography)
 
     def to_json(self, stamp: str = "") -> dict[str, Any]:
         """The catalog as JSON data (what ``save`` writes)."""
         prods = [[*row, n] for row, n in zip(self.products, self._product_counts, strict=True)]
-        return {"version": _CACHE_VERSION, "stamp": stamp, "values": self.values, "products": prods}
+        return {
+            "version": _CACHE_VERSION,
+            "stamp": stamp,
+            "values": self.values,
+            "products": prods,
+            "aliases": {k: [f, list(v)] for k, (f, v) in self.place_aliases.items()},
+            "geography": [list(row) for row in self.geography],
+        }
 
     def save(self, path: Path, stamp: str = "") -> bool:
         """Write the catalog beside the warehouse; False when the folder is not writable (no cache then)."""
@@ -302,7 +322,7 @@ class Catalog:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != _CACHE_VERSION or data.get("stamp") != stamp:
                 return None
-            return cls(data["values"], data["products"])
+            return cls(data["values"], data["products"], data.get("aliases"), data.get("geography") or ())
         except (OSError, ValueError, KeyError, TypeError, IndexError, CatalogError):
             return None  # a missing or damaged cache is rebuilt from the warehouse
 
@@ -388,6 +408,30 @@ class Catalog:
                 typed.setdefault(" ".join(v.split()).casefold(), []).append((f, v))
                 folded.setdefault(fold(v), []).append((f, v))
         return typed, folded
+
+    @cached_property
+    def place_aliases(self) -> dict[str, gazetteer.Alias]:
+        """Other names of the shop's cities and regions (``gazetteer.aliases``), folded."""
+        if self._saved_aliases is not None:
+            return self._saved_aliases
+        return gazetteer.aliases(self.values, self.geography)
+
+    def alias_links(self, phrase: str, fields: Iterable[str]) -> list[Link]:
+        """The shop's places another name of theirs names ("Gerona" -> city Girona, "Aragón" -> the
+        regions Zaragoza, Huesca, Teruel). A short code that is also a word ("mad", "man") scores
+        below the linking threshold of a free word: the reader takes it only where a place is due."""
+        k = gazetteer.key(places.strip_lead_ins(phrase))
+        alias = self.place_aliases.get(k) if k else None
+        if alias is None or alias[0] not in set(fields):
+            return []
+        f, vals = alias
+        weak = len(k) <= 3 and (known_word(k) or k in _STOP)
+        score = WEAK_ALIAS_SCORE if weak else 96.0
+        return [
+            Link(f, v, score, "glossary", tuple(fold(phrase).split()), self.values.get(f, {}).get(v, 0))
+            for v in vals
+            if v in self.values.get(f, {})
+        ]
 
     @cached_property
     def _generic(self) -> frozenset[str]:
@@ -563,6 +607,9 @@ class Catalog:
                 elif code and entry.value.upper() == code.upper():
                     score = 100.0 if f == "language" or places.is_country_name(phrase) else 95.0
                     out[(f, entry.value)] = Link(f, entry.value, score, "glossary", tuple(raw), entry.count)
+        if not any(lk.score >= 97 and lk.field in ("city", "region") for lk in out.values()):
+            for lk in self.alias_links(phrase, wanted):
+                out.setdefault((lk.field, lk.value), lk)
         return sorted(out.values(), key=lambda lk: (-lk.score, -lk.count, lk.field, lk.value))
 
     def link_city(self, phrase: str, lang: str = "es") -> list[Link]:

@@ -194,9 +194,13 @@ def _custom(node: AttributeCondition, test: exp.Expr) -> exp.Expr:
 def _birthday(col: exp.Expr, w: Window, ctx: Ctx) -> exp.Expr:
     # a birthday falls on a calendar day: "este mes" is the whole month, not the days up to D
     w = calendar_window(w, ctx.as_of)
-    start, end = resolve_window(w, ctx.as_of) if w.kind != "range" else (
-        datetime.combine(w.start, datetime.min.time()) if w.start else None,
-        datetime.combine(w.end, datetime.min.time()) if w.end else None,
+    start, end = (
+        resolve_window(w, ctx.as_of)
+        if w.kind != "range"
+        else (
+            datetime.combine(w.start, datetime.min.time()) if w.start else None,
+            datetime.combine(w.end, datetime.min.time()) if w.end else None,
+        )
     )
     end = end or ctx.end
     known = _not_null(col.copy())

@@ -216,8 +216,10 @@ class Engine:
         cols = list(PREVIEW_COLUMNS)
         if not ids:
             return cols, []
-        sql = (f"SELECT {', '.join(cols)} FROM contacts "
-               "WHERE contact_id IN (SELECT unnest(?)) ORDER BY contact_id")
+        sql = (
+            f"SELECT {', '.join(cols)} FROM contacts "
+            "WHERE contact_id IN (SELECT unnest(?)) ORDER BY contact_id"
+        )
         rows = self.con.execute(sql, [ids]).fetchall()
         return cols, [list(r) for r in rows]
 

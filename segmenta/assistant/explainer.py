@@ -48,38 +48,62 @@ class ExplainError(SegmentaError):
 
 
 FIELD_NAMES: dict[str, tuple[str, str]] = {
-    "gender": ("gender", "género"), "age": ("age", "edad"), "city": ("city", "ciudad"),
-    "region": ("region", "región"), "postal_code": ("postal code", "código postal"),
-    "country": ("country", "país"), "language": ("language", "idioma"),
-    "is_company": ("company", "empresa"), "created_at": ("sign-up date", "fecha de alta"),
+    "gender": ("gender", "género"),
+    "age": ("age", "edad"),
+    "city": ("city", "ciudad"),
+    "region": ("region", "región"),
+    "postal_code": ("postal code", "código postal"),
+    "country": ("country", "país"),
+    "language": ("language", "idioma"),
+    "is_company": ("company", "empresa"),
+    "created_at": ("sign-up date", "fecha de alta"),
     "email_subscribed": ("email consent", "consentimiento de email"),
     "sms_subscribed": ("SMS consent", "consentimiento de SMS"),
     "push_subscribed": ("push consent", "consentimiento de push"),
-    "ads_consent": ("ads consent", "consentimiento de anuncios"), "email": ("email", "email"),
-    "phone": ("phone", "teléfono"), "first_name": ("first name", "nombre"),
-    "last_name": ("last name", "apellido"), "birth_date": ("birth date", "fecha de nacimiento"),
+    "ads_consent": ("ads consent", "consentimiento de anuncios"),
+    "email": ("email", "email"),
+    "phone": ("phone", "teléfono"),
+    "first_name": ("first name", "nombre"),
+    "last_name": ("last name", "apellido"),
+    "birth_date": ("birth date", "fecha de nacimiento"),
 }
 # field -> ((en when true, en when false), (es when true, es when false))
 BOOL_PHRASES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "is_company": (("a company", "not a company"), ("es empresa", "no es empresa")),
-    "email_subscribed": (("subscribed to email", "not subscribed to email"),
-                         ("suscrito a email", "no suscrito a email")),
-    "sms_subscribed": (("subscribed to SMS", "not subscribed to SMS"),
-                       ("suscrito a SMS", "no suscrito a SMS")),
-    "push_subscribed": (("subscribed to push", "not subscribed to push"),
-                        ("suscrito a push", "no suscrito a push")),
-    "ads_consent": (("consents to ad matching", "does not consent to ad matching"),
-                    ("acepta anuncios personalizados", "no acepta anuncios personalizados")),
+    "email_subscribed": (
+        ("subscribed to email", "not subscribed to email"),
+        ("suscrito a email", "no suscrito a email"),
+    ),
+    "sms_subscribed": (
+        ("subscribed to SMS", "not subscribed to SMS"),
+        ("suscrito a SMS", "no suscrito a SMS"),
+    ),
+    "push_subscribed": (
+        ("subscribed to push", "not subscribed to push"),
+        ("suscrito a push", "no suscrito a push"),
+    ),
+    "ads_consent": (
+        ("consents to ad matching", "does not consent to ad matching"),
+        ("acepta anuncios personalizados", "no acepta anuncios personalizados"),
+    ),
 }
 GENDER_ES = {"male": "hombre", "female": "mujer", "other": "otro"}
 RFM_SEGMENTS_ES = {
-    "Champions": "Campeones", "Loyal": "Leales", "Potential Loyalist": "Potencialmente leales",
-    "New Customers": "Nuevos", "Promising": "Prometedores", "Need Attention": "Necesitan atención",
-    "About To Sleep": "A punto de dormirse", "At Risk": "En riesgo",
-    "Can't Lose Them": "No podemos perderlos", "Hibernating": "Hibernando", "Lost": "Perdidos",
+    "Champions": "Campeones",
+    "Loyal": "Leales",
+    "Potential Loyalist": "Potencialmente leales",
+    "New Customers": "Nuevos",
+    "Promising": "Prometedores",
+    "Need Attention": "Necesitan atención",
+    "About To Sleep": "A punto de dormirse",
+    "At Risk": "En riesgo",
+    "Can't Lose Them": "No podemos perderlos",
+    "Hibernating": "Hibernando",
+    "Lost": "Perdidos",
 }
 METRIC_NAMES: dict[str, tuple[str, str]] = {
-    "orders_count": ("orders count", "número de pedidos"), "total_spent": ("total spent", "gasto total"),
+    "orders_count": ("orders count", "número de pedidos"),
+    "total_spent": ("total spent", "gasto total"),
     "avg_order_value": ("average order value", "valor medio de pedido"),
     "days_since_last_order": ("days since last order", "días desde el último pedido"),
     "first_order_at": ("first purchase", "primera compra"),
@@ -90,21 +114,53 @@ STATUS_WORDS: dict[str, tuple[str, str, str, str]] = {
     "completed": ("completed orders", "completed order", "pedidos completados", "pedido completado"),
     "cancelled": ("cancelled orders", "cancelled order", "pedidos cancelados", "pedido cancelado"),
     "returned": ("returned orders", "returned order", "pedidos devueltos", "pedido devuelto"),
-    "any": ("orders of any status", "order of any status", "pedidos de cualquier estado",
-            "pedido de cualquier estado"),
+    "any": (
+        "orders of any status",
+        "order of any status",
+        "pedidos de cualquier estado",
+        "pedido de cualquier estado",
+    ),
 }
 # web event -> (en past, en base, en default object, en default "any" object,
 #               es past, es default object, es default "none" object); {x} is the object
 WEB_VERBS: dict[str, tuple[str, str, str, str, str, str, str]] = {
     "page_view": ("viewed {x}", "view {x}", "a page", "any page", "vio {x}", "una página", "ninguna página"),
-    "product_view": ("viewed {x}", "view {x}", "a product", "any product", "vio {x}", "un producto",
-                     "ningún producto"),
-    "category_view": ("visited {x}", "visit {x}", "a category page", "any category page", "visitó {x}",
-                      "una categoría", "ninguna categoría"),
-    "add_to_cart": ("added {x} to the cart", "add {x} to the cart", "a product", "any product",
-                    "añadió {x} al carrito", "un producto", "ningún producto"),
-    "cart_abandoned": ("abandoned a cart with {x}", "abandon a cart with {x}", "products", "any product",
-                       "abandonó un carrito con {x}", "productos", "ningún producto"),
+    "product_view": (
+        "viewed {x}",
+        "view {x}",
+        "a product",
+        "any product",
+        "vio {x}",
+        "un producto",
+        "ningún producto",
+    ),
+    "category_view": (
+        "visited {x}",
+        "visit {x}",
+        "a category page",
+        "any category page",
+        "visitó {x}",
+        "una categoría",
+        "ninguna categoría",
+    ),
+    "add_to_cart": (
+        "added {x} to the cart",
+        "add {x} to the cart",
+        "a product",
+        "any product",
+        "añadió {x} al carrito",
+        "un producto",
+        "ningún producto",
+    ),
+    "cart_abandoned": (
+        "abandoned a cart with {x}",
+        "abandon a cart with {x}",
+        "products",
+        "any product",
+        "abandonó un carrito con {x}",
+        "productos",
+        "ningún producto",
+    ),
     "search": ("searched for {x}", "search for {x}", "something", "anything", "buscó {x}", "algo", "nada"),
     "login": ("logged in", "log in", "", "", "inició sesión", "", ""),
     "signup": ("signed up", "sign up", "", "", "se registró", "", ""),
@@ -113,30 +169,78 @@ WEB_VERBS: dict[str, tuple[str, str, str, str, str, str, str]] = {
 }
 # message event -> (en positive, en negative in a window, en never, es positive, es negative after no/nunca)
 MESSAGE_VERBS: dict[str, tuple[str, str, str, str, str]] = {
-    "sent": ("was sent {pl}", "was NOT sent {any}", "was never sent {any}", "se le enviaron {pl}",
-             "se le envió {none}"),
-    "delivered": ("received {a}", "did NOT receive {any}", "never received {any}", "recibió {a}",
-                  "recibió {none}"),
+    "sent": (
+        "was sent {pl}",
+        "was NOT sent {any}",
+        "was never sent {any}",
+        "se le enviaron {pl}",
+        "se le envió {none}",
+    ),
+    "delivered": (
+        "received {a}",
+        "did NOT receive {any}",
+        "never received {any}",
+        "recibió {a}",
+        "recibió {none}",
+    ),
     "opened": ("opened {a}", "did NOT open {any}", "never opened {any}", "abrió {a}", "abrió {none}"),
-    "clicked": ("clicked {a}", "did NOT click {any}", "never clicked {any}", "hizo clic en {a}",
-                "hizo clic en {none}"),
-    "bounced": ("had {a} bounce", "did NOT have {any} bounce", "never had {any} bounce",
-                "tuvo un rebote de {a}", "tuvo rebotes de {pl}"),
-    "unsubscribed": ("unsubscribed via {a}", "did NOT unsubscribe via {any}", "never unsubscribed via {any}",
-                     "se dio de baja desde {a}", "se dio de baja desde {none}"),
-    "converted": ("converted from {a}", "did NOT convert from {any}", "never converted from {any}",
-                  "convirtió desde {a}", "convirtió desde {none}"),
+    "clicked": (
+        "clicked {a}",
+        "did NOT click {any}",
+        "never clicked {any}",
+        "hizo clic en {a}",
+        "hizo clic en {none}",
+    ),
+    "bounced": (
+        "had {a} bounce",
+        "did NOT have {any} bounce",
+        "never had {any} bounce",
+        "tuvo un rebote de {a}",
+        "tuvo rebotes de {pl}",
+    ),
+    "unsubscribed": (
+        "unsubscribed via {a}",
+        "did NOT unsubscribe via {any}",
+        "never unsubscribed via {any}",
+        "se dio de baja desde {a}",
+        "se dio de baja desde {none}",
+    ),
+    "converted": (
+        "converted from {a}",
+        "did NOT convert from {any}",
+        "never converted from {any}",
+        "convirtió desde {a}",
+        "convirtió desde {none}",
+    ),
 }
 # channel -> (en a, en any, en plural, es a, es none, es plural)
 CHANNEL_NOUNS: dict[str, tuple[str, str, str, str, str, str]] = {
     "email": ("an email", "any email", "emails", "un email", "ningún email", "emails"),
     "sms": ("an SMS", "any SMS", "SMS messages", "un SMS", "ningún SMS", "SMS"),
-    "push": ("a push notification", "any push notification", "push notifications", "una notificación push",
-             "ninguna notificación push", "notificaciones push"),
-    "web_content": ("a web content piece", "any web content piece", "web content pieces", "un contenido web",
-                    "ningún contenido web", "contenidos web"),
-    "whatsapp": ("a WhatsApp message", "any WhatsApp message", "WhatsApp messages", "un mensaje de WhatsApp",
-                 "ningún mensaje de WhatsApp", "mensajes de WhatsApp"),
+    "push": (
+        "a push notification",
+        "any push notification",
+        "push notifications",
+        "una notificación push",
+        "ninguna notificación push",
+        "notificaciones push",
+    ),
+    "web_content": (
+        "a web content piece",
+        "any web content piece",
+        "web content pieces",
+        "un contenido web",
+        "ningún contenido web",
+        "contenidos web",
+    ),
+    "whatsapp": (
+        "a WhatsApp message",
+        "any WhatsApp message",
+        "WhatsApp messages",
+        "un mensaje de WhatsApp",
+        "ningún mensaje de WhatsApp",
+        "mensajes de WhatsApp",
+    ),
 }
 
 
@@ -292,7 +396,8 @@ def _age_reading(c: Compare, ctx: _Ctx) -> str | None:
         return None
     kind, n = bound
     return {
-        "min": ctx.t(f"{n} or older", f"{n} o más"), "max": ctx.t(f"{n} or younger", f"{n} o menos"),
+        "min": ctx.t(f"{n} or older", f"{n} o más"),
+        "max": ctx.t(f"{n} or younger", f"{n} o menos"),
         "eq": ctx.t(f"exactly {n}", f"exactamente {n}"),
         "ne": ctx.t(f"any age but {n}", f"cualquier edad salvo {n}"),
     }[kind]
@@ -305,8 +410,10 @@ def _count_reading(c: Compare, ctx: _Ctx) -> str | None:
         return None
     kind, n = bound
     return {
-        "min": ctx.t(f"{n} or more", f"{n} o más"), "max": ctx.t(f"{n} or fewer", f"{n} o menos"),
-        "eq": ctx.t(f"exactly {n}", f"exactamente {n}"), "ne": ctx.t(f"other than {n}", f"distinto de {n}"),
+        "min": ctx.t(f"{n} or more", f"{n} o más"),
+        "max": ctx.t(f"{n} or fewer", f"{n} o menos"),
+        "eq": ctx.t(f"exactly {n}", f"exactamente {n}"),
+        "ne": ctx.t(f"other than {n}", f"distinto de {n}"),
     }[kind]
 
 
@@ -342,8 +449,14 @@ def _values(cond: AttributeCondition, ctx: _Ctx) -> list[str]:
     return list(cond.values)
 
 
-NEGATED_ATTR_OP = {"in": "not_in", "not_in": "in", "is_true": "is_false", "is_false": "is_true",
-                   "is_null": "not_null", "not_null": "is_null"}
+NEGATED_ATTR_OP = {
+    "in": "not_in",
+    "not_in": "in",
+    "is_true": "is_false",
+    "is_false": "is_true",
+    "is_null": "not_null",
+    "not_null": "is_null",
+}
 
 
 def _attribute(cond: AttributeCondition, ctx: _Ctx, negated: bool = False) -> str | None:
@@ -365,19 +478,26 @@ def _attribute(cond: AttributeCondition, ctx: _Ctx, negated: bool = False) -> st
         return f"{field} is {'none of ' if values[2:] else 'not '}{ctx.join(values, 'and')}"
     if op in ("prefix", "contains"):
         shown = ctx.join(values if op == "prefix" else _quoted(values))
-        verb = {("prefix", False): ("starts with", "empieza por"), ("prefix", True): ("does not start with",
-                "no empieza por"), ("contains", False): ("contains", "contiene"),
-                ("contains", True): ("does not contain", "no contiene")}[(op, negated)]
+        verb = {
+            ("prefix", False): ("starts with", "empieza por"),
+            ("prefix", True): ("does not start with", "no empieza por"),
+            ("contains", False): ("contains", "contiene"),
+            ("contains", True): ("does not contain", "no contiene"),
+        }[(op, negated)]
         return f"{field} {ctx.t(*verb)} {shown}"
     if op in ("is_true", "is_false"):
         if cond.field in BOOL_PHRASES:
             en, es = BOOL_PHRASES[cond.field]
             return ctx.t(*((en[0], es[0]) if op == "is_true" else (en[1], es[1])))
-        return ctx.t(f"{field} is {'true' if op == 'is_true' else 'false'}",
-                     f"{field}: {'sí' if op == 'is_true' else 'no'}")
+        return ctx.t(
+            f"{field} is {'true' if op == 'is_true' else 'false'}",
+            f"{field}: {'sí' if op == 'is_true' else 'no'}",
+        )
     if op in ("is_null", "not_null"):
-        return ctx.t(f"{field} is {'empty' if op == 'is_null' else 'filled in'}",
-                     f"{'sin' if op == 'is_null' else 'con'} {field}")
+        return ctx.t(
+            f"{field} is {'empty' if op == 'is_null' else 'filled in'}",
+            f"{'sin' if op == 'is_null' else 'con'} {field}",
+        )
     if op == "compare":
         c = _cmp(cond.compare, f"{cond.field} {op}")
         if cond.field == "age":
@@ -409,8 +529,11 @@ def _product(p: ProductMatch | None, ctx: _Ctx, short: bool = False) -> str:
         return ""
     if short:
         return " / ".join([*p.category, *p.subcategory, *p.brand, *p.name]) or p.text
-    keys = (("category", "categoría", p.category), ("subcategory", "subcategoría", p.subcategory),
-            ("brand", "marca", p.brand))
+    keys = (
+        ("category", "categoría", p.category),
+        ("subcategory", "subcategoría", p.subcategory),
+        ("brand", "marca", p.brand),
+    )
     tests = [f"{ctx.t(en, es)} {ctx.join(values)}" for en, es, values in keys if values]
     named = ctx.t(" named ", " llamados ") + ctx.join(_quoted(p.name)) if p.name else ""
     if tests:
@@ -431,8 +554,11 @@ def _order_tests(cond: PurchaseCondition, ctx: _Ctx) -> str:
     if cond.card_brand:
         out.append(ctx.t("by card ", "con tarjeta ") + ctx.join(cond.card_brand))
     if cond.channel:
-        out.append(ctx.t("online", "online") if cond.channel == "online" else ctx.t("in a physical store",
-                                                                                    "en tienda física"))
+        out.append(
+            ctx.t("online", "online")
+            if cond.channel == "online"
+            else ctx.t("in a physical store", "en tienda física")
+        )
     if cond.store:
         out.append(ctx.t("at store ", "en la tienda ") + ctx.join(cond.store))
     if cond.coupon:
@@ -477,8 +603,13 @@ def _purchase(cond: PurchaseCondition, ctx: _Ctx) -> str:
             head += f" {tests}"
         elif tests:
             many = cond.units is not None
-            head += ctx.t(" in orders " if many else " in one order ",
-                          " en pedidos " if many else " en un mismo pedido ") + tests
+            head += (
+                ctx.t(
+                    " in orders " if many else " in one order ",
+                    " en pedidos " if many else " en un mismo pedido ",
+                )
+                + tests
+            )
     else:
         return _no_product_head(cond, ctx) + (f" {tests}" if tests else "") + f" {ctx.span(cond.window)}"
     if cond.window is not None:
@@ -509,10 +640,14 @@ def _purchase_negated(cond: PurchaseCondition, ctx: _Ctx) -> str | None:
     if cond.window is not None:
         window = ctx.window(cond.window)
         base = ctx.t("buy" if cond.status == "completed" else "order", bought)
-        return ctx.t(f"did not {base} {target} {window} (no {en_one} in that period)",
-                     f"no {bought} {target} {window} (ningún {es_one} en ese periodo)")
-    return ctx.t(f"never {bought} {target} (no {en_one} {ctx.up_to()})",
-                 f"nunca {bought} {target} (ningún {es_one} {ctx.up_to()})")
+        return ctx.t(
+            f"did not {base} {target} {window} (no {en_one} in that period)",
+            f"no {bought} {target} {window} (ningún {es_one} en ese periodo)",
+        )
+    return ctx.t(
+        f"never {bought} {target} (no {en_one} {ctx.up_to()})",
+        f"nunca {bought} {target} (ningún {es_one} {ctx.up_to()})",
+    )
 
 
 # --- derived metrics, RFM, lead score --------------------------------------------------------
@@ -568,8 +703,9 @@ def _cell(code: str) -> str:
 def _rfm_scores(cond: RfmCondition, ctx: _Ctx) -> tuple[str, str | None]:
     """``r = 5, f = 5, m = 5`` and the cell ``5-5-5`` when all three name one score."""
     scores = [(k, c) for k, c in (("r", cond.r), ("f", cond.f), ("m", cond.m)) if c is not None]
-    text = ", ".join(f"{k} {_sym(c, ctx)}" + (f" ({_inclusive(ctx)})" if c.op == "between" else "")
-                     for k, c in scores)
+    text = ", ".join(
+        f"{k} {_sym(c, ctx)}" + (f" ({_inclusive(ctx)})" if c.op == "between" else "") for k, c in scores
+    )
     exact = [c for _, c in scores if c.op == "=" and c.value.is_integer()]
     cell = "-".join(str(int(c.value)) for c in exact) if len(exact) == 3 else None
     return text, cell
@@ -587,8 +723,10 @@ def _rfm(cond: RfmCondition, ctx: _Ctx) -> str:
         names = [RFM_SEGMENTS_ES[s] if ctx.lang == "es" else str(s) for s in cond.segments]
         parts.append(ctx.t("RFM segment is ", "segmento RFM: ") + ctx.join(names))
     if not parts:
-        return ctx.t(f"has an RFM score (a completed order {ctx.up_to()})",
-                     f"tiene puntuación RFM (algún pedido completado {ctx.up_to()})")
+        return ctx.t(
+            f"has an RFM score (a completed order {ctx.up_to()})",
+            f"tiene puntuación RFM (algún pedido completado {ctx.up_to()})",
+        )
     return ctx.t(" and ", " y ").join(parts)
 
 
@@ -596,8 +734,10 @@ def _lead_score(cond: LeadScoreCondition, ctx: _Ctx) -> str:
     """``lead score > 50 (points over the 365 days to D)``."""
     c = cond.compare
     incl = f"{_inclusive(ctx)}; " if c.op == "between" else ""
-    return ctx.t(f"lead score {_sym(c, ctx)} ({incl}points over the 365 days to {ctx.as_of})",
-                 f"puntuación de lead {_sym(c, ctx)} ({incl}puntos de los 365 días hasta el {ctx.as_of})")
+    return ctx.t(
+        f"lead score {_sym(c, ctx)} ({incl}points over the 365 days to {ctx.as_of})",
+        f"puntuación de lead {_sym(c, ctx)} ({incl}puntos de los 365 días hasta el {ctx.as_of})",
+    )
 
 
 # --- behaviour: web and messages -------------------------------------------------------------
@@ -648,8 +788,11 @@ def _message_nouns(cond: MessageCondition, ctx: _Ctx) -> dict[str, str]:
         a, none, pl = (nouns[3], nouns[4], nouns[5]) if ctx.lang == "es" else (nouns[0], nouns[1], nouns[2])
     else:
         by = ctx.t(" by ", " por ") + ctx.join(chans) if chans else ""
-        a, none, pl = (ctx.t("a message", "un mensaje") + by, ctx.t("any message", "ningún mensaje") + by,
-                       ctx.t("messages", "mensajes") + by)
+        a, none, pl = (
+            ctx.t("a message", "un mensaje") + by,
+            ctx.t("any message", "ningún mensaje") + by,
+            ctx.t("messages", "mensajes") + by,
+        )
     quals: list[str] = []
     if cond.workflow:
         quals.append(ctx.t("of workflow ", "del workflow ") + ctx.join(_quoted(cond.workflow)))
@@ -662,8 +805,11 @@ def _message_nouns(cond: MessageCondition, ctx: _Ctx) -> dict[str, str]:
     if cond.one_off:
         quals.append(ctx.t("outside any workflow", "fuera de cualquier workflow"))
     if cond.latest:
-        quals.append(ctx.t("(only the latest one sent up to ", "(solo el último enviado hasta el ")
-                     + ctx.as_of.isoformat() + ")")
+        quals.append(
+            ctx.t("(only the latest one sent up to ", "(solo el último enviado hasta el ")
+            + ctx.as_of.isoformat()
+            + ")"
+        )
     tail = "".join(f" {q}" for q in quals)
     return {"a": a + tail, "any": none + tail, "none": none + tail, "pl": pl + tail}
 
@@ -709,8 +855,10 @@ def _leaf(node: Node, ctx: _Ctx, negated: bool = False) -> str | None:
         return _message(node, ctx, negated)
     if isinstance(node, SavedSegmentCondition):
         if negated:
-            return ctx.t(f"not a member of saved segment '{node.name}'",
-                         f"no es miembro del segmento guardado '{node.name}'")
+            return ctx.t(
+                f"not a member of saved segment '{node.name}'",
+                f"no es miembro del segmento guardado '{node.name}'",
+            )
         return ctx.t(f"member of saved segment '{node.name}'", f"miembro del segmento guardado '{node.name}'")
     if negated:
         return None

@@ -377,7 +377,14 @@ EXCEPT: Final = patterns(
 WITHOUT: Final = patterns("sin", "without")
 OR_WORDS: Final = patterns("o", "u", "or", "ni")
 AND_ALSO: Final = patterns(
-    "y tambien", "y ademas", "e tambien", "y asimismo", "and also", "as well as", "and as well", "y encima",
+    "y tambien",
+    "y ademas",
+    "e tambien",
+    "y asimismo",
+    "and also",
+    "as well as",
+    "and as well",
+    "y encima",
 )
 AND_WORDS: Final = patterns("y", "e", "and", "pero", "but", "ademas", "tambien", "also", "as well")
 
@@ -586,17 +593,44 @@ ORDER_WORDS: Final = patterns(
 )
 # Per-order amounts (settled reading 14): "un pedido de más de 80 €", "over £200 in a single order".
 ORDER_NOUNS: Final = patterns(
-    "pedidos", "pedido", "orders", "order", "compras", "compra", "purchases", "purchase", "tickets",
-    "ticket", "carritos", "baskets", "basket",
+    "pedidos",
+    "pedido",
+    "orders",
+    "order",
+    "compras",
+    "compra",
+    "purchases",
+    "purchase",
+    "tickets",
+    "ticket",
+    "carritos",
+    "baskets",
+    "basket",
 )
 ORDER_AMOUNT_LINKS: Final = frozenset(
     "de del of worth por valor con un total a that was were with en".split()
 )
 SINGLE_ORDER: Final = patterns(
-    "en un solo pedido", "en un unico pedido", "en un mismo pedido", "en un pedido", "en una sola compra",
-    "en una compra", "en una unica compra", "de una vez", "de una sola vez", "in a single order",
-    "in one order", "in a single purchase", "in one purchase", "in one go", "in a single transaction",
-    "per order", "por pedido", "each order", "on a single order", "on one order",
+    "en un solo pedido",
+    "en un unico pedido",
+    "en un mismo pedido",
+    "en un pedido",
+    "en una sola compra",
+    "en una compra",
+    "en una unica compra",
+    "de una vez",
+    "de una sola vez",
+    "in a single order",
+    "in one order",
+    "in a single purchase",
+    "in one purchase",
+    "in one go",
+    "in a single transaction",
+    "per order",
+    "por pedido",
+    "each order",
+    "on a single order",
+    "on one order",
 )
 UNIT_WORDS: Final = patterns(
     "bolsas",
@@ -663,20 +697,48 @@ SPENT_WORDS: Final = patterns(
 # Buyer words (settled reading 15): a count of completed orders of their own.
 BUYER_WORDS: Final[dict[str, tuple[Pattern, ...]]] = {
     "repeat": patterns(
-        "repeat buyers", "repeat customers", "repeat purchasers", "returning customers", "returning buyers",
-        "recurring customers", "recurring buyers", "repetidores", "clientes repetidores",
-        "compradores repetidores", "clientes recurrentes", "compradores recurrentes", "clientes fieles",
+        "repeat buyers",
+        "repeat customers",
+        "repeat purchasers",
+        "returning customers",
+        "returning buyers",
+        "recurring customers",
+        "recurring buyers",
+        "repetidores",
+        "clientes repetidores",
+        "compradores repetidores",
+        "clientes recurrentes",
+        "compradores recurrentes",
+        "clientes fieles",
     ),
     "once": patterns(
-        "one and done", "one and done customers", "one time buyers", "one time customers",
-        "one off buyers", "one off customers", "single purchase customers", "compradores de una sola vez",
-        "clientes de una sola compra", "compraron una sola vez", "solo compraron una vez",
+        "one and done",
+        "one and done customers",
+        "one time buyers",
+        "one time customers",
+        "one off buyers",
+        "one off customers",
+        "single purchase customers",
+        "compradores de una sola vez",
+        "clientes de una sola compra",
+        "compraron una sola vez",
+        "solo compraron una vez",
     ),
 }
 # Churn words carry no window of their own: the request's window defines them (settled reading 15).
 CHURN_WORDS: Final = patterns(
-    "churned", "churn", "en churn", "lapsed", "dormidos", "dormidas", "inactivos", "inactivas", "inactive",
-    "perdidos de vista", "lost customers", "clientes perdidos",
+    "churned",
+    "churn",
+    "en churn",
+    "lapsed",
+    "dormidos",
+    "dormidas",
+    "inactivos",
+    "inactivas",
+    "inactive",
+    "perdidos de vista",
+    "lost customers",
+    "clientes perdidos",
 )
 FIRST_PURCHASE: Final = patterns(
     "first timers",

@@ -236,8 +236,16 @@ DIMENSIONS: Final[dict[str, tuple[Pattern, ...]]] = {
     "device": patterns("dispositivo", "dispositivos", "device", "devices"),
     "city": patterns("ciudad", "ciudades", "city", "cities"),
     "region": patterns(
-        "region", "regiones", "provincia", "provincias", "province", "provinces", "state", "states",
-        "estado", "estados"
+        "region",
+        "regiones",
+        "provincia",
+        "provincias",
+        "province",
+        "provinces",
+        "state",
+        "states",
+        "estado",
+        "estados",
     ),
     "country": patterns("pais", "paises", "country", "countries"),
     "gender": patterns("genero", "sexo", "gender", "sex"),

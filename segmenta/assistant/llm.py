@@ -106,8 +106,13 @@ class LlmSettings:
 
 
 _FILE_KEYS = {"model", "base_url", "api_key", "engine", "timeout", "max_retries", "method", "temperature"}
-_ENV = {"OPENAI_BASE_URL": "base_url", "OPENAI_API_KEY": "api_key", "SEGMENTA_LLM_MODEL": "model",
-        "SEGMENTA_ENGINE": "engine", "SEGMENTA_LLM_TIMEOUT": "timeout"}
+_ENV = {
+    "OPENAI_BASE_URL": "base_url",
+    "OPENAI_API_KEY": "api_key",
+    "SEGMENTA_LLM_MODEL": "model",
+    "SEGMENTA_ENGINE": "engine",
+    "SEGMENTA_LLM_TIMEOUT": "timeout",
+}
 
 
 def load_settings(db: Path | None = None, environ: Mapping[str, str] | None = None) -> LlmSettings:
@@ -146,8 +151,10 @@ def load_settings(db: Path | None = None, environ: Mapping[str, str] | None = No
             model=str(raw["model"]) if raw.get("model") else None,
             base_url=str(raw["base_url"]) if raw.get("base_url") else None,
             api_key=str(raw["api_key"]) if raw.get("api_key") else None,
-            engine=raw["engine"], method=raw.get("method", "function_calling"),
-            timeout=float(raw.get("timeout", 30.0)), max_retries=int(raw.get("max_retries", 1)),
+            engine=raw["engine"],
+            method=raw.get("method", "function_calling"),
+            timeout=float(raw.get("timeout", 30.0)),
+            max_retries=int(raw.get("max_retries", 1)),
             temperature=float(raw.get("temperature", 0.0)),
         )
     except (TypeError, ValueError) as e:
@@ -163,11 +170,15 @@ def prompt_text(name: str) -> str:
 
 def schema_section(schema: Mapping[str, Mapping[str, str]], catalog: Catalog) -> str:
     """The warehouse's tables and column types (no rows) and its custom contact fields."""
-    tables = "\n".join(f"- {t}: " + ", ".join(f"{c} {ty}" for c, ty in cols.items())
-                       for t, cols in sorted(schema.items()) if t != META_TABLE)
+    tables = "\n".join(
+        f"- {t}: " + ", ".join(f"{c} {ty}" for c, ty in cols.items())
+        for t, cols in sorted(schema.items())
+        if t != META_TABLE
+    )
     custom = sorted(catalog.values.get("custom_field", {}))
-    return Template(prompt_text("schema.txt")).substitute(tables=tables,
-                                                          custom_fields=", ".join(custom) or "none")
+    return Template(prompt_text("schema.txt")).substitute(
+        tables=tables, custom_fields=", ".join(custom) or "none"
+    )
 
 
 def relevant_values(catalog: Catalog, text: str) -> dict[str, list[str]]:
@@ -182,7 +193,7 @@ def relevant_values(catalog: Catalog, text: str) -> dict[str, list[str]]:
     words = content_words(text)[:60]
     for size in (1, 2, 3):
         for i in range(len(words) - size + 1):
-            for lk in catalog.link(" ".join(words[i:i + size]), lang=lang)[:8]:
+            for lk in catalog.link(" ".join(words[i : i + size]), lang=lang)[:8]:
                 if lk.score >= LINK_SCORE and lk.field not in _SKIPPED_FIELDS:
                     out.setdefault(lk.field, {})[lk.value] = None
     return {f: list(vals) for f, vals in sorted(out.items())}
@@ -215,8 +226,11 @@ def plan_schema() -> dict[str, Any]:
 def _drop_titles(node: Any, names: bool = False) -> Any:
     """The schema without its ``title`` annotations (``names``: the keys are property names, kept)."""
     if isinstance(node, dict):
-        return {k: _drop_titles(v, k == "properties") for k, v in node.items()
-                if names or not (k == "title" and isinstance(v, str))}
+        return {
+            k: _drop_titles(v, k == "properties")
+            for k, v in node.items()
+            if names or not (k == "title" and isinstance(v, str))
+        }
     if isinstance(node, list):
         return [_drop_titles(v) for v in node]
     return node
@@ -227,8 +241,10 @@ def output_spec(method: Method) -> dict[str, Any]:
     description = "Give segmenta's reading of the marketer's request as a typed Plan."
     if method == "json_schema":
         return {"name": TOOL_NAME, "description": description, "schema": plan_schema()}
-    return {"type": "function",
-            "function": {"name": TOOL_NAME, "description": description, "parameters": plan_schema()}}
+    return {
+        "type": "function",
+        "function": {"name": TOOL_NAME, "description": description, "parameters": plan_schema()},
+    }
 
 
 # ---------------------------------------------------------------------- calling the model
@@ -245,8 +261,12 @@ def chat_model(settings: LlmSettings) -> Any:
     except ImportError as e:
         raise LlmUnavailable("langchain-openai is not installed (pip install 'segmenta[llm]')") from e
     return ChatOpenAI(
-        model=settings.model or "", base_url=settings.base_url, api_key=SecretStr(settings.api_key or "none"),
-        timeout=settings.timeout, max_retries=settings.max_retries, temperature=settings.temperature,
+        model=settings.model or "",
+        base_url=settings.base_url,
+        api_key=SecretStr(settings.api_key or "none"),
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        temperature=settings.temperature,
         use_responses_api=False,
     )
 
@@ -284,8 +304,9 @@ def _first_error(e: ValidationError) -> str:
 def call_model(model: Any, system: str, text: str, settings: LlmSettings) -> PlanAnswer:
     """Ask the model for a :class:`PlanAnswer`; raises LlmError with the reason when it gives none."""
     try:
-        runnable = model.with_structured_output(output_spec(settings.method), method=settings.method,
-                                                include_raw=True)
+        runnable = model.with_structured_output(
+            output_spec(settings.method), method=settings.method, include_raw=True
+        )
         out = runnable.invoke([("system", system), ("human", text)])
     except Exception as e:  # every provider raises its own errors: each becomes one reason
         raise _failure(e, settings) from e
@@ -331,18 +352,30 @@ def llm_parse(engine: Engine, text: str, settings: LlmSettings, *, model: Any = 
     Raises:
         LlmError: the model gave no Plan (the reason is the message).
     """
-    answer = call_model(model if model is not None else chat_model(settings),
-                        build_system_prompt(engine, text), text, settings)
+    answer = call_model(
+        model if model is not None else chat_model(settings),
+        build_system_prompt(engine, text),
+        text,
+        settings,
+    )
     question = [Clarification(answer.question)] if answer.question else []
     if answer.plan is None:
         return ParseResult(None, detect_language(text), list(answer.unrecognized), [], question)
     checked = check_plan(answer.plan, engine.catalog, engine.saved_segment_names())
     lang = answer.plan.language
     name = settings.model or getattr(model, "model_name", None) or type(model).__name__
-    note = (f"leído por el modelo de lenguaje ({name})" if lang == "es"
-            else f"read by the language model ({name})")
-    return ParseResult(checked.plan, lang, list(answer.unrecognized), [note, *checked.assumptions],
-                       [*question, *checked.clarifications])
+    note = (
+        f"leído por el modelo de lenguaje ({name})"
+        if lang == "es"
+        else f"read by the language model ({name})"
+    )
+    return ParseResult(
+        checked.plan,
+        lang,
+        list(answer.unrecognized),
+        [note, *checked.assumptions],
+        [*question, *checked.clarifications],
+    )
 
 
 # ---------------------------------------------------------------------- the modes
@@ -364,8 +397,9 @@ def fallback_note(error: LlmError, lang: str) -> str:
     return f"the language model was not available: {error}; answered by the rules engine"
 
 
-def parse_with_mode(engine: Engine, text: str, mode: Mode, settings: LlmSettings, *,
-                    model: Any = None) -> ParseResult:
+def parse_with_mode(
+    engine: Engine, text: str, mode: Mode, settings: LlmSettings, *, model: Any = None
+) -> ParseResult:
     """Read a request in a mode: ``rules``, ``llm`` (rules on failure) or ``auto`` (rules, then the model)."""
     if mode not in MODES:
         raise ConfigError(f"engine must be one of {', '.join(MODES)}, not {mode!r}")
@@ -381,8 +415,15 @@ def parse_with_mode(engine: Engine, text: str, mode: Mode, settings: LlmSettings
         return replace(base, assumptions=[*base.assumptions, fallback_note(e, base.language)])
 
 
-def answer(engine: Engine, text: str, as_of: date, mode: Mode, settings: LlmSettings | None = None, *,
-           model: Any = None) -> Answer:
+def answer(
+    engine: Engine,
+    text: str,
+    as_of: date,
+    mode: Mode,
+    settings: LlmSettings | None = None,
+    *,
+    model: Any = None,
+) -> Answer:
     """Answer one request in a mode (settings from the environment and the config when None)."""
     chosen = settings if settings is not None else load_settings(engine.db)
     return engine.answer_parsed(text, parse_with_mode(engine, text, mode, chosen, model=model), as_of)
@@ -391,8 +432,16 @@ def answer(engine: Engine, text: str, as_of: date, mode: Mode, settings: LlmSett
 class LlmEngine(Engine):
     """An engine whose ``parse`` reads in a mode, so conversations and the TUI use the model unchanged."""
 
-    def __init__(self, db: Path, *, mode: Mode | None = None, settings: LlmSettings | None = None,
-                 model: Any = None, timeout: float = 30.0, report_runner: ReportRunner | None = None) -> None:
+    def __init__(
+        self,
+        db: Path,
+        *,
+        mode: Mode | None = None,
+        settings: LlmSettings | None = None,
+        model: Any = None,
+        timeout: float = 30.0,
+        report_runner: ReportRunner | None = None,
+    ) -> None:
         super().__init__(db, timeout=timeout, report_runner=report_runner)
         self.settings = settings if settings is not None else load_settings(db)
         self.mode: Mode = mode or self.settings.engine
@@ -402,9 +451,17 @@ class LlmEngine(Engine):
         return parse_with_mode(self, text, self.mode, self.settings, model=self.model)
 
 
-def ask_with_engine(db: Path, text: str, as_of: date, mode: Mode | None = None, continue_: bool = False, *,
-                    timeout: float = 30.0, report_runner: ReportRunner | None = None,
-                    settings: LlmSettings | None = None) -> Answer:
+def ask_with_engine(
+    db: Path,
+    text: str,
+    as_of: date,
+    mode: Mode | None = None,
+    continue_: bool = False,
+    *,
+    timeout: float = 30.0,
+    report_runner: ReportRunner | None = None,
+    settings: LlmSettings | None = None,
+) -> Answer:
     """``tools.ask.ask`` with a reading mode (None: the configured one); pass ``report_runner=run_report``."""
     path = state_path(db)
     conv = Conversation.load(path) if continue_ else Conversation()

@@ -38,13 +38,20 @@ MAX_OPTIONS = 5
 
 # Plan list field -> catalog field, per condition type
 PURCHASE_FIELDS = {
-    "store": "store", "payment_method": "payment_method", "card_brand": "card_brand", "coupon": "coupon_code",
-    "utm_source": "utm_source", "utm_campaign": "utm_campaign",
+    "store": "store",
+    "payment_method": "payment_method",
+    "card_brand": "card_brand",
+    "coupon": "coupon_code",
+    "utm_source": "utm_source",
+    "utm_campaign": "utm_campaign",
 }
 WEB_FIELDS = {"category": "web_category", "device": "device"}
 MESSAGE_FIELDS = {
-    "channel": "message_channel", "workflow": "workflow", "message": "message_name",
-    "message_type": "message_type", "campaign": "utm_campaign",
+    "channel": "message_channel",
+    "workflow": "workflow",
+    "message": "message_name",
+    "message_type": "message_type",
+    "campaign": "utm_campaign",
 }
 PRODUCT_FIELDS = ("category", "subcategory", "brand", "name")
 ATTRIBUTE_FIELDS = frozenset({"city", "region", "country", "language"})
@@ -52,15 +59,25 @@ ATTRIBUTE_FIELDS = frozenset({"city", "region", "country", "language"})
 _LABELS: dict[str, tuple[str, str]] = {  # catalog field -> (English, Spanish) name for the marketer
     "category": ("product category", "categoría de producto"),
     "subcategory": ("product subcategory", "subcategoría de producto"),
-    "brand": ("brand", "marca"), "name": ("product", "producto"), "city": ("city", "ciudad"),
-    "region": ("region", "región"), "country": ("country", "país"), "language": ("language", "idioma"),
-    "store": ("store", "tienda"), "payment_method": ("payment method", "método de pago"),
-    "card_brand": ("card brand", "marca de tarjeta"), "coupon_code": ("coupon", "cupón"),
-    "utm_source": ("traffic source", "fuente de tráfico"), "utm_campaign": ("campaign", "campaña"),
-    "web_category": ("web category", "categoría web"), "device": ("device", "dispositivo"),
+    "brand": ("brand", "marca"),
+    "name": ("product", "producto"),
+    "city": ("city", "ciudad"),
+    "region": ("region", "región"),
+    "country": ("country", "país"),
+    "language": ("language", "idioma"),
+    "store": ("store", "tienda"),
+    "payment_method": ("payment method", "método de pago"),
+    "card_brand": ("card brand", "marca de tarjeta"),
+    "coupon_code": ("coupon", "cupón"),
+    "utm_source": ("traffic source", "fuente de tráfico"),
+    "utm_campaign": ("campaign", "campaña"),
+    "web_category": ("web category", "categoría web"),
+    "device": ("device", "dispositivo"),
     "message_channel": ("message channel", "canal de mensajes"),
-    "workflow": ("workflow", "workflow"), "message_name": ("message", "mensaje"),
-    "message_type": ("message type", "tipo de mensaje"), "custom_field": ("custom field", "campo propio"),
+    "workflow": ("workflow", "workflow"),
+    "message_name": ("message", "mensaje"),
+    "message_type": ("message type", "tipo de mensaje"),
+    "custom_field": ("custom field", "campo propio"),
     "saved_segment": ("saved segment", "segmento guardado"),
 }
 
@@ -105,7 +122,8 @@ class _Checker:
             real = links[0].value
             if fold(real) != fold(value):
                 self.assumptions.append(
-                    f"'{value}' leído como {label(catalog_field, 'es')} '{real}'" if self.lang == "es"
+                    f"'{value}' leído como {label(catalog_field, 'es')} '{real}'"
+                    if self.lang == "es"
                     else f"'{value}' read as the {label(catalog_field, 'en')} '{real}'"
                 )
             return real
@@ -155,11 +173,13 @@ class _Checker:
         if isinstance(node, Not):
             return node.model_copy(update={"item": self.node(node.item)})
         if isinstance(node, PurchaseCondition):
-            return node.model_copy(update={"product": self.product(node.product),
-                                           **self.lists(node, PURCHASE_FIELDS)})
+            return node.model_copy(
+                update={"product": self.product(node.product), **self.lists(node, PURCHASE_FIELDS)}
+            )
         if isinstance(node, WebCondition):
-            return node.model_copy(update={"product": self.product(node.product),
-                                           **self.lists(node, WEB_FIELDS)})
+            return node.model_copy(
+                update={"product": self.product(node.product), **self.lists(node, WEB_FIELDS)}
+            )
         if isinstance(node, MessageCondition):
             return node.model_copy(update=self.lists(node, MESSAGE_FIELDS))
         if isinstance(node, SavedSegmentCondition):
@@ -181,8 +201,12 @@ class _Checker:
         return node
 
 
-def check_plan(plan: SegmentPlan | ReportPlan, catalog: Catalog, saved_segments: list[str] | None = None,
-               lang: Lang | None = None) -> Checked:
+def check_plan(
+    plan: SegmentPlan | ReportPlan,
+    catalog: Catalog,
+    saved_segments: list[str] | None = None,
+    lang: Lang | None = None,
+) -> Checked:
     """Check every catalog value of a plan against the shop.
 
     Args:

@@ -59,7 +59,6 @@ def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None =
     return result
 
 
-
 class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, Grammar):
     """The whole grammar: the recogniser and linking mixins over the shared state, and the passes."""
 
@@ -102,9 +101,13 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
                 end = s.clause_end(i + n - 1) if n > 1 else s.clause_end(i)
                 if i == 0 and end >= len(s):
                     continue  # a request that is all one "para …" clause is the request itself
-                if i + n < end and is_reason_verb(s.words[i + n].f, self.lang) or any(
-                    is_reason_verb(s.words[k].f, self.lang) and s.words[k].f not in ("para", "pa")
-                    for k in range(i + n, min(end, i + n + 3))
+                if (
+                    i + n < end
+                    and is_reason_verb(s.words[i + n].f, self.lang)
+                    or any(
+                        is_reason_verb(s.words[k].f, self.lang) and s.words[k].f not in ("para", "pa")
+                        for k in range(i + n, min(end, i + n + 3))
+                    )
                 ):
                     s.claim(i, end, "ignored")
                     return

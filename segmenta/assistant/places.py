@@ -24,7 +24,8 @@ _COUNTRIES: dict[str, str] = {
     "GB": "Reino Unido, United Kingdom, UK, U.K., Gran Bretaña, Great Britain, Britain, Inglaterra, England, "
     "Escocia, Scotland, Gales, Wales | británico, británica, británicos, británicas, British, Briton, "
     "inglés, inglesa, ingleses, English",
-    "IE": "Irlanda, Ireland, Eire | irlandés, irlandesa, irlandeses, Irish",
+    "IE": "Irlanda, Ireland, Eire, Éire, República de Irlanda, Republic of Ireland, ROI | irlandés, "
+    "irlandesa, irlandeses, Irish",
     "NL": "Países Bajos, Netherlands, The Netherlands, Holanda, Holland | neerlandés, holandés, holandesa, "
     "holandeses, Dutch",
     "BE": "Bélgica, Belgium | belga, belgas, Belgian, Belgians",
@@ -226,6 +227,11 @@ def _entries(table: dict[str, str]) -> list[tuple[str, list[str], list[str]]]:
             )
         )
     return out
+
+
+def strip_lead_ins(phrase: str) -> str:
+    """The phrase without the lead-in words of a place ("en", "de", "from", "in")."""
+    return _key(phrase)
 
 
 def _key(phrase: str) -> str:

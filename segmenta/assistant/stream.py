@@ -142,10 +142,7 @@ def word_matches(word: str, pat: str, fuzzy: bool = True) -> bool:
         if word.startswith(stem):
             return True
         return (
-            fuzzy
-            and len(stem) >= 5
-            and len(word) >= len(stem)
-            and fuzz.ratio(word[: len(stem)], stem) >= 80
+            fuzzy and len(stem) >= 5 and len(word) >= len(stem) and fuzz.ratio(word[: len(stem)], stem) >= 80
         )
     if word == pat:
         return True

@@ -92,7 +92,7 @@ def _split_number(text: str, start: int) -> list[Token]:
     """A numeral with letters glued on: keep known suffixes (3k, 1T, 40s, 1º), split the rest (300eur)."""
     m = re.match(r"\d+(?:[.,]\d+)*", text)
     assert m is not None
-    digits, suffix = m.group(0), text[m.end():]
+    digits, suffix = m.group(0), text[m.end() :]
     if not suffix or fold(suffix) in _NUMERIC_SUFFIXES or suffix in _NUMERIC_SUFFIXES:
         return [Token(text, _fold_token(text), start, start + len(text), "number")]
     cut = start + len(digits)
@@ -108,7 +108,7 @@ def _quoted_end(s: str, i: int) -> int | None:
     if ch in ("'", "’") and i > 0 and s[i - 1].isalnum():
         return None  # an apostrophe inside or after a word
     close = s.find(QUOTES[ch], i + 1)
-    if close <= i + 1 or not s[i + 1:close].strip():
+    if close <= i + 1 or not s[i + 1 : close].strip():
         return None
     return close
 
@@ -136,7 +136,7 @@ def tokenize(s: str) -> list[Token]:
         if ch in QUOTES:
             close = _quoted_end(s, i)
             if close is not None:
-                inner = s[i + 1:close]
+                inner = s[i + 1 : close]
                 lead = len(inner) - len(inner.lstrip())
                 body = inner.strip()
                 begin = i + 1 + lead
@@ -156,8 +156,15 @@ def tokenize(s: str) -> list[Token]:
         elif kind == "date":
             tokens.append(Token(text, text, i, m.end(), "date"))
         else:
-            tokens.append(Token(text, _fold_token(text) if kind == "symbol" else text, i, m.end(),
-                                "symbol" if kind == "symbol" else "punct"))
+            tokens.append(
+                Token(
+                    text,
+                    _fold_token(text) if kind == "symbol" else text,
+                    i,
+                    m.end(),
+                    "symbol" if kind == "symbol" else "punct",
+                )
+            )
         i = m.end()
     return tokens
 
@@ -192,23 +199,27 @@ def stem(word: str, lang: Literal["es", "en"]) -> str:
     return _stem_cached(word.lower(), lang)
 
 
-STOPWORDS_ES: frozenset[str] = frozenset("""
+STOPWORDS_ES: frozenset[str] = frozenset(
+    """
 a al algo algun alguna algunas alguno algunos ante antes aquel aquella aquellas aquellos aqui asi
 cada como con contra cual cuales cuando cuanto cuantos de del desde donde durante e el ella ellas
 ellos en entre era eran es esa esas ese eso esos esta estaba estaban estan estar estas este esto
 estos fue fueron ha habia han has hasta hay la las le les lo los me mi mis muy nos nosotros o os
 otra otras otro otros para pero por porque que quien quienes se ser sea sean si sido sin sobre son
 su sus suya suyo tambien te tiene tienen tuvieron tu tus u un una unas uno unos y ya yo
-""".split())
+""".split()
+)
 
-STOPWORDS_EN: frozenset[str] = frozenset("""
+STOPWORDS_EN: frozenset[str] = frozenset(
+    """
 a about above after again against all am an and any are as at be been before being below between
 both but by can could did do does doing down during each few for from had has have having he her
 here hers him his how i if in into is it its itself just me my no nor not of off on once only or
 other our ours out over own same she should so some such than that the their theirs them then
 there these they this those through to too under until up very was we were what when where which
 while who whom whose why will with would you your yours
-""".split())
+""".split()
+)
 
 # Evidence beyond function words: common request words that only one language uses.
 _ES_EVIDENCE = STOPWORDS_ES - {"a", "e", "o", "u", "me", "no", "son", "te", "he", "has", "era"} | frozenset(

@@ -24,33 +24,101 @@ from segmenta.assistant.plan import TimeUnit, Window
 from segmenta.assistant.text import Token, span_text
 
 MONTHS: dict[str, int] = {
-    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7, "agosto": 8,
-    "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 UNITS: dict[str, TimeUnit] = {
-    "dia": "day", "dias": "day", "day": "day", "days": "day", "semana": "week", "semanas": "week",
-    "week": "week", "weeks": "week", "mes": "month", "meses": "month", "month": "month",
-    "months": "month", "ano": "year", "anos": "year", "year": "year", "years": "year",
-    "trimestre": "quarter", "trimestres": "quarter", "quarter": "quarter", "quarters": "quarter",
+    "dia": "day",
+    "dias": "day",
+    "day": "day",
+    "days": "day",
+    "semana": "week",
+    "semanas": "week",
+    "week": "week",
+    "weeks": "week",
+    "mes": "month",
+    "meses": "month",
+    "month": "month",
+    "months": "month",
+    "ano": "year",
+    "anos": "year",
+    "year": "year",
+    "years": "year",
+    "trimestre": "quarter",
+    "trimestres": "quarter",
+    "quarter": "quarter",
+    "quarters": "quarter",
 }
 Season = Literal["spring", "summer", "autumn", "winter"]
 SEASONS: dict[str, Season] = {
-    "primavera": "spring", "spring": "spring", "verano": "summer", "summer": "summer", "otono": "autumn",
-    "autumn": "autumn", "fall": "autumn", "invierno": "winter", "winter": "winter",
+    "primavera": "spring",
+    "spring": "spring",
+    "verano": "summer",
+    "summer": "summer",
+    "otono": "autumn",
+    "autumn": "autumn",
+    "fall": "autumn",
+    "invierno": "winter",
+    "winter": "winter",
 }
 _ROLES: dict[str, str] = {
     **dict.fromkeys(["ultimo", "ultimos", "ultima", "ultimas"], "ultimo"),
-    "last": "last", "past": "past", "previous": "previous", "preceding": "previous",
+    "last": "last",
+    "past": "past",
+    "previous": "previous",
+    "preceding": "previous",
     **dict.fromkeys(["pasado", "pasada", "pasados", "pasadas", "anterior", "anteriores"], "pasado"),
     **dict.fromkeys(["este", "esta", "this", "current", "actual"], "this"),
-    "desde": "since", "since": "since", "from": "from", "antes": "before", "before": "before",
-    "prior": "before", "entre": "between", "between": "between", "y": "and", "and": "and",
+    "desde": "since",
+    "since": "since",
+    "from": "from",
+    "antes": "before",
+    "before": "before",
+    "prior": "before",
+    "entre": "between",
+    "between": "between",
+    "y": "and",
+    "and": "and",
     **dict.fromkeys(["al", "a", "to", "until", "till", "through", "hasta"], "to"),
-    "hoy": "today", "today": "today", "ayer": "yesterday", "yesterday": "yesterday",
+    "hoy": "today",
+    "today": "today",
+    "ayer": "yesterday",
+    "yesterday": "yesterday",
     "anteayer": "anteayer",
 }
 _UNIT_NAMES: dict[str, TimeUnit] = {u: u for u in UNITS.values()}
@@ -60,8 +128,10 @@ _ARTICLES = frozenset({"el", "la", "los", "las", "lo", "the"})
 _OF = frozenset({"de", "del", "of"})
 _NOT_TYPOS = frozenset({"mayor", "mayores", "junior", "juniors", "semanal", "pasta", "marco"})
 _VOCAB: dict[str, str] = {
-    **{w: f"month:{m}" for w, m in MONTHS.items()}, **{w: f"unit:{u}" for w, u in UNITS.items()},
-    **{w: f"season:{s}" for w, s in SEASONS.items()}, **_ROLES,
+    **{w: f"month:{m}" for w, m in MONTHS.items()},
+    **{w: f"unit:{u}" for w, u in UNITS.items()},
+    **{w: f"season:{s}" for w, s in SEASONS.items()},
+    **_ROLES,
 }
 _FUZZY_CHOICES = [w for w in _VOCAB if len(w) >= 5]
 _QUARTER_TOKEN = re.compile(r"(?:q([1-4]))|(?:([1-4])(?:t|q))|(?:t([1-4]))")
@@ -119,7 +189,7 @@ class _Reader:
 
     def role(self, i: int, prefix: str) -> str | None:
         key = self.k(i)
-        return key[len(prefix):] if key.startswith(prefix) else None
+        return key[len(prefix) :] if key.startswith(prefix) else None
 
     # -- small pieces --------------------------------------------------------------------------
 

@@ -42,8 +42,19 @@ KEY_NAMES = ("email", "phone", "name_zip")
 
 BATCH_ROWS = 65_536
 PREVIEW_ROWS = 5
-_SOURCE = ("contact_id", "email", "phone", "first_name", "last_name", "postal_code", "city", "region",
-           "country", "birth_date", "gender")
+_SOURCE = (
+    "contact_id",
+    "email",
+    "phone",
+    "first_name",
+    "last_name",
+    "postal_code",
+    "city",
+    "region",
+    "country",
+    "birth_date",
+    "gender",
+)
 
 
 @dataclass(frozen=True)
@@ -102,12 +113,19 @@ def _segment_ids(contact_ids_sql: str) -> str:
 
 
 def _query(
-    sql: str, as_of: dt.date, columns: str, *, consent_only: bool = False, ordered: bool = True,
+    sql: str,
+    as_of: dt.date,
+    columns: str,
+    *,
+    consent_only: bool = False,
+    ordered: bool = True,
 ) -> str:
     consent = "\n  AND c.ads_consent IS TRUE" if consent_only else ""
     order = "\nORDER BY c.contact_id" if ordered else ""
-    return (f"SELECT {columns}\nFROM contacts_at(DATE '{as_of.isoformat()}') AS c\n"
-            f"WHERE c.contact_id IN ({_segment_ids(sql)}){consent}{order}")
+    return (
+        f"SELECT {columns}\nFROM contacts_at(DATE '{as_of.isoformat()}') AS c\n"
+        f"WHERE c.contact_id IN ({_segment_ids(sql)}){consent}{order}"
+    )
 
 
 def _query_error(e: duckdb.Error) -> QueryError:
@@ -123,8 +141,9 @@ def _counts(con: duckdb.DuckDBPyConnection, sql: str, as_of: dt.date) -> tuple[i
         body = sql.strip().rstrip(";").strip()
         columns = con.sql(f"SELECT * FROM (\n{body}\n) AS segment LIMIT 0").columns if body else []
         if body and "contact_id" not in columns:
-            raise QueryError("the segment SQL must return a contact_id column; it returns "
-                             + ", ".join(columns))
+            raise QueryError(
+                "the segment SQL must return a contact_id column; it returns " + ", ".join(columns)
+            )
         row = con.sql(_query(sql, as_of, counts, ordered=False)).fetchall()[0]
     except duckdb.Error as e:
         raise _query_error(e) from e
@@ -206,9 +225,14 @@ class _Normalizer:
         fn = self.first.many(firsts)
         ln = self.last.many(lasts)
         zp = self.zip.many([f"{c}|{r}" if r else None for c, r in zip(isos, zips, strict=True)])
-        for column, raws, values in (("country", countries, ctry), ("email", emails, em),
-                                     ("phone", phones, ph), ("first_name", firsts, fn),
-                                     ("last_name", lasts, ln), ("postal_code", zips, zp)):
+        for column, raws, values in (
+            ("country", countries, ctry),
+            ("email", emails, em),
+            ("phone", phones, ph),
+            ("first_name", firsts, fn),
+            ("last_name", lasts, ln),
+            ("postal_code", zips, zp),
+        ):
             self._count(column, raws, values)
         if p == "google":
             keep = []
@@ -226,7 +250,9 @@ class _Normalizer:
         doby = [d[:4] if d else None for d in dob]
         gen = self.gender.many(genders)
         for column, raws, values, ignored in (
-            ("city", cities, ct, ()), ("region", regions, st, ()), ("birth_date", births, dob, ()),
+            ("city", cities, ct, ()),
+            ("region", regions, st, ()),
+            ("birth_date", births, dob, ()),
             ("gender", genders, gen, ("other",)),
         ):
             self._count(column, raws, values, *ignored)
@@ -279,8 +305,9 @@ def _open(db: Path, contact_ids_sql: str, run: _Run) -> tuple[duckdb.DuckDBPyCon
     return con, run.segment_contacts - (run.no_consent if consent_only else 0)
 
 
-def _contacts_csv(db: Path, contact_ids_sql: str, run: _Run, dest: Path | None,
-                  progress: ProgressCallback | None) -> Preflight:
+def _contacts_csv(
+    db: Path, contact_ids_sql: str, run: _Run, dest: Path | None, progress: ProgressCallback | None
+) -> Preflight:
     """``--to csv``: every contact column, as stored, written by DuckDB (no consent filter: not for ads)."""
     names = tuple(TABLES["contacts"].column_names)
     con, total = _open(db, contact_ids_sql, run)
@@ -293,9 +320,11 @@ def _contacts_csv(db: Path, contact_ids_sql: str, run: _Run, dest: Path | None,
             mem = duckdb.connect()
             try:
                 mem.register("segment_contacts", reader)
-                mem.execute(f"COPY (SELECT * FROM segment_contacts) TO '{_sql_path(dest)}' "
-                            "(FORMAT csv, HEADER, DATEFORMAT '%Y-%m-%d', "
-                            "TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')")
+                mem.execute(
+                    f"COPY (SELECT * FROM segment_contacts) TO '{_sql_path(dest)}' "
+                    "(FORMAT csv, HEADER, DATEFORMAT '%Y-%m-%d', "
+                    "TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')"
+                )
             finally:
                 mem.close()
             if progress is not None:
@@ -309,8 +338,13 @@ def _contacts_csv(db: Path, contact_ids_sql: str, run: _Run, dest: Path | None,
     return _preflight(run, names, {}, {}, {})
 
 
-def _audience(db: Path, contact_ids_sql: str, run: _Run, write: Callable[[str], Any] | None,
-              progress: ProgressCallback | None) -> Preflight:
+def _audience(
+    db: Path,
+    contact_ids_sql: str,
+    run: _Run,
+    write: Callable[[str], Any] | None,
+    progress: ProgressCallback | None,
+) -> Preflight:
     """Stream the segment's contacts, normalise and hash them, ``write`` the CSV text (None: count only)."""
     platform: nz.Platform = "meta" if run.target == "meta" else "google"
     columns = COLUMNS[platform]
@@ -332,21 +366,30 @@ def _audience(db: Path, contact_ids_sql: str, run: _Run, write: Callable[[str], 
             run.rows += n
             run.keys["email"] += n - kept[0].count(None)
             run.keys["phone"] += n - kept[1].count(None)
-            run.keys["name_zip"] += sum(1 for f, la, z in zip(kept[2], kept[3], kept[zip_at], strict=True)
-                                        if f and la and z)
+            run.keys["name_zip"] += sum(
+                1 for f, la, z in zip(kept[2], kept[3], kept[zip_at], strict=True) if f and la and z
+            )
             plain = [["" if v is None else v for v in col] for col in kept]
             if not run.hashed or write is None:
                 cells = plain
             else:
-                cells = [col if columns[i] in never else
-                         [nz.sha256_hex(v) if v else "" for v in col] if i in per_row else
-                         ["" if h is None else h for h in hashers[i].many(kept[i])]
-                         for i, col in enumerate(plain)]
+                cells = [
+                    col
+                    if columns[i] in never
+                    else [nz.sha256_hex(v) if v else "" for v in col]
+                    if i in per_row
+                    else ["" if h is None else h for h in hashers[i].many(kept[i])]
+                    for i, col in enumerate(plain)
+                ]
             for r in range(min(n, PREVIEW_ROWS - len(run.plain_preview))):
                 row = [col[r] for col in plain]
                 run.plain_preview.append(row)
-                run.hashed_preview.append([v if not v or c in never else nz.sha256_hex(v)
-                                           for v, c in zip(row, columns, strict=True)])
+                run.hashed_preview.append(
+                    [
+                        v if not v or c in never else nz.sha256_hex(v)
+                        for v, c in zip(row, columns, strict=True)
+                    ]
+                )
             if write is not None and n:
                 write(_csv_text(cells, hashed=run.hashed))
             done += batch.num_rows
@@ -373,33 +416,58 @@ def _csv_text(cells: list[list[str]], *, hashed: bool) -> str:
     return buf.getvalue()
 
 
-def _preflight(run: _Run, columns: tuple[str, ...], dropped: dict[str, int], invalid: dict[str, int],
-               coverage: dict[str, float]) -> Preflight:
+def _preflight(
+    run: _Run,
+    columns: tuple[str, ...],
+    dropped: dict[str, int],
+    invalid: dict[str, int],
+    coverage: dict[str, float],
+) -> Preflight:
     warnings: list[str] = []
     all_dropped = dict(dropped)
     if run.target != "csv":
         if run.include_no_consent:
             if run.no_consent:
-                warnings.append(f"{run.no_consent:,} contact(s) without ads consent are included: upload "
-                                "them only if you have another legal basis to match them in ad platforms")
+                warnings.append(
+                    f"{run.no_consent:,} contact(s) without ads consent are included: upload "
+                    "them only if you have another legal basis to match them in ad platforms"
+                )
         else:
             all_dropped = {"no_consent": run.no_consent, **dropped}
         if not run.hashed:
-            warnings.append("the file holds readable personal data (--plain): keep it private and delete it "
-                            "after the upload")
+            warnings.append(
+                "the file holds readable personal data (--plain): keep it private and delete it "
+                "after the upload"
+            )
         if run.rows < 100:
             warnings.append(f"only {run.rows} row(s): ad platforms may refuse lists under 100 people")
     normalized = run.plain_preview
     return Preflight(
-        target=run.target, as_of=run.as_of, hashed=run.hashed, include_no_consent=run.include_no_consent,
-        segment_contacts=run.segment_contacts, rows=run.rows, dropped=all_dropped, invalid_values=invalid,
-        coverage=coverage, columns=columns, preview_normalized=normalized,
-        preview_hashed=run.hashed_preview if run.hashed else normalized, warnings=warnings)
+        target=run.target,
+        as_of=run.as_of,
+        hashed=run.hashed,
+        include_no_consent=run.include_no_consent,
+        segment_contacts=run.segment_contacts,
+        rows=run.rows,
+        dropped=all_dropped,
+        invalid_values=invalid,
+        coverage=coverage,
+        columns=columns,
+        preview_normalized=normalized,
+        preview_hashed=run.hashed_preview if run.hashed else normalized,
+        warnings=warnings,
+    )
 
 
 def preflight(
-    db: Path, contact_ids_sql: str, to: str, *, plain: bool = False, include_no_consent: bool = False,
-    as_of: dt.date, progress: ProgressCallback | None = None,
+    db: Path,
+    contact_ids_sql: str,
+    to: str,
+    *,
+    plain: bool = False,
+    include_no_consent: bool = False,
+    as_of: dt.date,
+    progress: ProgressCallback | None = None,
 ) -> Preflight:
     """What ``export_audience`` would write, without writing: rows, drops, key coverage, preview.
 
@@ -418,9 +486,17 @@ def preflight(
     return _audience(db, contact_ids_sql, run, None, progress)
 
 
-def export_audience(db: Path, contact_ids_sql: str, to: str, out: Path | None = None, *, plain: bool = False,
-                    include_no_consent: bool = False, as_of: dt.date,
-                    progress: ProgressCallback | None = None) -> ExportReport:
+def export_audience(
+    db: Path,
+    contact_ids_sql: str,
+    to: str,
+    out: Path | None = None,
+    *,
+    plain: bool = False,
+    include_no_consent: bool = False,
+    as_of: dt.date,
+    progress: ProgressCallback | None = None,
+) -> ExportReport:
     """Write the segment's audience file for ``to`` (hashed by default), atomically.
 
     Args:

@@ -130,8 +130,18 @@ class _Desc:
         return self.pattern.fullmatch(nsn) is not None
 
 
-_TYPES = ("mobile", "fixed_line", "premium_rate", "toll_free", "shared_cost", "voip", "personal_number",
-          "pager", "uan", "voicemail")
+_TYPES = (
+    "mobile",
+    "fixed_line",
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+)
 
 
 class _Region:
@@ -157,16 +167,19 @@ class _Region:
             if desc is not None and desc.national_number_pattern:
                 lengths = frozenset(desc.possible_length or ())
                 by_lengths.setdefault(lengths, []).append(desc.national_number_pattern)
-        self.types = [(lengths, re.compile("|".join(f"(?:{p})" for p in pats)))
-                      for lengths, pats in by_lengths.items()]
+        self.types = [
+            (lengths, re.compile("|".join(f"(?:{p})" for p in pats))) for lengths, pats in by_lengths.items()
+        ]
 
     def valid(self, nsn: str) -> bool:
         """phonenumbers' ``_number_type_helper(nsn) != UNKNOWN``: the general pattern and any type's."""
         if not self.general.matches(nsn):
             return False
         n = len(nsn)
-        return any((not lengths or n in lengths) and pattern.fullmatch(nsn) is not None
-                   for lengths, pattern in self.types)
+        return any(
+            (not lengths or n in lengths) and pattern.fullmatch(nsn) is not None
+            for lengths, pattern in self.types
+        )
 
     def strip_national_prefix(self, nsn: str) -> str | None:
         """The number without its national prefix as ``phonenumbers.parse`` keeps it; None to fall back."""
@@ -178,7 +191,7 @@ class _Region:
         groups = m.groups()
         if self.transform and groups and groups[-1] is not None:
             return None
-        rest = nsn[m.end():]
+        rest = nsn[m.end() :]
         pat = self.general.pattern
         if pat is not None and pat.fullmatch(nsn) and not pat.fullmatch(rest):
             return nsn
@@ -231,7 +244,7 @@ def _fast_e164(raw: str, region: str) -> str | None:
     if text[0] == "+":
         intl = text[1:]
     elif hint.idd is not None and (m := hint.idd.match(text)):
-        intl = text[m.end():]
+        intl = text[m.end() :]
         if not intl or intl[0] == "0":
             raise _Fallback
     if intl is not None:
@@ -354,17 +367,61 @@ def city(raw: str) -> str | None:
 
 
 _US_STATES = {
-    "alabama": "al", "alaska": "ak", "arizona": "az", "arkansas": "ar", "california": "ca",
-    "colorado": "co", "connecticut": "ct", "delaware": "de", "districtofcolumbia": "dc", "florida": "fl",
-    "georgia": "ga", "hawaii": "hi", "idaho": "id", "illinois": "il", "indiana": "in", "iowa": "ia",
-    "kansas": "ks", "kentucky": "ky", "louisiana": "la", "maine": "me", "maryland": "md",
-    "massachusetts": "ma", "michigan": "mi", "minnesota": "mn", "mississippi": "ms", "missouri": "mo",
-    "montana": "mt", "nebraska": "ne", "nevada": "nv", "newhampshire": "nh", "newjersey": "nj",
-    "newmexico": "nm", "newyork": "ny", "northcarolina": "nc", "northdakota": "nd", "ohio": "oh",
-    "oklahoma": "ok", "oregon": "or", "pennsylvania": "pa", "rhodeisland": "ri", "southcarolina": "sc",
-    "southdakota": "sd", "tennessee": "tn", "texas": "tx", "utah": "ut", "vermont": "vt",
-    "virginia": "va", "washington": "wa", "westvirginia": "wv", "wisconsin": "wi", "wyoming": "wy",
-    "puertorico": "pr", "guam": "gu", "americansamoa": "as", "virginislands": "vi",
+    "alabama": "al",
+    "alaska": "ak",
+    "arizona": "az",
+    "arkansas": "ar",
+    "california": "ca",
+    "colorado": "co",
+    "connecticut": "ct",
+    "delaware": "de",
+    "districtofcolumbia": "dc",
+    "florida": "fl",
+    "georgia": "ga",
+    "hawaii": "hi",
+    "idaho": "id",
+    "illinois": "il",
+    "indiana": "in",
+    "iowa": "ia",
+    "kansas": "ks",
+    "kentucky": "ky",
+    "louisiana": "la",
+    "maine": "me",
+    "maryland": "md",
+    "massachusetts": "ma",
+    "michigan": "mi",
+    "minnesota": "mn",
+    "mississippi": "ms",
+    "missouri": "mo",
+    "montana": "mt",
+    "nebraska": "ne",
+    "nevada": "nv",
+    "newhampshire": "nh",
+    "newjersey": "nj",
+    "newmexico": "nm",
+    "newyork": "ny",
+    "northcarolina": "nc",
+    "northdakota": "nd",
+    "ohio": "oh",
+    "oklahoma": "ok",
+    "oregon": "or",
+    "pennsylvania": "pa",
+    "rhodeisland": "ri",
+    "southcarolina": "sc",
+    "southdakota": "sd",
+    "tennessee": "tn",
+    "texas": "tx",
+    "utah": "ut",
+    "vermont": "vt",
+    "virginia": "va",
+    "washington": "wa",
+    "westvirginia": "wv",
+    "wisconsin": "wi",
+    "wyoming": "wy",
+    "puertorico": "pr",
+    "guam": "gu",
+    "americansamoa": "as",
+    "virginislands": "vi",
     "northernmarianaislands": "mp",
 }
 _US_CODES = frozenset(_US_STATES.values())
@@ -452,10 +509,30 @@ def country(raw: str, platform: Platform) -> str | None:
 
 
 _GENDERS = {
-    "m": "m", "male": "m", "man": "m", "hombre": "m", "masculino": "m", "varon": "m", "homme": "m",
-    "masculin": "m", "mann": "m", "mannlich": "m", "maschio": "m", "masculina": "m",
-    "f": "f", "female": "f", "woman": "f", "mujer": "f", "femenino": "f", "femme": "f", "feminin": "f",
-    "frau": "f", "weiblich": "f", "femmina": "f", "feminino": "f", "femenina": "f",
+    "m": "m",
+    "male": "m",
+    "man": "m",
+    "hombre": "m",
+    "masculino": "m",
+    "varon": "m",
+    "homme": "m",
+    "masculin": "m",
+    "mann": "m",
+    "mannlich": "m",
+    "maschio": "m",
+    "masculina": "m",
+    "f": "f",
+    "female": "f",
+    "woman": "f",
+    "mujer": "f",
+    "femenino": "f",
+    "femme": "f",
+    "feminin": "f",
+    "frau": "f",
+    "weiblich": "f",
+    "femmina": "f",
+    "feminino": "f",
+    "femenina": "f",
 }
 
 

@@ -265,18 +265,34 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                             ),
                             f"k.v >= {cart_split!r}",
                             [
-                                send("email", t("Email: your cart is waiting (free shipping)",
-                                                "Email: tu carrito te espera (envío gratis)")),
+                                send(
+                                    "email",
+                                    t(
+                                        "Email: your cart is waiting (free shipping)",
+                                        "Email: tu carrito te espera (envío gratis)",
+                                    ),
+                                ),
                                 wait(24, t("Wait 1 day", "Esperar 1 día")),
-                                send("sms", t("SMS: last chance, 10% off your cart",
-                                              "SMS: última oportunidad, 10 % de descuento en tu carrito")),
+                                send(
+                                    "sms",
+                                    t(
+                                        "SMS: last chance, 10% off your cart",
+                                        "SMS: última oportunidad, 10 % de descuento en tu carrito",
+                                    ),
+                                ),
                             ],
                             [
-                                send("email", t("Email: your cart is waiting",
-                                                "Email: tu carrito te espera")),
+                                send(
+                                    "email", t("Email: your cart is waiting", "Email: tu carrito te espera")
+                                ),
                                 wait(24, t("Wait 1 day", "Esperar 1 día")),
-                                send("push", t("Push: items in your cart are selling out",
-                                               "Push: los productos de tu carrito se están agotando")),
+                                send(
+                                    "push",
+                                    t(
+                                        "Push: items in your cart are selling out",
+                                        "Push: los productos de tu carrito se están agotando",
+                                    ),
+                                ),
                             ],
                             yes_label=t("high value", "valor alto"),
                             no_label=t("lower value", "valor menor"),
@@ -287,8 +303,10 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
         ),
         "browse_abandonment": Template(
             "browse_abandonment",
-            t("Viewed products without adding to cart or buying",
-              "Vio productos sin añadirlos al carrito ni comprar"),
+            t(
+                "Viewed products without adding to cart or buying",
+                "Vio productos sin añadirlos al carrito ni comprar",
+            ),
             "event",
             [
                 wait(4, t("Wait 4 hours", "Esperar 4 horas")),
@@ -296,12 +314,19 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                     t("Viewed 3 or more products?", "¿Vio 3 o más productos?"),
                     "k.v >= 3",
                     [
-                        send("email", t("Email: picks from the categories you browsed",
-                                        "Email: una selección de las categorías que visitaste")),
+                        send(
+                            "email",
+                            t(
+                                "Email: picks from the categories you browsed",
+                                "Email: una selección de las categorías que visitaste",
+                            ),
+                        ),
                     ],
                     [
-                        send("email", t("Email: still thinking about it?",
-                                        "Email: ¿todavía te lo estás pensando?")),
+                        send(
+                            "email",
+                            t("Email: still thinking about it?", "Email: ¿todavía te lo estás pensando?"),
+                        ),
                     ],
                 ),
                 wait(48, t("Wait 2 days", "Esperar 2 días")),
@@ -310,8 +335,13 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                     BOUGHT_AFTER,
                     [stop(converted)],
                     [
-                        send("web_content", t("Web content: recently viewed banner",
-                                              "Contenido web: banner de vistos recientemente")),
+                        send(
+                            "web_content",
+                            t(
+                                "Web content: recently viewed banner",
+                                "Contenido web: banner de vistos recientemente",
+                            ),
+                        ),
                     ],
                 ),
             ],
@@ -324,10 +354,21 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                 ask(
                     t("Email subscribed?", "¿Suscrito al email?"),
                     EMAIL_OK,
-                    [send("email", t("Email: we miss you (15% off)",
-                                     "Email: te echamos de menos (15 % de descuento)"))],
-                    [send("sms", t("SMS: we miss you (15% off)",
-                                   "SMS: te echamos de menos (15 % de descuento)"))],
+                    [
+                        send(
+                            "email",
+                            t(
+                                "Email: we miss you (15% off)",
+                                "Email: te echamos de menos (15 % de descuento)",
+                            ),
+                        )
+                    ],
+                    [
+                        send(
+                            "sms",
+                            t("SMS: we miss you (15% off)", "SMS: te echamos de menos (15 % de descuento)"),
+                        )
+                    ],
                 ),
                 wait(7 * 24, t("Wait 7 days", "Esperar 7 días")),
                 ask(
@@ -370,14 +411,26 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                         send("email", t("Email: thanks, discover more", "Email: gracias, descubre más")),
                     ],
                     [
-                        send("email", t("Email: 10% off your first order",
-                                        "Email: 10 % de descuento en tu primer pedido")),
+                        send(
+                            "email",
+                            t(
+                                "Email: 10% off your first order",
+                                "Email: 10 % de descuento en tu primer pedido",
+                            ),
+                        ),
                         wait(5 * 24, t("Wait 5 days", "Esperar 5 días")),
                         ask(
                             t("Push subscribed?", "¿Suscrito a push?"),
                             PUSH_OK,
-                            [send("push", t("Push: your welcome offer ends soon",
-                                            "Push: tu oferta de bienvenida termina pronto"))],
+                            [
+                                send(
+                                    "push",
+                                    t(
+                                        "Push: your welcome offer ends soon",
+                                        "Push: tu oferta de bienvenida termina pronto",
+                                    ),
+                                )
+                            ],
                             [stop(t("Exit", "Salida"))],
                         ),
                     ],
@@ -408,8 +461,15 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                         "WHERE o.contact_id = k.contact_id AND p.category = k.g AND o.ordered_at >= k.t)"
                     ),
                     [stop(t("Re-bought: exit", "Recompró: salida"))],
-                    [send("email", t("Email: running low? 10% off your refill",
-                                     "Email: ¿se te está acabando? 10 % de descuento en tu reposición"))],
+                    [
+                        send(
+                            "email",
+                            t(
+                                "Email: running low? 10% off your refill",
+                                "Email: ¿se te está acabando? 10 % de descuento en tu reposición",
+                            ),
+                        )
+                    ],
                 ),
             ],
         ),
@@ -426,12 +486,22 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                         "AND ol.returned_quantity > 0)"
                     ),
                     [
-                        send("email", t("Email: sorry, how can we help? (support)",
-                                        "Email: lo sentimos, ¿cómo podemos ayudarte? (atención al cliente)")),
+                        send(
+                            "email",
+                            t(
+                                "Email: sorry, how can we help? (support)",
+                                "Email: lo sentimos, ¿cómo podemos ayudarte? (atención al cliente)",
+                            ),
+                        ),
                     ],
                     [
-                        send("email", t("Email: how was your purchase? (score 1-5)",
-                                        "Email: ¿qué tal tu compra? (puntúa de 1 a 5)")),
+                        send(
+                            "email",
+                            t(
+                                "Email: how was your purchase? (score 1-5)",
+                                "Email: ¿qué tal tu compra? (puntúa de 1 a 5)",
+                            ),
+                        ),
                         wait(3 * 24, t("Wait 3 days for the answer", "Esperar 3 días a la respuesta")),
                         ask(
                             t("Answer score 4 or 5?", "¿Respuesta con puntuación 4 o 5?"),
@@ -441,8 +511,13 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                             ],
                             [
                                 seg(t("Unhappy customers", "Clientes insatisfechos")),
-                                send("email", t("Email: support follow-up",
-                                                "Email: seguimiento de atención al cliente")),
+                                send(
+                                    "email",
+                                    t(
+                                        "Email: support follow-up",
+                                        "Email: seguimiento de atención al cliente",
+                                    ),
+                                ),
                             ],
                             yes_label=t("promoter", "promotor"),
                             no_label=t("detractor or no answer", "detractor o sin respuesta"),
@@ -464,35 +539,67 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                 ask(
                     t("Has bought before?", "¿Ha comprado antes?"),
                     CUSTOMER,
-                    [send("email", t("Email: a birthday gift, 15% off",
-                                     "Email: un regalo de cumpleaños, 15 % de descuento"))],
-                    [send("email", t("Email: happy birthday, 10% off your first order",
-                                     "Email: feliz cumpleaños, 10 % de descuento en tu primer pedido"))],
+                    [
+                        send(
+                            "email",
+                            t(
+                                "Email: a birthday gift, 15% off",
+                                "Email: un regalo de cumpleaños, 15 % de descuento",
+                            ),
+                        )
+                    ],
+                    [
+                        send(
+                            "email",
+                            t(
+                                "Email: happy birthday, 10% off your first order",
+                                "Email: feliz cumpleaños, 10 % de descuento en tu primer pedido",
+                            ),
+                        )
+                    ],
                 ),
                 wait(7 * 24, t("Wait 7 days", "Esperar 7 días")),
                 ask(
                     t("SMS subscribed?", "¿Suscrito a SMS?"),
                     SMS_OK,
-                    [send("sms", t("SMS: your birthday gift ends soon",
-                                   "SMS: tu regalo de cumpleaños termina pronto"))],
+                    [
+                        send(
+                            "sms",
+                            t(
+                                "SMS: your birthday gift ends soon",
+                                "SMS: tu regalo de cumpleaños termina pronto",
+                            ),
+                        )
+                    ],
                     [stop(t("Exit", "Salida"))],
                 ),
             ],
         ),
         "vip_early_access": Template(
             "vip_early_access",
-            t("Launch: early access 48 hours before the public sale",
-              "Lanzamiento: acceso anticipado 48 horas antes de la venta al público"),
+            t(
+                "Launch: early access 48 hours before the public sale",
+                "Lanzamiento: acceso anticipado 48 horas antes de la venta al público",
+            ),
             "audience",
             [
-                send("email", t("Email: VIP early access is open",
-                                "Email: ya está abierto el acceso anticipado VIP")),
+                send(
+                    "email",
+                    t("Email: VIP early access is open", "Email: ya está abierto el acceso anticipado VIP"),
+                ),
                 wait(24, t("Wait 1 day", "Esperar 1 día")),
                 ask(
                     t("SMS subscribed?", "¿Suscrito a SMS?"),
                     SMS_OK,
-                    [send("whatsapp", t("WhatsApp: early access ends tomorrow",
-                                        "WhatsApp: el acceso anticipado termina mañana"))],
+                    [
+                        send(
+                            "whatsapp",
+                            t(
+                                "WhatsApp: early access ends tomorrow",
+                                "WhatsApp: el acceso anticipado termina mañana",
+                            ),
+                        )
+                    ],
                     [send("web_content", t("Web content: VIP banner", "Contenido web: banner VIP"))],
                 ),
             ],
@@ -510,8 +617,10 @@ def templates(cart_split: float, intervals_text: str, lang: Lang = "en") -> dict
                 send("email", t("Email: buying guide", "Email: guía de compra")),
                 wait(3 * 24, t("Wait 3 days", "Esperar 3 días")),
                 ask(
-                    t(f"Lead score >= {SQL_SCORE} (sales-qualified)?",
-                      f"¿Lead score >= {SQL_SCORE} (cualificado para ventas)?"),
+                    t(
+                        f"Lead score >= {SQL_SCORE} (sales-qualified)?",
+                        f"¿Lead score >= {SQL_SCORE} (cualificado para ventas)?",
+                    ),
                     f"ls.lead_score >= {SQL_SCORE}",
                     [
                         seg(t("Sales-qualified leads", "Leads cualificados para ventas")),

@@ -522,10 +522,7 @@ def _estimate(
     for nid, step, _, _ in b.nodes:
         assert step is not None
         at = index.get(nid)
-        est = Estimate(
-            note=step.note
-            or (_WORDS["unknown"][lang] if at is None else "")
-        )
+        est = Estimate(note=step.note or (_WORDS["unknown"][lang] if at is None else ""))
         if at is not None:
             est = Estimate(
                 enter=c_now[at["enter"]],

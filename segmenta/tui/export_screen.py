@@ -96,8 +96,9 @@ class ExportScreen(ModalScreen[Path | None]):
             self.message = message
             super().__init__()
 
-    def __init__(self, session: Session, contact_ids_sql: str, as_of: dt.date, lang: Lang,
-                 target: str | None = None) -> None:
+    def __init__(
+        self, session: Session, contact_ids_sql: str, as_of: dt.date, lang: Lang, target: str | None = None
+    ) -> None:
         """``target`` (meta, google, csv) reads its preflight at once, as "export them for Facebook" asks."""
         super().__init__()
         self.session, self.sql, self.as_of, self.lang = session, contact_ids_sql, as_of, lang

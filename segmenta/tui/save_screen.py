@@ -26,13 +26,17 @@ from segmenta.tui.strings import Lang, tr
 _T: dict[str, dict[Lang, str]] = {
     "title": {"es": "Guardar el segmento", "en": "Save the segment"},
     "name": {"es": "Nombre (p. ej. VIP Madrid)", "en": "Name (e.g. VIP Madrid)"},
-    "static": {"es": "Foto estática de hoy (si no: dinámico, se recalcula)",
-               "en": "Static snapshot of today (else dynamic: re-evaluated)"},
+    "static": {
+        "es": "Foto estática de hoy (si no: dinámico, se recalcula)",
+        "en": "Static snapshot of today (else dynamic: re-evaluated)",
+    },
     "save": {"es": "Guardar", "en": "Save"},
     "replace": {"es": "Reemplazar", "en": "Replace"},
     "cancel": {"es": "Cancelar", "en": "Cancel"},
-    "taken": {"es": "Ya hay un segmento llamado '{name}'. ¿Reemplazarlo?",
-              "en": "A segment named '{name}' already exists. Replace it?"},
+    "taken": {
+        "es": "Ya hay un segmento llamado '{name}'. ¿Reemplazarlo?",
+        "en": "A segment named '{name}' already exists. Replace it?",
+    },
     "empty": {"es": "Escribe un nombre", "en": "Type a name"},
 }
 
@@ -40,8 +44,10 @@ _T: dict[str, dict[Lang, str]] = {
 def saved_note(seg: SavedSegment, lang: Lang) -> str:
     """What the chat says once a segment is saved: its name, size, kind and date."""
     kind = tr("static", lang) if seg.kind == "static" else tr("dynamic", lang)
-    return (f"{tr('saved', lang)} '{seg.name}': {seg.size:,} {tr('contacts', lang)} "
-            f"({kind}, {tr('as_of', lang)} {seg.as_of.isoformat()})")
+    return (
+        f"{tr('saved', lang)} '{seg.name}': {seg.size:,} {tr('contacts', lang)} "
+        f"({kind}, {tr('as_of', lang)} {seg.as_of.isoformat()})"
+    )
 
 
 class SaveScreen(ModalScreen[SavedSegment | None]):
@@ -84,8 +90,16 @@ class SaveScreen(ModalScreen[SavedSegment | None]):
             self.message = message
             super().__init__()
 
-    def __init__(self, session: Session, answer: Answer, lang: Lang, *, name: str = "",
-                 static: bool = False, submit: bool = False) -> None:
+    def __init__(
+        self,
+        session: Session,
+        answer: Answer,
+        lang: Lang,
+        *,
+        name: str = "",
+        static: bool = False,
+        submit: bool = False,
+    ) -> None:
         super().__init__()
         self.session, self.answer, self.lang = session, answer, lang
         self.initial_name, self.initial_static, self.submit = name, static, submit

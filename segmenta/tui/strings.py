@@ -11,12 +11,14 @@ from typing import Literal
 Lang = Literal["es", "en"]
 
 TEXTS: dict[str, dict[Lang, str]] = {
-    "placeholder": {"es": "Pregunta… (p. ej. mujeres +30 de Madrid)  ↑↓ historial",
-                    "en": "Ask… (e.g. women over 30 in Madrid)  ↑↓ history"},
-    "welcome": {"es": "Escribe lo que buscas: segmentos («mujeres +30 de Madrid») o informes "
-                      "(«ventas por mes»).",
-                "en": "Type what you need: segments (“women over 30 in Madrid”) or reports "
-                      "(“revenue by month”)."},
+    "placeholder": {
+        "es": "Pregunta… (p. ej. mujeres +30 de Madrid)  ↑↓ historial",
+        "en": "Ask… (e.g. women over 30 in Madrid)  ↑↓ history",
+    },
+    "welcome": {
+        "es": "Escribe lo que buscas: segmentos («mujeres +30 de Madrid») o informes («ventas por mes»).",
+        "en": "Type what you need: segments (“women over 30 in Madrid”) or reports (“revenue by month”).",
+    },
     "as_of": {"es": "a fecha", "en": "as of"},
     "contacts": {"es": "contactos", "en": "contacts"},
     "rows": {"es": "filas", "en": "rows"},
@@ -32,8 +34,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "nothing_to_cancel": {"es": "No hay nada en marcha", "en": "Nothing is running"},
     "copied": {"es": "SQL copiado al portapapeles", "en": "SQL copied to the clipboard"},
     "no_sql": {"es": "Todavía no hay SQL", "en": "No SQL yet"},
-    "date_title": {"es": "Fecha de referencia (AAAA-MM-DD; Enter vacío la mantiene)",
-                   "en": "As-of date (YYYY-MM-DD; an empty Enter keeps it)"},
+    "date_title": {
+        "es": "Fecha de referencia (AAAA-MM-DD; Enter vacío la mantiene)",
+        "en": "As-of date (YYYY-MM-DD; an empty Enter keeps it)",
+    },
     "date_bad": {"es": "No es una fecha AAAA-MM-DD", "en": "Not a YYYY-MM-DD date"},
     "date_set": {"es": "Las próximas respuestas usan la fecha", "en": "Next answers use the date"},
     "help_title": {"es": "Teclas", "en": "Keys"},
@@ -42,14 +46,18 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "question": {"es": "Necesito una aclaración", "en": "I need a clarification"},
     "opening": {"es": "Abriendo el almacén…", "en": "Opening the warehouse…"},
     "no_segment": {"es": "Primero pide un segmento", "en": "Ask for a segment first"},
-    "not_segment": {"es": "La última respuesta no es un segmento: solo se guardan segmentos",
-                    "en": "The last answer is not a segment: only segments can be saved"},
+    "not_segment": {
+        "es": "La última respuesta no es un segmento: solo se guardan segmentos",
+        "en": "The last answer is not a segment: only segments can be saved",
+    },
     "saved": {"es": "Guardado", "en": "Saved"},
     "dynamic": {"es": "dinámico", "en": "dynamic"},
     "static": {"es": "estático", "en": "static"},
     "library": {"es": "Segmentos guardados", "en": "Saved segments"},
-    "library_empty": {"es": "Ninguno todavía: F6 guarda el segmento actual",
-                      "en": "None yet: F6 saves the current segment"},
+    "library_empty": {
+        "es": "Ninguno todavía: F6 guarda el segmento actual",
+        "en": "None yet: F6 saves the current segment",
+    },
     "library_hint": {"es": "Enter: pedirlo  F7: cerrar", "en": "Enter: ask for it  F7: close"},
     "points": {"es": "medidas", "en": "points"},
 }
@@ -65,19 +73,41 @@ KEYS: list[tuple[str, dict[Lang, str]]] = [
     ("Esc", {"es": "cancelar la consulta en marcha", "en": "cancel the running query"}),
     ("F1 / ?", {"es": "esta ayuda", "en": "this help"}),
     ("F2", {"es": "cambiar la fecha de referencia", "en": "change the as-of date"}),
-    ("F3", {"es": "mostrar u ocultar el SQL de la última respuesta",
-            "en": "show or hide the last answer's SQL"}),
+    (
+        "F3",
+        {"es": "mostrar u ocultar el SQL de la última respuesta", "en": "show or hide the last answer's SQL"},
+    ),
     ("F4", {"es": "copiar el SQL al portapapeles", "en": "copy the SQL to the clipboard"}),
-    ("F5", {"es": "exportar el último segmento (Meta, Google, CSV)",
-            "en": "export the last segment (Meta, Google, CSV)"}),
+    (
+        "F5",
+        {
+            "es": "exportar el último segmento (Meta, Google, CSV)",
+            "en": "export the last segment (Meta, Google, CSV)",
+        },
+    ),
     ("F6", {"es": "guardar el segmento (dinámico o estático)", "en": "save the segment (dynamic or static)"}),
-    ("F7", {"es": "segmentos guardados: tamaño e historia; Enter lo pide",
-            "en": "saved segments: size and history; Enter asks for one"}),
-    ("F8", {"es": "borrador de workflow para el segmento, en árbol",
-            "en": "draft a workflow for the segment, as a tree"}),
+    (
+        "F7",
+        {
+            "es": "segmentos guardados: tamaño e historia; Enter lo pide",
+            "en": "saved segments: size and history; Enter asks for one",
+        },
+    ),
+    (
+        "F8",
+        {
+            "es": "borrador de workflow para el segmento, en árbol",
+            "en": "draft a workflow for the segment, as a tree",
+        },
+    ),
     ("Tab", {"es": "siguiente control (tabla, SQL, opciones)", "en": "next control (table, SQL, options)"}),
-    ("PgDn / Ctrl+End", {"es": "en la tabla: bajar (se leen 200 filas más al llegar al final)",
-                         "en": "in the table: go down (200 more rows are read near the end)"}),
+    (
+        "PgDn / Ctrl+End",
+        {
+            "es": "en la tabla: bajar (se leen 200 filas más al llegar al final)",
+            "en": "in the table: go down (200 more rows are read near the end)",
+        },
+    ),
     ("Ctrl+T", {"es": "tema claro u oscuro", "en": "light or dark theme"}),
     ("Ctrl+P", {"es": "paleta de comandos", "en": "command palette"}),
     ("Ctrl+Q", {"es": "salir", "en": "quit"}),

@@ -67,6 +67,8 @@ _T: dict[str, dict[Lang, str]] = {
     },
     "continues": {"es": "sigue en", "en": "continues at"},
 }
+
+
 def kind_title(kind: str, lang: Lang) -> str:
     """A workflow kind's name in ``lang`` (the names live with the workflow templates).
 

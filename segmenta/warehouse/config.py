@@ -183,8 +183,9 @@ def _cuts(points: list[Any], unit: str, higher_is_better: bool) -> str:
     'below 2 -> 1, >= 2 -> 2, >= 3 -> 3, >= 4 -> 4, >= 5 -> 5'
     """
     if higher_is_better:
-        return ", ".join([f"below {points[0]}{unit} -> 1"] + [
-            f">= {p}{unit} -> {i + 2}" for i, p in enumerate(points)])
+        return ", ".join(
+            [f"below {points[0]}{unit} -> 1"] + [f">= {p}{unit} -> {i + 2}" for i, p in enumerate(points)]
+        )
     return ", ".join([f"<= {p}{unit} -> {5 - i}" for i, p in enumerate(points)] + ["more -> 1"])
 
 
@@ -204,7 +205,7 @@ def config_toml(config: Config) -> str:
         f"method = {v(r.method)}",
         "",
         "[rfm.thresholds]",
-        "# Used when method = \"thresholds\". Four strictly increasing cut points per score.",
+        '# Used when method = "thresholds". Four strictly increasing cut points per score.',
         "# Recency, days since the last completed order: " + _cuts(t.recency_days, " days", False),
         f"recency_days = {v(t.recency_days)}",
         "# Frequency, completed orders: " + _cuts(t.frequency, "", True),
@@ -249,6 +250,7 @@ def _parse_cli_value(text: str, current: object) -> object:
     >>> _parse_cli_value("10, 20,30,40", [1, 2, 3, 4])
     [10, 20, 30, 40]
     """
+
     def parse(s: str) -> object:
         try:
             return tomllib.loads(f"v = {s.strip()}")["v"]

@@ -31,7 +31,6 @@ CURRENCIES = ("EUR", "MXN", "EUR", "EUR", "USD")
 DEVICES = ("desktop", "mobile", "tablet", "app")
 
 
-
 def labels(values: Sequence[str | None], codes: Arr) -> pa.DictionaryArray:
     """Integer codes (-1 for NULL) as an Arrow dictionary of their text, which DuckDB reads cheaply.
 
@@ -92,7 +91,6 @@ def black_fridays(first: date, last: date) -> list[date]:
         if first <= bf <= last:
             out.append(bf)
     return out
-
 
 
 class Calendar:
@@ -336,5 +334,3 @@ def _contacts_sql(table: str, seed_frame: str) -> str:
                gender_s, birth, {postal}, city_s, region_s, country_s, lang_s, company, created,
                email_subscribed, sms, push, ads
         FROM {seed_frame}"""
-
-

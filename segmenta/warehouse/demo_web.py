@@ -271,7 +271,6 @@ def web(
     return events, carts
 
 
-
 def visitor_key(seed: int, visitor: I64) -> I64:
     """A cookie-like 60-bit number per visitor (shown as 15 hex digits), scrambled with the seed.
 
@@ -286,8 +285,6 @@ def visitor_key(seed: int, visitor: I64) -> I64:
         )
     x ^= x >> np.uint64(31)
     return ((x >> np.uint64(4)) | np.uint64(1 << 59)).astype(np.int64)
-
-
 
 
 def slug(text: str) -> str:

@@ -72,7 +72,9 @@ def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
 
 
 def run_query(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None,
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    params: list[Any] | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one statement with a time limit; returns (column names, rows).

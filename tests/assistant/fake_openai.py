@@ -61,8 +61,9 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -115,7 +116,9 @@ class FakeOpenAI:
                     return
                 if reply.kind == "status":
                     kind = "rate_limit_exceeded" if reply.payload == 429 else "server_error"
-                    self._send(int(reply.payload), {"error": {"message": f"scripted {reply.payload}", "type": kind}})
+                    self._send(
+                        int(reply.payload), {"error": {"message": f"scripted {reply.payload}", "type": kind}}
+                    )
                     return
                 self._send(200, completion(body, reply))
 
@@ -144,13 +147,17 @@ def completion(body: dict[str, Any], reply: Reply) -> dict[str, Any]:
         tools = body.get("tools") or []
         if tools:
             name = tools[0]["function"]["name"]
-            message["tool_calls"] = [{"id": "call_1", "type": "function",
-                                      "function": {"name": name, "arguments": text}}]
+            message["tool_calls"] = [
+                {"id": "call_1", "type": "function", "function": {"name": name, "arguments": text}}
+            ]
             finish = "tool_calls"
         else:
             message["content"] = text
     return {
-        "id": "chatcmpl-fake", "object": "chat.completion", "created": 0, "model": body.get("model", "fake"),
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": body.get("model", "fake"),
         "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }

@@ -43,53 +43,65 @@ EN_SPORTS = Catalog.from_values(
     workflow={"Welcome series": 1, "Abandoned cart": 1, "Win-back": 1},
 )
 
-ES_SPORTS = Catalog.from_values([
-    ("Botas Mizuno Morelia", "Fútbol", "Botas", "Mizuno"),
-    ("Botas Joma Aguila", "Fútbol", "Botas", "Joma"),
-    ("Zapatillas Brooks Ghost 16", "Running", "Zapatillas", "Brooks"),
-    ("Gafas Arena Cobra", "Natación", "Gafas", "Arena"),
-    ("Bañador Speedo Eco", "Natación", "Bañadores", "Speedo"),
-    ("Raqueta Head Speed", "Tenis", "Raquetas", "Head"),
-    ("Botas Chiruca Urbión", "Montaña", "Botas de montaña", "Chiruca"),
-])
+ES_SPORTS = Catalog.from_values(
+    [
+        ("Botas Mizuno Morelia", "Fútbol", "Botas", "Mizuno"),
+        ("Botas Joma Aguila", "Fútbol", "Botas", "Joma"),
+        ("Zapatillas Brooks Ghost 16", "Running", "Zapatillas", "Brooks"),
+        ("Gafas Arena Cobra", "Natación", "Gafas", "Arena"),
+        ("Bañador Speedo Eco", "Natación", "Bañadores", "Speedo"),
+        ("Raqueta Head Speed", "Tenis", "Raquetas", "Head"),
+        ("Botas Chiruca Urbión", "Montaña", "Botas de montaña", "Chiruca"),
+    ]
+)
 
-ES_PHARMACY = Catalog.from_values([
-    ("ISDIN Fusion Water SPF 50", "Solares", "Protector solar", "ISDIN"),
-    ("Heliocare 360 Gel", "Solares", "Protector solar", "Heliocare"),
-    ("La Roche-Posay Anthelios After Sun", "Solares", "Aftersun", "La Roche-Posay"),
-    ("Solgar Vitamina C 1000", "Vitaminas", "Vitamina C", "Solgar"),
-    ("Arkopharma Magnesio", "Vitaminas", "Minerales", "Arkopharma"),
-    ("Avène Hydrance Crema", "Cosmética", "Cremas hidratantes", "Avène"),
-])
+ES_PHARMACY = Catalog.from_values(
+    [
+        ("ISDIN Fusion Water SPF 50", "Solares", "Protector solar", "ISDIN"),
+        ("Heliocare 360 Gel", "Solares", "Protector solar", "Heliocare"),
+        ("La Roche-Posay Anthelios After Sun", "Solares", "Aftersun", "La Roche-Posay"),
+        ("Solgar Vitamina C 1000", "Vitaminas", "Vitamina C", "Solgar"),
+        ("Arkopharma Magnesio", "Vitaminas", "Minerales", "Arkopharma"),
+        ("Avène Hydrance Crema", "Cosmética", "Cremas hidratantes", "Avène"),
+    ]
+)
 
-EN_ELECTRONICS = Catalog.from_values([
-    ("Apple iPhone 15", "Phones", "Smartphones", "Apple"),
-    ("Samsung Galaxy S24", "Phones", "Smartphones", "Samsung"),
-    ("Lenovo ThinkPad X1 Carbon", "Computers", "Laptops", "Lenovo"),
-    ("Apple MacBook Air 13", "Computers", "Laptops", "Apple"),
-    ("Sony WH-1000XM5", "Audio", "Headphones", "Sony"),
-    ("Apple AirPods Pro 2", "Audio", "Headphones", "Apple"),
-])
+EN_ELECTRONICS = Catalog.from_values(
+    [
+        ("Apple iPhone 15", "Phones", "Smartphones", "Apple"),
+        ("Samsung Galaxy S24", "Phones", "Smartphones", "Samsung"),
+        ("Lenovo ThinkPad X1 Carbon", "Computers", "Laptops", "Lenovo"),
+        ("Apple MacBook Air 13", "Computers", "Laptops", "Apple"),
+        ("Sony WH-1000XM5", "Audio", "Headphones", "Sony"),
+        ("Apple AirPods Pro 2", "Audio", "Headphones", "Apple"),
+    ]
+)
 
-ES_PETS = Catalog.from_values([
-    ("Royal Canin Medium Adult 15 kg", "Perros", "Pienso", "Royal Canin"),
-    ("Advance Gato Esterilizado", "Gatos", "Pienso", "Advance"),
-    ("Catsan Arena Higiénica", "Gatos", "Arena", "Catsan"),
-    ("Kong Classic", "Perros", "Juguetes", "Kong"),
-])
+ES_PETS = Catalog.from_values(
+    [
+        ("Royal Canin Medium Adult 15 kg", "Perros", "Pienso", "Royal Canin"),
+        ("Advance Gato Esterilizado", "Gatos", "Pienso", "Advance"),
+        ("Catsan Arena Higiénica", "Gatos", "Arena", "Catsan"),
+        ("Kong Classic", "Perros", "Juguetes", "Kong"),
+    ]
+)
 
-ES_BOOKS = Catalog.from_values([
-    ("Cien años de soledad", "Libros", "Novela", "Debolsillo"),
-    ("Astérix el galo", "Libros", "Cómic", "Salvat"),
-    ("Abbey Road", "Música", "Vinilos", "Apple Records"),
-    ("Motomami", "Música", "CD", "Columbia"),
-])
+ES_BOOKS = Catalog.from_values(
+    [
+        ("Cien años de soledad", "Libros", "Novela", "Debolsillo"),
+        ("Astérix el galo", "Libros", "Cómic", "Salvat"),
+        ("Abbey Road", "Música", "Vinilos", "Apple Records"),
+        ("Motomami", "Música", "CD", "Columbia"),
+    ]
+)
 
-ES_FASHION = Catalog.from_values([
-    ("Oxford piel", "Calzado", "Zapatos", "Castellanos"),
-    ("Urban runner", "Calzado", "Zapatillas", "Victoria"),
-    ("Runner pro", "Zapatillas", "Running", "Victoria"),
-])
+ES_FASHION = Catalog.from_values(
+    [
+        ("Oxford piel", "Calzado", "Zapatos", "Castellanos"),
+        ("Urban runner", "Calzado", "Zapatillas", "Victoria"),
+        ("Runner pro", "Zapatillas", "Running", "Victoria"),
+    ]
+)
 
 
 def pm(**kw: list[str]) -> ProductMatch:
@@ -102,44 +114,48 @@ def lists(m: ProductMatch | None) -> dict[str, list[str]]:
 
 
 # ---------------------------------------------------------------- products: the cases of the brief
-@pytest.mark.parametrize(("cat", "phrase", "expected"), [
-    (EN_SPORTS, "botas de fútbol", {"category": ["Football"], "subcategory": ["Boots"]}),
-    (EN_SPORTS, "running shoes", {"category": ["Running"], "subcategory": ["Shoes"]}),
-    (EN_SPORTS, "zapatillas de running", {"category": ["Running"], "subcategory": ["Shoes"]}),
-    (EN_SPORTS, "Nike", {"brand": ["Nike"]}),
-    (EN_SPORTS, "Garmin Forerunner 965", {"name": ["Garmin Forerunner 965"]}),
-    (EN_SPORTS, "productos de natación", {"category": ["Swimming"]}),
-    (EN_SPORTS, "shin guards", {"subcategory": ["Shin Guards"]}),
-    (EN_SPORTS, "espinilleras", {"subcategory": ["Shin Guards"]}),
-    (EN_SPORTS, "anything from the tennis category", {"category": ["Tennis"]}),
-    (EN_SPORTS, "raquetas de tenis", {"category": ["Tennis"], "subcategory": ["Rackets"]}),
-    (EN_SPORTS, "Addidas", {"brand": ["Adidas"]}),
-    (EN_SPORTS, "Forerunner", {"name": ["Garmin Forerunner 265", "Garmin Forerunner 965"]}),
-    (ES_SPORTS, "football boots", {"category": ["Fútbol"], "subcategory": ["Botas"]}),
-    (ES_SPORTS, "running shoes", {"category": ["Running"], "subcategory": ["Zapatillas"]}),
-    (ES_SPORTS, "swimming goggles", {"category": ["Natación"], "subcategory": ["Gafas"]}),
-    (ES_SPORTS, "bañadores", {"subcategory": ["Bañadores"]}),
-    (ES_SPORTS, "swimsuits", {"subcategory": ["Bañadores"]}),
-    (ES_SPORTS, "tennis", {"category": ["Tenis"]}),
-    (ES_PHARMACY, "sunscreen", {"subcategory": ["Protector solar"]}),
-    (ES_PHARMACY, "protector solar ISDIN", {"subcategory": ["Protector solar"], "brand": ["ISDIN"]}),
-    (ES_PHARMACY, "vitamins", {"category": ["Vitaminas"]}),
-    (ES_PHARMACY, "vitamin c", {"subcategory": ["Vitamina C"]}),
-    (ES_PHARMACY, "moisturizer", {"subcategory": ["Cremas hidratantes"]}),
-    (EN_ELECTRONICS, "móviles Samsung", {"category": ["Phones"], "brand": ["Samsung"]}),
-    (EN_ELECTRONICS, "celulares", {"category": ["Phones"]}),
-    (EN_ELECTRONICS, "portátiles Apple", {"subcategory": ["Laptops"], "brand": ["Apple"]}),
-    (EN_ELECTRONICS, "auriculares", {"subcategory": ["Headphones"]}),
-    (EN_ELECTRONICS, "audífonos de Sony", {"subcategory": ["Headphones"], "brand": ["Sony"]}),
-    (ES_PETS, "dog food", {"category": ["Perros"], "subcategory": ["Pienso"]}),
-    (ES_PETS, "cat litter", {"category": ["Gatos"], "subcategory": ["Arena"]}),
-    (ES_PETS, "Royal Canin", {"brand": ["Royal Canin"]}),
-    (ES_BOOKS, "novels", {"subcategory": ["Novela"]}),
-    (ES_BOOKS, "vinyl records", {"subcategory": ["Vinilos"]}),
-    (ES_BOOKS, "comics", {"subcategory": ["Cómic"]}),
-])
+@pytest.mark.parametrize(
+    ("cat", "phrase", "expected"),
+    [
+        (EN_SPORTS, "botas de fútbol", {"category": ["Football"], "subcategory": ["Boots"]}),
+        (EN_SPORTS, "running shoes", {"category": ["Running"], "subcategory": ["Shoes"]}),
+        (EN_SPORTS, "zapatillas de running", {"category": ["Running"], "subcategory": ["Shoes"]}),
+        (EN_SPORTS, "Nike", {"brand": ["Nike"]}),
+        (EN_SPORTS, "Garmin Forerunner 965", {"name": ["Garmin Forerunner 965"]}),
+        (EN_SPORTS, "productos de natación", {"category": ["Swimming"]}),
+        (EN_SPORTS, "shin guards", {"subcategory": ["Shin Guards"]}),
+        (EN_SPORTS, "espinilleras", {"subcategory": ["Shin Guards"]}),
+        (EN_SPORTS, "anything from the tennis category", {"category": ["Tennis"]}),
+        (EN_SPORTS, "raquetas de tenis", {"category": ["Tennis"], "subcategory": ["Rackets"]}),
+        (EN_SPORTS, "Addidas", {"brand": ["Adidas"]}),
+        (EN_SPORTS, "Forerunner", {"name": ["Garmin Forerunner 265", "Garmin Forerunner 965"]}),
+        (ES_SPORTS, "football boots", {"category": ["Fútbol"], "subcategory": ["Botas"]}),
+        (ES_SPORTS, "running shoes", {"category": ["Running"], "subcategory": ["Zapatillas"]}),
+        (ES_SPORTS, "swimming goggles", {"category": ["Natación"], "subcategory": ["Gafas"]}),
+        (ES_SPORTS, "bañadores", {"subcategory": ["Bañadores"]}),
+        (ES_SPORTS, "swimsuits", {"subcategory": ["Bañadores"]}),
+        (ES_SPORTS, "tennis", {"category": ["Tenis"]}),
+        (ES_PHARMACY, "sunscreen", {"subcategory": ["Protector solar"]}),
+        (ES_PHARMACY, "protector solar ISDIN", {"subcategory": ["Protector solar"], "brand": ["ISDIN"]}),
+        (ES_PHARMACY, "vitamins", {"category": ["Vitaminas"]}),
+        (ES_PHARMACY, "vitamin c", {"subcategory": ["Vitamina C"]}),
+        (ES_PHARMACY, "moisturizer", {"subcategory": ["Cremas hidratantes"]}),
+        (EN_ELECTRONICS, "móviles Samsung", {"category": ["Phones"], "brand": ["Samsung"]}),
+        (EN_ELECTRONICS, "celulares", {"category": ["Phones"]}),
+        (EN_ELECTRONICS, "portátiles Apple", {"subcategory": ["Laptops"], "brand": ["Apple"]}),
+        (EN_ELECTRONICS, "auriculares", {"subcategory": ["Headphones"]}),
+        (EN_ELECTRONICS, "audífonos de Sony", {"subcategory": ["Headphones"], "brand": ["Sony"]}),
+        (ES_PETS, "dog food", {"category": ["Perros"], "subcategory": ["Pienso"]}),
+        (ES_PETS, "cat litter", {"category": ["Gatos"], "subcategory": ["Arena"]}),
+        (ES_PETS, "Royal Canin", {"brand": ["Royal Canin"]}),
+        (ES_BOOKS, "novels", {"subcategory": ["Novela"]}),
+        (ES_BOOKS, "vinyl records", {"subcategory": ["Vinilos"]}),
+        (ES_BOOKS, "comics", {"subcategory": ["Cómic"]}),
+    ],
+)
 def test_product_words_become_the_catalog_values_that_exist_together(
-        cat: Catalog, phrase: str, expected: dict[str, list[str]]) -> None:
+    cat: Catalog, phrase: str, expected: dict[str, list[str]]
+) -> None:
     res = cat.match_products(phrase, "es")
     assert lists(res.match) == expected
     assert res.uncovered == []
@@ -229,25 +245,28 @@ def test_no_link_falls_below_the_minimum_score() -> None:
         assert all(lk.score >= catalog_module.MIN_SCORE for lk in EN_SPORTS.link(phrase))
 
 
-@pytest.mark.parametrize(("phrase", "field", "value"), [
-    ("natación", "category", "Swimming"),
-    ("shoes", "subcategory", "Shoes"),
-    ("bienvenida", "workflow", "Welcome series"),
-    ("carrito abandonado", "workflow", "Abandoned cart"),
-    ("tarjeta de crédito", "payment_method", "credit_card"),
-    ("credit card", "payment_method", "credit_card"),
-    ("débito", "payment_method", "debit_card"),
-    ("PayPal", "payment_method", "paypal"),
-    ("efectivo", "payment_method", "cash"),
-    ("contra reembolso", "payment_method", "cash_on_delivery"),
-    ("cash on delivery", "payment_method", "cash_on_delivery"),
-    ("American Express", "card_brand", "amex"),
-    ("Visa", "card_brand", "visa"),
-    ("tienda online", "channel", "online"),
-    ("en la web", "channel", "online"),
-    ("in store", "channel", "store"),
-    ("tienda física", "channel", "store"),
-])
+@pytest.mark.parametrize(
+    ("phrase", "field", "value"),
+    [
+        ("natación", "category", "Swimming"),
+        ("shoes", "subcategory", "Shoes"),
+        ("bienvenida", "workflow", "Welcome series"),
+        ("carrito abandonado", "workflow", "Abandoned cart"),
+        ("tarjeta de crédito", "payment_method", "credit_card"),
+        ("credit card", "payment_method", "credit_card"),
+        ("débito", "payment_method", "debit_card"),
+        ("PayPal", "payment_method", "paypal"),
+        ("efectivo", "payment_method", "cash"),
+        ("contra reembolso", "payment_method", "cash_on_delivery"),
+        ("cash on delivery", "payment_method", "cash_on_delivery"),
+        ("American Express", "card_brand", "amex"),
+        ("Visa", "card_brand", "visa"),
+        ("tienda online", "channel", "online"),
+        ("en la web", "channel", "online"),
+        ("in store", "channel", "store"),
+        ("tienda física", "channel", "store"),
+    ],
+)
 def test_words_of_either_language_link_to_the_shops_values(phrase: str, field: str, value: str) -> None:
     lk = EN_SPORTS.link(phrase, [field], "es")[0]
     assert (lk.field, lk.value) == (field, value)
@@ -296,20 +315,49 @@ def test_an_unknown_field_is_refused_with_its_name() -> None:
         EN_SPORTS.link("red", ["colour"])
 
 
-@pytest.mark.parametrize(("phrase", "code"), [
-    ("España", "ES"), ("Spain", "ES"), ("México", "MX"), ("Mexico", "MX"), ("EEUU", "US"), ("USA", "US"),
-    ("United States", "US"), ("Estados Unidos", "US"), ("Reino Unido", "GB"), ("UK", "GB"),
-    ("Alemania", "DE"), ("Francia", "FR"), ("France", "FR"), ("Portugal", "PT"), ("Brasil", "BR"),
-    ("Argentina", "AR"), ("Canadá", "CA"), ("Japón", "JP"), ("Polonia", "PL"), ("Países Bajos", "NL"),
-])
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("España", "ES"),
+        ("Spain", "ES"),
+        ("México", "MX"),
+        ("Mexico", "MX"),
+        ("EEUU", "US"),
+        ("USA", "US"),
+        ("United States", "US"),
+        ("Estados Unidos", "US"),
+        ("Reino Unido", "GB"),
+        ("UK", "GB"),
+        ("Alemania", "DE"),
+        ("Francia", "FR"),
+        ("France", "FR"),
+        ("Portugal", "PT"),
+        ("Brasil", "BR"),
+        ("Argentina", "AR"),
+        ("Canadá", "CA"),
+        ("Japón", "JP"),
+        ("Polonia", "PL"),
+        ("Países Bajos", "NL"),
+    ],
+)
 def test_country_names_in_both_languages_map_to_iso_codes(phrase: str, code: str) -> None:
     assert places.country_code(phrase) == code
 
 
-@pytest.mark.parametrize(("phrase", "code"), [
-    ("Spanish-speaking", "es"), ("hispanohablantes", "es"), ("en español", "es"), ("English", "en"),
-    ("inglés", "en"), ("portugués", "pt"), ("catalán", "ca"), ("French", "fr"), ("euskera", "eu"),
-])
+@pytest.mark.parametrize(
+    ("phrase", "code"),
+    [
+        ("Spanish-speaking", "es"),
+        ("hispanohablantes", "es"),
+        ("en español", "es"),
+        ("English", "en"),
+        ("inglés", "en"),
+        ("portugués", "pt"),
+        ("catalán", "ca"),
+        ("French", "fr"),
+        ("euskera", "eu"),
+    ],
+)
 def test_language_names_and_speakers_map_to_iso_codes(phrase: str, code: str) -> None:
     assert places.language_code(phrase) == code
 
@@ -326,8 +374,9 @@ def test_linking_never_raises_on_any_text(text: str) -> None:
 
 def test_the_indexes_are_built_once_and_a_request_links_quickly() -> None:
     # timing is measured in bench/, not asserted; here: a 5,000-product catalog links correctly
-    rows = [(f"Brand{k % 90} Model {k}", f"Cat{k % 40}", f"Sub{k % 130}", f"Brand{k % 90}")
-            for k in range(5000)]
+    rows = [
+        (f"Brand{k % 90} Model {k}", f"Cat{k % 40}", f"Sub{k % 130}", f"Brand{k % 90}") for k in range(5000)
+    ]
     rows.append(("Garmin Forerunner 965", "Running", "Watches", "Garmin"))
     big = Catalog.from_values(rows)
     assert lists(big.match_products("Forerunner 965", "en").match) == {"name": ["Garmin Forerunner 965"]}
@@ -338,17 +387,25 @@ def test_the_indexes_are_built_once_and_a_request_links_quickly() -> None:
 def _warehouse(path: Path, stamp: str) -> None:
     con = duckdb.connect(str(path))
     create_schema(con)
-    con.execute("INSERT INTO products VALUES ('p1', 'Nike Pegasus 41', 'Running', 'Shoes', 'Nike', 139.9), "
-                "('p2', 'Garmin Forerunner 965', 'Running', 'Watches', 'Garmin', 449)")
-    con.execute("INSERT INTO contacts (contact_id, city, country, language, postal_code) VALUES "
-                "('c1', 'Madrid', 'ES', 'es', '28001'), ('c2', 'Madrid', 'ES', 'es', '28010'), "
-                "('c3', 'Ciudad de México', 'MX', 'es', '06600')")
-    con.execute("INSERT INTO orders (order_id, contact_id, ordered_at, total_amount, payment_method, "
-                "store, channel, utm_campaign) VALUES "
-                "('o1', 'c1', '2026-01-01', 10, 'bizum', NULL, 'online', 'rebajas'), "
-                "('o2', 'c2', '2026-01-02', 20, 'credit_card', 'Madrid Centro', 'store', NULL)")
-    con.execute("INSERT INTO message_events (contact_id, channel, event_type, occurred_at, message_name, "
-                "utm_campaign) VALUES ('c1', 'email', 'sent', '2026-01-01', 'Cart reminder 1', 'rebajas')")
+    con.execute(
+        "INSERT INTO products VALUES ('p1', 'Nike Pegasus 41', 'Running', 'Shoes', 'Nike', 139.9), "
+        "('p2', 'Garmin Forerunner 965', 'Running', 'Watches', 'Garmin', 449)"
+    )
+    con.execute(
+        "INSERT INTO contacts (contact_id, city, country, language, postal_code) VALUES "
+        "('c1', 'Madrid', 'ES', 'es', '28001'), ('c2', 'Madrid', 'ES', 'es', '28010'), "
+        "('c3', 'Ciudad de México', 'MX', 'es', '06600')"
+    )
+    con.execute(
+        "INSERT INTO orders (order_id, contact_id, ordered_at, total_amount, payment_method, "
+        "store, channel, utm_campaign) VALUES "
+        "('o1', 'c1', '2026-01-01', 10, 'bizum', NULL, 'online', 'rebajas'), "
+        "('o2', 'c2', '2026-01-02', 20, 'credit_card', 'Madrid Centro', 'store', NULL)"
+    )
+    con.execute(
+        "INSERT INTO message_events (contact_id, channel, event_type, occurred_at, message_name, "
+        "utm_campaign) VALUES ('c1', 'email', 'sent', '2026-01-01', 'Cart reminder 1', 'rebajas')"
+    )
     con.execute("INSERT INTO workflows VALUES ('w1', 'Welcome series', 'active', NULL)")
     con.execute(f"INSERT INTO {CUSTOM_FIELDS_TABLE} VALUES ('c1', 'club', 'gold'), ('c2', 'club', 'silver')")
     con.execute(f"INSERT INTO {META_TABLE} VALUES ('imported_at', ?)", [stamp])
@@ -368,8 +425,10 @@ def test_a_warehouse_catalog_holds_every_linkable_value_with_its_count(tmp_path:
     assert cat.values["workflow"] == {"Welcome series": 1}
     assert ("Running", "Shoes", "Nike") in cat.combinations
     assert [lk.value for lk in cat.link("Bizum", ["payment_method"])] == ["bizum"]
-    assert lists(cat.match_products("zapatillas Nike", "es").match) == {"subcategory": ["Shoes"],
-                                                                        "brand": ["Nike"]}
+    assert lists(cat.match_products("zapatillas Nike", "es").match) == {
+        "subcategory": ["Shoes"],
+        "brand": ["Nike"],
+    }
     cached = json.loads(cache_path(db).read_text(encoding="utf-8"))
     assert cached["stamp"] == "imported_at=2026-01-01T00:00:00"
     assert Catalog.load(con) is cat
@@ -411,7 +470,9 @@ def test_an_in_memory_warehouse_loads_without_a_cache() -> None:
     create_schema(con)
     con.execute("INSERT INTO products VALUES ('p1', 'Kong Classic', 'Perros', 'Juguetes', 'Kong', 9)")
     assert lists(Catalog.load(con).match_products("dog toys", "en").match) == {
-        "category": ["Perros"], "subcategory": ["Juguetes"]}
+        "category": ["Perros"],
+        "subcategory": ["Juguetes"],
+    }
 
 
 def test_the_doctests_of_catalog_and_places_pass() -> None:

@@ -14,27 +14,40 @@ def test_the_glossary_holds_hundreds_of_concepts_with_both_languages() -> None:
     assert len(concepts) >= 600
     assert all(c.es and c.en for c in concepts)
     verticals = {c.vertical for c in concepts}
-    assert {"footwear", "fashion", "sports", "electronics", "food_and_drink", "pharmacy_and_cosmetics",
-            "pet_supplies", "books_and_music", "commerce"} <= verticals
+    assert {
+        "footwear",
+        "fashion",
+        "sports",
+        "electronics",
+        "food_and_drink",
+        "pharmacy_and_cosmetics",
+        "pet_supplies",
+        "books_and_music",
+        "commerce",
+    } <= verticals
 
 
-@pytest.mark.parametrize(("word", "expected"), [
-    ("zapatillas", {"sneakers", "trainers", "tenis", "deportivas"}),
-    ("sneakers", {"zapatillas"}),
-    ("playera", {"t-shirt", "camiseta"}),
-    ("celular", {"móvil", "smartphone", "phone"}),
-    ("portátil", {"laptop", "notebook"}),
-    ("audífonos", {"auriculares", "cascos", "headphones", "earbuds"}),
-    ("pienso", {"kibble", "dry food"}),
-    ("vitaminas", {"vitamins"}),
-    ("sunscreen", {"protector solar"}),
-    ("novela", {"novel"}),
-    ("vinilos", {"vinyl record"}),
-    ("natación", {"swimming"}),
-    ("cupón", {"coupon", "promo code"}),
-])
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("zapatillas", {"sneakers", "trainers", "tenis", "deportivas"}),
+        ("sneakers", {"zapatillas"}),
+        ("playera", {"t-shirt", "camiseta"}),
+        ("celular", {"móvil", "smartphone", "phone"}),
+        ("portátil", {"laptop", "notebook"}),
+        ("audífonos", {"auriculares", "cascos", "headphones", "earbuds"}),
+        ("pienso", {"kibble", "dry food"}),
+        ("vitaminas", {"vitamins"}),
+        ("sunscreen", {"protector solar"}),
+        ("novela", {"novel"}),
+        ("vinilos", {"vinyl record"}),
+        ("natación", {"swimming"}),
+        ("cupón", {"coupon", "promo code"}),
+    ],
+)
 def test_a_word_translates_to_the_forms_of_its_concept_in_both_languages(
-        word: str, expected: set[str]) -> None:
+    word: str, expected: set[str]
+) -> None:
     assert expected <= glossary.translations(word, "es")
 
 

@@ -72,9 +72,17 @@ def engine(sports_db: Path) -> Iterator[Engine]:
     e.close()
 
 
-def settings_for(server: FakeOpenAI, method: Method = "function_calling", timeout: float = 5.0) -> LlmSettings:
-    return LlmSettings(model="fake-model", base_url=server.base_url, engine="llm", timeout=timeout,
-                       max_retries=0, method=method)
+def settings_for(
+    server: FakeOpenAI, method: Method = "function_calling", timeout: float = 5.0
+) -> LlmSettings:
+    return LlmSettings(
+        model="fake-model",
+        base_url=server.base_url,
+        engine="llm",
+        timeout=timeout,
+        max_retries=0,
+        method=method,
+    )
 
 
 def plan_of(engine: Engine, text: str) -> dict[str, Any]:
@@ -112,7 +120,9 @@ def test_the_request_is_sent_as_written_beside_the_schema_and_the_catalog_values
     assert '"Boots"' in catalog and '"Football"' in catalog and '"Barcelona"' in catalog
 
 
-def test_a_report_plan_from_the_model_runs_through_the_data_explorer(engine: Engine, server: FakeOpenAI) -> None:
+def test_a_report_plan_from_the_model_runs_through_the_data_explorer(
+    engine: Engine, server: FakeOpenAI
+) -> None:
     text = "revenue by brand last month"
     server.push(scripted({"plan": plan_of(engine, text)}))
     got = answer(engine, text, AS_OF, "llm", settings_for(server))
@@ -135,12 +145,21 @@ def test_words_the_model_could_not_map_are_asked_about(engine: Engine, server: F
 
 # ---------------------------------------------------------------------- the catalog guard
 def _city(value: str) -> dict[str, Any]:
-    return {"plan": {"kind": "segment", "language": "en",
-                     "where": {"type": "attribute", "field": "city", "op": "in", "values": [value]}}}
+    return {
+        "plan": {
+            "kind": "segment",
+            "language": "en",
+            "where": {"type": "attribute", "field": "city", "op": "in", "values": [value]},
+        }
+    }
 
 
 def test_an_invented_value_near_a_real_one_is_replaced_and_said(engine: Engine, server: FakeOpenAI) -> None:
-    plan = {"kind": "segment", "language": "en", "where": {"type": "purchase", "product": {"subcategory": ["Boot"]}}}
+    plan = {
+        "kind": "segment",
+        "language": "en",
+        "where": {"type": "purchase", "product": {"subcategory": ["Boot"]}},
+    }
     server.push(scripted({"plan": plan}))
     got = answer(engine, "people who bought boots", AS_OF, "llm", settings_for(server))
     assert got.kind == "segment" and got.count and got.count > 0
@@ -161,7 +180,11 @@ def test_an_invented_value_far_from_any_real_one_turns_into_a_question_naming_th
 def test_a_brand_the_shop_never_had_is_asked_about_with_its_most_sold_brands(
     engine: Engine, server: FakeOpenAI
 ) -> None:
-    plan = {"kind": "segment", "language": "es", "where": {"type": "purchase", "product": {"brand": ["Reebok"]}}}
+    plan = {
+        "kind": "segment",
+        "language": "es",
+        "where": {"type": "purchase", "product": {"brand": ["Reebok"]}},
+    }
     server.push(scripted({"plan": plan}))
     got = answer(engine, "clientes que compraron Reebok", AS_OF, "llm", settings_for(server))
     assert got.kind == "clarification" and got.sql is None
@@ -171,10 +194,14 @@ def test_a_brand_the_shop_never_had_is_asked_about_with_its_most_sold_brands(
 
 
 def test_the_guard_checks_saved_segments_custom_fields_and_their_values() -> None:
-    catalog = Catalog.from_values(city=["Madrid"], custom_field=["club"], **{"custom:club": ["gold", "silver"]})
+    catalog = Catalog.from_values(
+        city=["Madrid"], custom_field=["club"], **{"custom:club": ["gold", "silver"]}
+    )
     plan = SegmentPlan(language="en", where=PurchaseCondition(product=ProductMatch(brand=["Acme"])))
     checked = check_plan(plan, catalog)
-    assert [c.question for c in checked.clarifications] == ["The shop has no brand 'Acme'. It has no values of that kind."]
+    assert [c.question for c in checked.clarifications] == [
+        "The shop has no brand 'Acme'. It has no values of that kind."
+    ]
     custom = AttributeCondition(field="custom", custom_field="club", op="in", values=["Gold", "bronze"])
     checked = check_plan(SegmentPlan(where=custom), catalog, lang="en")
     assert checked.plan.where == custom.model_copy(update={"values": ["gold", "bronze"]})
@@ -182,11 +209,16 @@ def test_the_guard_checks_saved_segments_custom_fields_and_their_values() -> Non
     saved = check_plan(SegmentPlan(where=SavedSegmentCondition(name="vips")), catalog, ["VIPs", "Lapsed"])
     assert saved.plan.where == SavedSegmentCondition(name="VIPs") and saved.clarifications == []
     unknown = check_plan(SegmentPlan(where=SavedSegmentCondition(name="whales")), catalog, ["VIPs"], "es")
-    assert unknown.clarifications[0].question == "La tienda no tiene segmento guardado 'whales'. Lo más parecido: 'VIPs'."
+    assert (
+        unknown.clarifications[0].question
+        == "La tienda no tiene segmento guardado 'whales'. Lo más parecido: 'VIPs'."
+    )
 
 
 def test_the_real_values_of_a_plan_pass_the_guard_untouched(engine: Engine) -> None:
-    plan = engine.parse("hombres que pagaron con paypal unas botas de fútbol en la tienda Madrid Gran Vía").plan
+    plan = engine.parse(
+        "hombres que pagaron con paypal unas botas de fútbol en la tienda Madrid Gran Vía"
+    ).plan
     assert plan is not None
     checked = check_plan(plan, engine.catalog)
     assert checked.plan == plan and checked.assumptions == [] and checked.clarifications == []
@@ -197,12 +229,19 @@ FAILURES: list[tuple[str, Reply, str]] = [
     ("malformed JSON", malformed(), "the model's answer is not valid JSON for a Plan"),
     ("rate limit", status(429), "rate limited by the server (HTTP 429)"),
     ("server error", status(500), "the server answered HTTP 500"),
-    ("refusal", refusal("I can't help with marketing requests."),
-     "the model declined to answer: I can't help with marketing requests."),
+    (
+        "refusal",
+        refusal("I can't help with marketing requests."),
+        "the model declined to answer: I can't help with marketing requests.",
+    ),
     ("timeout", Reply("answer", {"plan": None}, delay=5.0), "no answer within 0.5 s"),
-    ("not a plan", scripted({"plan": {"kind": "segment", "where": {"type": "attribute", "field": "shoe_size",
-                                                                   "op": "in"}}}),
-     "the model's answer does not fit the Plan: plan.segment.where.attribute.field: Input should be"),
+    (
+        "not a plan",
+        scripted(
+            {"plan": {"kind": "segment", "where": {"type": "attribute", "field": "shoe_size", "op": "in"}}}
+        ),
+        "the model's answer does not fit the Plan: plan.segment.where.attribute.field: Input should be",
+    ),
 ]
 
 
@@ -231,7 +270,9 @@ def test_llm_mode_with_no_model_configured_says_so_and_answers_with_the_rules(en
 
 
 # ---------------------------------------------------------------------- modes
-def test_auto_mode_does_not_call_the_model_when_the_rules_understand(engine: Engine, server: FakeOpenAI) -> None:
+def test_auto_mode_does_not_call_the_model_when_the_rules_understand(
+    engine: Engine, server: FakeOpenAI
+) -> None:
     got = answer(engine, "men over 40", AS_OF, "auto", settings_for(server))
     assert got.kind == "segment" and server.requests == []
     assert not any("language model" in a for a in got.assumptions)
@@ -264,9 +305,18 @@ def test_ask_with_engine_keeps_the_conversation_for_a_follow_up(
     db = tmp_path / "shop.duckdb"
     shutil.copyfile(sports_db, db)
     server.push(scripted({"plan": plan_of(engine, "men over 40")}))
-    first = ask_with_engine(db, "men over 40", AS_OF, "llm", report_runner=run_report, settings=settings_for(server))
-    second = ask_with_engine(db, "and only in Madrid", AS_OF, "rules", continue_=True, report_runner=run_report,
-                             settings=settings_for(server))
+    first = ask_with_engine(
+        db, "men over 40", AS_OF, "llm", report_runner=run_report, settings=settings_for(server)
+    )
+    second = ask_with_engine(
+        db,
+        "and only in Madrid",
+        AS_OF,
+        "rules",
+        continue_=True,
+        report_runner=run_report,
+        settings=settings_for(server),
+    )
     assert first.kind == second.kind == "segment" and first.count and second.count
     assert 0 < second.count < first.count and len(server.requests) == 1
 
@@ -276,8 +326,13 @@ def test_no_email_phone_or_name_from_the_warehouse_is_ever_sent(
     engine: Engine, sports_db: Path, server: FakeOpenAI
 ) -> None:
     server.responder = lambda body: scripted({"plan": None, "unrecognized": [request_text(body)]})
-    texts = ["clientes de Madrid y Valencia que compraron Nike", "people who opened the Welcome email",
-             "contactos con email de gmail", "quienes se llaman como el cliente con más pedidos", WOMEN_MADRID]
+    texts = [
+        "clientes de Madrid y Valencia que compraron Nike",
+        "people who opened the Welcome email",
+        "contactos con email de gmail",
+        "quienes se llaman como el cliente con más pedidos",
+        WOMEN_MADRID,
+    ]
     with LlmEngine(sports_db, mode="llm", settings=settings_for(server)) as llm:
         for text in texts:
             llm.ask(text, AS_OF)
@@ -317,9 +372,15 @@ def test_settings_come_from_the_llm_section_and_the_environment_wins(tmp_path: P
     )
     got = load_settings(db, environ={})
     assert (got.model, got.base_url, got.timeout, got.method, got.engine) == (
-        "local-model", "http://127.0.0.1:9/v1", 12.0, "json_schema", "auto")
-    env = load_settings(db, environ={"SEGMENTA_LLM_MODEL": "other", "SEGMENTA_ENGINE": "llm",
-                                     "OPENAI_API_KEY": "sk-test"})
+        "local-model",
+        "http://127.0.0.1:9/v1",
+        12.0,
+        "json_schema",
+        "auto",
+    )
+    env = load_settings(
+        db, environ={"SEGMENTA_LLM_MODEL": "other", "SEGMENTA_ENGINE": "llm", "OPENAI_API_KEY": "sk-test"}
+    )
     assert (env.model, env.engine, env.api_key) == ("other", "llm", "sk-test")
     assert "sk-test" not in repr(env)
 
@@ -328,12 +389,15 @@ def test_without_a_model_the_reading_mode_is_the_rules(tmp_path: Path) -> None:
     assert load_settings(tmp_path / "shop.duckdb", environ={}) == LlmSettings(engine="rules")
 
 
-@pytest.mark.parametrize(("section", "message"), [
-    ('[llm]\nmodle = "x"\n', "unknown key 'modle'"),
-    ('[llm]\nengine = "gpt"\n', "engine must be one of rules, llm, auto, not 'gpt'"),
-    ('[llm]\ntimeout = "soon"\n', "timeout, max_retries and temperature must be numbers"),
-    ("[llm\n", "cannot be read as TOML"),
-])
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ('[llm]\nmodle = "x"\n', "unknown key 'modle'"),
+        ('[llm]\nengine = "gpt"\n', "engine must be one of rules, llm, auto, not 'gpt'"),
+        ('[llm]\ntimeout = "soon"\n', "timeout, max_retries and temperature must be numbers"),
+        ("[llm\n", "cannot be read as TOML"),
+    ],
+)
 def test_a_bad_llm_section_is_named_with_its_file(tmp_path: Path, section: str, message: str) -> None:
     (tmp_path / "shop.toml").write_text(section, encoding="utf-8")
     with pytest.raises(ConfigError, match=re.escape(message)) as err:

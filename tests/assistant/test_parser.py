@@ -37,7 +37,9 @@ def contains(want: Any, got: Any) -> bool:
         return isinstance(got, dict) and all(k in got and contains(v, got[k]) for k, v in want.items())
     if isinstance(want, list):
         return (
-            isinstance(got, list) and len(want) == len(got) and all(contains(a, b) for a, b in zip(want, got, strict=True))
+            isinstance(got, list)
+            and len(want) == len(got)
+            and all(contains(a, b) for a, b in zip(want, got, strict=True))
         )
     return bool(want == got)
 
@@ -147,19 +149,39 @@ PHARMACY_CASES: list[dict[str, Any]] = [
         "where": {"field": "city", "values": ["Granada", "A Coruña"]},
     },
     {"text": "clientes que compraron cremas hidratantes Cerave", "where": {"product": {"brand": ["Cerave"]}}},
-    {"text": "clientes que compraron protector solar y pañales en el mismo pedido",
-     "where": {"product": {"subcategory": ["Protector solar"]}, "also": [{"subcategory": ["Pañales"]}]}},
-    {"text": "clientes que compraron protector solar y pañales",
-     "where": {"items": [{"product": {"subcategory": ["Protector solar"]}}, {"product": {"subcategory": ["Pañales"]}}]}},
+    {
+        "text": "clientes que compraron protector solar y pañales en el mismo pedido",
+        "where": {"product": {"subcategory": ["Protector solar"]}, "also": [{"subcategory": ["Pañales"]}]},
+    },
+    {
+        "text": "clientes que compraron protector solar y pañales",
+        "where": {
+            "items": [
+                {"product": {"subcategory": ["Protector solar"]}},
+                {"product": {"subcategory": ["Pañales"]}},
+            ]
+        },
+    },
     {"text": "clientes con pedidos cancelados", "where": {"status": "cancelled"}},
-    {"text": "suscritos a SMS pero no a email",
-     "where": {"items": [{"field": "sms_subscribed", "op": "is_true"}, {"item": {"field": "email_subscribed"}}]}},
+    {
+        "text": "suscritos a SMS pero no a email",
+        "where": {
+            "items": [{"field": "sms_subscribed", "op": "is_true"}, {"item": {"field": "email_subscribed"}}]
+        },
+    },
     {"text": "abrieron el último email", "where": {"event": "opened", "channel": ["email"], "latest": True}},
-    {"text": "abandonaron el carrito desde la app este mes", "where": {"event": "cart_abandoned", "device": ["app"]}},
-    {"text": "compraron vitaminas en 2025 pero no en 2026",
-     "where": {"items": [{"window": {"year": 2025}}, {"item": {"window": {"year": 2026}}}]}},
-    {"text": "clientes que no compran desde hace más de 200 días",
-     "where": {"metric": "days_since_last_order", "compare": {"op": ">", "value": 200.0}}},
+    {
+        "text": "abandonaron el carrito desde la app este mes",
+        "where": {"event": "cart_abandoned", "device": ["app"]},
+    },
+    {
+        "text": "compraron vitaminas en 2025 pero no en 2026",
+        "where": {"items": [{"window": {"year": 2025}}, {"item": {"window": {"year": 2026}}}]},
+    },
+    {
+        "text": "clientes que no compran desde hace más de 200 días",
+        "where": {"metric": "days_since_last_order", "compare": {"op": ">", "value": 200.0}},
+    },
     {"text": "clientes que pagaron con Pay Pal", "where": {"payment_method": ["paypal"]}},
     {"text": "contactos de las Illes Balears", "where": {"field": "region", "values": ["Illes Balears"]}},
     {"text": "contactos de las Islas Baleares", "where": {"field": "region", "values": ["Illes Balears"]}},

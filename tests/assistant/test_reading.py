@@ -26,7 +26,11 @@ NORMALISED = [
     ("gente q ha comprado puzzles", "es", "gente que ha comprado puzzles"),
     ("clientes k pagaron x bizum", "es", "clientes que pagaron por bizum"),
     ("los que cumplen años xq les quiero escribir", "es", "los que cumplen años porque les quiero escribir"),
-    ("clientes q pagaron con paypal y tb con bizum", "es", "clientes que pagaron con paypal y también con bizum"),
+    (
+        "clientes q pagaron con paypal y tb con bizum",
+        "es",
+        "clientes que pagaron con paypal y también con bizum",
+    ),
     ("lead score de 60 pa arriba", "es", "lead score de 60 para arriba"),
     ("compraron dl catalogo, porfa", "es", "compraron del catalogo, por favor"),
     ("ppl who bought boots", "en", "people who bought boots"),
@@ -51,7 +55,7 @@ NORMALISED = [
     ("nº de contactos", "es", "número de contactos"),
     ("churned customers - nothing ordered", "en", "churned customers, nothing ordered"),
     ("edad 25 - 35", "es", "edad 25 - 35"),
-    ("searched \"w/o\" on the site", "en", "searched \"w/o\" on the site"),
+    ('searched "w/o" on the site', "en", 'searched "w/o" on the site'),
 ]
 
 
@@ -73,26 +77,55 @@ def test_a_word_the_catalog_holds_in_that_place_is_never_rewritten() -> None:
 
 # ----------------------------------------------------------------- stage 2: filler and operators
 def test_function_words_are_filler_and_operator_words_never_are() -> None:
-    for w, lang in [("the", "en"), ("who", "en"), ("nos", "es"), ("tengamos", "es"), ("porfa", "es"),
-                    ("sacame", "es"), ("pull", "en"), ("still", "en")]:
+    for w, lang in [
+        ("the", "en"),
+        ("who", "en"),
+        ("nos", "es"),
+        ("tengamos", "es"),
+        ("porfa", "es"),
+        ("sacame", "es"),
+        ("pull", "en"),
+        ("still", "en"),
+    ]:
         assert is_filler(w, lang), w
     for word in operators():
         assert not is_filler(word, "es") and not is_filler(word, "en"), word
-    for w, lang in [("boots", "en"), ("microsoft", "en"), ("zapatillas", "es"), ("order", "en"),
-                    ("cans", "en"), ("vieron", "es"), ("compraron", "es")]:
+    for w, lang in [
+        ("boots", "en"),
+        ("microsoft", "en"),
+        ("zapatillas", "es"),
+        ("order", "en"),
+        ("cans", "en"),
+        ("vieron", "es"),
+        ("compraron", "es"),
+    ]:
         assert not is_filler(w, lang), w
 
 
 FILLER_CASES: list[tuple[str, str, str]] = [
     # (catalog, request with filler, the same request without it)
-    ("sports", "a ver, mujeres de Madrid que compraron zapatillas porfa", "mujeres de Madrid que compraron zapatillas"),
-    ("sports", "oye sácame los hombres que nos han comprado botas de fútbol", "hombres que compraron botas de fútbol"),
-    ("sports", "could you pull women living in Madrid who bought running shoes right now",
-     "women in Madrid who bought running shoes"),
+    (
+        "sports",
+        "a ver, mujeres de Madrid que compraron zapatillas porfa",
+        "mujeres de Madrid que compraron zapatillas",
+    ),
+    (
+        "sports",
+        "oye sácame los hombres que nos han comprado botas de fútbol",
+        "hombres que compraron botas de fútbol",
+    ),
+    (
+        "sports",
+        "could you pull women living in Madrid who bought running shoes right now",
+        "women in Madrid who bought running shoes",
+    ),
     ("sports", "I need a list of men who've bought Nike, basically", "men who bought Nike"),
     ("sports", "ppl in Madrid who still have email consent", "people in Madrid with email consent"),
-    ("pharmacy", "a ver, clientes de Granada que tengamos con los SMS activados",
-     "clientes de Granada con los SMS activados"),
+    (
+        "pharmacy",
+        "a ver, clientes de Granada que tengamos con los SMS activados",
+        "clientes de Granada con los SMS activados",
+    ),
     ("pharmacy", "porfa dame las mujeres que compraron crema solar", "mujeres que compraron crema solar"),
     ("pharmacy", "I need a list of customers who've bought nappies please", "customers who bought nappies"),
 ]
@@ -146,24 +179,44 @@ FIELDS = {
     # field phrase (es, en) -> how the condition is found in the plan
     "age": (("mujeres de", "contactos con edad"), ("women aged", "contacts with age")),
     "spend": (("clientes que gastaron",), ("customers who spent",)),
-    "orders": (("clientes con", ), ("customers with",)),
-    "lead": (("contactos con lead score", ), ("contacts with lead score", )),
+    "orders": (("clientes con",), ("customers with",)),
+    "lead": (("contactos con lead score",), ("contacts with lead score",)),
 }
 FORMS: list[tuple[str, str, str, str]] = [
     # (language, template, op, note) — {n} and {m} are numbers
-    ("es", "más de {n}", ">", ""), ("es", "> {n}", ">", ""), ("es", "mayor de {n}", ">", ""),
-    ("es", "{n} o más", ">=", ""), ("es", ">= {n}", ">=", ""), ("es", "al menos {n}", ">=", ""),
-    ("es", "de {n} para arriba", ">=", ""), ("es", "{n}+", ">=", ""), ("es", "≥ {n}", ">=", ""),
-    ("es", "menos de {n}", "<", ""), ("es", "< {n}", "<", ""), ("es", "como máximo {n}", "<=", ""),
-    ("es", "{n} o menos", "<=", ""), ("es", "<= {n}", "<=", ""),
-    ("es", "entre {n} y {m}", "between", ""), ("es", "de {n} a {m}", "between", ""),
+    ("es", "más de {n}", ">", ""),
+    ("es", "> {n}", ">", ""),
+    ("es", "mayor de {n}", ">", ""),
+    ("es", "{n} o más", ">=", ""),
+    ("es", ">= {n}", ">=", ""),
+    ("es", "al menos {n}", ">=", ""),
+    ("es", "de {n} para arriba", ">=", ""),
+    ("es", "{n}+", ">=", ""),
+    ("es", "≥ {n}", ">=", ""),
+    ("es", "menos de {n}", "<", ""),
+    ("es", "< {n}", "<", ""),
+    ("es", "como máximo {n}", "<=", ""),
+    ("es", "{n} o menos", "<=", ""),
+    ("es", "<= {n}", "<=", ""),
+    ("es", "entre {n} y {m}", "between", ""),
+    ("es", "de {n} a {m}", "between", ""),
     ("es", "{n}-{m}", "between", ""),
-    ("en", "over {n}", ">", ""), ("en", "more than {n}", ">", ""), ("en", "> {n}", ">", ""),
-    ("en", "{n} or more", ">=", ""), ("en", "at least {n}", ">=", ""), ("en", "{n}+", ">=", ""),
-    ("en", ">= {n}", ">=", ""), ("en", "under {n}", "<", ""), ("en", "less than {n}", "<", ""),
-    ("en", "< {n}", "<", ""), ("en", "at most {n}", "<=", ""), ("en", "up to {n}", "<=", ""),
-    ("en", "{n} or less", "<=", ""), ("en", "between {n} and {m}", "between", ""),
-    ("en", "{n} to {m}", "between", ""), ("en", "{n}-{m}", "between", ""),
+    ("en", "over {n}", ">", ""),
+    ("en", "more than {n}", ">", ""),
+    ("en", "> {n}", ">", ""),
+    ("en", "{n} or more", ">=", ""),
+    ("en", "at least {n}", ">=", ""),
+    ("en", "{n}+", ">=", ""),
+    ("en", ">= {n}", ">=", ""),
+    ("en", "under {n}", "<", ""),
+    ("en", "less than {n}", "<", ""),
+    ("en", "< {n}", "<", ""),
+    ("en", "at most {n}", "<=", ""),
+    ("en", "up to {n}", "<=", ""),
+    ("en", "{n} or less", "<=", ""),
+    ("en", "between {n} and {m}", "between", ""),
+    ("en", "{n} to {m}", "between", ""),
+    ("en", "{n}-{m}", "between", ""),
 ]
 UNITS = {"age": ("años", "years old"), "spend": ("€", "€"), "orders": ("pedidos", "orders"), "lead": ("", "")}
 
@@ -193,7 +246,12 @@ def _found(plan: SegmentPlan, field: str) -> dict[str, Any] | None:
     pharmacy=st.booleans(),
 )
 def test_a_comparison_is_read_exactly_as_written(
-    field: str, form: tuple[str, str, str, str], n: int, gap: int, which: int, pharmacy: bool,
+    field: str,
+    form: tuple[str, str, str, str],
+    n: int,
+    gap: int,
+    which: int,
+    pharmacy: bool,
     sports_catalog: Catalog,
 ) -> None:
     lang, template, op, _ = form
@@ -260,13 +318,30 @@ def test_a_blind_case_gives_its_conditions_or_asks(case: dict[str, Any], sports_
 
 
 # ----------------------------------------------------------------- random catalogs, random typing
-_SYLLABLES = ["zor", "vak", "quin", "te", "lo", "bri", "mun", "dax", "pel", "tro", "kai", "ves", "nu", "gar", "fio"]
+_SYLLABLES = [
+    "zor",
+    "vak",
+    "quin",
+    "te",
+    "lo",
+    "bri",
+    "mun",
+    "dax",
+    "pel",
+    "tro",
+    "kai",
+    "ves",
+    "nu",
+    "gar",
+    "fio",
+]
 _DECOR = ["", "", "", "'", "_", "-", " & ", ".", " "]
 
 
 @st.composite
 def catalog_names(draw: st.DrawFn) -> str:
     """A made-up catalog value: syllables, maybe accents, punctuation or two words."""
+
     def word() -> str:
         return "".join(draw(st.lists(st.sampled_from(_SYLLABLES), min_size=2, max_size=3)))
 
@@ -291,25 +366,34 @@ def shop_and_request(draw: st.DrawFn) -> tuple[Catalog, str, str, str, str | Non
     people = {
         ("es", None): ["clientes", "gente", "contactos", "los"],
         ("en", None): ["customers", "people", "ppl", "contacts"],
-        ("es", "female"): ["mujeres", "clientas"], ("es", "male"): ["hombres"],
-        ("en", "female"): ["women"], ("en", "male"): ["men"],
+        ("es", "female"): ["mujeres", "clientas"],
+        ("es", "male"): ["hombres"],
+        ("en", "female"): ["women"],
+        ("en", "male"): ["men"],
     }[(lang, gender)]
-    verb = {"es": ["que compraron", "q compraron", "que han comprado", "k compraron"],
-            "en": ["who bought", "who've bought", "that purchased", "who have bought"]}[lang]
+    verb = {
+        "es": ["que compraron", "q compraron", "que han comprado", "k compraron"],
+        "en": ["who bought", "who've bought", "that purchased", "who have bought"],
+    }[lang]
     when = {
         None: [""],
         "2025": ["en 2025" if lang == "es" else "in 2025"],
-        "last6": ["en los últimos 6 meses", "en los ultimos 6 meses"] if lang == "es"
+        "last6": ["en los últimos 6 meses", "en los ultimos 6 meses"]
+        if lang == "es"
         else ["in the last 6 months", "in the last 6mo"],
     }[window]
     typed = draw(st.sampled_from([value, value.lower(), value.upper(), value.casefold()]))
     if draw(st.integers(0, 3)) == 0 and len(typed) >= 7:
         k = draw(st.integers(1, len(typed) - 3))  # a typo: two letters swapped
         if typed[k].isalpha() and typed[k + 1].isalpha():
-            typed = typed[:k] + typed[k + 1] + typed[k] + typed[k + 2:]
-    filler = draw(st.sampled_from(
-        ["", "a ver, ", "porfa ", "oye, "] if lang == "es" else ["", "please ", "basically ", "could you pull "]
-    ))
+            typed = typed[:k] + typed[k + 1] + typed[k] + typed[k + 2 :]
+    filler = draw(
+        st.sampled_from(
+            ["", "a ver, ", "porfa ", "oye, "]
+            if lang == "es"
+            else ["", "please ", "basically ", "could you pull "]
+        )
+    )
     tail = draw(st.sampled_from(["", "??", " porfa" if lang == "es" else " pls", " 🙏"]))
     text = f"{filler}{draw(st.sampled_from(people))} {draw(st.sampled_from(verb))} {typed} {draw(st.sampled_from(when))}"
     return catalog, " ".join(text.split()) + tail, field, value, gender, window
@@ -363,7 +447,11 @@ VOCABULARY = [
 
 @pytest.mark.parametrize(("cat", "text", "gender", "window"), VOCABULARY, ids=[v[1] for v in VOCABULARY])
 def test_people_words_and_time_phrases_are_read(
-    cat: str, text: str, gender: str | None, window: tuple[str, int | None, str] | None, sports_catalog: Catalog
+    cat: str,
+    text: str,
+    gender: str | None,
+    window: tuple[str, int | None, str] | None,
+    sports_catalog: Catalog,
 ) -> None:
     r = parse(text, _catalog(cat, sports_catalog))
     assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
@@ -381,7 +469,10 @@ def test_people_words_and_time_phrases_are_read(
 
 @pytest.mark.parametrize("cat", ["sports", "pharmacy"])
 def test_no_purchase_for_a_while_is_a_window_of_no_purchase(cat: str, sports_catalog: Catalog) -> None:
-    for text, n in (("clientes que no compran desde hace 6 meses", 6), ("clientes que no compran desde hace un trimestre", 3)):
+    for text, n in (
+        ("clientes que no compran desde hace 6 meses", 6),
+        ("clientes que no compran desde hace un trimestre", 3),
+    ):
         r = parse(text, _catalog(cat, sports_catalog))
         assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
         blob = json.dumps(r.plan.model_dump(mode="json"))
@@ -422,17 +513,38 @@ def test_a_churn_word_takes_the_window_of_no_purchase(sports_catalog: Catalog) -
 
 
 REASONS = [
-    ("sports", "mujeres de Madrid que compraron zapatillas, xq les quiero mandar un cupón",
-     "mujeres de Madrid que compraron zapatillas"),
-    ("sports", "women in Madrid who bought Nike, because we want to send them a code", "women in Madrid who bought Nike"),
-    ("sports", "para la campaña de verano: hombres que compraron botas de fútbol", "hombres que compraron botas de fútbol"),
-    ("pharmacy", "clientes de Granada que compraron pañales pa mandarles una promo", "clientes de Granada que compraron pañales"),
-    ("pharmacy", "mujeres que compraron crema solar, so we can send them a promo", "mujeres que compraron crema solar"),
+    (
+        "sports",
+        "mujeres de Madrid que compraron zapatillas, xq les quiero mandar un cupón",
+        "mujeres de Madrid que compraron zapatillas",
+    ),
+    (
+        "sports",
+        "women in Madrid who bought Nike, because we want to send them a code",
+        "women in Madrid who bought Nike",
+    ),
+    (
+        "sports",
+        "para la campaña de verano: hombres que compraron botas de fútbol",
+        "hombres que compraron botas de fútbol",
+    ),
+    (
+        "pharmacy",
+        "clientes de Granada que compraron pañales pa mandarles una promo",
+        "clientes de Granada que compraron pañales",
+    ),
+    (
+        "pharmacy",
+        "mujeres que compraron crema solar, so we can send them a promo",
+        "mujeres que compraron crema solar",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("cat", "text", "plain"), REASONS, ids=[r[1] for r in REASONS])
-def test_a_reason_clause_carries_no_condition(cat: str, text: str, plain: str, sports_catalog: Catalog) -> None:
+def test_a_reason_clause_carries_no_condition(
+    cat: str, text: str, plain: str, sports_catalog: Catalog
+) -> None:
     catalog = _catalog(cat, sports_catalog)
     got, want = parse(text, catalog), parse(plain, catalog)
     assert not got.clarifications, (text, got.unrecognized)
@@ -444,7 +556,9 @@ def test_a_reason_clause_carries_no_condition(cat: str, text: str, plain: str, s
 @pytest.mark.parametrize("cat", ["sports", "pharmacy"])
 def test_y_tambien_keeps_both_order_details(cat: str, sports_catalog: Catalog) -> None:
     catalog = _catalog(cat, sports_catalog)
-    methods = [m for m in ("paypal", "bizum", "credit_card", "cash_on_delivery") if catalog.has("payment_method", m)][:2]
+    methods = [
+        m for m in ("paypal", "bizum", "credit_card", "cash_on_delivery") if catalog.has("payment_method", m)
+    ][:2]
     if len(methods) < 2:
         pytest.skip("the catalog has fewer than two payment methods")
     r = parse(f"clientes que pagaron con {methods[0]} y también con {methods[1]}", catalog)
@@ -488,7 +602,9 @@ def test_opted_out_is_the_consent_state_unless_a_period_is_said(
         r = parse(text, catalog)
         assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
         blob = json.dumps(r.plan.model_dump(mode="json"))
-        assert ('"op": "is_false"' in blob) is state and ('"event": "unsubscribed"' in blob) is not state, blob
+        assert ('"op": "is_false"' in blob) is state and ('"event": "unsubscribed"' in blob) is not state, (
+            blob
+        )
 
 
 def test_flow_is_a_workflow_word(sports_catalog: Catalog) -> None:

@@ -33,26 +33,156 @@ HEX64 = re.compile(r"[0-9a-f]{64}")
 
 CONTACTS = [
     # id, email, phone, first, last, gender, birth, zip, city, region, country, created, ads_consent
-    ("c01", " Ana.Nunez@Example.COM ", "612 34 56 78", "Ana", "Núñez", "female", "1985-03-07", "08001",
-     "Barcelona", "Barcelona", "ES", "2024-01-10", True),
-    ("c02", "jose@example.com", "+34 612-345-679", "José Ángel", "García-López", "male", None, "28013",
-     "Madrid", "Comunidad de Madrid", "ES", "2024-02-01", True),
-    ("c03", "not-an-email", "n/a", "Carlos", "Ruiz", "male", None, "41001", "Sevilla", "Andalucía", "ES",
-     "2024-03-01", True),  # no usable key: dropped
-    ("c04", None, "55 1234 5678", "Lupita", "Hernández", "female", "1990-12-24", "06600", "Ciudad de México",
-     "CDMX", "MX", "2024-04-01", True),
-    ("c05", "Mary.OBrien+shop@gmail.com", "(650) 555-1212", "Mary", "O'Brien Jr.", "female", "1979-02-16",
-     "94035-1234", "Mountain View", "California", "US", "2024-05-01", True),
-    ("c06", "noconsent@example.com", "612 00 00 01", "Nora", "Sin", "female", None, "08002", "Barcelona",
-     "Barcelona", "ES", "2024-06-01", False),  # no ads consent
-    ("c07", None, None, "Pere", "Puig", "male", None, "08003", "Barcelona", "Barcelona", "ES", "2024-06-02",
-     None),  # consent unknown: treated as no consent
-    ("c08", "late@example.com", "612 00 00 02", "Late", "Comer", "male", None, "08004", "Barcelona",
-     "Barcelona", "ES", "2026-07-15", True),  # created after the as-of date
-    ("c09", None, None, "Zoë", "Smith", "female", None, "M1 1AE", "Manchester", "Greater Manchester", "GB",
-     "2024-06-03", True),  # Google: matches on the full address; Meta: no key
-    ("c10", "kim@example.com", "+44 7700 900123", "Kim", None, "other", None, "M1 1AE", "Manchester", None,
-     "GB", "2024-06-04", True),  # Google: incomplete address dropped, email kept
+    (
+        "c01",
+        " Ana.Nunez@Example.COM ",
+        "612 34 56 78",
+        "Ana",
+        "Núñez",
+        "female",
+        "1985-03-07",
+        "08001",
+        "Barcelona",
+        "Barcelona",
+        "ES",
+        "2024-01-10",
+        True,
+    ),
+    (
+        "c02",
+        "jose@example.com",
+        "+34 612-345-679",
+        "José Ángel",
+        "García-López",
+        "male",
+        None,
+        "28013",
+        "Madrid",
+        "Comunidad de Madrid",
+        "ES",
+        "2024-02-01",
+        True,
+    ),
+    (
+        "c03",
+        "not-an-email",
+        "n/a",
+        "Carlos",
+        "Ruiz",
+        "male",
+        None,
+        "41001",
+        "Sevilla",
+        "Andalucía",
+        "ES",
+        "2024-03-01",
+        True,
+    ),  # no usable key: dropped
+    (
+        "c04",
+        None,
+        "55 1234 5678",
+        "Lupita",
+        "Hernández",
+        "female",
+        "1990-12-24",
+        "06600",
+        "Ciudad de México",
+        "CDMX",
+        "MX",
+        "2024-04-01",
+        True,
+    ),
+    (
+        "c05",
+        "Mary.OBrien+shop@gmail.com",
+        "(650) 555-1212",
+        "Mary",
+        "O'Brien Jr.",
+        "female",
+        "1979-02-16",
+        "94035-1234",
+        "Mountain View",
+        "California",
+        "US",
+        "2024-05-01",
+        True,
+    ),
+    (
+        "c06",
+        "noconsent@example.com",
+        "612 00 00 01",
+        "Nora",
+        "Sin",
+        "female",
+        None,
+        "08002",
+        "Barcelona",
+        "Barcelona",
+        "ES",
+        "2024-06-01",
+        False,
+    ),  # no ads consent
+    (
+        "c07",
+        None,
+        None,
+        "Pere",
+        "Puig",
+        "male",
+        None,
+        "08003",
+        "Barcelona",
+        "Barcelona",
+        "ES",
+        "2024-06-02",
+        None,
+    ),  # consent unknown: treated as no consent
+    (
+        "c08",
+        "late@example.com",
+        "612 00 00 02",
+        "Late",
+        "Comer",
+        "male",
+        None,
+        "08004",
+        "Barcelona",
+        "Barcelona",
+        "ES",
+        "2026-07-15",
+        True,
+    ),  # created after the as-of date
+    (
+        "c09",
+        None,
+        None,
+        "Zoë",
+        "Smith",
+        "female",
+        None,
+        "M1 1AE",
+        "Manchester",
+        "Greater Manchester",
+        "GB",
+        "2024-06-03",
+        True,
+    ),  # Google: matches on the full address; Meta: no key
+    (
+        "c10",
+        "kim@example.com",
+        "+44 7700 900123",
+        "Kim",
+        None,
+        "other",
+        None,
+        "M1 1AE",
+        "Manchester",
+        None,
+        "GB",
+        "2024-06-04",
+        True,
+    ),  # Google: incomplete address dropped, email kept
 ]
 
 
@@ -60,8 +190,10 @@ def _build(path: Path) -> Path:
     con = duckdb.connect(str(path))
     try:
         create_schema(con)
-        cols = ("contact_id, email, phone, first_name, last_name, gender, birth_date, postal_code, city, region, "
-                "country, created_at, ads_consent")
+        cols = (
+            "contact_id, email, phone, first_name, last_name, gender, birth_date, postal_code, city, region, "
+            "country, created_at, ads_consent"
+        )
         con.executemany(f"INSERT INTO contacts ({cols}) VALUES ({', '.join('?' * 13)})", CONTACTS)
         install_macros(con, Config())
     finally:
@@ -88,8 +220,9 @@ def _check_golden(written: Path, name: str) -> None:
     assert text == golden.read_text(encoding="utf-8"), f"{name} differs from its golden file"
 
 
-@pytest.mark.parametrize(("to", "plain"), [("meta", False), ("meta", True), ("google", False),
-                                           ("google", True), ("csv", True)])
+@pytest.mark.parametrize(
+    ("to", "plain"), [("meta", False), ("meta", True), ("google", False), ("google", True), ("csv", True)]
+)
 def test_each_target_writes_its_golden_file(shop: Path, tmp_path: Path, to: str, plain: bool) -> None:
     out = tmp_path / f"{to}.csv"
     export_audience(shop, ALL, to, out, plain=plain, as_of=AS_OF)
@@ -123,8 +256,11 @@ def test_the_round_trip_gives_the_segment_minus_the_dropped_contacts(shop: Path,
     out = export_audience(shop, segment, "meta", tmp_path / "m.csv", plain=True, as_of=AS_OF)
     rows = _read(out.path)
     # c01, c02, c04 have consent and a key; c03 has no usable key; c06/c07 lack consent; c08 is too new
-    assert [r["email"] or r["phone"] for r in rows] == ["ana.nunez@example.com", "jose@example.com",
-                                                        "525512345678"]
+    assert [r["email"] or r["phone"] for r in rows] == [
+        "ana.nunez@example.com",
+        "jose@example.com",
+        "525512345678",
+    ]
     pre = out.preflight
     assert pre.segment_contacts == 6
     assert pre.dropped == {"no_consent": 2, "no_usable_key": 1}
@@ -132,13 +268,15 @@ def test_the_round_trip_gives_the_segment_minus_the_dropped_contacts(shop: Path,
     assert pre.invalid_values["email"] == 1 and pre.invalid_values["phone"] == 1
 
 
-def test_contacts_without_consent_are_exported_only_when_asked_and_with_a_warning(shop: Path,
-                                                                                  tmp_path: Path) -> None:
+def test_contacts_without_consent_are_exported_only_when_asked_and_with_a_warning(
+    shop: Path, tmp_path: Path
+) -> None:
     default = export_audience(shop, ALL, "meta", tmp_path / "a.csv", plain=True, as_of=AS_OF)
     assert "noconsent@example.com" not in {r["email"] for r in _read(default.path)}
     assert not any("consent" in w for w in default.warnings)
-    asked = export_audience(shop, ALL, "meta", tmp_path / "b.csv", plain=True, include_no_consent=True,
-                            as_of=AS_OF)
+    asked = export_audience(
+        shop, ALL, "meta", tmp_path / "b.csv", plain=True, include_no_consent=True, as_of=AS_OF
+    )
     assert "noconsent@example.com" in {r["email"] for r in _read(asked.path)}
     assert "no_consent" not in asked.preflight.dropped
     assert any("2 contact(s) without ads consent are included" in w for w in asked.warnings)
@@ -148,15 +286,24 @@ def test_google_keeps_a_full_address_and_drops_an_incomplete_one(shop: Path, tmp
     pre = export_audience(shop, ALL, "google", tmp_path / "g.csv", plain=True, as_of=AS_OF).preflight
     rows = _read(tmp_path / "g.csv")
     zoe = [r for r in rows if r["First Name"] == "zoë"]
-    assert zoe == [{"Email": "", "Phone": "", "First Name": "zoë", "Last Name": "smith", "Country": "GB",
-                    "Zip": "M1 1AE"}]
+    assert zoe == [
+        {
+            "Email": "",
+            "Phone": "",
+            "First Name": "zoë",
+            "Last Name": "smith",
+            "Country": "GB",
+            "Zip": "M1 1AE",
+        }
+    ]
     kim = [r for r in rows if r["Email"] == "kim@example.com"]
     assert kim[0]["Country"] == kim[0]["Zip"] == ""
     assert pre.dropped["incomplete_address"] >= 1
 
 
-def test_the_preflight_counts_without_writing_and_previews_before_and_after_hashing(shop: Path,
-                                                                                   tmp_path: Path) -> None:
+def test_the_preflight_counts_without_writing_and_previews_before_and_after_hashing(
+    shop: Path, tmp_path: Path
+) -> None:
     pre = preflight(shop, ALL, "meta", as_of=AS_OF)
     assert pre.rows == 5 and pre.segment_contacts == 9
     assert pre.coverage["email"] == pytest.approx(4 / 5)
@@ -219,26 +366,48 @@ def test_the_command_needs_exactly_one_audience(shop: Path) -> None:
 
 
 def test_the_command_reports_an_unknown_saved_segment(shop: Path, tmp_path: Path) -> None:
-    r = CliRunner().invoke(_app(), ["export", "--to", "meta", "--segment", "nope", "--db", str(shop),
-                                    "--out", str(tmp_path / "x.csv")])
+    r = CliRunner().invoke(
+        _app(),
+        ["export", "--to", "meta", "--segment", "nope", "--db", str(shop), "--out", str(tmp_path / "x.csv")],
+    )
     assert r.exit_code == 1
     assert "error:" in r.output and not (tmp_path / "x.csv").exists()
 
 
 def test_the_command_writes_the_answer_of_a_request_and_prints_its_path(
-    shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    shop: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from segmenta.assistant.answer import Answer
     from segmenta.tools import ask as ask_module
 
     def fake_ask(db: Path, text: str, as_of: date) -> Answer:
-        return Answer(request=text, kind="segment", as_of=as_of.isoformat(),
-                      sql="SELECT contact_id FROM contacts WHERE country = 'ES'")
+        return Answer(
+            request=text,
+            kind="segment",
+            as_of=as_of.isoformat(),
+            sql="SELECT contact_id FROM contacts WHERE country = 'ES'",
+        )
 
     monkeypatch.setattr(ask_module, "ask", fake_ask)
     out = tmp_path / "es.csv"
-    r = CliRunner().invoke(_app(), ["export", "--to", "google", "--ask", "contactos de España", "--db", str(shop),
-                                    "--as-of", "2026-06-30", "--out", str(out)])
+    r = CliRunner().invoke(
+        _app(),
+        [
+            "export",
+            "--to",
+            "google",
+            "--ask",
+            "contactos de España",
+            "--db",
+            str(shop),
+            "--as-of",
+            "2026-06-30",
+            "--out",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert str(out) in r.output and "rows to write" in r.output
     assert len(_read(out)) == 3  # c01, c02, and c03 on its full address

@@ -40,7 +40,12 @@ def test_an_action_is_read_with_its_argument(text: str, intent: Intent) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["mujeres de Madrid", "customers who bought Nike", "clientes que guardan relación", "top 5 brands by revenue"],
+    [
+        "mujeres de Madrid",
+        "customers who bought Nike",
+        "clientes que guardan relación",
+        "top 5 brands by revenue",
+    ],
 )
 def test_a_request_for_a_segment_is_no_action(text: str) -> None:
     assert read_intent(text) is None
@@ -51,7 +56,9 @@ def test_export_them_for_facebook_exports_the_last_segment(tmp_path: Path) -> No
     runner = CliRunner()
     db = tmp_path / "shop.duckdb"
     assert runner.invoke(cli.app, ["import", str(SPORTS), "--db", str(db)]).exit_code == 0
-    first = runner.invoke(cli.app, ["ask", "mujeres de Madrid", "--db", str(db), "--as-of", "2026-06-30", "--json"])
+    first = runner.invoke(
+        cli.app, ["ask", "mujeres de Madrid", "--db", str(db), "--as-of", "2026-06-30", "--json"]
+    )
     assert first.exit_code == 0, first.output
     count = json.loads(first.stdout)["count"]
     cwd = os.getcwd()

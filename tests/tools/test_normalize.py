@@ -82,8 +82,11 @@ PREFIXES = ["", "+", "00", "0", "1", "+34", "0034", "+52 1", "011", "+44 (0)", "
 
 
 @settings(max_examples=1500, deadline=None)
-@given(region=st.sampled_from(REGIONS), prefix=st.sampled_from(PREFIXES),
-       body=st.text(alphabet="0123456789 -.()/", min_size=3, max_size=16))
+@given(
+    region=st.sampled_from(REGIONS),
+    prefix=st.sampled_from(PREFIXES),
+    body=st.text(alphabet="0123456789 -.()/", min_size=3, max_size=16),
+)
 def test_the_phone_shortcut_gives_what_phonenumbers_gives(region: str, prefix: str, body: str) -> None:
     raw = prefix + body
     try:
@@ -94,8 +97,13 @@ def test_the_phone_shortcut_gives_what_phonenumbers_gives(region: str, prefix: s
 
 
 def test_the_phone_shortcut_covers_plain_national_and_international_numbers() -> None:
-    for raw, region in [("612 34 56 78", "ES"), ("+34 612-345-678", "ES"), ("55 1234 5678", "MX"),
-                        ("(305) 555-0147", "US"), ("06 1234 5678", "IT")]:
+    for raw, region in [
+        ("612 34 56 78", "ES"),
+        ("+34 612-345-678", "ES"),
+        ("55 1234 5678", "MX"),
+        ("(305) 555-0147", "US"),
+        ("06 1234 5678", "IT"),
+    ]:
         assert nz._fast_e164(raw, region) == nz._full_e164(raw, region)
 
 
@@ -107,9 +115,25 @@ def _library_email(text: str) -> str | None:
 
 
 @settings(max_examples=1500, deadline=None)
-@given(local=st.text(alphabet="abz09._+-!'\"@ ", min_size=0, max_size=12),
-       domain=st.sampled_from(["example.com", "gmail.com", "x", "a-.com", "-a.com", "ex..com", "localhost",
-                               "münchen.de", "e.x.a.m.p.l.e.org", "123.com", "a.b", "mail.test"]))
+@given(
+    local=st.text(alphabet="abz09._+-!'\"@ ", min_size=0, max_size=12),
+    domain=st.sampled_from(
+        [
+            "example.com",
+            "gmail.com",
+            "x",
+            "a-.com",
+            "-a.com",
+            "ex..com",
+            "localhost",
+            "münchen.de",
+            "e.x.a.m.p.l.e.org",
+            "123.com",
+            "a.b",
+            "mail.test",
+        ]
+    ),
+)
 def test_the_email_shortcut_gives_what_email_validator_gives(local: str, domain: str) -> None:
     text = f"{local}@{domain}"
     assert nz.valid_email(text) == _library_email(text)
@@ -117,15 +141,21 @@ def test_the_email_shortcut_gives_what_email_validator_gives(local: str, domain:
 
 # ---------------------------------------------------------------- arbitrary input
 
-FIELDS = {"meta": ["email", "phone", "fn", "ln", "ct", "st", "zip", "country", "gen", "dob", "doby"],
-          "google": ["Email", "Phone", "First Name", "Last Name", "Country", "Zip"]}
+FIELDS = {
+    "meta": ["email", "phone", "fn", "ln", "ct", "st", "zip", "country", "gen", "dob", "doby"],
+    "google": ["Email", "Phone", "First Name", "Last Name", "Country", "Zip"],
+}
 
 
 @settings(max_examples=400, deadline=None)
-@given(raw=st.text(max_size=40), region=st.sampled_from(["ES", "US", "MX", "GB"]),
-       platform=st.sampled_from(list(nz.PLATFORMS)))
-def test_any_unicode_never_crashes_and_never_reaches_a_hashed_column_raw(raw: str, region: str,
-                                                                         platform: nz.Platform) -> None:
+@given(
+    raw=st.text(max_size=40),
+    region=st.sampled_from(["ES", "US", "MX", "GB"]),
+    platform=st.sampled_from(list(nz.PLATFORMS)),
+)
+def test_any_unicode_never_crashes_and_never_reaches_a_hashed_column_raw(
+    raw: str, region: str, platform: nz.Platform
+) -> None:
     for field in FIELDS[platform]:
         value = nz.normalize_field(platform, field, raw, region)
         if value is None:

@@ -34,7 +34,9 @@ def db(_master: Path, tmp_path: Path) -> Path:
 
 
 def test_a_dynamic_segment_keeps_its_plan_members_and_a_first_history_row(db: Path) -> None:
-    s = seg.save(db, "VIP Madrid", plan=None, request="customers in Madrid with RFM 4+", static=False, as_of=D)
+    s = seg.save(
+        db, "VIP Madrid", plan=None, request="customers in Madrid with RFM 4+", static=False, as_of=D
+    )
     assert s.kind == "dynamic" and s.plan is not None and s.as_of == D
     assert s.size == s.members > 0
     assert [h.as_of for h in s.history] == [D]
@@ -67,8 +69,14 @@ def test_a_refresh_at_another_date_records_a_second_history_row(db: Path) -> Non
 def test_backfill_records_each_month_end_computed_as_of_its_own_date(db: Path) -> None:
     seg.save(db, "Hibernating", plan=HIBERNATING, request="", static=False, as_of=D)
     points = seg.backfill(db, "Hibernating", date(2026, 1, 15))
-    assert [p.as_of for p in points] == [date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31),
-                                         date(2026, 4, 30), date(2026, 5, 31), D]
+    assert [p.as_of for p in points] == [
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+        D,
+    ]
     expected = seg._evaluate(db, HIBERNATING, [date(2026, 2, 28)], members=False)[0][1][-1].count
     assert points[1].size == expected
     assert len({p.size for p in points}) > 1
@@ -113,7 +121,9 @@ def test_saved_segments_survive_a_reimport_of_the_shop(db: Path) -> None:
 
 
 def test_a_saved_segment_is_used_by_name_in_a_later_request(db: Path) -> None:
-    s = seg.save(db, "VIP Madrid", plan=None, request="customers in Madrid with RFM 4+", static=False, as_of=D)
+    s = seg.save(
+        db, "VIP Madrid", plan=None, request="customers in Madrid with RFM 4+", static=False, as_of=D
+    )
     answer = ask(db, "women in 'VIP Madrid'", D)
     assert answer.kind == "segment"
     assert answer.count is not None and 0 < answer.count < s.size
@@ -144,11 +154,36 @@ def test_the_cli_saves_lists_and_explains(db: Path) -> None:
     app = typer.Typer()
     app.add_typer(segments_app, name="segments")
     run = CliRunner()
-    r = run.invoke(app, ["segments", "save", "VIP Madrid", "--ask", "customers in Madrid with RFM 4+",
-                         "--db", str(db), "--as-of", "2026-06-30"])
+    r = run.invoke(
+        app,
+        [
+            "segments",
+            "save",
+            "VIP Madrid",
+            "--ask",
+            "customers in Madrid with RFM 4+",
+            "--db",
+            str(db),
+            "--as-of",
+            "2026-06-30",
+        ],
+    )
     assert r.exit_code == 0, r.output
-    r = run.invoke(app, ["segments", "history", "VIP Madrid", "--db", str(db), "--backfill-since", "2026-04-01",
-                         "--explain", "2026-04-30", "2026-06-30"])
+    r = run.invoke(
+        app,
+        [
+            "segments",
+            "history",
+            "VIP Madrid",
+            "--db",
+            str(db),
+            "--backfill-since",
+            "2026-04-01",
+            "--explain",
+            "2026-04-30",
+            "2026-06-30",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "moved the size most" in r.output or "No condition changed" in r.output
     r = run.invoke(app, ["segments", "list", "--db", str(db)])

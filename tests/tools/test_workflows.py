@@ -51,8 +51,27 @@ REQUESTS_ES = {
 }
 REQUESTS_EN = {kind: f"draft a {kind.replace('_', ' ')} workflow" for kind in REQUESTS}
 # words of the English templates that a Spanish draft must not hold (folded, whole words)
-ENGLISH_WORDS = ("wait", "yes", "exit", "bought", "subscribed", "your", "the", "days", "hours", "audience",
-                 "segment", "customers", "order", "answer", "value", "off", "every", "contact", "warehouse")
+ENGLISH_WORDS = (
+    "wait",
+    "yes",
+    "exit",
+    "bought",
+    "subscribed",
+    "your",
+    "the",
+    "days",
+    "hours",
+    "audience",
+    "segment",
+    "customers",
+    "order",
+    "answer",
+    "value",
+    "off",
+    "every",
+    "contact",
+    "warehouse",
+)
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +86,13 @@ def drafts_es(db: Path) -> dict[str, wf.WorkflowDraft]:
 
 def _words(d: wf.WorkflowDraft) -> list[str]:
     """Every word of a draft a marketer reads: name, labels, branches, notes, assumptions."""
-    texts = [d.name, *d.assumptions, *(n.label for n in d.nodes), *(n.estimate.note for n in d.nodes),
-             *(e.label for e in d.edges)]
+    texts = [
+        d.name,
+        *d.assumptions,
+        *(n.label for n in d.nodes),
+        *(n.estimate.note for n in d.nodes),
+        *(e.label for e in d.edges),
+    ]
     return [w for t in texts for w in re.findall(r"[a-z]+", fold(t))]
 
 
@@ -87,15 +111,22 @@ def test_a_spanish_request_drafts_spanish_labels_and_branches(
     assert any(n.type == "wait" and n.label.startswith("Esperar") for n in d.nodes)
 
 
-def test_the_spanish_win_back_reads_as_natural_marketing_spanish(drafts_es: dict[str, wf.WorkflowDraft]) -> None:
+def test_the_spanish_win_back_reads_as_natural_marketing_spanish(
+    drafts_es: dict[str, wf.WorkflowDraft],
+) -> None:
     labels = {n.label for n in drafts_es["win_back"].nodes}
-    assert {"Se une a la audiencia (dejó de comprar)", "Esperar 7 días",
-            "¿Abrió o hizo clic en un mensaje en los últimos 90 días?",
-            "Email: te echamos de menos (15 % de descuento)"} <= labels
+    assert {
+        "Se une a la audiencia (dejó de comprar)",
+        "Esperar 7 días",
+        "¿Abrió o hizo clic en un mensaje en los últimos 90 días?",
+        "Email: te echamos de menos (15 % de descuento)",
+    } <= labels
     assert drafts_es["win_back"].audience.text == "los clientes hibernando"
 
 
-def test_a_spanish_default_audience_and_its_assumption_are_spanish(drafts_es: dict[str, wf.WorkflowDraft]) -> None:
+def test_a_spanish_default_audience_and_its_assumption_are_spanish(
+    drafts_es: dict[str, wf.WorkflowDraft],
+) -> None:
     d = drafts_es["vip_early_access"]
     assert d.audience.text == "clientes RFM Champions y Loyal"
     assert d.assumptions == ["sin audiencia indicada: clientes RFM Champions y Loyal"]
@@ -116,7 +147,9 @@ def test_an_explicit_language_overrides_the_detected_one(db: Path) -> None:
 
 
 @pytest.mark.parametrize("kind", list(REQUESTS))
-def test_each_kind_drafts_a_connected_graph_with_estimates(kind: str, drafts: dict[str, wf.WorkflowDraft]) -> None:
+def test_each_kind_drafts_a_connected_graph_with_estimates(
+    kind: str, drafts: dict[str, wf.WorkflowDraft]
+) -> None:
     d = drafts[kind]
     assert d.kind == kind
     ids = wf.node_ids(d)
@@ -143,7 +176,9 @@ def test_replenishment_uses_the_shops_own_repurchase_intervals(drafts: dict[str,
     assert all(days > 0 for days in intervals.values())
 
 
-def test_the_abandoned_cart_splits_by_the_shops_median_cart_value(drafts: dict[str, wf.WorkflowDraft]) -> None:
+def test_the_abandoned_cart_splits_by_the_shops_median_cart_value(
+    drafts: dict[str, wf.WorkflowDraft],
+) -> None:
     d = drafts["abandoned_cart"]
     split = d.parameters["cart_value_split"]
     assert isinstance(split, float) and split > 0
@@ -155,7 +190,9 @@ def test_a_survey_answer_split_is_left_unknown_with_a_note(drafts: dict[str, wf.
     assert answer.estimate.yes is None and "no están en el almacén" in answer.estimate.note
 
 
-def test_a_draft_round_trips_through_its_json_file(drafts: dict[str, wf.WorkflowDraft], tmp_path: Path) -> None:
+def test_a_draft_round_trips_through_its_json_file(
+    drafts: dict[str, wf.WorkflowDraft], tmp_path: Path
+) -> None:
     path = wf.save_json(drafts["abandoned_cart"], tmp_path / "cart.json")
     assert wf.load_json(path) == drafts["abandoned_cart"]
     assert "WorkflowNode" in wf.json_schema()
@@ -192,8 +229,21 @@ def test_the_cli_exits_3_on_an_unknown_kind_and_writes_json_and_mermaid(db: Path
     r = run.invoke(app, ["workflow", "draft", "loyalty points", "--db", str(db), "--as-of", "2026-06-30"])
     assert r.exit_code == 3
     out = tmp_path / "w.json"
-    r = run.invoke(app, ["workflow", "draft", "welcome", "--db", str(db), "--as-of", "2026-06-30",
-                         "--out", str(out), "--mermaid"])
+    r = run.invoke(
+        app,
+        [
+            "workflow",
+            "draft",
+            "welcome",
+            "--db",
+            str(db),
+            "--as-of",
+            "2026-06-30",
+            "--out",
+            str(out),
+            "--mermaid",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "flowchart TD" in r.output and wf.load_json(out).kind == "welcome"
     r = run.invoke(app, ["workflow", "draft", "welcome", "--db", str(db), "--as-of", "2026-06-30"])

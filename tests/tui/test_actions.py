@@ -78,7 +78,9 @@ async def test_a_taken_name_is_not_overwritten_until_replace_is_pressed(shop_db:
         await send(pilot, "save as vip madrid")
         screen = app.screen
         assert isinstance(screen, SaveScreen) and screen.has_class("-taken")
-        assert "Ya hay un segmento llamado 'VIP Madrid'" in str(screen.query_one("#save-error", Label).content)
+        assert "Ya hay un segmento llamado 'VIP Madrid'" in str(
+            screen.query_one("#save-error", Label).content
+        )
         assert segments.show(shop_db, "VIP Madrid").request == "mujeres de Madrid"
         await pilot.click("#save-replace")
         await settle(pilot)
@@ -94,8 +96,10 @@ async def test_only_a_segment_can_be_saved(shop_db: Path) -> None:
         await send(pilot, "ventas por mes")
         await pilot.press("f6")
         assert not isinstance(app.screen, SaveScreen)
-        assert notes(app) == ["Ask for a segment first",
-                              "La última respuesta no es un segmento: solo se guardan segmentos"]
+        assert notes(app) == [
+            "Ask for a segment first",
+            "La última respuesta no es un segmento: solo se guardan segmentos",
+        ]
 
 
 async def test_choosing_a_saved_segment_in_the_library_asks_for_it_by_name(shop_db: Path) -> None:
@@ -130,7 +134,9 @@ async def test_f8_drafts_a_workflow_for_the_current_segment_as_a_tree(
         d = screen.draft
         assert d is not None and d.kind == "win_back"
         assert d.audience.size == answer.count
-        assert d.audience.plan == SegmentPlan.model_validate(answer.plan).model_copy(update={"question": "list"})
+        assert d.audience.plan == SegmentPlan.model_validate(answer.plan).model_copy(
+            update={"question": "list"}
+        )
         labels = tree_labels(screen.query_one(Tree))
         assert labels[0].startswith(KIND_TITLES["win_back"])
         for node in d.nodes:

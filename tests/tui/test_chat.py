@@ -49,7 +49,11 @@ async def test_a_segment_shows_its_count_funnel_and_rows(sports_db: Path) -> Non
         assert "ciudad: Madrid" in text
         table = app.query_one(DataTable)
         assert table.row_count == answer.count
-        assert "3,000 contactos" in app.title and "sports.duckdb" in app.title and app.sub_title == "a fecha 2026-06-30"
+        assert (
+            "3,000 contactos" in app.title
+            and "sports.duckdb" in app.title
+            and app.sub_title == "a fecha 2026-06-30"
+        )
 
 
 async def test_a_follow_up_narrows_the_previous_segment(sports_db: Path) -> None:
@@ -108,7 +112,9 @@ async def test_a_big_segment_loads_two_hundred_rows_at_a_time(sports_db: Path) -
             assert table.row_count == expected
 
 
-async def test_the_sql_opens_and_is_copied_with_a_key(sports_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_sql_opens_and_is_copied_with_a_key(
+    sports_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = SegmentaApp(sports_db, AS_OF)
     copied: list[str] = []
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
@@ -125,8 +131,9 @@ async def test_the_sql_opens_and_is_copied_with_a_key(sports_db: Path, monkeypat
 def slow_ask(self: Session, text: str) -> Answer:
     """A request whose query runs until it is interrupted."""
     with self._lock:
-        run_query(self.engine.con, "SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b",
-                  timeout=60)
+        run_query(
+            self.engine.con, "SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b", timeout=60
+        )
     raise AssertionError("the slow query was not interrupted")
 
 

@@ -29,9 +29,14 @@ ACTIONS: list[tuple[str, tuple[object, ...]]] = [
     ("crea un workflow de reactivación para ellos", ("workflow", "es", "win_back", True, None)),
     ("haz un flujo de bienvenida", ("workflow", "es", "welcome", False, None)),
     ("create a workflow for this segment", ("workflow", "en", None, True, None)),
-    ("create an abandoned cart workflow for hibernating customers",
-     ("workflow", "en", "abandoned_cart", False, "hibernating customers")),
-    ("diséñame una automatización de cumpleaños para estos contactos", ("workflow", "es", "birthday", True, None)),
+    (
+        "create an abandoned cart workflow for hibernating customers",
+        ("workflow", "en", "abandoned_cart", False, "hibernating customers"),
+    ),
+    (
+        "diséñame una automatización de cumpleaños para estos contactos",
+        ("workflow", "es", "birthday", True, None),
+    ),
 ]
 
 QUESTIONS = [

@@ -50,7 +50,6 @@ def test_a_follow_up_refines_the_previous_segment(sports_db: Path) -> None:
     assert 0 < second.count < first.count
 
 
-
 def test_each_answer_keeps_the_conversation_beside_the_warehouse_for_the_tools(shop_db: Path) -> None:
     from segmenta.tools.segments import last_plan
 

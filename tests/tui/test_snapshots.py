@@ -66,10 +66,18 @@ def test_the_library_lists_saved_segments_with_their_size_history(
 ) -> None:
     from segmenta.tools import segments
 
-    segments.save(shop_db, "VIP Madrid", plan=None, request="mujeres +30 de Madrid", static=False, as_of=AS_OF)
+    segments.save(
+        shop_db, "VIP Madrid", plan=None, request="mujeres +30 de Madrid", static=False, as_of=AS_OF
+    )
     segments.backfill(shop_db, "VIP Madrid", date(2025, 7, 1))
-    segments.save(shop_db, "Compradores de zapatillas", plan=None, request="compraron zapatillas", static=True,
-                  as_of=AS_OF)
+    segments.save(
+        shop_db,
+        "Compradores de zapatillas",
+        plan=None,
+        request="compraron zapatillas",
+        static=True,
+        as_of=AS_OF,
+    )
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await asking("los de 'VIP Madrid'", then=("f7",))(pilot)

@@ -74,9 +74,10 @@ def test_every_key_of_the_written_file_has_a_comment_above_it() -> None:
 @settings(max_examples=40, deadline=None)
 @given(
     country=st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=2, max_size=2),
-    points=st.lists(st.floats(min_value=0, max_value=1e9, allow_nan=False), min_size=4, max_size=4,
-                    unique=True),
-    penalty=st.integers(min_value=-10**6, max_value=10**6),
+    points=st.lists(
+        st.floats(min_value=0, max_value=1e9, allow_nan=False), min_size=4, max_size=4, unique=True
+    ),
+    penalty=st.integers(min_value=-(10**6), max_value=10**6),
 )
 def test_any_valid_config_survives_the_toml_round_trip(
     country: str, points: list[float], penalty: int
@@ -99,15 +100,23 @@ def test_set_value_parses_numbers_and_lists_typed_on_the_command_line() -> None:
     ("toml", "expected"),
     [
         ('[rfm]\nmethod = "median"\n', 'rfm.method = "median" is not valid: Input should be'),
-        ("[rfm.thresholds]\nrecency_days = [30, 20, 180, 365]\n",
-         "rfm.thresholds.recency_days = [30, 20, 180, 365] is not valid: "
-         "cut points must be strictly increasing"),
-        ("[rfm.thresholds]\nfrequency = [2, 3, 4]\n",
-         "rfm.thresholds.frequency = [2, 3, 4] is not valid: needs exactly 4 cut points, got 3"),
-        ("[rfm.thresholds]\nmonetary = [-1, 2, 3, 4]\n",
-         "rfm.thresholds.monetary = [-1, 2, 3, 4] is not valid: amounts must be finite and not negative"),
-        ("[rfm.thresholds]\nfrequency = [0, 3, 4, 5]\n",
-         "rfm.thresholds.frequency = [0, 3, 4, 5] is not valid: order counts must be at least 1"),
+        (
+            "[rfm.thresholds]\nrecency_days = [30, 20, 180, 365]\n",
+            "rfm.thresholds.recency_days = [30, 20, 180, 365] is not valid: "
+            "cut points must be strictly increasing",
+        ),
+        (
+            "[rfm.thresholds]\nfrequency = [2, 3, 4]\n",
+            "rfm.thresholds.frequency = [2, 3, 4] is not valid: needs exactly 4 cut points, got 3",
+        ),
+        (
+            "[rfm.thresholds]\nmonetary = [-1, 2, 3, 4]\n",
+            "rfm.thresholds.monetary = [-1, 2, 3, 4] is not valid: amounts must be finite and not negative",
+        ),
+        (
+            "[rfm.thresholds]\nfrequency = [0, 3, 4, 5]\n",
+            "rfm.thresholds.frequency = [0, 3, 4, 5] is not valid: order counts must be at least 1",
+        ),
         ('[lead_score]\nproduct_view = "five"\n', 'lead_score.product_view = "five" is not valid:'),
         ("[lead_score]\nwindow_days = 0\n", "lead_score.window_days = 0 is not valid:"),
         ('[locale]\ncurrency = "euro"\n', 'locale.currency = "euro" is not valid:'),

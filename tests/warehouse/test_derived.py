@@ -36,23 +36,30 @@ class Shop:
         self._orders = 0
 
     def contact(self, cid: str, birth: str | None = None, created: str | None = None) -> None:
-        self.con.execute("INSERT INTO contacts (contact_id, birth_date, created_at) VALUES (?, ?, ?)",
-                         [cid, birth, created])
+        self.con.execute(
+            "INSERT INTO contacts (contact_id, birth_date, created_at) VALUES (?, ?, ?)",
+            [cid, birth, created],
+        )
 
     def order(self, cid: str, at: str, amount: str = "10", status: str = "completed") -> None:
         self._orders += 1
         self.con.execute(
             "INSERT INTO orders (order_id, contact_id, ordered_at, total_amount, status) "
             "VALUES (?, ?, ?, ?, ?)",
-            [f"O{self._orders}", cid, at, Decimal(amount), status])
+            [f"O{self._orders}", cid, at, Decimal(amount), status],
+        )
 
     def web(self, cid: str | None, at: str, event_type: str = "page_view") -> None:
-        self.con.execute("INSERT INTO web_events (visitor_id, contact_id, occurred_at, event_type) "
-                         "VALUES ('v', ?, ?, ?)", [cid, at, event_type])
+        self.con.execute(
+            "INSERT INTO web_events (visitor_id, contact_id, occurred_at, event_type) VALUES ('v', ?, ?, ?)",
+            [cid, at, event_type],
+        )
 
     def message(self, cid: str, at: str, event_type: str = "opened", channel: str = "email") -> None:
-        self.con.execute("INSERT INTO message_events (contact_id, channel, event_type, occurred_at) "
-                         "VALUES (?, ?, ?, ?)", [cid, channel, event_type, at])
+        self.con.execute(
+            "INSERT INTO message_events (contact_id, channel, event_type, occurred_at) VALUES (?, ?, ?, ?)",
+            [cid, channel, event_type, at],
+        )
 
     def rows(self, macro: str, d: date = D, columns: str = "*") -> dict[str, tuple[Any, ...]]:
         """The macro's rows at d, by contact_id (the first column must be contact_id)."""
@@ -60,8 +67,10 @@ class Shop:
         return {r[0]: tuple(r[1:]) for r in out}
 
     def scores(self, d: date = D) -> dict[str, tuple[int, int, int]]:
-        return {k: (v[0], v[1], v[2]) for k, v in self.rows("rfm", d, "contact_id, r_score, f_score, m_score")
-                .items()}
+        return {
+            k: (v[0], v[1], v[2])
+            for k, v in self.rows("rfm", d, "contact_id, r_score, f_score, m_score").items()
+        }
 
 
 @pytest.fixture
@@ -80,6 +89,7 @@ def ts(d: date, days_before: int = 0, hour: int = 12) -> str:
 
 
 # --- as-of date -------------------------------------------------------------------------------
+
 
 def test_an_order_in_the_last_second_of_d_counts_and_one_at_midnight_after_does_not(shop: Shop) -> None:
     shop.contact("A")
@@ -128,6 +138,7 @@ def test_contact_metrics_hold_the_order_fields_of_the_data_model(shop: Shop) -> 
 
 # --- age --------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("birth", "on", "age"),
     [
@@ -152,6 +163,7 @@ def test_a_contact_without_birth_date_has_no_age(shop: Shop) -> None:
 
 
 # --- RFM --------------------------------------------------------------------------------------
+
 
 def ten_distinct_buyers(s: Shop) -> None:
     """Buyer Ki has i + 1 orders, the last 100 - 10 i days before D, and spends more as i grows."""
@@ -227,8 +239,15 @@ def test_thresholds_use_the_cut_points_of_the_config(tmp_path: Path) -> None:
             s.order(cid, ts(D, days_before=j))
         assert s.scores()[cid][1] == want, n
     # monetary: < 100 -> 1, >= 100 -> 2, >= 250 -> 3, >= 500 -> 4, >= 1000 -> 5
-    for amount, want in [("99.99", 1), ("100", 2), ("249.99", 2), ("250", 3), ("500", 4), ("999.99", 4),
-                         ("1000", 5)]:
+    for amount, want in [
+        ("99.99", 1),
+        ("100", 2),
+        ("249.99", 2),
+        ("250", 3),
+        ("500", 4),
+        ("999.99", 4),
+        ("1000", 5),
+    ]:
         cid = f"M{amount}"
         s.contact(cid)
         s.order(cid, ts(D), amount)
@@ -247,6 +266,7 @@ def test_changed_cut_points_change_the_scores_after_reinstalling(tmp_path: Path)
 
 # --- named segments ---------------------------------------------------------------------------
 
+
 def test_cells_get_their_named_segment_through_the_rfm_macro(tmp_path: Path) -> None:
     s = shop_with(tmp_path, "thresholds")
     s.contact("CHAMP")
@@ -258,8 +278,11 @@ def test_cells_get_their_named_segment_through_the_rfm_macro(tmp_path: Path) -> 
     for j in range(3):
         s.order("SLEEPY", ts(D, days_before=200 + j), "20")
     got = s.rows("rfm", D, "contact_id, rfm_cell, rfm_segment")
-    assert got == {"CHAMP": ("555", "Champions"), "LOST": ("111", "Lost"),
-                   "SLEEPY": ("231", "About To Sleep")}
+    assert got == {
+        "CHAMP": ("555", "Champions"),
+        "LOST": ("111", "Lost"),
+        "SLEEPY": ("231", "About To Sleep"),
+    }
 
 
 def test_every_one_of_the_125_cells_is_listed_once_and_gets_a_name() -> None:
@@ -269,7 +292,8 @@ def test_every_one_of_the_125_cells_is_listed_once_and_gets_a_name() -> None:
     con = duckdb.connect()
     named = con.execute(
         f"SELECT ({rfm_segment_case()}) AS seg, count(*) "
-        "FROM range(1, 6) a(r_score), range(1, 6) b(f_score), range(1, 6) c(m_score) GROUP BY seg").fetchall()
+        "FROM range(1, 6) a(r_score), range(1, 6) b(f_score), range(1, 6) c(m_score) GROUP BY seg"
+    ).fetchall()
     assert None not in dict(named)
     assert set(dict(named)) == set(rfm_segment_names())
     assert sum(n for _, n in named) == 125
@@ -285,6 +309,7 @@ def test_segment_names_have_their_spanish_synonyms() -> None:
 
 # --- lead score -------------------------------------------------------------------------------
 
+
 def test_lead_score_points_on_a_hand_case(shop: Shop) -> None:
     for cid in ("L1", "L2", "L3", "L4"):
         shop.contact(cid)
@@ -298,8 +323,14 @@ def test_lead_score_points_on_a_hand_case(shop: Shop) -> None:
     shop.message("L1", "2026-04-01 10:00", event_type="clicked")
     shop.message("L1", "2025-06-01 10:00")
     # March 2026: web events on 3 distinct days (+5); February: 3 events on 2 days (0)
-    for at in ("2026-03-02 10:00", "2026-03-15 10:00", "2026-03-31 23:00",
-               "2026-02-02 10:00", "2026-02-02 18:00", "2026-02-20 10:00"):
+    for at in (
+        "2026-03-02 10:00",
+        "2026-03-15 10:00",
+        "2026-03-31 23:00",
+        "2026-02-02 10:00",
+        "2026-02-02 18:00",
+        "2026-02-20 10:00",
+    ):
         shop.web("L1", at)
     # one order in the window (+25), but none in the last 180 days (-50)
     shop.order("L1", "2025-12-01 10:00")
@@ -345,6 +376,7 @@ def test_lead_score_points_come_from_the_config(tmp_path: Path) -> None:
 
 # --- persistence ------------------------------------------------------------------------------
 
+
 def test_the_macros_work_on_the_file_reopened_read_only_without_external_access(shop: Shop) -> None:
     shop.contact("A", birth="1990-01-01")
     shop.order("A", "2026-06-01 10:00", "25")
@@ -356,10 +388,15 @@ def test_the_macros_work_on_the_file_reopened_read_only_without_external_access(
         "(SELECT count(*) FROM completed_orders($1)) "
         "FROM contact_metrics($1) m JOIN rfm($1) r USING (contact_id) "
         "JOIN lead_scores($1) l USING (contact_id)",
-        [D]).fetchall()
+        [D],
+    ).fetchall()
     assert got == [(36, "111", "Lost", 25, 1, 1)]
-    assert {r[0] for r in con.execute("SELECT function_name FROM duckdb_functions() "
-                                      "WHERE function_type = 'table_macro'").fetchall()} >= set(MACRO_NAMES)
+    assert {
+        r[0]
+        for r in con.execute(
+            "SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro'"
+        ).fetchall()
+    } >= set(MACRO_NAMES)
     con.close()
     shop.con = duckdb.connect(str(shop.path))  # for the fixture's close
 

@@ -46,11 +46,14 @@ def load_csvs(src: Path, db: Path) -> None:
         path = src / f"{table.name}.csv"
         if not path.exists():
             continue
-        con.execute("CREATE TEMP TABLE raw AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",
-                    [str(path)])
+        con.execute(
+            "CREATE TEMP TABLE raw AS SELECT * FROM read_csv(?, header = true, all_varchar = true)",
+            [str(path)],
+        )
         have = {r[0] for r in con.execute("SELECT column_name FROM (DESCRIBE raw)").fetchall()}
-        select = ", ".join(f"CAST(NULLIF({c.name}, '') AS {c.type})" if c.name in have else "NULL"
-                           for c in table.columns)
+        select = ", ".join(
+            f"CAST(NULLIF({c.name}, '') AS {c.type})" if c.name in have else "NULL" for c in table.columns
+        )
         con.execute(f"INSERT INTO {table.name} SELECT {select} FROM raw")
         con.execute("DROP TABLE raw")
     install_macros(con, Config())
@@ -67,6 +70,7 @@ def build_warehouse(db: Path) -> None:
 
 
 # --- the independent computation ---------------------------------------------------------------
+
 
 def rows(name: str) -> Iterator[dict[str, str]]:
     with (SPORTS / f"{name}.csv").open(encoding="utf-8-sig", newline="") as f:
@@ -94,8 +98,11 @@ class Person:
 
 def people() -> dict[str, Person]:
     """The contacts that exist at D, with their completed orders up to the end of D."""
-    out = {r["contact_id"]: Person(date.fromisoformat(r["birth_date"]) if r["birth_date"] else None)
-           for r in rows("contacts") if not r["created_at"] or when(r["created_at"]) < END}
+    out = {
+        r["contact_id"]: Person(date.fromisoformat(r["birth_date"]) if r["birth_date"] else None)
+        for r in rows("contacts")
+        if not r["created_at"] or when(r["created_at"]) < END
+    }
     for r in rows("orders"):
         at = when(r["ordered_at"])
         if r["status"] == "completed" and at < END and r["contact_id"] in out:
@@ -172,8 +179,12 @@ def expected_lead_scores() -> dict[str, int]:
             score[cid] += ls.active_month
     for r in rows("message_events"):
         at = when(r["occurred_at"])
-        if r["contact_id"] in score and r["channel"] == "email" and r["event_type"] == "opened" \
-                and start <= at < END:
+        if (
+            r["contact_id"] in score
+            and r["channel"] == "email"
+            and r["event_type"] == "opened"
+            and start <= at < END
+        ):
             score[r["contact_id"]] += ls.email_opened
     for cid, p in everyone.items():
         score[cid] += ls.completed_order * sum(1 for at, _ in p.orders if at >= start)
@@ -183,6 +194,7 @@ def expected_lead_scores() -> dict[str, int]:
 
 
 # --- the checks -------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -201,8 +213,15 @@ def test_every_contacts_metrics_match_the_plain_python_computation(con: duckdb.D
         if p.orders:
             total = sum((a for _, a in p.orders), Decimal(0))
             last = max(at for at, _ in p.orders)
-            want[cid] = (age, min(at for at, _ in p.orders), last, len(p.orders), total,
-                         float(total) / len(p.orders), (D - last.date()).days)
+            want[cid] = (
+                age,
+                min(at for at, _ in p.orders),
+                last,
+                len(p.orders),
+                total,
+                float(total) / len(p.orders),
+                (D - last.date()).days,
+            )
         else:
             want[cid] = (age, None, None, None, None, None, None)
     assert set(got) == set(want)

@@ -49,6 +49,8 @@ class CatalogLike(Protocol):
 
     def match_products(self, phrase: str, lang: str = "es") -> Any: ...
 
+    def alias_links(self, phrase: str, fields: Any) -> list[Any]: ...
+
 
 _SHOP_MONEY = frozenset(
     "pavos pavo pelas lana varos varo bucks buck quid pasta plata guita luca lucas k".split()
@@ -198,7 +200,9 @@ class Grammar:
     # ---- implemented by the mixins (declared here so each mixin can call the others)
     report: Any
 
-    def place_links(self, phrase: str, fields: tuple[str, ...] = PLACE_FIELDS) -> list[Any]:
+    def place_links(
+        self, phrase: str, fields: tuple[str, ...] = PLACE_FIELDS, due: bool = False
+    ) -> list[Any]:
         raise NotImplementedError
 
     def place_condition(self, links: list[Any], text: str) -> AttributeCondition:

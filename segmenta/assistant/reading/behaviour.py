@@ -227,8 +227,15 @@ class BehaviourWords(Grammar):
         j = i + n
         end = s.clause_end(i)
         before = self.frame_before(start)
-        if start < i and before is not None and before.data[0] == "purchase" and (
-            j >= end or self.read_quantity(j) is None and (j + 1 >= end or self.read_quantity(j + 1) is None)
+        if (
+            start < i
+            and before is not None
+            and before.data[0] == "purchase"
+            and (
+                j >= end
+                or self.read_quantity(j) is None
+                and (j + 1 >= end or self.read_quantity(j + 1) is None)
+            )
         ):
             return self.add(start, j, "orderword")  # "placed an order", "hicieron un pedido": bought
         for k in range(j, min(end, j + 4)):

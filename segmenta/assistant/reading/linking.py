@@ -26,21 +26,33 @@ from segmenta.assistant.reading.pieces import (
 )
 from segmenta.assistant.reading.words import is_filler, operator_class
 
+_PLACE_LEADS = frozenset({"in", "en", "de", "del", "from", "desde", "near", "around", "cerca", "of"})
+
 
 class Linking(Grammar):
     """Linking the words no recogniser claimed to the shop's catalog: products and order details after."""
 
     # ----------------------------------------------------------------- catalog linking of free words
-    def place_links(self, phrase: str, fields: tuple[str, ...] = PLACE_FIELDS) -> list[Any]:
+    def place_links(
+        self, phrase: str, fields: tuple[str, ...] = PLACE_FIELDS, due: bool = False
+    ) -> list[Any]:
+        """The shop's places a phrase names. ``due``: a place is expected here (after "in", "de",
+        or in a list of places), so a short code that is also a word counts ("bcn or mad")."""
         from segmenta.assistant.places import region_names
 
-        # a region the shop holds under another language's name ("Escocia" for Scotland) beats the
-        # country it lies in
-        for name in region_names(phrase) if "region" in fields else ():
+        # a region the shop holds under another language's name ("Escocia" for Scotland), or the
+        # regions under a larger one the gazetteer knows ("Scotland", "Aragón"), beat the country
+        # it lies in
+        names = region_names(phrase) if "region" in fields else ()
+        for name in names:
             exact = self.links(name, ("region",), 97)
             if exact:
                 return exact[:1]
-        links = self.links(phrase, fields, 85)
+        for name in (phrase, *names) if "region" in fields else ():
+            under: list[Any] = self.cat.alias_links(name, ("region",))
+            if under and not self.links(phrase, tuple(f for f in fields if f != "country"), 97):
+                return under
+        links = self.links(phrase, fields, 80 if due else 85)
         if not links:
             return []
         # a country name means the country (settled reading); else the best score, city before region
@@ -360,12 +372,20 @@ class Linking(Grammar):
             if not s.free(a) or self.filler(a):
                 a += 1
                 continue
+            due = self.place_due(a)
             for b in range(min(j, a + 5), a, -1):
                 if not self.span_ok(a, b):
                     continue
                 phrase = s.span_text(a, b)
-                links = self.place_links(phrase)
+                links = self.place_links(phrase, due=due)
                 if links:
+                    # "Madrid province", "vlc ciudad": the kind word after the name picks the field
+                    for pats, fields in ((L.REGION_WORDS, ("region",)), (L.CITY_WORDS, ("city",))):
+                        n = s.match(b, pats) if b < len(s) and s.free(b) else 0
+                        kind = self.place_links(phrase, fields, due=True) if n else []
+                        if kind:
+                            links, b = kind, b + n
+                            break
                     self.add(a, b, "cond", self.place_condition(links, phrase))
                     ok = True
                     a = b
@@ -375,6 +395,22 @@ class Linking(Grammar):
                     self.unknown_word(a)
                 a += 1
         return ok
+
+    def place_due(self, a: int) -> bool:
+        """Whether word a stands where a place is expected: after a place preposition, or after
+        "or" / "and" that follows a place ("in bcn or mad")."""
+        s = self.s
+        if a == 0:
+            return False
+        prev = s.words[a - 1].f
+        if prev in _PLACE_LEADS:
+            return True
+        if prev in ("o", "u", "y", "e", "or", "and", "&", "/"):
+            return any(
+                it.kind == "cond" and it.end == a - 1 and getattr(it.data, "field", None) in PLACE_FIELDS
+                for it in self.items
+            )
+        return False
 
     def unknown_word(self, a: int) -> None:
         s = self.s

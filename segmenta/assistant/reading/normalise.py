@@ -124,6 +124,7 @@ def normalise(text: str, lang: str, keep: Keep | None = None) -> Normalised:
     tables = _tables()
     phrases = {**tables.get(lang, {}).get("phrases", {}), **tables.get("all", {}).get("shorthands", {})}
     for pattern, repl in phrases.items():
+
         def sub(m: re.Match[str], repl: str = repl) -> str:
             new = m.expand(repl)
             if keep is not None and keep("", m.group(0).casefold(), ""):

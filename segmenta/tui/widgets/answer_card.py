@@ -54,11 +54,19 @@ def checklist(answer: Answer, width: int = BAR_WIDTH) -> Table:
     # one explanation sentence per AND-ed step reads better than the short step label
     labels = answer.explanation if len(answer.explanation) == len(steps) else [s.step for s in steps]
     base = answer.funnel[0]
-    table.add_row(Text("·", style="dim"), Text(base.step, style="dim"), f"{base.count:,}",
-                  Text(bar(base.count, top, width), style="dim"))
+    table.add_row(
+        Text("·", style="dim"),
+        Text(base.step, style="dim"),
+        f"{base.count:,}",
+        Text(bar(base.count, top, width), style="dim"),
+    )
     for step, label in zip(steps, labels, strict=True):
-        table.add_row(Text("✔", style="green"), label, f"{step.count:,}",
-                      Text(bar(step.count, top, width), style="green"))
+        table.add_row(
+            Text("✔", style="green"),
+            label,
+            f"{step.count:,}",
+            Text(bar(step.count, top, width), style="green"),
+        )
     return table
 
 
@@ -128,13 +136,19 @@ class AnswerCard(Vertical):
         if line is not None:
             yield Static(line, classes="result")
         if a.sql:
-            yield Collapsible(Static(self.sql_renderable(), classes="sql"), title=tr("show_sql", self.lang),
-                              collapsed=True)
+            yield Collapsible(
+                Static(self.sql_renderable(), classes="sql"), title=tr("show_sql", self.lang), collapsed=True
+            )
 
     def sql_renderable(self) -> RenderableType:
         """The answer's SQL, syntax highlighted for the current theme."""
-        return Syntax(self.answer.sql or "", "sql", word_wrap=True,
-                      theme="ansi_dark" if self.dark else "ansi_light", background_color="default")
+        return Syntax(
+            self.answer.sql or "",
+            "sql",
+            word_wrap=True,
+            theme="ansi_dark" if self.dark else "ansi_light",
+            background_color="default",
+        )
 
     def toggle_sql(self) -> None:
         """Open or close the "show SQL" section."""

@@ -31,8 +31,9 @@ def size_line(seg: SavedSegment, lang: Lang) -> str:
 def date_line(seg: SavedSegment, lang: Lang) -> str:
     """The third line of a library entry: the as-of date of its members and how many sizes are recorded."""
     points = len(seg.history)
-    return (f"{tr('as_of', lang)} {seg.as_of.isoformat()}"
-            + (f" · {points} {tr('points', lang)}" if points > 1 else ""))
+    return f"{tr('as_of', lang)} {seg.as_of.isoformat()}" + (
+        f" · {points} {tr('points', lang)}" if points > 1 else ""
+    )
 
 
 class SegmentEntry(ListItem):

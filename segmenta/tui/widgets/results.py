@@ -107,8 +107,10 @@ class ResultsPane(Vertical):
         if a is None:
             title.update(tr("no_results", self.lang))
         elif a.kind == "segment":
-            title.update(f"{tr('results', self.lang)}: {self.total:,} {tr('contacts', self.lang)} · "
-                         f"{self.loaded:,} {tr('loaded', self.lang)}")
+            title.update(
+                f"{tr('results', self.lang)}: {self.total:,} {tr('contacts', self.lang)} · "
+                f"{self.loaded:,} {tr('loaded', self.lang)}"
+            )
         else:
             title.update(f"{tr('results', self.lang)}: {len(a.rows):,} {tr('rows', self.lang)}")
 
@@ -172,8 +174,12 @@ class ResultsPane(Vertical):
                     plt.plot([p[0] for p in pts], [p[1] for p in pts], label=name, marker="braille")
             else:
                 for i in nums[:MAX_SERIES]:
-                    plt.plot([pos[r[0]] for r in rows], [as_float(r[i]) for r in rows], label=cols[i],
-                             marker="braille")
+                    plt.plot(
+                        [pos[r[0]] for r in rows],
+                        [as_float(r[i]) for r in rows],
+                        label=cols[i],
+                        marker="braille",
+                    )
             # first, middle and last date: few enough labels that plotext never has to drop one
             ticks = sorted({0.0, float(len(dates) // 2), float(len(dates) - 1)})
             plt.xticks(ticks, [cell(dates[int(i)]) for i in ticks])
@@ -181,8 +187,9 @@ class ResultsPane(Vertical):
         elif kind == "bars":
             value = nums[0]
             labels = [" ".join(str(v) for i, v in enumerate(r) if i not in nums) for r in rows][:MAX_BARS]
-            plt.bar(labels, [as_float(r[value]) for r in rows][:MAX_BARS], orientation="horizontal",
-                    marker="hd")
+            plt.bar(
+                labels, [as_float(r[value]) for r in rows][:MAX_BARS], orientation="horizontal", marker="hd"
+            )
             plt.title(cols[value])
         plot.refresh()
 
