@@ -145,3 +145,35 @@ def test_aliases_are_saved_with_the_catalog() -> None:
     data = cat.to_json("s")
     again = Catalog(data["values"], data["products"], data["aliases"], data["geography"])
     assert again.place_aliases == cat.place_aliases
+
+
+POSTAL = [
+    ("spain", "clientes con CP 46xxx", "prefix", ["46"]),
+    ("spain", "clientes con cp que empiece por 08", "prefix", ["08"]),
+    ("mexico", "contactos con cp que empiece con 06 o 04", "prefix", ["06", "04"]),
+    ("spain", "contactos con código postal 28001 o 28002", "in", ["28001", "28002"]),
+    ("britain", "contacts whose postcode starts with M", "prefix", ["M"]),
+    ("britain", "EH postcodes", "prefix", ["EH"]),
+    ("britain", "postcodes starting with EH or G", "prefix", ["EH", "G"]),
+    ("britain", "contacts with a postcode in SW1A or EC1", "prefix", ["SW1A", "EC1"]),
+    ("mexico", "zip codes starting with 77", "prefix", ["77"]),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "op", "values"), POSTAL, ids=[p[1] for p in POSTAL])
+def test_a_postal_code_pattern_is_a_prefix_of_the_code_as_written(
+    name: str, text: str, op: str, values: list[str]
+) -> None:
+    r = parse(text, SHOPS[name])
+    assert not r.unrecognized and not r.clarifications, (text, r.unrecognized, r.clarifications)
+    assert r.plan is not None
+    node = r.plan.where
+    assert (node.field, node.op, node.values) == ("postal_code", op, values)
+
+
+def test_a_word_after_a_list_of_codes_is_never_a_code() -> None:
+    # "y sms activado": sms is the channel, not a postcode district
+    r = parse("contactos con cp que empiece con 06 o 04 y sms activado", SHOPS["mexico"])
+    assert r.plan is not None
+    fields = {getattr(i, "field", None): getattr(i, "values", None) for i in r.plan.where.items}
+    assert fields["postal_code"] == ["06", "04"] and "sms_subscribed" in fields
