@@ -46,6 +46,7 @@ class Assembler:
         self.neg_item: Item | None = None  # where the pending negation was said
         self.or_item: Item | None = None
         self.pending_or = False
+        self.pending_only: Item | None = None
         self.pending_channel: list[str] = []
         self.channel_words: list[str] = []
         self.floating: list[tuple[int, Window, str]] = []
@@ -60,6 +61,10 @@ class Assembler:
         for it in sorted(self.p.items, key=lambda x: (x.pos, x.end)):
             getattr(self, f"on_{it.kind}", self.on_other)(it)
         self.close()
+        if self.pending_only is not None:  # "only" with no purchase after it: never dropped
+            text = self.p.s.span_text(self.pending_only.pos, self.pending_only.end)
+            self.p.unrec.append(text)
+            self.p.clar.append(self.p_clar(text))
         self.dangling_operators()
         self.place_windows()
         if self.pending_channel and self.p.report is None:  # a channel with nothing to apply it to: say so
@@ -112,6 +117,9 @@ class Assembler:
             f.never = neg[1]
         if elliptic:
             f.flags.add("elliptic")
+        if family == "purchase" and self.pending_only is not None:
+            f.flags.add("only")
+            self.pending_only = None
         if family == "message" and self.pending_channel:
             f.attrs["channel"] = list(self.pending_channel)
             self.pending_channel = []
@@ -242,6 +250,14 @@ class Assembler:
             self.frames.remove(g)
             self.nodes = [n for n in self.nodes if n[1] is not g]
 
+    def on_only(self, it: Item) -> None:
+        """ "only" after its verb ("compran solo online") marks that purchase; before it, the next."""
+        f = self.frame
+        if f is not None and f.family == "purchase" and f.pos < it.pos:
+            f.flags.add("only")
+        else:
+            self.pending_only = it
+
     def on_and_product(self, it: Item) -> None:
         if self.frame is not None:
             self.frame.flags.add("and_product")
@@ -308,6 +324,10 @@ class Assembler:
             # with no buying verb ("clientes con más de 3 pedidos en 2025") an implicit purchase frame
             # takes it, so a window can follow; a plain one becomes the orders_count / total_spent metric
             if f is None or f.family != "purchase":
+                f = self.open_frame("purchase", "", it.pos)
+            elif f.negated and any(b in self.p.s.breaks for b in range(f.pos + 1, it.pos + 1)):
+                # "never in store, with at least 2 orders": the count after the comma is no part of
+                # what was denied
                 f = self.open_frame("purchase", "", it.pos)
             f.qty.append(q)
             return
@@ -655,6 +675,7 @@ class Assembler:
             any_coupon=f.detail == "coupon" and not a.get("coupon_code"),
             returned=f.detail == "return",
             also=list(f.also),
+            only="only" in f.flags,
             count=count,
             amount=amount,
             units=units,

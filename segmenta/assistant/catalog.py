@@ -87,6 +87,7 @@ categorias category categories subcategoria subcategorias subcategory subcategor
 marcas tipo tipos type types kind kinds clase
 bag bags bolsa bolsas pack packs paquete paquetes caja cajas box boxes bottle bottles botella botellas lata
 latas can cans tin tins saco sacos sack sacks unidad unidades unit units pieza piezas piece pieces
+kit kits gear equipment equipo equipamiento material
 """.split()
 )
 _FIELD_RANK = {"category": 0, "subcategory": 1, "brand": 2, "name": 3}
@@ -553,13 +554,19 @@ class Catalog:
             for cand, ratio, _ in near:
                 q = 85.0 + (ratio - FUZZY_RATIO) * 0.5
                 match([cand], 0, [i], "fuzzy", (q, q))
-            if not near and len(w) <= 7 and not known_word(w):
+            if len(w) <= 7 and not known_word(w):
                 # a short word is one typo away at a lower ratio ("nkie" / "nike" is 75): one swap,
-                # insertion or deletion, the same first letter
+                # insertion or deletion, the same first letter, or the first two letters swapped
+                # ("unzor" / "nuzor"), which also competes with a longer word the ratio found
                 close = process.extract(w, self._vocab, scorer=OSA.distance, score_cutoff=1, limit=3)
+                nearby = {c for c, _, _ in near}
                 for cand, dist, _ in close:
-                    if dist <= 1 and cand[0] == w[0] and abs(len(cand) - len(w)) <= 1:
-                        match([cand], 0, [i], "fuzzy", (85.0, 85.0))
+                    swapped = len(cand) == len(w) and sorted(cand) == sorted(w)
+                    if cand in nearby or dist > 1 or abs(len(cand) - len(w)) > 1:
+                        continue
+                    if (cand[0] == w[0] and not near) or swapped:
+                        q = 90.0 if swapped else 85.0  # two letters swapped: the likeliest typo
+                        match([cand], 0, [i], "fuzzy", (q, q))
         return hits
 
     def link(self, phrase: str, fields: Iterable[str] | None = None, lang: str = "es") -> list[Link]:

@@ -368,7 +368,28 @@ def _line_joins(node: PurchaseCondition) -> tuple[list[tuple[exp.Table, exp.Expr
 
 
 def purchase_expr(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
-    """EXISTS over the contact's orders passing every test, or counts / spend / units compared."""
+    """EXISTS over the contact's orders passing every test, or counts / spend / units compared;
+    with ``only``, also no order (or line) of the contact, in the window, that fails them."""
+    held = _purchase_held(node, ctx)
+    if not node.only:
+        return held
+    source, cut = _orders_source(node, ctx)
+    scope = [_eq(exp.column("contact_id", "o"), exp.column("contact_id", "c")), *cut]
+    if node.window is not None:
+        scope.append(window_expr(exp.column("ordered_at", "o"), node.window, ctx))
+    every = node.model_copy(update={"window": None, "only": False})
+    tests = _order_tests(every, ctx)[1:]  # without the contact test
+    joins: list[tuple[exp.Table, exp.Expr]] = []
+    if node.product is not None or node.returned:
+        joins, line_tests = _line_joins(every)
+        tests += line_tests
+    if not tests:
+        raise CompileError("'only' needs something every order has: a product, a channel, a store, a payment")
+    failing = exp.Not(this=exp.func("coalesce", _and(tests), exp.false()))
+    return _and([held, exp.Not(this=_exists(_subquery(source, joins, [*scope, failing], exp.convert(1))))])
+
+
+def _purchase_held(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
     source, cut = _orders_source(node, ctx)
     order_tests = _order_tests(node, ctx) + cut
     needs_lines = node.product is not None or node.returned or node.units is not None

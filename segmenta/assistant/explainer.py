@@ -580,6 +580,23 @@ ORDER_NOUN = ("order", "orders", "pedido", "pedidos")
 
 
 def _purchase(cond: PurchaseCondition, ctx: _Ctx) -> str:
+    """The purchase sentence; with ``only``, what every order (and line) had to be as well."""
+    body = _purchase_body(cond, ctx)
+    if not cond.only:
+        return body
+    every: list[str] = []
+    if cond.product is not None:
+        every.append(
+            ctx.t("every line of every order was ", "cada línea de cada pedido era de ")
+            + _product(cond.product, ctx)
+        )
+    tests = _order_tests(cond.model_copy(update={"product": None}), ctx)
+    if tests:
+        every.append(ctx.t("every order was ", "cada pedido fue ") + tests)
+    return f"{body}, {ctx.t('and only that', 'y solo eso')}: " + "; ".join(every)
+
+
+def _purchase_body(cond: PurchaseCondition, ctx: _Ctx) -> str:
     """``bought <product> [in one order <tests>] <window> (completed orders)``, or ``spent > X ...``."""
     en_many, en_one, es_many, es_one = STATUS_WORDS[cond.status]
     status_noun = (en_one, en_many, es_one, es_many)

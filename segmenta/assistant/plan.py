@@ -169,6 +169,9 @@ class PurchaseCondition(_Model):
     - ``first_purchase``: the order is the contact's first completed order ever.
     - ``also``: more products that must be in that same order ("protector solar y aftersun en el
       mismo pedido").
+    - ``only``: besides one such order, every completed order (in the window) passes the order
+      tests and every line of them the product test ("solo compran online", "only ever bought
+      climbing kit": settled reading 12).
     """
 
     type: Literal["purchase"] = "purchase"
@@ -190,6 +193,7 @@ class PurchaseCondition(_Model):
     amount: Compare | None = None
     units: Compare | None = None
     order_amount: Compare | None = None
+    only: bool = False
     text: str = ""
 
 

@@ -254,5 +254,12 @@ def detect_language(text: str) -> Literal["es", "en"]:
             en += 1
     marked = any(ch in SPANISH_MARKS for ch in text)
     if es == en:
+        # a tie ("clientas q solo compran online"): the share of words each language's lexicon
+        # knows (simplemma) decides, then the Spanish marks
+        import simplemma
+
+        scores = dict(simplemma.langdetect(text, lang=("es", "en")))
+        if scores.get("es", 0.0) != scores.get("en", 0.0):
+            return "es" if scores.get("es", 0.0) > scores.get("en", 0.0) else "en"
         return "es" if marked else "en"
     return "es" if es > en else "en"

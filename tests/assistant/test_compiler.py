@@ -526,3 +526,17 @@ def test_catalog_values_never_change_the_sql_shape(con: duckdb.DuckDBPyConnectio
     assert value in {lit.this for lit in parsed[0].find_all(exp.Literal) if lit.is_string}
     if "\x00" not in value:
         assert con.execute(sql).fetchall() == []
+
+
+def test_only_means_every_completed_order_passes(con: duckdb.DuckDBPyConnection) -> None:
+    # settled reading 12: one matching order, and none that fails (C1 also bought in store; C3's
+    # orders have no channel; the cancelled O5 is no purchase)
+    assert ids(con, PurchaseCondition(channel="online", only=True)) == ["C2", "C5"]
+    assert ids(con, PurchaseCondition(channel="online")) == ["C1", "C2", "C5"]
+    # products: every line of every order (C3 also bought Head balls)
+    adidas = ProductMatch(brand=["Adidas"])
+    assert ids(con, PurchaseCondition(product=adidas, only=True)) == ["C2"]
+    # within a window only the orders of the window count (C1 bought nothing in it)
+    assert ids(con, PurchaseCondition(channel="online", only=True, window=last(6))) == ["C2", "C5"]
+    with pytest.raises(CompileError):
+        ids(con, PurchaseCondition(only=True))

@@ -611,3 +611,46 @@ def test_flow_is_a_workflow_word(sports_catalog: Catalog) -> None:
     r = parse("open rate by flow in 2025", sports_catalog)
     assert r.plan is not None and not r.clarifications, r.unrecognized
     assert "workflow" in json.dumps(r.plan.model_dump(mode="json"))
+
+
+# ----------------------------------------------------------------- only (settled reading 12)
+ONLY = [
+    ("sports", "clientes que solo compran online", {"channel": "online"}),
+    ("pharmacy", "clientas q solo compran online", {"channel": "online"}),
+    ("sports", "customers who only ever bought online", {"channel": "online"}),
+    ("pharmacy", "los que compraron solo en tienda", {"channel": "store"}),
+    ("sports", "people who only bought Nike", {"product": {"brand": ["Nike"]}}),
+    ("pharmacy", "los que han comprado solamente ISDIN", {"product": {"brand": ["ISDIN"]}}),
+]
+
+
+@pytest.mark.parametrize(("cat", "text", "want"), ONLY, ids=[o[1] for o in ONLY])
+def test_only_marks_the_purchase_every_order_must_pass(
+    cat: str, text: str, want: dict[str, Any], sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    got = strip_text(r.plan.where.model_dump(mode="json", exclude_defaults=True))
+    got = next((i for i in got.get("items", []) if "only" in i), got)
+    assert got.pop("only") is True, got
+    got.pop("type", None)
+    if "product" in got:
+        got["product"] = {k: v for k, v in got["product"].items() if v}
+    assert got == want, (text, got)
+
+
+@pytest.mark.parametrize(
+    "text", ["customers whose only order was online", "clientes que compraron solo una vez", "only 2 orders"]
+)
+def test_only_before_a_count_is_no_every_order_reading(text: str, sports_catalog: Catalog) -> None:
+    r = parse(text, sports_catalog)
+    assert "only" not in json.dumps(r.plan.model_dump(mode="json", exclude_defaults=True) if r.plan else {})
+
+
+def test_a_count_after_a_denied_channel_is_its_own_condition(sports_catalog: Catalog) -> None:
+    r = parse("customers who only ever bought online, never in store, with at least 2 orders", sports_catalog)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications
+    items = strip_text(r.plan.where.model_dump(mode="json", exclude_defaults=True))["items"]
+    assert {"metric": "orders_count", "compare": {"op": ">=", "value": 2.0}} in items
+    denied = next(i for i in items if "item" in i)
+    assert "count" not in denied["item"]

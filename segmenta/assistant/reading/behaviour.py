@@ -19,6 +19,12 @@ from segmenta.assistant.reading.pieces import (
 )
 from segmenta.assistant.reading.words import known_word
 
+_ONLY_WORDS = frozenset({"solo", "solamente", "unicamente", "exclusivamente", "only", "exclusively"})
+_ONLY_SKIP = frozenset({"ever", "have", "has", "had", "nos", "les", "han", "ha", "te", "me"})
+_ONLY_NOT_BEFORE = frozenset(
+    {"una", "un", "uno", "once", "one", "a", "an", "order", "orders", "pedido", "pedidos", "vez", "compra"}
+)
+
 
 class BehaviourWords(Grammar):
     """Recognisers of what the contacts did: stores, order status, devices, "same order", channels,."""
@@ -41,6 +47,8 @@ class BehaviourWords(Grammar):
         j = self.skip_filler(i + n, 2, frozenset({"de", "del", "of", "in", "en", "at", "la", "el"}))
         end = s.clause_end(i)
         for k in range(min(end, j + 4), j, -1):
+            if k - 1 > j and self.filler(k - 1):
+                continue  # "la tienda de Zaragoza y también online": the "y" joins what follows
             phrase = s.span_text(j, k)
             links = self.links(phrase, ["store"], 80)
             if links:
@@ -189,6 +197,27 @@ class BehaviourWords(Grammar):
         if n and (self.report is not None or (frame is not None and frame.data[0] == "message")):
             return self.add(i, i + n, "workflow_word")
         return 0
+
+    def rx_only(self, i: int) -> int:
+        """ "solo compran online", "who only ever bought climbing kit", "compraron solo Nike" (settled
+        reading 12): every completed order passes what the purchase names. Not "only order" / "solo
+        una vez" / "solo 2 pedidos", which count orders, and not "only" with no purchase near it."""
+        s = self.s
+        if s.words[i].f not in _ONLY_WORDS:
+            return 0
+        j = i + 1
+        while j < len(s) and j - i <= 3 and s.words[j].f in _ONLY_SKIP:
+            j += 1
+        if j >= len(s) or s.words[j].raw.isdigit() or s.words[j].f in _ONLY_NOT_BEFORE:
+            return 0
+        before = i > 0 and (
+            s.words[i - 1].used == "verb"
+            or any(s.match(i - 1, pats) for (fam, _), pats in L.VERBS.items() if fam == "purchase")
+        )
+        after = any(s.match(j, pats) for (fam, _), pats in L.VERBS.items() if fam == "purchase")
+        if not (before or after):
+            return 0
+        return self.add(i, i + 1, "only")
 
     def rx_not_again(self, i: int) -> int:
         """ "no han vuelto a comprar", "didn't buy again": negated, "again" adds nothing to "not
