@@ -47,6 +47,8 @@ class Assembler:
         self.or_item: Item | None = None
         self.pending_or = False
         self.pending_only: Item | None = None
+        self.pending_again = False  # "came back and bought X": the next purchase is a repeat
+        self.again_target: Frame | None = None  # the repeat's purchase, which a later verb re-opens
         self.pending_channel: list[str] = []
         self.channel_words: list[str] = []
         self.floating: list[tuple[int, Window, str]] = []
@@ -153,7 +155,55 @@ class Assembler:
     # ----------------------------------------------------------------- handlers
     def on_verb(self, it: Item) -> None:
         family, detail = it.data
-        self.open_frame(family, detail, it.pos)
+        target = self.again_target
+        if target is not None and family == "purchase" and detail in ("", "spend") and not target.negated:
+            # "bought a tent and then came back and bought another one": the same purchase, again
+            self.again_target = None
+            self.frame = target
+            return
+        f = self.open_frame(family, detail, it.pos)
+        if family == "purchase" and self.pending_again:
+            f.flags.add("again")
+            self.pending_again = False
+
+    def on_again(self, it: Item) -> None:
+        """Reading 13: the purchase of the product named last is two or more distinct orders."""
+        target = next(
+            (
+                f
+                for f in reversed(self.frames)
+                if f.family == "purchase" and f.product is not None and f.pos < it.pos
+            ),
+            None,
+        )
+        if target is None or target.negated:
+            if self.frame is not None and self.frame.family == "purchase" and self.frame.pos < it.pos:
+                self.frame.flags.add("again")  # "came back and purchased again": no product yet
+            else:
+                self.pending_again = True
+            return
+        if target.window is not None and target.window_own:
+            # "en 2024 y volvieron a comprarlas en 2025": one order in each window
+            g = self.open_frame("purchase", "", it.pos, elliptic=True)
+            g.product, g.product_text, g.attrs = target.product, target.product_text, dict(target.attrs)
+            if it.data == "come_back":
+                self.again_target = g
+            return
+        target.flags.add("again")
+        if it.data == "come_back":
+            self.again_target = target
+        self.frame = target
+
+    def on_returned_it(self, it: Item) -> None:
+        """ "compraron una base y la regresaron": that product's line was returned."""
+        target = next(
+            (f for f in reversed(self.frames) if f.family == "purchase" and f.product is not None), None
+        )
+        if target is None:
+            self.p.unrec.append(self.p.s.span_text(it.pos, it.end))
+            self.p.clar.append(self.p_clar(self.p.s.span_text(it.pos, it.end)))
+            return
+        target.detail = "return"
 
     def on_product(self, it: Item) -> None:
         f = self.ensure_frame(self.frame.family if self.frame else "purchase", it.pos)
@@ -640,6 +690,8 @@ class Assembler:
                 units = q.compare()
             else:
                 count = q.compare()
+        if "again" in f.flags and count is None:
+            count = Compare(op=">=", value=2)  # bought again: two or more distinct orders
         a = f.attrs
         text = f.product_text or ""
         order_amount = f.qty_flags.get("order_amount")

@@ -654,3 +654,49 @@ def test_a_count_after_a_denied_channel_is_its_own_condition(sports_catalog: Cat
     assert {"metric": "orders_count", "compare": {"op": ">=", "value": 2.0}} in items
     denied = next(i for i in items if "item" in i)
     assert "count" not in denied["item"]
+
+
+# ----------------------------------------------------------------- again (settled reading 13)
+AGAIN = [
+    ("sports", "clientes que compraron botas de fútbol y luego volvieron a comprarlas"),
+    ("pharmacy", "clientes que compraron protector solar y volvieron a comprarlo"),
+    ("sports", "people who came back and purchased football boots again"),
+    ("pharmacy", "volvieron a comprar pañales"),
+    ("sports", "bought football boots and then came back and bought another one"),
+    ("pharmacy", "compraron champú otra vez"),
+]
+
+
+@pytest.mark.parametrize(("cat", "text"), AGAIN, ids=[a[1] for a in AGAIN])
+def test_buying_again_is_two_distinct_orders_of_the_product_named(
+    cat: str, text: str, sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    got = strip_text(r.plan.where.model_dump(mode="json", exclude_defaults=True))
+    assert got["count"] == {"op": ">=", "value": 2.0}, (text, got)
+    assert any(got["product"].get(f) for f in ("category", "subcategory", "brand")), got
+
+
+def test_again_in_two_windows_is_one_order_in_each(sports_catalog: Catalog) -> None:
+    r = parse("compraron botas de fútbol en 2024 y volvieron a comprarlas en 2025", sports_catalog)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications
+    items = strip_text(r.plan.where.model_dump(mode="json", exclude_defaults=True))["items"]
+    assert [i["window"]["year"] for i in items] == [2024, 2025]
+    assert items[0]["product"] == items[1]["product"] and "count" not in items[0]
+
+
+@pytest.mark.parametrize("cat", ["sports", "pharmacy"])
+def test_returned_it_is_a_returned_line_of_that_product(cat: str, sports_catalog: Catalog) -> None:
+    text = {
+        "sports": "compraron botas de fútbol y las devolvieron",
+        "pharmacy": "compraron un sérum y lo regresaron",
+    }
+    r = parse(text[cat], _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, r.unrecognized
+    assert r.plan.where.returned is True and r.plan.where.product is not None
+
+
+def test_another_of_something_else_is_asked(sports_catalog: Catalog) -> None:
+    r = parse("bought football boots and another brand", sports_catalog)
+    assert r.clarifications

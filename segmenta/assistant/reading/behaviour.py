@@ -26,6 +26,13 @@ _ONLY_NOT_BEFORE = frozenset(
 )
 
 
+_THEN_WORDS = frozenset({"luego", "despues", "then", "later", "and", "y", "tras", "eso"})
+_COME_BACK_ES = frozenset(
+    {"volvieron", "vuelven", "volvio", "vuelve", "vuelto", "volver", "volvian", "regresaron"}
+)
+_AGAIN_ES = frozenset({"otra", "de"})
+
+
 class BehaviourWords(Grammar):
     """Recognisers of what the contacts did: stores, order status, devices, "same order", channels,."""
 
@@ -218,6 +225,62 @@ class BehaviourWords(Grammar):
         if not (before or after):
             return 0
         return self.add(i, i + 1, "only")
+
+    def _purchase_verb_at(self, j: int) -> int:
+        s = self.s
+        if j >= len(s) or not s.free(j):
+            return 0
+        return max(
+            (
+                s.match(j, pats)
+                for (fam, det), pats in L.VERBS.items()
+                if fam == "purchase" and det != "return"
+            ),
+            default=0,
+        )
+
+    def rx_again(self, i: int) -> int:
+        """Buying again (settled reading 13): "volvieron a comprarlos", "came back and bought another
+        one", "purchased sunscreen again", "otra vez", "de nuevo", "repeat purchase". The item marks
+        the purchase of the product named last (or next) as two or more distinct orders; a verb it
+        swallows ("volvieron a comprarlos") opens no second purchase. And "y la regresaron" / "and
+        returned it": that product's line was returned."""
+        s = self.s
+        start = i
+        while i < len(s) and s.words[i].f in _THEN_WORDS and i - start < 2:
+            i += 1
+        w = s.words[i].f if i < len(s) else ""
+        if w in _COME_BACK_ES and i + 1 < len(s) and s.words[i + 1].f == "a":
+            n = self._purchase_verb_at(i + 2)
+            if n and not self._negated_before(start):
+                return self.add(start, i + 2, "again", "come_back")  # the verb after is read as usual
+            return 0
+        if w in ("came", "come", "comes", "coming") and i + 1 < len(s) and s.words[i + 1].f == "back":
+            return self.add(start, i + 2, "again", "come_back")
+        if start == i and w in _AGAIN_ES and i > 0 and not self._negated_before(i):
+            m = 2 if w in ("otra", "de") and i + 1 < len(s) and s.words[i + 1].f in ("vez", "nuevo") else 0
+            if m and self.frame_before(i) is not None:
+                return self.add(i, i + m, "again")
+            return 0
+        if start == i and w in ("again", "another") and self.frame_before(i) is not None:
+            if self._negated_before(i):
+                return 0
+            n = 2 if w == "another" and i + 1 < len(s) and s.words[i + 1].f in ("one", "ones") else 1
+            if w == "another" and n == 1:
+                return 0  # "another brand": not a repeat of the same product
+            return self.add(i, i + n, "again")
+        if start == i and w in ("repeat", "repeated", "repetida", "repetidas") and i + 1 < len(s):
+            if s.words[i + 1].f in ("purchase", "purchases", "compra", "compras"):
+                return self.add(i, i + 2, "again")
+        # "y la regresaron", "and returned it": the product named last, returned
+        if start == i and w in ("la", "lo", "las", "los") and i + 1 < len(s):
+            if s.match(i + 1, L.VERBS[("purchase", "return")]) or s.words[i + 1].f.startswith("regres"):
+                if self.frame_before(i) is not None:
+                    return self.add(i, i + 2, "returned_it")
+        if start == i and (s.match(i, L.VERBS[("purchase", "return")]) or w.startswith("regres")):
+            if i + 1 < len(s) and s.words[i + 1].f in ("it", "them") and self.frame_before(i) is not None:
+                return self.add(i, i + 2, "returned_it")
+        return 0
 
     def rx_not_again(self, i: int) -> int:
         """ "no han vuelto a comprar", "didn't buy again": negated, "again" adds nothing to "not
