@@ -161,7 +161,10 @@ class Assembler:
             self.again_target = None
             self.frame = target
             return
-        f = self.open_frame(family, detail, it.pos)
+        first = family == "purchase" and detail == "first"
+        f = self.open_frame(family, "" if first else detail, it.pos)
+        if first:
+            f.flags.add("first")
         if family == "purchase" and self.pending_again:
             f.flags.add("again")
             self.pending_again = False
@@ -728,6 +731,7 @@ class Assembler:
             returned=f.detail == "return",
             also=list(f.also),
             only="only" in f.flags,
+            first_purchase="first" in f.flags,
             count=count,
             amount=amount,
             units=units,

@@ -741,6 +741,10 @@ CHURN_WORDS: Final = patterns(
     "clientes perdidos",
 )
 FIRST_PURCHASE: Final = patterns(
+    "only order",
+    "only purchase",
+    "unico pedido",
+    "unica compra",
     "first timers",
     "first timer",
     "primerizos",
@@ -750,6 +754,7 @@ FIRST_PURCHASE: Final = patterns(
     "first order",
     "primer compra",
     "first time buyers",
+    "first time buyer",
     "first - time buyers",
     "first time customers",
     "first - time customers",
@@ -762,6 +767,16 @@ FIRST_PURCHASE: Final = patterns(
     "compradores primerizos",
 )
 LAST_PURCHASE: Final = patterns(
+    "last ordered",
+    "last bought",
+    "last purchased",
+    "last shopped",
+    "ordered last",
+    "compraron por ultima vez",
+    "compro por ultima vez",
+    "pidieron por ultima vez",
+    "ultima vez que compraron",
+    "ultima vez que compro",
     "ultima compra",
     "ultimo pedido",
     "last purchase",
@@ -942,6 +957,16 @@ CHANNEL_STORE: Final = patterns(
     "offline",
     "en el local",
     "instore",
+    "en la tienda fisica",
+    "en tienda fisica",
+    "en una tienda fisica",
+    "en una tienda",
+    "en tiendas fisicas",
+    "in a physical store",
+    "in the physical store",
+    "physical stores",
+    "brick and mortar",
+    "in person",
 )
 STORE_WORDS: Final = patterns("tienda", "tiendas", "store", "stores", "shop", "local", "boutique")
 

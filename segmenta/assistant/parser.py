@@ -59,6 +59,11 @@ def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None =
     return result
 
 
+# openers of a restatement ("o sea", "es decir", "i.e."), and where the restated words begin
+_RESTATE = (("o", "sea"), ("osea",), ("es", "decir"), ("ie",), ("i", "e"), ("that", "is"), ("aka",))
+_TIME_PREPS = frozenset({"en", "in", "durante", "during", "on", "for", "por", "para"})
+
+
 class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, Grammar):
     """The whole grammar: the recogniser and linking mixins over the shared state, and the passes."""
 
@@ -66,6 +71,7 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
     def run(self) -> ParseResult:
         self.mark_reason()
         self.find_windows()
+        self.mark_restated()
         for k in range(len(self.s)):  # "en el mismo pedido" before a report could read "pedido" as a metric
             if self.s.free(k):
                 self.rx_same_order(k)
@@ -111,6 +117,44 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
                 ):
                     s.claim(i, end, "ignored")
                     return
+
+    def mark_restated(self) -> None:
+        """ "en el buen fin del año pasado, o sea del 14 al 17 de nov", "in hot sale, i.e. 25 May to
+        2 June": what a restatement opener introduces replaces the words it restates. When a time
+        window follows the opener, the words before it back to the previous verb, item or
+        preposition of time are a name for that window (a sale, an event) and carry nothing else;
+        they are ignored and shown so."""
+        s = self.s
+        for i in range(len(s)):
+            n = next((len(p) for p in _RESTATE if tuple(w.f for w in s.words[i : i + len(p)]) == p), 0)
+            if not n:
+                continue
+            after = next(
+                (it for it in self.items if it.kind == "window" and i + n <= it.pos <= i + n + 1), None
+            )
+            inside = next((it for it in self.items if it.kind == "window" and it.pos < i < it.end), None)
+            if after is None and inside is None:
+                continue
+            # the restated name follows a preposition of time ("en hot sale", "during Prime Day")
+            r = inside.pos if inside is not None else i
+            k = r - 1
+            while k >= 0 and r - k <= 5 and s.words[k].f not in _TIME_PREPS:
+                k -= 1
+            if k < 0 or r - k > 5 or not all(s.free(x) for x in range(k, r)):
+                continue
+            start = k + 1
+            named = [x for x in range(start, r) if s.free(x) and not self.filler(x)]
+            if not named or len(named) > 4:
+                continue
+            for x in [*range(start, r), *range(i, i + n)]:
+                if s.free(x):
+                    s.claim(x, x + 1, "ignored")
+            self.assumptions.append(
+                self.es(
+                    f"'{' '.join(s.words[x].raw for x in named)}' = {(after or inside).data.text}",  # type: ignore[union-attr]
+                    f"'{' '.join(s.words[x].raw for x in named)}' = {(after or inside).data.text}",  # type: ignore[union-attr]
+                )
+            )
 
     def mark_discourse(self) -> None:
         """Claim the free discourse phrases of two or more words ("a ver", "right now", "so far")."""

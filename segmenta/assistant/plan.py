@@ -44,7 +44,10 @@ class Window(_Model):
       before the first day of that month: the latest one that started on or before D when no year).
     - ``range``: ``start <= t < end`` (absolute dates, ``end`` exclusive).
     - ``month``: calendar month ``month`` (to ``month_end`` when a span) of ``year``, or, with no
-      year, the latest such month that started on or before D.
+      year, the latest such month that started on or before D; with ``day`` (and ``day_end``) only
+      those days ("del 14 al 17 de nov": month 11, day 14, day_end 17).
+    ``year_offset`` stands for a year said relative to D ("diciembre del año pasado": -1, "Q1 de
+    este año": 0) in a month, quarter or season window with no ``year``.
     - ``since_month``: from the first day of ``month`` (of ``year``, else its latest start on or
       before D) to END.
     - ``season``: ``season`` of ``year``; with no year, ``which`` = ``this`` (latest that started
@@ -74,7 +77,10 @@ class Window(_Model):
     end: date | None = None
     month: int | None = None
     month_end: int | None = None
+    day: int | None = None
+    day_end: int | None = None
     year: int | None = None
+    year_offset: int | None = None
     season: Literal["spring", "summer", "autumn", "winter"] | None = None
     which: Literal["this", "last"] | None = None
     text: str = ""

@@ -225,6 +225,12 @@ def read_report(p: _Parser) -> ReportReading | None:
         name, n = metric
         if _counted(p, i, n):
             continue  # "al menos 3 pedidos", "ticket medio superior a 200": a segment condition
+        if any(
+            k >= 0 and s.match(k, pats) > i - k
+            for k in (i - 2, i - 1)
+            for pats in (L.FIRST_PURCHASE, L.LAST_PURCHASE)
+        ):
+            continue  # "su primer pedido", "last order": a date of the contact, not a report metric
         found_metrics.append((i, n, name))
         taken.update(range(i, i + n))
     adopt = cues or any(name not in PEOPLE_METRICS for _, _, name in found_metrics)

@@ -61,7 +61,16 @@ MONTHS: dict[str, int] = {
     "oct": 10,
     "nov": 11,
     "dec": 12,
+    "ene": 1,
+    "abr": 4,
+    "ago": 8,
+    "dic": 12,
 }
+# weekday names said before a date ("el lunes 2 de febrero"): they add nothing to the date
+WEEKDAYS = frozenset(
+    "lunes martes miercoles jueves viernes sabado domingo monday tuesday wednesday thursday friday "
+    "saturday sunday mon tue tues wed thu thur thurs fri sat sun".split()
+)
 UNITS: dict[str, TimeUnit] = {
     "dia": "day",
     "dias": "day",
@@ -122,7 +131,9 @@ _ROLES: dict[str, str] = {
     "anteayer": "anteayer",
 }
 _UNIT_NAMES: dict[str, TimeUnit] = {u: u for u in UNITS.values()}
-_ENGLISH_ABBREVIATIONS = frozenset(w for w in MONTHS if len(w) <= 4 and w != "mayo")
+_ENGLISH_ABBREVIATIONS = frozenset(
+    w for w in MONTHS if len(w) <= 4 and w not in ("mayo", "ene", "abr", "dic")
+)
 _IN = frozenset({"en", "in", "durante", "during", "within", "over", "throughout", "for", "on"})
 _ARTICLES = frozenset({"el", "la", "los", "las", "lo", "the"})
 _OF = frozenset({"de", "del", "of"})
@@ -217,8 +228,13 @@ class _Reader:
 
     def month(self, i: int) -> int | None:
         found = self.role(i, "month:")
-        if found is None or (self.lang == "es" and self.w(i) in _ENGLISH_ABBREVIATIONS):
+        if found is None:
             return None
+        if self.w(i) in _ENGLISH_ABBREVIATIONS or self.w(i) in ("ene", "abr", "ago", "dic"):
+            # a short month name ("mar", "ago" are words too) only right after its day: "17 de nov"
+            after_day = self.day(i - 1) is not None or (self.w(i - 1) in _OF and self.day(i - 2) is not None)
+            if self.lang == "es" and not after_day:
+                return None
         return int(found)
 
     def unit(self, i: int) -> TimeUnit | None:
@@ -256,6 +272,8 @@ class _Reader:
     def point(self, i: int) -> tuple[_Point, int] | None:
         """A date, a day and month (year optional), a month (year optional) or a year."""
         i += self.w(i) in _ARTICLES
+        if self.w(i) in WEEKDAYS and self.day(i + 1) is not None:
+            i += 1
         found = self.date_token(i)
         if found is not None:
             return _Point(found.year, found.month, found.day), i + 1
@@ -364,6 +382,16 @@ class _Reader:
         elif role not in ("since", "from", "between", "before") and self.w(j) not in ("de", "del"):
             return None
         first = self.point(start)
+        start += self.w(start) in _ARTICLES
+        if self.day(start) is not None and self.k(start + 1) in ("to", "and"):
+            # "del 14 al 17 de nov", "entre el 3 y el 10 de marzo": the first day takes the month after
+            second = self.point(start + 2)
+            if second is not None and second[0].month is not None and second[0].day is not None:
+                p2 = second[0]
+                p1 = _Point(p2.year, p2.month, self.day(start))
+                window = _between(p1, p2)
+                if window is not None and role != "before":
+                    return window, second[1]
         if first is None:
             return None
         p1, after = first
@@ -447,7 +475,9 @@ def _since(p: _Point) -> Window | None:
         if p.year is not None and p.day == 1:
             return Window(kind="since", start=date(p.year, p.month, 1))
         return Window(kind="since_month", month=p.month, year=p.year)
-    return Window(kind="since", start=_date(p.year, p.month, p.day)) if p.year is not None else None
+    if p.year is None:  # "desde el lunes 2 de febrero": from that day of the latest such month
+        return Window(kind="since_month", month=p.month, day=p.day) if _date(2000, p.month, p.day) else None
+    return Window(kind="since", start=_date(p.year, p.month, p.day))
 
 
 def _before(p: _Point) -> Window | None:
@@ -464,8 +494,8 @@ def _inside(p: _Point) -> Window | None:
         return Window(kind="year", year=p.year)
     if p.day is None:
         return Window(kind="month", month=p.month, year=p.year)
-    if p.year is None:
-        return None
+    if p.year is None:  # "el 3 de marzo": that day of the latest such month
+        return Window(kind="month", month=p.month, day=p.day) if _date(2000, p.month, p.day) else None
     day = _date(p.year, p.month, p.day)
     return Window(kind="day", start=day) if day is not None else None
 
@@ -491,7 +521,16 @@ def _between(p1: _Point, p2: _Point) -> Window | None:
         return Window(kind="month", month=p1.month, month_end=p2.month, year=year)
     y2 = p2.year if p2.year is not None else p1.year
     if y2 is None:
-        return None
+        # "del 25 de mayo al 2 de junio": those days of the latest such span (or of a year said apart)
+        if _date(2000, p1.month, p1.day or 1) is None or _date(2000, p2.month, p2.day or 1) is None:
+            return None
+        return Window(
+            kind="month",
+            month=p1.month,
+            month_end=p2.month if p2.month != p1.month else None,
+            day=p1.day or 1,
+            day_end=p2.day or _last_day(p2.month),
+        )
     in_order = (p1.month, p1.day or 1) <= (p2.month, p2.day or 1)
     y1 = p1.year if p1.year is not None else (y2 if in_order else y2 - 1)
     start = _date(y1, p1.month, p1.day or 1)
@@ -528,4 +567,54 @@ def find_windows(tokens: list[Token], lang: Literal["es", "en"]) -> list[WindowS
         text = span_text(tokens[i:end])
         spans.append(WindowSpan(i, end, window.model_copy(update={"text": text})))
         i = end
-    return spans
+    return _with_years(spans, tokens)
+
+
+# what may stand between a month and its year said apart: "diciembre del año pasado", "Q4 last yr",
+# "el año pasado, o sea del 14 al 17 de nov"
+_YEAR_JOINERS = frozenset(
+    {"de", "del", "of", ",", "o", "sea", "osea", "es", "decir", "ie", "i.e", "that", "is"}
+)
+
+
+def _year_part(w: Window) -> dict[str, int] | None:
+    """The year a window names, as the fields a yearless month window takes: a year, or one
+    relative to D (this year 0, last year -1)."""
+    if w.kind == "year" and w.year is not None:
+        return {"year": w.year}
+    if w.unit == "year" and w.kind == "previous":
+        return {"year_offset": -(w.n or 1)}
+    if w.unit == "year" and w.kind == "this":
+        return {"year_offset": 0}
+    if w.kind == "last" and w.unit == "month" and w.n == 12:
+        return {"year_offset": -1}  # "last year" read as the rolling year: next to a month, the calendar one
+    return None
+
+
+def _with_years(spans: list[WindowSpan], tokens: list[Token]) -> list[WindowSpan]:
+    """A month, days, quarter or season with no year and a year said next to it are one window."""
+    out: list[WindowSpan] = []
+    k = 0
+    while k < len(spans):
+        a = spans[k]
+        b = spans[k + 1] if k + 1 < len(spans) else None
+        if b is not None and all(
+            tokens[t].folded in _YEAR_JOINERS or tokens[t].text == ","
+            for t in range(a.end_token, b.start_token)
+        ):
+            for part, other in ((a, b), (b, a)):
+                yearless = part.window.kind in ("month", "quarter", "season", "since_month")
+                year = _year_part(other.window)
+                if yearless and part.window.year is None and part.window.year_offset is None and year:
+                    text = span_text(tokens[a.start_token : b.end_token])
+                    merged = part.window.model_copy(update={**year, "text": text, "which": None})
+                    out.append(WindowSpan(a.start_token, b.end_token, merged))
+                    k += 2
+                    break
+            else:
+                out.append(a)
+                k += 1
+            continue
+        out.append(a)
+        k += 1
+    return out

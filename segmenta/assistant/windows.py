@@ -124,8 +124,8 @@ def season_range(season: str, year: int) -> tuple[date, date]:
 def _season_dates(w: Window, as_of: date) -> tuple[date, date]:
     if w.season is None:
         raise WindowError("time window: a season window needs a season")
-    if w.year is not None:
-        return season_range(w.season, w.year)
+    if _year_of(w, as_of) is not None:
+        return season_range(w.season, _year_of(w, as_of) or 0)
     year = as_of.year + 1  # winter of next year starts in December of this one
     while True:
         start, end = season_range(w.season, year)
@@ -138,17 +138,33 @@ def _season_dates(w: Window, as_of: date) -> tuple[date, date]:
 def _quarter_dates(w: Window, as_of: date) -> tuple[date, date]:
     if w.n is None or not 1 <= w.n <= 4:
         raise WindowError(f"time window: a quarter must be 1-4, got {w.n!r}")
-    year = w.year
+    year = _year_of(w, as_of)
     if year is None:
         year = as_of.year if 3 * (w.n - 1) + 1 <= as_of.month else as_of.year - 1
     start = date(year, 3 * (w.n - 1) + 1, 1)
     return start, add_months(start, 3)
 
 
+def _year_of(w: Window, as_of: date) -> int | None:
+    if w.year is not None:
+        return w.year
+    return as_of.year + w.year_offset if w.year_offset is not None else None
+
+
 def _month_dates(w: Window, as_of: date) -> tuple[date, date]:
     month = _month(w.month, "month")
     last = _month(w.month_end, "month_end") if w.month_end is not None else month
-    year = w.year if w.year is not None else _latest_year_of_month(month, as_of)
+    year = _year_of(w, as_of)
+    if w.day is not None:
+        # days of a month: "del 14 al 17 de nov", "del 25 de mayo al 2 de junio", "el 3 de marzo"
+        day_end = w.day_end if w.day_end is not None else w.day
+        if year is None:
+            year = as_of.year if (month, w.day) <= (as_of.month, as_of.day) else as_of.year - 1
+        start = date(year, month, w.day)
+        end_year = year + (1 if last < month else 0)
+        return start, date(end_year, last, day_end) + timedelta(days=1)
+    if year is None:
+        year = _latest_year_of_month(month, as_of)
     start = date(year, month, 1)
     span = (last - month) % 12 + 1
     return start, add_months(start, span)
@@ -189,8 +205,11 @@ def _bounds(w: Window, as_of: date) -> tuple[date | None, date | None]:
         return _month_dates(w, as_of)
     if kind == "since_month":
         month = _month(w.month, "month")
-        year = w.year if w.year is not None else _latest_year_of_month(month, as_of)
-        return date(year, month, 1), end_all
+        day = w.day or 1
+        said = _year_of(w, as_of)
+        if said is None:
+            said = as_of.year if (month, day) <= (as_of.month, as_of.day) else as_of.year - 1
+        return date(said, month, day), end_all
     if kind == "season":
         return _season_dates(w, as_of)
     if kind == "quarter":

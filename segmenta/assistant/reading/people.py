@@ -11,10 +11,13 @@ from segmenta.assistant.plan import (
     AttributeCondition,
     Compare,
     MetricCondition,
+    Not,
+    PurchaseCondition,
 )
 from segmenta.assistant.reading.base import (
     Grammar,
 )
+from segmenta.assistant.reading.pieces import Item
 
 
 class PeopleWords(Grammar):
@@ -210,6 +213,22 @@ class PeopleWords(Grammar):
         s = self.s
         for key, pats in L.BUYER_WORDS.items():
             n = s.match(i, pats, fuzzy=False)
+            win = self._window_after(i + n) if n and key == "repeat" else None
+            if win is not None:
+                # "returning buyers in the l30d": bought in the period and had bought before it
+                text = s.span_text(i, win.end)
+                s.claim(i, i + n, "cond")
+                self.items.remove(win)
+                self.items.append(Item(i, i + n, "cond", PurchaseCondition(window=win.data, text=text)))
+                first = MetricCondition(metric="first_order_at", window=win.data, text=text)
+                self.items.append(Item(i, win.end, "cond", Not(item=first, text=text)))
+                self.assumptions.append(
+                    self.es(
+                        f"'{s.span_text(i, i + n)}' = compraron en el periodo y ya habían comprado antes",
+                        f"'{s.span_text(i, i + n)}' = bought in the period and had bought before it",
+                    )
+                )
+                return n
             if n:
                 cmp = Compare(op=">=", value=2) if key == "repeat" else Compare(op="=", value=1)
                 cond = MetricCondition(metric="orders_count", compare=cmp, text=s.span_text(i, i + n))
@@ -226,6 +245,17 @@ class PeopleWords(Grammar):
         if n:
             return self.add(i, i + n, "churn", s.span_text(i, i + n))
         return 0
+
+    def _window_after(self, j: int) -> Item | None:
+        """The time window right after word j (a preposition or article between), in its clause."""
+        for it in self.items:
+            if (
+                it.kind == "window"
+                and j <= it.pos <= j + 1
+                and not any(b in self.s.breaks for b in range(j, it.pos + 1))
+            ):
+                return it
+        return None
 
     def rx_audience(self, i: int) -> int:
         s = self.s

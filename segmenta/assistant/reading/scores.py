@@ -18,10 +18,14 @@ from segmenta.assistant.plan import (
 from segmenta.assistant.reading.base import (
     Grammar,
 )
+from segmenta.assistant.reading.pieces import Item
 from segmenta.assistant.reading.words import known_word
 
 # the start of a postal code written with letters: a UK area or district ("M", "EH", "SW1A", "BT7")
 _POSTAL_PREFIX = re.compile(r"^[A-Za-z]{1,2}(?:[0-9]{1,2}[A-Za-z]?)?$")
+_DATE_VERBS = frozenset(
+    {"was", "fue", "fuera", "sea", "is", "came", "happened", "fell", "cayo", "llego", "hicieron"}
+)
 _WILDCARD = re.compile(r"^[xX*_#]+$")
 _NOT_CODES = frozenset(
     {"a", "o", "y", "e", "u", "i", "in", "on", "at", "of", "or", "an", "and", "the", "de", "en"}
@@ -362,18 +366,44 @@ class ScoreWords(Grammar):
             end = s.clause_end(i)
             # a window in the clause: "first purchase was in 2026"
             for it in self.items:
-                if it.kind == "window" and j <= it.pos < end and it.pos - j <= 4:
+                # words restated by the window ("en el buen fin del ..., o sea ...") do not part them
+                gap = [k for k in range(j, it.pos) if s.words[k].used != "ignored"] if it.pos >= j else []
+                if it.kind == "window" and j <= it.pos < end and len(gap) <= 4:
                     s.claim(i, j, "metric")
                     for k in range(j, it.pos):
-                        if s.free(k) and s.words[k].f in L.FILLER | {"was", "fue", "fuera", "sea", "is"}:
+                        if s.free(k) and s.words[k].f in L.FILLER | _DATE_VERBS:
                             s.claim(k, k + 1, "filler")
                     self.items.remove(it)
+                    once = any(
+                        it2.kind == "cond" and getattr(it2.data, "metric", "") == "orders_count"
+                        for it2 in self.items
+                    )
+                    if {"only", "unico", "unica"} & {w.f for w in s.words[i:j]} and not once:
+                        # "whose only order came in Q4": one order ever, and it fell in the window
+                        self.items.append(
+                            Item(
+                                i,
+                                j,
+                                "cond",
+                                MetricCondition(metric="orders_count", compare=Compare(op="=", value=1)),
+                            )
+                        )
                     return self.add(
                         i,
                         it.end,
                         "cond",
                         MetricCondition(metric=metric, window=it.data, text=s.span_text(i, it.end)),  # type: ignore[arg-type]
                     )
+            if metric == "first_order_at":
+                # "cuya primera compra fue en la tienda física", "whose first order was paid by PayPal":
+                # the contact's first completed order has that detail
+                k = self.skip_filler(j, 2, frozenset({"fue", "was", "se", "hizo", "made", "placed"}))
+                if k < len(s) and (
+                    s.match(k, L.CHANNEL_STORE)
+                    or s.match(k, L.CHANNEL_ONLINE)
+                    or s.words[k].f in ("con", "with", "by", "por", "paid", "pagada", "pagado", "pagaron")
+                ):
+                    return self.add(i, k, "verb", ("purchase", "first"))
             # "última compra hace más de 180 días" / "last purchase more than 90 days ago"
             k = self.skip_filler(j, 4, frozenset({"fue", "was", "is", "es", "de", "hace", "que", "sea"}))
             q = self.read_quantity(k)
