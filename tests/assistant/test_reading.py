@@ -7,6 +7,7 @@ parapharmacy built in test_parser.py), so nothing leans on one shop's words.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -700,3 +701,91 @@ def test_returned_it_is_a_returned_line_of_that_product(cat: str, sports_catalog
 def test_another_of_something_else_is_asked(sports_catalog: Catalog) -> None:
     r = parse("bought football boots and another brand", sports_catalog)
     assert r.clarifications
+
+
+# ----------------------------------------------------------------- dates said many ways
+AS_OF = date(2026, 3, 10)
+DATES = [
+    ("sports", "compraron botas de fútbol del 14 al 17 de nov", ("2025-11-14", "2025-11-18")),
+    (
+        "pharmacy",
+        "compraron protector solar del 25 de mayo al 2 de junio del año pasado",
+        ("2025-05-25", "2025-06-03"),
+    ),
+    ("sports", "bought football boots between the 3rd and the 10th of March", ("2026-03-03", "2026-03-11")),
+    ("pharmacy", "compraron pañales en diciembre del año pasado", ("2025-12-01", "2026-01-01")),
+    ("sports", "bought football boots in Q4 last year", ("2025-10-01", "2026-01-01")),
+    ("pharmacy", "compraron champú desde el lunes 2 de febrero", ("2026-02-02", "2026-03-11")),
+    ("sports", "compraron botas de fútbol en lo que va de marzo", ("2026-03-01", "2026-03-11")),
+    (
+        "pharmacy",
+        "compraron champú en el puente, o sea del 5 al 8 de diciembre de 2025",
+        ("2025-12-05", "2025-12-09"),
+    ),
+]
+
+
+def _window_of(node: Any) -> Any:
+    if getattr(node, "window", None) is not None:
+        return node.window
+    for child in getattr(node, "items", []) or []:
+        found = _window_of(child)
+        if found is not None:
+            return found
+    return None
+
+
+@pytest.mark.parametrize(("cat", "text", "span"), DATES, ids=[d[1] for d in DATES])
+def test_a_date_said_any_way_is_its_exact_days(
+    cat: str, text: str, span: tuple[str, str], sports_catalog: Catalog
+) -> None:
+    from segmenta.assistant.windows import resolve_window
+
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    start, end = resolve_window(_window_of(r.plan.where), AS_OF)
+    assert (start.date().isoformat(), end.date().isoformat()) == span, text
+
+
+FIRST_LAST = [
+    ("sports", "contacts who last ordered b4 1st dec 2025", "last_order_at"),
+    ("pharmacy", "clientes que compraron por última vez antes de 2025", "last_order_at"),
+    ("sports", "cuántos first-time buyers llevamos en lo que va de marzo", "first_order_at"),
+    ("pharmacy", "one-and-done customers whose only order came in Q4 last yr", "first_order_at"),
+]
+
+
+@pytest.mark.parametrize(("cat", "text", "metric"), FIRST_LAST, ids=[f[1] for f in FIRST_LAST])
+def test_first_and_last_purchase_dates_are_read(
+    cat: str, text: str, metric: str, sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    blob = json.dumps(r.plan.model_dump(mode="json"))
+    assert f'"metric": "{metric}"' in blob
+
+
+@pytest.mark.parametrize(
+    ("cat", "text", "want"),
+    [
+        ("sports", "clientes cuya primera compra fue en la tienda física", {"channel": "store"}),
+        ("pharmacy", "customers whose first order was online", {"channel": "online"}),
+        ("pharmacy", "clientes cuya primera compra fue con bizum", {"payment_method": ["bizum"]}),
+    ],
+)
+def test_a_detail_of_the_first_purchase_is_the_first_order(
+    cat: str, text: str, want: dict[str, Any], sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    got = strip_text(r.plan.where.model_dump(mode="json", exclude_defaults=True))
+    assert got.pop("first_purchase") is True and got == want, got
+
+
+@pytest.mark.parametrize("cat", ["sports", "pharmacy"])
+def test_returning_buyers_in_a_period_bought_in_it_and_before_it(cat: str, sports_catalog: Catalog) -> None:
+    r = parse("returning buyers in the l30d", _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications
+    items = r.plan.where.items
+    assert items[0].type == "purchase" and items[0].window.n == 30
+    assert items[1].type == "not" and items[1].item.metric == "first_order_at"
