@@ -12,6 +12,15 @@ from segmenta.assistant.lexicon import Pattern, patterns
 
 METRICS: Final[dict[str, tuple[Pattern, ...]]] = {
     "revenue": patterns(
+        "facturamos",
+        "facturaron",
+        "hemos facturado",
+        "facturo",
+        "cuanto facturamos",
+        "cuanto dinero",
+        "how much money",
+        "we made",
+        "brought in",
         "facturacion",
         "facturado",
         "ingresos",
@@ -107,7 +116,9 @@ METRICS: Final[dict[str, tuple[Pattern, ...]]] = {
         "ratio de clics",
         "click - through rate",
     ),
-    "conversion_rate": patterns("tasa de conversion", "conversion rate", "ratio de conversion"),
+    "conversion_rate": patterns(
+        "cvr", "conv rate", "tasa de conv", "tasa de conversion", "conversion rate", "ratio de conversion"
+    ),
     "bounce_rate": patterns("tasa de rebote", "bounce rate"),
     "unsubscribe_rate": patterns("tasa de bajas", "unsubscribe rate", "tasa de baja"),
     "attributed_revenue": patterns(
@@ -370,6 +381,24 @@ TOP: Final = patterns(
     "best selling",
     "best-selling",
     "best sellers",
+)
+# "¿qué categorías se venden más?", "which products sell the most": a ranking by units, every row
+SELL_MOST: Final = patterns(
+    "se venden mas",
+    "se vende mas",
+    "se vendieron mas",
+    "se vendio mas",
+    "mas se venden",
+    "mas se vende",
+    "mas se vendieron",
+    "que mas se venden",
+    "que mas se vendieron",
+    "sell the most",
+    "sold the most",
+    "sell best",
+    "sold best",
+    "sells the most",
+    "sells best",
 )
 BOTTOM: Final = patterns("bottom", "peores", "worst", "menos vendidos", "least sold", "least selling")
 VERSUS: Final = patterns(

@@ -52,6 +52,7 @@ class ReportReading:
     limit: int | None = None
     compare: bool = False
     versus: bool = False
+    workflows: list[str] = field(default_factory=list)
     products: list[ProductMatch] = field(default_factory=list)
 
     def resolve_run(self, i: int, j: int) -> None:
@@ -88,8 +89,11 @@ class ReportReading:
         channel = [it.data for it in p.items if it.kind == "msgchannel"]
         workflow = [
             v for it in p.items if it.kind == "msgattr" and it.data[0] == "workflow" for v in it.data[1]
-        ]
+        ] + self.workflows
         metrics = list(dict.fromkeys(self.metrics))
+        if workflow:
+            # the money a workflow brought is the revenue its conversions are credited with
+            metrics = list(dict.fromkeys("attributed_revenue" if m == "revenue" else m for m in metrics))
         sizes = False
         if not metrics:
             if where is None and not self.grain and not self.dimensions:
@@ -213,6 +217,86 @@ def read_report(p: _Parser) -> ReportReading | None:
         ):
             r.metrics.append("units")
             take(i, n, "metric")
+    # "¿qué categorías se venden más?": a ranking by units (all rows), the dimension said before
+    for i in range(len(s)):
+        n = s.match(i, R.SELL_MOST, fuzzy=False)
+        if not n or not free(i, n):
+            continue
+        take(i, n, "top")
+        r.descending, r.sort = True, "units"
+        r.metrics.append("units")
+        for k in range(max(0, i - 3), i):
+            for dim, dpats in R.DIMENSIONS.items():
+                m = s.match(k, dpats, fuzzy=False)
+                if m and k + m <= i and free(k, m):
+                    r.dimensions.append(dim)
+                    take(k, m, "dimension")
+                    break
+    # "el flow de carrito abandonado", "the welcome automation": a workflow the report is about
+    for i in range(len(s)):
+        n = s.match(i, R.DIMENSIONS["workflow"], fuzzy=False)
+        if not n or not free(i, n) or (i > 0 and s.match(i - 1, R.BY_WORDS, fuzzy=False)):
+            continue
+        k = i + n + (i + n < len(s) and s.words[i + n].f in ("de", "del", "of", "called", "llamado"))
+        for e in range(min(len(s), k + 4), k, -1):
+            if not free(k, e - k):
+                continue
+            links = p.links(s.span_text(k, e), ["workflow"], 90)
+            if links:
+                r.workflows.append(links[0].value)
+                take(i, e - i, "workflow")
+                break
+        # a workflow named before the word: "the welcome flow"
+        else:
+            for b in range(max(0, i - 3), i):
+                if free(b, i - b):
+                    links = p.links(s.span_text(b, i), ["workflow"], 90)
+                    if links:
+                        r.workflows.append(links[0].value)
+                        take(b, i + n - b, "workflow")
+                        break
+    # "cuánta lana facturamos", "cuánta pasta nos trajo", "how many bucks did it bring in": a money
+    # word before a revenue word or verb is the revenue (alone it may be a product: "pasta de dientes")
+    for i in range(len(s) - 1):
+        if s.words[i].f not in _MONEY_WORDS or not free(i, 1):
+            continue
+        k = i + 1
+        while k < len(s) and k - i <= 3 and s.words[k].f in _PRONOUNS:
+            k += 1
+        metric = _metric_at(p, k, taken) if k < len(s) else None
+        if metric is not None and metric[0] == "revenue":
+            take(i, 1, "metric")
+        elif k < len(s) and s.words[k].f in _REVENUE_VERBS and free(k, 1):
+            r.metrics.append("revenue")
+            take(i, k + 1 - i, "metric")
+    # "online vs tienda", "online vs in-store": the order channel as a column
+    for i in range(len(s)):
+        n = s.match(i, R.VERSUS, fuzzy=False)
+        if not n or not free(i, n):
+            continue
+        left = _channel_word(p, i, before=True)
+        right = _channel_word(p, i + n, before=False)
+        if left and right and free(i - left, left) and free(i + n, right):
+            r.dimensions.append("order_channel")
+            take(i - left, left + n + right, "dimension")
+    # "first-time vs returning buyers": the noun after the second names the first too
+    for i in range(1, len(s)):
+        n = s.match(i, R.VERSUS, fuzzy=False)
+        if not n or not free(i, n):
+            continue
+        second = _metric_at(p, i + n, taken)
+        if second is None:
+            continue
+        head = s.words[i + n + second[1] - 1].f
+        for size in (3, 2, 1):
+            if i - size < 0 or not free(i - size, size):
+                continue
+            said = (*(w.f for w in s.words[i - size : i]), head)
+            first = next((name for name, pats in R.METRICS.items() if said in pats), None)
+            if first is not None and first != second[0]:
+                r.metrics += [first, second[0]]
+                take(i - size, size + n + second[1], "metric")
+                break
     # metrics
     cues = bool(r.grain or r.dimensions or r.limit or r.metrics)
     found_metrics: list[tuple[int, int, str]] = []
@@ -266,6 +350,26 @@ def read_report(p: _Parser) -> ReportReading | None:
         p.items.remove(it)
     _filler(p)
     return r
+
+
+_MONEY_WORDS = frozenset("lana pasta plata guita pavos varos pelas bucks quid dinero money cash".split())
+_REVENUE_VERBS = frozenset(
+    "trajo trajeron genero generaron dejo dejaron brought generated made make bring".split()
+)
+_PRONOUNS = frozenset({"nos", "les", "did", "we", "it", "they", "ha", "han"})
+
+
+def _channel_word(p: _Parser, i: int, before: bool) -> int:
+    """How many words of an order channel ("online", "tienda", "in-store", "tienda física") end
+    just before word i (``before``) or start at it; 0 when none."""
+    s = p.s
+    pats = (*L.CHANNEL_ONLINE, *L.CHANNEL_STORE, *L.STORE_WORDS)
+    if before:
+        for size in (3, 2, 1):
+            if i - size >= 0 and s.match(i - size, pats, fuzzy=False) == size:
+                return size
+        return 0
+    return s.match(i, pats, fuzzy=False) if i < len(s) else 0
 
 
 def _metric_at(p: _Parser, i: int, taken: set[int]) -> tuple[str, int] | None:
