@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from segmenta.assistant.catalog import Catalog
 from segmenta.assistant.parser import parse
-from segmenta.assistant.plan import SegmentPlan
+from segmenta.assistant.plan import ReportPlan, SegmentPlan
 from segmenta.assistant.reading.normalise import normalise
 from segmenta.assistant.reading.words import is_filler, operator_class, operators
 from tests.assistant.test_parser import PHARMACY, check, strip_text
@@ -789,3 +789,54 @@ def test_returning_buyers_in_a_period_bought_in_it_and_before_it(cat: str, sport
     items = r.plan.where.items
     assert items[0].type == "purchase" and items[0].window.n == 30
     assert items[1].type == "not" and items[1].item.metric == "first_order_at"
+
+
+# ----------------------------------------------------------------- reports asked any way
+REPORTS = [
+    ("sports", "online vs tienda: nº de pedidos y facturación en 2025", {"dimensions": ["order_channel"]}),
+    (
+        "pharmacy",
+        "online vs in-store - orders and revenue, last 12 months",
+        {"dimensions": ["order_channel"]},
+    ),
+    (
+        "sports",
+        "how many first-time vs returning buyers did we have in Q4 2025?",
+        {"metrics": ["first_time_buyers", "recurring_buyers"]},
+    ),
+    (
+        "pharmacy",
+        "compradores nuevos vs recurrentes por mes en 2025",
+        {"metrics": ["first_time_buyers", "recurring_buyers"], "grain": "month"},
+    ),
+    (
+        "sports",
+        "¿qué marcas se venden más?",
+        {"metrics": ["units"], "dimensions": ["brand"], "sort": "units"},
+    ),
+    ("pharmacy", "which categories sell the most", {"metrics": ["units"], "dimensions": ["category"]}),
+    ("sports", "cuánta lana facturamos el mes pasado", {"metrics": ["revenue"]}),
+    ("pharmacy", "cuánta pasta nos trajo el flow de carrito abandonado", {"metrics": ["attributed_revenue"]}),
+    (
+        "sports",
+        "open rate, CTR n CVR by workflow in 2025",
+        {"metrics": ["open_rate", "click_rate", "conversion_rate"]},
+    ),
+]
+
+
+@pytest.mark.parametrize(("cat", "text", "want"), REPORTS, ids=[r[1] for r in REPORTS])
+def test_a_report_asked_any_way_has_its_columns(
+    cat: str, text: str, want: dict[str, Any], sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, ReportPlan) and not r.clarifications, (text, r.unrecognized)
+    got = r.plan.model_dump(mode="json")
+    for k, v in want.items():
+        assert got[k] == v, (text, k, got[k])
+
+
+def test_a_money_word_alone_is_never_revenue() -> None:
+    # "pasta de dientes" is toothpaste in this shop
+    r = parse("clientes que compraron pasta de dientes", PHARMACY)
+    assert isinstance(r.plan, SegmentPlan), r.plan
