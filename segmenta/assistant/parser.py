@@ -18,6 +18,8 @@ turns it into a clarification rather than dropping it.
 
 from __future__ import annotations
 
+import re
+
 from segmenta.assistant import lexicon as L
 from segmenta.assistant.plan import (
     ReportPlan,
@@ -59,6 +61,17 @@ def parse(text: str, catalog: CatalogLike, *, saved_segments: list[str] | None =
     return result
 
 
+# a window said again by reference
+_SAME_PERIOD = (
+    ("en", "ese", "periodo"),
+    ("durante", "ese", "periodo"),
+    ("in", "that", "time"),
+    ("in", "that", "period"),
+    ("during", "that", "time"),
+    ("during", "that", "period"),
+    ("in", "the", "same", "period"),
+    ("en", "el", "mismo", "periodo"),
+)
 # openers of a restatement ("o sea", "es decir", "i.e."), and where the restated words begin
 _RESTATE = (("o", "sea"), ("osea",), ("es", "decir"), ("ie",), ("i", "e"), ("that", "is"), ("aka",))
 _TIME_PREPS = frozenset({"en", "in", "durante", "during", "on", "for", "por", "para"})
@@ -69,6 +82,7 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
 
     # ----------------------------------------------------------------- passes
     def run(self) -> ParseResult:
+        self.mark_purpose()
         self.mark_reason()
         self.find_windows()
         self.mark_restated()
@@ -92,6 +106,24 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
         ignored = self.account_words()
         return ParseResult(
             plan, self.lang, self.unrec, self.assumptions, self.clar, self.free_window, ignored=ignored
+        )
+
+    def mark_purpose(self) -> None:
+        """ "para un win-back: clientes que …", "for the Xmas campaign: women who …": a short
+        purpose said before a colon (or dash) frames the request and carries no condition."""
+        s = self.s
+        if not s.words or s.words[0].f not in ("para", "pa", "for"):
+            return
+        cut = min((b for b in s.breaks if 1 < b <= 6), default=None)
+        if cut is None or cut >= len(s):
+            return
+        raw = self.text.casefold()
+        head = " ".join(w.raw.casefold() for w in s.words[:cut] if w.raw != "-")
+        if not re.search(r"[:\u2013\u2014]|\s-\s", raw[: raw.find(s.words[cut].raw.casefold())]):
+            return
+        s.claim(0, cut, "ignored")
+        self.assumptions.append(
+            self.es(f"'{head}': el propósito, sin condición", f"'{head}': the purpose, no condition")
         )
 
     def mark_reason(self) -> None:
@@ -205,6 +237,16 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
         for sp in spans:
             if all(self.s.free(k) for k in range(sp.start_token, sp.end_token)):
                 self.add(sp.start_token, sp.end_token, "window", sp.window)
+        # "y no compraron nada en ese periodo", "in that time": the window said before, again
+        s = self.s
+        for i in range(len(s)):
+            n = next((len(p) for p in _SAME_PERIOD if tuple(w.f for w in s.words[i : i + len(p)]) == p), 0)
+            if not n or not all(s.free(k) for k in range(i, i + n)):
+                continue
+            before = [it for it in self.items if it.kind == "window" and it.end <= i]
+            if before:
+                last = max(before, key=lambda it: it.pos)
+                self.add(i, i + n, "window", last.data.model_copy(update={"text": s.span_text(i, i + n)}))
 
     def multiword_order_values(self) -> None:
         """Payment methods and card brands of two or three words ("Apple Pay", "American Express") are

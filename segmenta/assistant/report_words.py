@@ -312,9 +312,9 @@ def read_report(p: _Parser) -> ReportReading | None:
         if any(
             k >= 0 and s.match(k, pats) > i - k
             for k in (i - 2, i - 1)
-            for pats in (L.FIRST_PURCHASE, L.LAST_PURCHASE)
+            for pats in (L.FIRST_PURCHASE, L.LAST_PURCHASE, *L.VERBS.values())
         ):
-            continue  # "su primer pedido", "last order": a date of the contact, not a report metric
+            continue  # "su primer pedido", "dieron click": a date or a verb of the contact, no metric
         found_metrics.append((i, n, name))
         taken.update(range(i, i + n))
     adopt = cues or any(name not in PEOPLE_METRICS for _, _, name in found_metrics)
