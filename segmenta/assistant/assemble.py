@@ -401,7 +401,7 @@ class Assembler:
         if (
             q.unit in ("days", "weeks", "months", "years")
             and f is not None
-            and f.family == "purchase"
+            and f.family in ("purchase", "message", "web")
             and f.negated
             and q.op == "="
             and q.value2 is None

@@ -417,6 +417,31 @@ class Catalog:
             return self._saved_aliases
         return gazetteer.aliases(self.values, self.geography)
 
+    @cached_property
+    def _initials(self) -> dict[str, tuple[str, str] | None]:
+        """Initials of the brands, stores and categories of three or more words ("The North Face" ->
+        tnf), each naming one value; None where two values share them."""
+        out: dict[str, tuple[str, str] | None] = {}
+        for f in ("brand", "store", "category", "subcategory"):
+            for value in self.values.get(f, {}):
+                ws = [w for w in re.split(r"[\s\-&/]+", fold(value)) if w]
+                if len(ws) < 3 or not all(w.isalpha() for w in ws):
+                    continue
+                key = "".join(w[0] for w in ws)
+                out[key] = None if key in out and out[key] != (f, value) else (f, value)
+        return out
+
+    def initials_links(self, phrase: str, fields: Iterable[str]) -> list[Link]:
+        """A short word that is the initials of one brand or store ("tnf" = The North Face)."""
+        key = fold(phrase).strip()
+        if not (2 <= len(key) <= 5) or not key.isalpha() or known_word(key) or key in _STOP:
+            return []
+        hit = self._initials.get(key)
+        if hit is None or hit[0] not in set(fields):
+            return []
+        f, value = hit
+        return [Link(f, value, 90.0, "glossary", (key,), self.values.get(f, {}).get(value, 0))]
+
     def alias_links(self, phrase: str, fields: Iterable[str]) -> list[Link]:
         """The shop's places another name of theirs names ("Gerona" -> city Girona, "Aragón" -> the
         regions Zaragoza, Huesca, Teruel). A short code that is also a word ("mad", "man") scores
@@ -617,6 +642,9 @@ class Catalog:
         if not any(lk.score >= 97 and lk.field in ("city", "region") for lk in out.values()):
             for lk in self.alias_links(phrase, wanted):
                 out.setdefault((lk.field, lk.value), lk)
+        if not out:
+            for lk in self.initials_links(phrase, wanted):
+                out[(lk.field, lk.value)] = lk
         return sorted(out.values(), key=lambda lk: (-lk.score, -lk.count, lk.field, lk.value))
 
     def link_city(self, phrase: str, lang: str = "es") -> list[Link]:
@@ -686,6 +714,14 @@ class Catalog:
             ],
         )
         if choice is None:
+            initials = (
+                self.initials_links(phrase, ("brand", "category", "subcategory")) if len(words) == 1 else []
+            )
+            if initials:  # "tnf" = The North Face
+                lk = initials[0]
+                m = ProductMatch(text=phrase, **{lk.field: [lk.value]})
+                said = f"'{phrase}' = {lk.value}"
+                return ProductLink(m, [], [], said, [lk])
             return ProductLink(None, words)
         best, others, covered, links = choice
         match = best.model_copy(update={"text": phrase})

@@ -723,6 +723,18 @@ SPENT_WORDS: Final = patterns(
     "spent",
     "gasto",
 )
+# Names a marketer gives an audience before defining it ("hot leads: …", "VIPs (anyone who …)")
+LABEL_WORDS: Final = frozenset(
+    """vip vips hot warm cold top best leads lead list lista listado suppression supresion exclusion
+    exclusiones audience audiencia segment segmento target targets nurture retargeting winback win back
+    reactivation reactivacion campaign campana seed""".split()
+)
+AUDIENCE_WORDS: Final = frozenset(
+    "leads lead customers clientes contacts contactos people gente users usuarios buyers compradores".split()
+)
+DISCOURSE_LABEL: Final = frozenset(
+    {"pls", "please", "porfa", "por", "favor", "the", "our", "la", "el", "mi", "my"}
+)
 # Buyer words (settled reading 15): a count of completed orders of their own.
 BUYER_WORDS: Final[dict[str, tuple[Pattern, ...]]] = {
     "repeat": patterns(

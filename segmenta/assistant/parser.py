@@ -83,6 +83,7 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
     # ----------------------------------------------------------------- passes
     def run(self) -> ParseResult:
         self.mark_purpose()
+        self.mark_label()
         self.mark_reason()
         self.find_windows()
         self.mark_restated()
@@ -125,6 +126,29 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
         self.assumptions.append(
             self.es(f"'{head}': el propósito, sin condición", f"'{head}': the purpose, no condition")
         )
+
+    def mark_label(self) -> None:
+        """ "hot leads: lead score over 40 …", "VIPs (anyone who's spent £500+) that …", "suppression
+        list pls - anyone opted out of …": a name the marketer gives the audience, said first and
+        defined by what follows, carries no condition of its own. Only marketing label words
+        ("VIPs", "hot", "suppression list"), none of them a value of the shop, and never audience
+        words alone ("leads: …")."""
+        s = self.s
+        cut = min((b for b in s.breaks if 1 <= b <= 4), default=None)
+        if cut is None or cut >= len(s) or not s.free(0):
+            return
+        head = [w for w in s.words[:cut] if w.raw not in ("-", "+")]
+        words = [w.f for w in head if not self.filler(s.words.index(w)) and w.f not in L.DISCOURSE_LABEL]
+        holds = getattr(self.cat, "product_word", None)
+        if not words or not all(w in L.LABEL_WORDS or w in L.AUDIENCE_WORDS for w in words):
+            return
+        if all(w in L.AUDIENCE_WORDS for w in words) or (holds is not None and any(holds(w) for w in words)):
+            return
+        if any(self.links(w, ["custom_field"], 95) for w in words):
+            return  # the shop has a field of that name ("vip"): a condition, not a label
+        s.claim(0, cut, "ignored")
+        said = " ".join(w.raw for w in head)
+        self.assumptions.append(self.es(f"'{said}' = lo que sigue", f"'{said}' = what follows"))
 
     def mark_reason(self) -> None:
         """A clause that gives the request's reason ("xq les quiero mandar un cupón", "so we can send

@@ -47,7 +47,9 @@ NORMALISED = [
     ("bought in-store", "en", "bought in store"),
     ("who've bought and didn't open", "en", "who have bought and did not open"),
     ("they're women who haven't bought", "en", "they are women who have not bought"),
-    ("at risk + can't lose them", "en", "at risk + can't lose them"),
+    ("at risk + can't lose them", "en", "at risk and can't lose them"),
+    ("spent 500+ with us", "en", "spent 500+ with us"),
+    ("Madrid + Barcelona", "es", "Madrid y Barcelona"),
     ("customers who bought Levi's", "en", "customers who bought Levi's"),
     ("approx how many ppl?? 🙏", "en", "approximately how many people??"),
     ("gente 🧩 de Madrid ☀️", "es", "gente de Madrid"),
@@ -840,3 +842,50 @@ def test_a_money_word_alone_is_never_revenue() -> None:
     # "pasta de dientes" is toothpaste in this shop
     r = parse("clientes que compraron pasta de dientes", PHARMACY)
     assert isinstance(r.plan, SegmentPlan), r.plan
+
+
+# ----------------------------------------------------------------- labels, initials, "X buyers"
+@pytest.mark.parametrize(
+    ("cat", "text"),
+    [
+        ("sports", "hot leads: lead score over 40 and never purchased"),
+        ("pharmacy", "VIPs (anyone who's spent 500+ with us) that haven't opened an email in 3 months"),
+        ("sports", "suppression list pls - basically anyone opted out of both email and sms"),
+        ("pharmacy", "lista de exclusión: los que no están suscritos al email"),
+    ],
+)
+def test_a_label_defined_by_what_follows_carries_no_condition(
+    cat: str, text: str, sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    assert any("=" in a for a in r.assumptions), r.assumptions
+
+
+def test_a_label_the_shop_holds_is_a_condition() -> None:
+    cat = Catalog.from_values([("Tent", "Tents", None, "Vango")], custom_field=["vip"])
+    r = parse("vip: women", cat)
+    assert not any("lo que sigue" in a or "what follows" in a for a in r.assumptions)
+
+
+SHOPS_INITIALS = [
+    Catalog.from_values([("Jacket", "Jackets", None, "The North Face"), ("Tent", "Tents", None, "Vango")]),
+    Catalog.from_values([("Crema", "Cremas", None, "La Roche Posay"), ("Gel", "Geles", None, "ISDIN")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("k", "text", "brand"), [(0, "tnf buyers", "The North Face"), (1, "lrp buyers", "La Roche Posay")]
+)
+def test_initials_name_one_brand_and_a_product_before_buyers_is_bought(k: int, text: str, brand: str) -> None:
+    r = parse(text, SHOPS_INITIALS[k])
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, r.unrecognized
+    assert r.plan.where.product.brand == [brand]
+
+
+def test_initials_two_values_share_are_asked() -> None:
+    cat = Catalog.from_values(
+        [("A", "Jackets", None, "The North Face"), ("B", "Tents", None, "True Nature Foods")]
+    )
+    r = parse("tnf buyers", cat)
+    assert r.clarifications

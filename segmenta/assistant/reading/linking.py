@@ -85,6 +85,15 @@ class Linking(Grammar):
     def resolve_run(self, i: int, j: int) -> None:
         s = self.s
         frame = self.frame_before(i)
+        if frame is None:
+            # "tnf buyers", "Patagonia customers who …": the product named before a buyer noun
+            buyers = next(
+                (it for it in self.items if it.kind == "audience" and it.data == "buyers" and it.pos == j),
+                None,
+            )
+            if buyers is not None:
+                self.link_product_runs(i, j, Item(buyers.pos, buyers.pos, "verb", ("purchase", "")))
+                return
         if frame is None and self.report is not None:
             self.report.resolve_run(i, j)
             return
