@@ -161,6 +161,11 @@ class Assembler:
             self.again_target = None
             self.frame = target
             return
+        if detail == "contains":
+            # the orders just counted hold the products that follow: the same purchase
+            if self.frame is None or self.frame.family != "purchase":
+                self.open_frame("purchase", "", it.pos)
+            return
         first = family == "purchase" and detail == "first"
         f = self.open_frame(family, "" if first else detail, it.pos)
         if first:
@@ -333,7 +338,19 @@ class Assembler:
 
     def on_device(self, it: Item) -> None:
         if self.frame is not None and self.frame.family == "web":
-            self.frame.attrs.setdefault("device", []).append(it.data)
+            have = self.frame.attrs.setdefault("device", [])
+            if self.pending_neg is not None and have and it.data not in have:
+                # "desde el celular (no en la app)": one event has one device, so the other is out
+                self.take_neg()
+                said = self.p.s.span_text(it.pos, it.end)
+                self.p.assumptions.append(
+                    self.p.es(
+                        f"'no {said}': ya excluido, cada evento tiene un dispositivo ({', '.join(have)})",
+                        f"'not {said}': already left out, each event has one device ({', '.join(have)})",
+                    )
+                )
+                return
+            have.append(it.data)
 
     def on_search(self, it: Item) -> None:
         if self.frame is not None:
@@ -497,8 +514,10 @@ class Assembler:
             # "calcetines nunca", "pero tintes nunca": "never" after its object negates that purchase
             f.negated, f.never = True, True
             return
-        if self.frame is not None and self.frame_has_content(self.frame):
-            self.close()
+        nxt = min((x for x in self.p.items if x.pos >= it.end), key=lambda x: x.pos, default=None)
+        keep = f is not None and f.family == "web" and nxt is not None and nxt.kind == "device"
+        if self.frame is not None and self.frame_has_content(self.frame) and not keep:
+            self.close()  # (a device denied in a visit's own clause stays with it: "(no en la app)")
         self.pending_neg = ("neg", bool(it.data))
         self.neg_item = it
 

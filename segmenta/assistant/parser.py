@@ -304,6 +304,7 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
             self.rx_order_amount,
             self.rx_not_again,
             self.rx_only,
+            self.rx_orders_with,
             self.rx_again,
             self.rx_signup,
             self.rx_birthday,

@@ -889,3 +889,62 @@ def test_initials_two_values_share_are_asked() -> None:
     )
     r = parse("tnf buyers", cat)
     assert r.clarifications
+
+
+# ----------------------------------------------------------------- scores, word order, orders holding products
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("customers with F5 but R 1 or 2", {"f": ("=", 5.0, None), "r": ("between", 1.0, 2.0)}),
+        (
+            "clientes con monetary 5 y frequency de 4 pa arriba",
+            {"m": ("=", 5.0, None), "f": (">=", 4.0, None)},
+        ),
+        ("contactos con recencia 4 o 5", {"r": ("between", 4.0, 5.0)}),
+    ],
+)
+def test_rfm_scores_listed_or_joined_are_read(
+    text: str, want: dict[str, Any], sports_catalog: Catalog
+) -> None:
+    r = parse(text, sports_catalog)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    for k, (op, v, v2) in want.items():
+        c = getattr(r.plan.where, k)
+        assert (c.op, c.value, c.value2) == (op, v, v2)
+
+
+def test_scores_that_are_not_neighbours_are_asked(sports_catalog: Catalog) -> None:
+    assert parse("clientes con R 1 o 3", sports_catalog).clarifications
+
+
+@pytest.mark.parametrize(
+    ("cat", "text"),
+    [
+        ("sports", "de Madrid, los que botas de fútbol sí han comprado"),
+        ("pharmacy", "los que champú sí han comprado"),
+    ],
+)
+def test_the_object_before_its_verb_is_bought(cat: str, text: str, sports_catalog: Catalog) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    assert "product" in json.dumps(r.plan.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize(
+    ("cat", "text"),
+    [
+        ("sports", "custs w/ three or more orders that had football boots in them"),
+        ("pharmacy", "clientes con 3 o más pedidos que incluían pañales"),
+    ],
+)
+def test_orders_that_had_a_product_count_those_orders(cat: str, text: str, sports_catalog: Catalog) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    w = r.plan.where
+    assert w.type == "purchase" and w.product is not None and w.count.value == 3.0
+
+
+def test_a_device_denied_beside_another_is_already_out(sports_catalog: Catalog) -> None:
+    r = parse("abandonaron el carrito desde el móvil (no en la app)", sports_catalog)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, r.unrecognized
+    assert r.plan.where.device == ["mobile"]

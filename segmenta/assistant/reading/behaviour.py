@@ -26,6 +26,20 @@ _ONLY_NOT_BEFORE = frozenset(
 )
 
 
+_ORDERS_WITH = (
+    ("that", "had"),
+    ("which", "had"),
+    ("that", "contained"),
+    ("containing",),
+    ("that", "included"),
+    ("including",),
+    ("with",),
+    ("que", "incluian"),
+    ("que", "incluyan"),
+    ("que", "tenian"),
+    ("que", "llevaban"),
+    ("con",),
+)
 _THEN_WORDS = frozenset({"luego", "despues", "then", "later", "and", "y", "tras", "eso"})
 _COME_BACK_ES = frozenset(
     {"volvieron", "vuelven", "volvio", "vuelve", "vuelto", "volver", "volvian", "regresaron"}
@@ -50,6 +64,12 @@ class BehaviourWords(Grammar):
         nxt = s.words[lead + n].f if lead + n < len(s) else ""
         if holds is not None and nxt and holds("", s.words[lead + n - 1].f, nxt):
             return 0  # "tiendas de campaña": a product the shop sells, not a shop
+        for size in (3, 2):
+            # a product the shop sells under another language's name ("tiendas de campaña" = Tents)
+            if lead + size <= len(s) and self.links(
+                s.span_text(lead, lead + size), ["category", "subcategory"], 88
+            ):
+                return 0
         i0, i = i, lead
         j = self.skip_filler(i + n, 2, frozenset({"de", "del", "of", "in", "en", "at", "la", "el"}))
         end = s.clause_end(i)
@@ -202,8 +222,24 @@ class BehaviourWords(Grammar):
         n = self.s.match(i, L.WORKFLOW_WORDS)
         frame = self.frame_before(i) if n else None
         if n and (self.report is not None or (frame is not None and frame.data[0] == "message")):
+            for back in (2, 1):
+                # "tiendas de campaña": the word ends a product's name, not a campaign
+                if i - back >= 0 and self.links(
+                    self.s.span_text(i - back, i + n), ["category", "subcategory"], 88
+                ):
+                    return 0
             return self.add(i, i + n, "workflow_word")
         return 0
+
+    def rx_orders_with(self, i: int) -> int:
+        """ "three or more orders that had climbing kit in them", "pedidos que incluían pañales": the
+        products of the orders just counted (those orders have a line of them)."""
+        s = self.s
+        prev = [it for it in self.items if it.kind == "qty" and it.end <= i and i - it.end <= 1]
+        if not prev or getattr(prev[-1].data, "unit", None) != "orders":
+            return 0
+        n = s.match(i, _ORDERS_WITH, fuzzy=False)
+        return self.add(i, i + n, "verb", ("purchase", "contains")) if n else 0
 
     def rx_only(self, i: int) -> int:
         """ "solo compran online", "who only ever bought climbing kit", "compraron solo Nike" (settled

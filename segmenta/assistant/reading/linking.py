@@ -87,12 +87,24 @@ class Linking(Grammar):
         frame = self.frame_before(i)
         if frame is None:
             # "tnf buyers", "Patagonia customers who …": the product named before a buyer noun
-            buyers = next(
-                (it for it in self.items if it.kind == "audience" and it.data == "buyers" and it.pos == j),
+            # "los que shampoo sí han comprado": the object before its verb
+            k = j
+            while k < len(s) and k - j < 3 and s.words[k].f in ("si", "ya", "han", "ha", "have", "has"):
+                k += 1
+            after = next(
+                (
+                    it
+                    for it in self.items
+                    if it.pos == k
+                    and (
+                        (it.kind == "audience" and it.data == "buyers")
+                        or (it.kind == "verb" and it.data[0] == "purchase" and k > j)
+                    )
+                ),
                 None,
             )
-            if buyers is not None:
-                self.link_product_runs(i, j, Item(buyers.pos, buyers.pos, "verb", ("purchase", "")))
+            if after is not None:
+                self.link_product_runs(i, j, Item(after.pos, after.pos, "verb", ("purchase", "")))
                 return
         if frame is None and self.report is not None:
             self.report.resolve_run(i, j)

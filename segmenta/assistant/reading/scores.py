@@ -163,12 +163,35 @@ class ScoreWords(Grammar):
                         break
                 if letter is None:
                     break
+                k = self.skip_filler(
+                    k, 2, frozenset({"de", "del", "of", "score", "puntuacion", "=", "is", "es"})
+                )
                 q = self.read_quantity(k)
                 if q is None or not (1 <= q[0].value <= 5):
                     break
-                conds[letter] = q[0].compare()
-                j = q[1]
-            if j < len(s) and s.words[j].f in ("y", "and", "e") and j + 1 < len(s):
+                cmp, j = q[0].compare(), q[1]
+                # "R 1 or 2", "F 4 o 5": neighbouring scores are a range; others are asked about
+                listed = [int(q[0].value)] if q[0].op == "=" else []
+                while (
+                    listed
+                    and j + 1 < len(s)
+                    and s.words[j].f in ("o", "u", "or", "/")
+                    and s.words[j + 1].f.isdigit()
+                    and 1 <= int(s.words[j + 1].f) <= 5
+                ):
+                    listed.append(int(s.words[j + 1].f))
+                    j += 2
+                if len(listed) > 1:
+                    lo, hi = min(listed), max(listed)
+                    if sorted(listed) != list(range(lo, hi + 1)):
+                        break
+                    cmp = Compare(op="between", value=float(lo), value2=float(hi))
+                conds[letter] = cmp
+            if (
+                j < len(s)
+                and s.words[j].f in ("y", "and", "e", "but", "pero", "with", "con")
+                and j + 1 < len(s)
+            ):
                 nxt = s.words[j + 1].f
                 if (len(nxt) == 2 and nxt[0] in "rfm" and nxt[1] in "12345") or nxt in (
                     "r",
@@ -185,7 +208,7 @@ class ScoreWords(Grammar):
             break
         if not conds:
             return 0
-        if j > i and s.words[j - 1].f in ("y", "and", "e"):
+        if j > i and s.words[j - 1].f in ("y", "and", "e", "but", "pero", "with", "con"):
             j -= 1
         return self.add(
             i,
