@@ -87,7 +87,7 @@ categorias category categories subcategoria subcategorias subcategory subcategor
 marcas tipo tipos type types kind kinds clase
 bag bags bolsa bolsas pack packs paquete paquetes caja cajas box boxes bottle bottles botella botellas lata
 latas can cans tin tins saco sacos sack sacks unidad unidades unit units pieza piezas piece pieces
-kit kits gear equipment equipo equipamiento material
+kit kits gear equipment equipo equipamiento material copy copies copia copias ejemplar ejemplares
 """.split()
 )
 _FIELD_RANK = {"category": 0, "subcategory": 1, "brand": 2, "name": 3}
