@@ -27,6 +27,7 @@ _T = {
         "sql": "SQL ejecutado",
         "count": "Resultado",
         "options": "Opciones",
+        "choose": "Elige una opción: segmenta ask N --continue (y --remember para guardarla en esta tienda)",
     },
     "en": {
         "understood": "What I understood",
@@ -41,6 +42,7 @@ _T = {
         "sql": "SQL that ran",
         "count": "Result",
         "options": "Options",
+        "choose": "Pick an option: segmenta ask N --continue (add --remember to keep it for this shop)",
     },
 }
 
@@ -72,11 +74,15 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
         )
     if a.ignored:
         parts.append(Text(f"{t['ignored']}: " + ", ".join(a.ignored), style="dim"))
+    number = 0
     for c in a.clarifications:
         body = Text(c.question + "\n", style="bold")
         for o in c.options:
-            body.append(f"  – {o}\n")
+            number += 1
+            body.append(f"  {number}. {o}\n")
         parts.append(Panel(body, title=t["question"], title_align="left", border_style="magenta"))
+    if number:
+        parts.append(Text(t["choose"], style="dim"))
     if a.kind == "segment" and a.count is not None:
         parts.append(Text(f"{a.count:,} {t['contacts']}", style="bold green"))
         if a.rows:

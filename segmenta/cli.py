@@ -72,9 +72,11 @@ def _register_groups() -> None:
     """The command groups that live in their own modules (segments, workflow drafts, exports)."""
     from segmenta.cli_export import export_app
     from segmenta.cli_segments import segments_app
+    from segmenta.cli_vocab import vocab_app
     from segmenta.cli_workflow import workflow_app
 
     app.add_typer(segments_app, name="segments")
+    app.add_typer(vocab_app, name="vocab")
     app.add_typer(workflow_app, name="workflow")
     app.add_typer(export_app, name="export")
 
@@ -401,8 +403,18 @@ def ask(
     no_chart: Annotated[
         bool, typer.Option("--no-chart", help="Do not draw a report's chart under its table.")
     ] = False,
+    remember: Annotated[
+        bool,
+        typer.Option(
+            "--remember",
+            help="With 'ask N --continue': keep the word and the option chosen as a shop word.",
+        ),
+    ] = False,
 ) -> None:
     """Ask for a segment or a report in plain words; see the conditions, the counts and the SQL.
+
+    A question back lists numbered options: 'segmenta ask 2 --continue' answers with option 2
+    (add --remember to keep that choice as a word of this shop).
 
     Exit code 0 when answered, 3 when segmenta needs a clarification or did not understand.
     """
@@ -411,7 +423,12 @@ def ask(
     path = _db(db)
     ensure_warehouse(path)
     answer = ask_tool(
-        path, text, as_of or dt.date.today(), continue_=continue_, mode=engine.value if engine else None
+        path,
+        text,
+        as_of or dt.date.today(),
+        continue_=continue_,
+        mode=engine.value if engine else None,
+        remember=remember,
     )
     if answer.answered and (csv_path or xlsx_path or chart_path):
         from segmenta.report_view import write_files

@@ -218,6 +218,8 @@ class Conversation:
 
     plan: SegmentPlan | ReportPlan | None = None
     turns: list[Turn] = field(default_factory=list)
+    # the last answer's question back, for "segmenta ask N --continue": request, words, options
+    asked: dict[str, Any] | None = None
 
     def ask(self, engine: Engine, text: str, as_of: date) -> Answer:
         """Answer ``text``, as a refinement of the last plan when it reads as a follow-up."""
@@ -311,6 +313,7 @@ class Conversation:
             {
                 "plan": self.plan.model_dump(mode="json") if self.plan else None,
                 "turns": [t.__dict__ for t in self.turns[-20:]],
+                "asked": self.asked,
             },
             ensure_ascii=False,
         )
@@ -326,7 +329,8 @@ class Conversation:
                 if raw.get("kind") == "report"
                 else SegmentPlan.model_validate(raw)
             )
-        return cls(plan=plan, turns=[Turn(**t) for t in data.get("turns", [])])
+        asked = data.get("asked") if isinstance(data.get("asked"), dict) else None
+        return cls(plan=plan, turns=[Turn(**t) for t in data.get("turns", [])], asked=asked)
 
     def save(self, path: Path) -> None:
         path.write_text(self.to_json(), encoding="utf-8")

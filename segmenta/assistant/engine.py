@@ -51,6 +51,9 @@ class Engine:
         self.catalog = Catalog.load(self.con)
         self.schema = warehouse_schema(self.con)
         self.currency = currency or self._currency()
+        from segmenta.warehouse.vocab import load as load_vocab
+
+        self.shop_words = load_vocab(db)
 
     def close(self) -> None:
         self.con.close()
@@ -79,7 +82,17 @@ class Engine:
 
     # ----------------------------------------------------------------- answering
     def parse(self, text: str) -> ParseResult:
-        return parse(text, self.catalog, saved_segments=self.saved_segment_names())
+        """Read a request, its shop words (``segmenta vocab``) replaced first and said so."""
+        from segmenta.warehouse.vocab import apply
+
+        applied = apply(text, self.shop_words)
+        result = parse(applied.text, self.catalog, saved_segments=self.saved_segment_names())
+        if applied.used:
+            said = ", ".join(f"'{w}' = {m}" for w, m in applied.used)
+            result.assumptions.insert(
+                0, ("palabra de la tienda: " if result.language == "es" else "shop word: ") + said
+            )
+        return result
 
     def ask(self, text: str, as_of: date, *, preview: int = 20) -> Answer:
         """Parse a request and answer it (or say what could not be understood)."""

@@ -13,9 +13,14 @@ from segmenta.assistant.answer import Answer
 from segmenta.assistant.conversation import Conversation
 from segmenta.assistant.llm import Mode
 from segmenta.assistant.plan import SegmentPlan
+from segmenta.errors import SegmentaError
 from segmenta.tools.engines import open_engine
 from segmenta.tools.intents import Intent
 from segmenta.warehouse.store import state_path
+
+
+class ChoiceError(SegmentaError):
+    """``ask N --continue`` with no question to answer or no option N."""
 
 
 def ask(
@@ -26,6 +31,7 @@ def ask(
     continue_: bool = False,
     timeout: float = 30.0,
     mode: Mode | None = None,
+    remember: bool = False,
 ) -> Answer:
     """Answer one request; with ``continue_`` it refines the last plan kept beside the warehouse.
 
@@ -39,13 +45,61 @@ def ask(
     if intent is not None:
         return act(db, text, intent, Conversation.load(path), as_of)
     conv = Conversation.load(path) if continue_ else Conversation()
+    chosen: tuple[str, str] | None = None
+    if continue_ and text.strip().isdigit():
+        # "segmenta ask 2 --continue": option 2 of the last question back
+        text, chosen = choose(conv, int(text.strip()))
+        conv = Conversation()
     with open_engine(db, timeout=timeout, mode=mode) as engine:
         answer = conv.ask(engine, text, as_of)
+    if chosen is not None:
+        word, value = chosen
+        said = f"elegido: '{word}' = {value}" if answer.language == "es" else f"chosen: '{word}' = {value}"
+        answer = answer.model_copy(update={"assumptions": [said, *answer.assumptions]})
+        if remember and word and answer.answered:
+            from segmenta.warehouse import vocab
+
+            words = vocab.load(db)
+            words[vocab._key(word)] = value
+            vocab.save(db, words)
+            note = (
+                f"recordado para esta tienda: '{word}' = {value} (segmenta vocab list)"
+                if answer.language == "es"
+                else f"remembered for this shop: '{word}' = {value} (segmenta vocab list)"
+            )
+            answer = answer.model_copy(update={"assumptions": [*answer.assumptions, note]})
+    options = [o for c in answer.clarifications for o in c.options]
+    conv.asked = (
+        {"request": text, "unrecognized": list(answer.unrecognized), "options": options}
+        if answer.kind == "clarification" and options
+        else None
+    )
     try:
         conv.save(path)
     except OSError:
         pass  # a read-only folder: the answer stands, only ``--continue`` loses its memory
     return answer
+
+
+def choose(conv: Conversation, n: int) -> tuple[str, tuple[str, str]]:
+    """The request again with option ``n`` (1-based) of the last question back, and the word it
+    replaces with the value chosen.
+
+    Raises:
+        ChoiceError: there was no question back, or it had no option ``n``.
+    """
+    from segmenta.tools.choices import option_value, resolve_option
+
+    asked = conv.asked or {}
+    options: list[str] = list(asked.get("options", []))
+    if not options:
+        raise ChoiceError("there is no question with options to answer: ask something first")
+    if not 1 <= n <= len(options):
+        raise ChoiceError(f"option {n} does not exist: the last question had options 1 to {len(options)}")
+    option = options[n - 1]
+    request, words = str(asked.get("request", "")), [str(w) for w in asked.get("unrecognized", [])]
+    found = next((w for w in words if w.casefold() in request.casefold()), "")
+    return resolve_option(request, words, option), (found, option_value(option))
 
 
 def act(db: Path, text: str, intent: Intent, conv: Conversation, as_of: date) -> Answer:

@@ -7,10 +7,12 @@ They know nothing of Textual, so they are tested as doctests and reused by every
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
+
+from segmenta.tools.choices import option_value as option_value
+from segmenta.tools.choices import resolve_option as resolve_option
 
 ChartKind = Literal["lines", "bars", "none"]
 
@@ -65,38 +67,6 @@ def human_size(n_bytes: int) -> str:
             return f"{int(size)} B" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} GB"  # pragma: no cover - the loop always returns
-
-
-def option_value(option: str) -> str:
-    """The value part of a clarification option (``"city: Madrid"`` or ``"category Running"``).
-
-    >>> option_value("city: Madrid"), option_value("category Running"), option_value("Madrid")
-    ('Madrid', 'Running', 'Madrid')
-    """
-    if ": " in option:
-        return option.split(": ", 1)[1].strip()
-    head, _, rest = option.partition(" ")
-    return rest.strip() if rest.strip() and head.isidentifier() and head.islower() else option.strip()
-
-
-def resolve_option(request: str, unrecognized: Sequence[str], option: str) -> str:
-    """The request a clarification button sends: the words not understood replaced by the option.
-
-    When none of those words is found in the request, the option's value is appended instead.
-
-    >>> resolve_option("compraron zapatilas de runing", ["zapatilas de runing"], "category Running")
-    'compraron Running'
-    >>> resolve_option("women in Pariss", ["Pariss"], "city: Paris")
-    'women in Paris'
-    >>> resolve_option("women", [], "city: Paris")
-    'women Paris'
-    """
-    value = option_value(option)
-    for word in unrecognized:
-        pattern = re.compile(re.escape(word), re.IGNORECASE)
-        if pattern.search(request):
-            return pattern.sub(lambda _m: value, request, count=1).strip()
-    return f"{request.strip()} {value}".strip()
 
 
 def is_number(value: Any) -> bool:
