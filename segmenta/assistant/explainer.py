@@ -587,13 +587,12 @@ def _purchase(cond: PurchaseCondition, ctx: _Ctx) -> str:
     every: list[str] = []
     if cond.product is not None:
         every.append(
-            ctx.t("every line of every order was ", "cada línea de cada pedido era de ")
-            + _product(cond.product, ctx)
+            ctx.t("everything they bought was ", "todo lo que compró fue ") + _product(cond.product, ctx)
         )
     tests = _order_tests(cond.model_copy(update={"product": None}), ctx)
     if tests:
-        every.append(ctx.t("every order was ", "cada pedido fue ") + tests)
-    return f"{body}, {ctx.t('and only that', 'y solo eso')}: " + "; ".join(every)
+        every.append(ctx.t("every order was ", "todos sus pedidos fueron ") + tests)
+    return f"{body}, {ctx.t('and', 'y')} " + f" {ctx.t('and', 'y')} ".join(every)
 
 
 def _purchase_body(cond: PurchaseCondition, ctx: _Ctx) -> str:
