@@ -1009,7 +1009,9 @@ CHANNEL_STORE: Final = patterns(
     "brick and mortar",
     "in person",
 )
-STORE_WORDS: Final = patterns("tienda", "tiendas", "store", "stores", "shop", "local", "boutique")
+STORE_WORDS: Final = patterns(
+    "tienda", "tiendas", "store", "stores", "shop", "local", "boutique", "sucursal", "sucursales", "branch"
+)
 
 MESSAGE_CHANNEL: Final[dict[str, tuple[Pattern, ...]]] = {
     "email": patterns(

@@ -12,6 +12,14 @@ from segmenta.assistant.lexicon import Pattern, patterns
 
 METRICS: Final[dict[str, tuple[Pattern, ...]]] = {
     "revenue": patterns(
+        "facturada",
+        "facturadas",
+        "facturados",
+        "cuanto nos trajo",
+        "cuanto trajo",
+        "cuanto nos genero",
+        "cuanto genero",
+        "how much did it bring in",
         "facturamos",
         "facturaron",
         "hemos facturado",
@@ -243,7 +251,18 @@ DIMENSIONS: Final[dict[str, tuple[Pattern, ...]]] = {
         "discount code",
         "discount codes",
     ),
-    "store": patterns("tienda", "tiendas", "store", "stores"),
+    "store": patterns(
+        "tienda",
+        "tiendas",
+        "store",
+        "stores",
+        "sucursal",
+        "sucursales",
+        "branch",
+        "branches",
+        "local",
+        "locales",
+    ),
     "device": patterns("dispositivo", "dispositivos", "device", "devices"),
     "city": patterns("ciudad", "ciudades", "city", "cities"),
     "region": patterns(

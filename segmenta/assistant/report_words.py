@@ -287,6 +287,17 @@ def read_report(p: _Parser) -> ReportReading | None:
         second = _metric_at(p, i + n, taken)
         if second is None:
             continue
+        # "nuevos vs recurrentes": a metric on each side
+        before: tuple[str, int] | None = None
+        for size in (3, 2, 1):
+            on_left = _metric_at(p, i - size, taken) if i - size >= 0 else None
+            if on_left is not None and on_left[1] == size:
+                before = on_left
+                break
+        if before is not None and before[0] != second[0]:
+            r.metrics += [before[0], second[0]]
+            take(i - before[1], before[1] + n + second[1], "metric")
+            continue
         head = s.words[i + n + second[1] - 1].f
         for size in (3, 2, 1):
             if i - size < 0 or not free(i - size, size):

@@ -948,3 +948,55 @@ def test_a_device_denied_beside_another_is_already_out(sports_catalog: Catalog) 
     r = parse("abandonaron el carrito desde el móvil (no en la app)", sports_catalog)
     assert isinstance(r.plan, SegmentPlan) and not r.clarifications, r.unrecognized
     assert r.plan.where.device == ["mobile"]
+
+
+# ----------------------------------------------------------------- found by the blind home-and-garden set
+BRANCHES = Catalog.from_values(
+    [("Sartén 28", "Cocina", "Sartenes", "Tramontina"), ("Taladro", "Herramientas", "Eléctricas", "Bosch")],
+    store={"Sucursal Coyoacán": 10, "Sucursal Monterrey Cumbres": 5},
+    city={"Puebla": 10, "Monterrey": 5},
+    region={"Nuevo León": 5, "Puebla": 10},
+)
+
+
+def test_a_branch_the_shop_lacks_is_asked_never_another_branch() -> None:
+    r = parse("los que compraron en la sucursal de puebla", BRANCHES)
+    assert r.clarifications, r.plan
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("gente que compro en la sucursal coyoacan y en ningun otro lado", "store"),
+        ("los que nada mas nos han comprado cosas de cocina", "product"),
+        ("clientes cuya primera compra fue en la sucursal de monterrey", "store"),
+    ],
+)
+def test_only_and_first_purchase_at_a_branch(text: str, want: str) -> None:
+    r = parse(text, BRANCHES)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    got = r.plan.where.model_dump(mode="json")
+    assert got[want], got
+    assert got["only"] or got["first_purchase"]
+
+
+def test_a_common_word_is_never_part_of_a_longer_place_name() -> None:
+    r = parse("mujeres de nuevo", BRANCHES)
+    assert "Nuevo León" not in json.dumps(r.plan.model_dump(mode="json") if r.plan else {})
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("ticket promedio x sucursal el mes pasado", {"dimensions": ["store"], "metrics": ["aov"]}),
+        (
+            "nuevos vs recurrentes en lo que va de mayo",
+            {"metrics": ["first_time_buyers", "recurring_buyers"]},
+        ),
+    ],
+)
+def test_branch_reports_and_metrics_on_each_side_of_versus(text: str, want: dict[str, Any]) -> None:
+    r = parse(text, BRANCHES)
+    assert isinstance(r.plan, ReportPlan) and not r.clarifications, (text, r.unrecognized)
+    got = r.plan.model_dump(mode="json")
+    assert all(got[k] == v for k, v in want.items()), got

@@ -19,7 +19,22 @@ from segmenta.assistant.reading.pieces import (
 )
 from segmenta.assistant.reading.words import known_word
 
-_ONLY_WORDS = frozenset({"solo", "solamente", "unicamente", "exclusivamente", "only", "exclusively"})
+_ONLY_WORDS = frozenset(
+    {"solo", "solamente", "unicamente", "exclusivamente", "only", "exclusively", "nomas", "nomás"}
+)
+# said after what the orders had: "y en ningún otro lado", "and nowhere else"
+_ONLY_AFTER = (
+    ("y", "en", "ningun", "otro", "lado"),
+    ("y", "en", "ningun", "otro", "sitio"),
+    ("y", "en", "ningun", "otro", "lugar"),
+    ("y", "en", "ninguna", "otra"),
+    ("y", "nada", "mas"),
+    ("y", "en", "ningun", "otro"),
+    ("and", "nowhere", "else"),
+    ("nowhere", "else"),
+    ("and", "nothing", "else"),
+    ("y", "nada", "mas"),
+)
 _ONLY_SKIP = frozenset({"ever", "have", "has", "had", "nos", "les", "han", "ha", "te", "me"})
 _ONLY_NOT_BEFORE = frozenset(
     {"una", "un", "uno", "once", "one", "a", "an", "order", "orders", "pedido", "pedidos", "vez", "compra"}
@@ -246,9 +261,13 @@ class BehaviourWords(Grammar):
         reading 12): every completed order passes what the purchase names. Not "only order" / "solo
         una vez" / "solo 2 pedidos", which count orders, and not "only" with no purchase near it."""
         s = self.s
-        if s.words[i].f not in _ONLY_WORDS:
+        n = s.match(i, _ONLY_AFTER, fuzzy=False)
+        if n and self.frame_before(i) is not None:
+            return self.add(i, i + n, "only")  # "en la sucursal Coyoacán y en ningún otro lado"
+        first = 2 if s.words[i].f == "nada" and i + 1 < len(s) and s.words[i + 1].f == "mas" else 1
+        if first == 1 and s.words[i].f not in _ONLY_WORDS:
             return 0
-        j = i + 1
+        j = i + first
         while j < len(s) and j - i <= 3 and s.words[j].f in _ONLY_SKIP:
             j += 1
         if j >= len(s) or s.words[j].raw.isdigit() or s.words[j].f in _ONLY_NOT_BEFORE:
@@ -260,7 +279,7 @@ class BehaviourWords(Grammar):
         after = any(s.match(j, pats) for (fam, _), pats in L.VERBS.items() if fam == "purchase")
         if not (before or after):
             return 0
-        return self.add(i, i + 1, "only")
+        return self.add(i, i + first, "only")
 
     def _purchase_verb_at(self, j: int) -> int:
         s = self.s

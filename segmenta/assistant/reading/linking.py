@@ -24,7 +24,8 @@ from segmenta.assistant.reading.pieces import (
     Clarification,
     Item,
 )
-from segmenta.assistant.reading.words import is_filler, operator_class
+from segmenta.assistant.reading.words import is_filler, known_word, operator_class
+from segmenta.assistant.text import fold
 
 _PLACE_LEADS = frozenset({"in", "en", "de", "del", "from", "desde", "near", "around", "cerca", "of"})
 
@@ -53,6 +54,15 @@ class Linking(Grammar):
             if under and not self.links(phrase, tuple(f for f in fields if f != "country"), 97):
                 return under
         links = self.links(phrase, fields, 80 if due else 85)
+        # part of a longer place name only by a word that is not a common word ("Vitoria" for
+        # Vitoria-Gasteiz, never "nuevos" for Nuevo León)
+        links = [
+            lk
+            for lk in links
+            if lk.field == "country"
+            or len(lk.words) >= len(fold(lk.value).replace("-", " ").split())
+            or not all(known_word(w) for w in lk.words)
+        ]
         if not links:
             return []
         # a country name means the country (settled reading); else the best score, city before region

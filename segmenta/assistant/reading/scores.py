@@ -421,9 +421,12 @@ class ScoreWords(Grammar):
                 # "cuya primera compra fue en la tienda física", "whose first order was paid by PayPal":
                 # the contact's first completed order has that detail
                 k = self.skip_filler(j, 2, frozenset({"fue", "was", "se", "hizo", "made", "placed"}))
+                at = k + (k < len(s) and s.words[k].f in ("en", "in", "at"))
+                at += at < len(s) and s.words[at].f in ("la", "el", "the", "una", "a", "our", "nuestra")
                 if k < len(s) and (
                     s.match(k, L.CHANNEL_STORE)
                     or s.match(k, L.CHANNEL_ONLINE)
+                    or (at > k and at < len(s) and s.match(at, L.STORE_WORDS))
                     or s.words[k].f in ("con", "with", "by", "por", "paid", "pagada", "pagado", "pagaron")
                 ):
                     return self.add(i, k, "verb", ("purchase", "first"))
