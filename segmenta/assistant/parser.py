@@ -22,6 +22,8 @@ import re
 
 from segmenta.assistant import lexicon as L
 from segmenta.assistant.plan import (
+    Any_,
+    AttributeCondition,
     ReportPlan,
     SegmentPlan,
 )
@@ -30,6 +32,7 @@ from segmenta.assistant.reading.behaviour import BehaviourWords
 from segmenta.assistant.reading.linking import Linking
 from segmenta.assistant.reading.people import PeopleWords
 from segmenta.assistant.reading.pieces import (
+    Item,
     ParseResult,
 )
 from segmenta.assistant.reading.quantities import QuantityWords
@@ -337,4 +340,55 @@ class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, G
     def assemble(self) -> SegmentPlan | None:
         from segmenta.assistant.assemble import Assembler
 
-        return Assembler(self).build()
+        groups = self.or_groups()
+        if groups is None:
+            return Assembler(self).build()
+        # "mujeres de Madrid o hombres de Barcelona": (women AND Madrid) OR (men AND Barcelona), each
+        # side read on its own with what the request says besides (shared by both)
+        shared, sides = groups
+        every = self.items
+        plans = []
+        for side in sides:
+            self.items = [*shared, *side]
+            plans.append(Assembler(self).build())
+        self.items = every
+        if any(pl is None or pl.where is None for pl in plans):
+            return Assembler(self).build()
+        first = plans[0]
+        assert first is not None
+        where = Any_(items=[pl.where for pl in plans if pl is not None and pl.where is not None])
+        return SegmentPlan(where=where, question=first.question, language=self.lang)
+
+    def or_groups(self) -> tuple[list[Item], list[list[Item]]] | None:
+        """Two runs of person conditions with the same fields in the same order, joined by "or"."""
+        ors = [it for it in self.items if it.kind == "or"]
+        if len(ors) != 1:
+            return None
+        o = ors[0]
+        items = sorted((it for it in self.items if it is not o), key=lambda x: x.pos)
+
+        def sig(it: Item) -> str | None:
+            if it.kind == "gender":
+                return "gender"
+            if it.kind == "cond" and isinstance(it.data, AttributeCondition):
+                return it.data.field
+            return None
+
+        before = [it for it in items if it.end <= o.pos]
+        after = [it for it in items if it.pos >= o.end]
+        left: list[Item] = []
+        for it in reversed(before):
+            if sig(it) is None:
+                break
+            left.insert(0, it)
+        right: list[Item] = []
+        for it in after:
+            if sig(it) is None:
+                break
+            right.append(it)
+        for k in range(min(len(left), len(right)), 1, -1):
+            a, b = left[-k:], right[:k]
+            if [sig(x) for x in a] == [sig(x) for x in b] and len({sig(x) for x in a}) == k:
+                shared = [it for it in items if it not in a and it not in b]
+                return shared, [a, b]
+        return None

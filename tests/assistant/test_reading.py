@@ -1000,3 +1000,28 @@ def test_branch_reports_and_metrics_on_each_side_of_versus(text: str, want: dict
     assert isinstance(r.plan, ReportPlan) and not r.clarifications, (text, r.unrecognized)
     got = r.plan.model_dump(mode="json")
     assert all(got[k] == v for k, v in want.items()), got
+
+
+# ----------------------------------------------------------------- OR across fields, grouped as written
+@pytest.mark.parametrize(
+    ("cat", "text", "sides"),
+    [
+        ("sports", "mujeres de Madrid o hombres de Barcelona", [("female", "Madrid"), ("male", "Barcelona")]),
+        ("pharmacy", "clientas de Málaga o hombres de Granada", [("female", "Málaga"), ("male", "Granada")]),
+        ("sports", "women from Madrid or men from Sevilla", [("female", "Madrid"), ("male", "Sevilla")]),
+    ],
+)
+def test_or_across_fields_keeps_each_side_together(
+    cat: str, text: str, sides: list[tuple[str, str]], sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    where = r.plan.where
+    assert where.type == "any"
+    got = [tuple(i.values[0] for i in side.items) for side in where.items]
+    assert got == sides
+
+
+def test_or_within_one_field_stays_a_list(sports_catalog: Catalog) -> None:
+    r = parse("mujeres de Madrid o Barcelona", sports_catalog)
+    assert isinstance(r.plan, SegmentPlan) and r.plan.where.type == "all"
