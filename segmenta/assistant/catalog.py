@@ -451,7 +451,8 @@ class Catalog:
         if alias is None or alias[0] not in set(fields):
             return []
         f, vals = alias
-        weak = len(k) <= 3 and (known_word(k) or k in _STOP)
+        # a code typed in capitals ("NI", "MAD") is meant as one
+        weak = len(k) <= 3 and (known_word(k) or k in _STOP) and not phrase.strip().isupper()
         score = WEAK_ALIAS_SCORE if weak else 96.0
         return [
             Link(f, v, score, "glossary", tuple(fold(phrase).split()), self.values.get(f, {}).get(v, 0))

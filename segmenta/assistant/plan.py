@@ -411,7 +411,8 @@ class ReportPlan(_Model):
     - ``channel``: message channels for message metrics ("email performance" = email); empty = all.
     - ``workflow``: workflow names for message metrics.
     - ``sort`` / ``descending`` / ``limit``: "top 5 brands by revenue".
-    - ``compare``: ``previous`` adds the previous period of the same length (values, difference, % change).
+    - ``compare``: ``previous`` adds the previous period of the same length (values, difference, % change);
+      ``compare_window``, when said ("this month vs last month": all of last month), is that period.
     - ``segment_sizes``: for "how many Champions each month": the size of ``where`` per bucket,
       each bucket computed as of its own end date.
     """
@@ -430,6 +431,7 @@ class ReportPlan(_Model):
     descending: bool = True
     limit: int | None = None
     compare: Literal["previous"] | None = None
+    compare_window: Window | None = None
     segment_sizes: bool = False
     language: Literal["es", "en"] = "en"
 

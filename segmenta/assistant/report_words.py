@@ -135,6 +135,7 @@ class ReportReading:
             descending=self.descending,
             limit=self.limit,
             compare="previous" if self.compare else None,
+            compare_window=self.windows[1] if self.compare and len(self.windows) > 1 else None,
             segment_sizes=sizes,
             language=p.lang,
         )

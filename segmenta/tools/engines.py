@@ -64,6 +64,11 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
         explanation.append(
             ("periodo: todo hasta " if lang == "es" else "period: everything up to ") + as_of.isoformat()
         )
+    if plan.compare_window is not None:
+        explanation.append(
+            ("comparado con: " if lang == "es" else "compared with: ")
+            + describe_window(plan.compare_window, as_of, lang)
+        )
     if plan.where is not None:
         from segmenta.assistant.explainer import explain_condition
 

@@ -375,7 +375,12 @@ def _previous(period: _Period) -> _Period:
 
 
 def _compared(plan: ReportPlan, as_of: date, period: _Period) -> exp.Select:
-    cur, prev = _aggregate(plan, as_of, period), _aggregate(plan, as_of, _previous(period))
+    before = (
+        _period(plan.model_copy(update={"window": plan.compare_window}), as_of)
+        if plan.compare_window is not None
+        else _previous(period)
+    )
+    cur, prev = _aggregate(plan, as_of, period), _aggregate(plan, as_of, before)
     cols: list[exp.Expr] = [exp.column(d, "k") for d in plan.dimensions]
     for m in plan.metrics:
         now, before = _fill(exp.column(m, "cur"), m).this, _fill(exp.column(m, "prev"), m).this

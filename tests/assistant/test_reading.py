@@ -1025,3 +1025,30 @@ def test_or_across_fields_keeps_each_side_together(
 def test_or_within_one_field_stays_a_list(sports_catalog: Catalog) -> None:
     r = parse("mujeres de Madrid o Barcelona", sports_catalog)
     assert isinstance(r.plan, SegmentPlan) and r.plan.where.type == "all"
+
+
+# ----------------------------------------------------------------- found by the blind UK pet-food set
+NATIONS = Catalog.from_values(
+    [("Kibble", "Dog Food", "Dry", "Harringtons")],
+    country={"GB": 50, "IE": 20},
+    region={"Northern Ireland": 10, "Greater London": 30, "Co. Dublin": 20},
+    city={"Belfast": 10, "London": 30, "Dublin": 20},
+)
+
+
+def test_a_spanish_conjunction_in_capitals_or_in_english_is_a_name() -> None:
+    r = parse("NI or ROI contacts", NATIONS)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, r.unrecognized
+    got = json.dumps(r.plan.model_dump(mode="json"))
+    assert "Northern Ireland" in got and '"IE"' in got
+
+
+def test_a_place_run_never_drops_the_words_it_cannot_place() -> None:
+    r = parse("compradores de Belfast y Villarriba", NATIONS)
+    assert "Villarriba" in r.unrecognized or any("Villarriba" in u for u in r.unrecognized)
+
+
+def test_this_month_vs_last_month_compares_with_all_of_last_month(sports_catalog: Catalog) -> None:
+    r = parse("revenue this month vs last month", sports_catalog)
+    assert isinstance(r.plan, ReportPlan) and r.plan.compare == "previous"
+    assert r.plan.compare_window is not None and r.plan.compare_window.kind == "previous"

@@ -101,3 +101,18 @@ def test_metric_formula_says_what_is_divided_by_what() -> None:
         "cart abandonment rate = cart_abandoned events / add_to_cart events"
     )
     assert metric_formula("revenue", "es").startswith("facturación = suma de total_amount")
+
+
+def test_a_said_comparison_period_is_that_period() -> None:
+    from segmenta.assistant.compiler import render
+    from segmenta.tools.report import compile_report
+
+    plan = ReportPlan(
+        metrics=["orders"],
+        window=Window(kind="this", unit="month"),
+        compare="previous",
+        compare_window=Window(kind="previous", n=1, unit="month"),
+    )
+    sql = render(compile_report(plan, date(2026, 5, 27)))
+    # all of April, not the 27 days before 1 May
+    assert "2026-04-01 00:00:00" in sql and "2026-05-01 00:00:00" in sql and "2026-04-04" not in sql

@@ -175,6 +175,8 @@ class Grammar:
         if operator_class(s.words[k].f) is None:
             return False
         w = s.words[k]
+        if w.f in ("ni", "o", "u") and (self.lang == "en" or (w.raw.isupper() and len(w.raw) > 1)):
+            return False  # a Spanish conjunction in English, or in capitals ("NI"): a name
         if (
             w.f in ("-", "+", "&")
             and 0 < k

@@ -54,13 +54,15 @@ class Linking(Grammar):
             if under and not self.links(phrase, tuple(f for f in fields if f != "country"), 97):
                 return under
         links = self.links(phrase, fields, 80 if due else 85)
-        # part of a longer place name only by a word that is not a common word ("Vitoria" for
-        # Vitoria-Gasteiz, never "nuevos" for Nuevo León)
+        # part of a longer place name by one word only when it is not a common word ("Vitoria" for
+        # Vitoria-Gasteiz, "San Pedro" for San Pedro Garza García, never "nuevos" for Nuevo León)
         links = [
             lk
             for lk in links
             if lk.field == "country"
+            or len(lk.words) >= 2
             or len(lk.words) >= len(fold(lk.value).replace("-", " ").split())
+            or not set(lk.words) <= set(fold(lk.value).replace("-", " ").split())  # another name
             or not all(known_word(w) for w in lk.words)
         ]
         if not links:
@@ -398,6 +400,7 @@ class Linking(Grammar):
         """Link a run of free words to places (longest spans first); report what stays unknown."""
         s = self.s
         ok = False
+        missed: list[int] = []
         a = i
         while a < j:
             if not s.free(a) or self.filler(a):
@@ -424,7 +427,15 @@ class Linking(Grammar):
             else:
                 if report:
                     self.unknown_word(a)
+                else:
+                    missed.append(a)
                 a += 1
+        if ok:
+            # some words were places: the others are never dropped ("mty y san pedro" with no
+            # San Pedro of that name): they are asked about
+            for k in missed:
+                if s.free(k) and not self.filler(k) and s.words[k].f not in ("y", "and", "o", "or", "e", "u"):
+                    self.unknown_word(k)
         return ok
 
     def place_due(self, a: int) -> bool:
@@ -449,7 +460,7 @@ class Linking(Grammar):
         if operator_class(w.f) is None and (w.f in L.FILLER or is_filler(w.f, self.lang)):
             return  # a function word typed with a capital that names nothing of the shop: filler
         op = operator_class(w.f)
-        if op is not None:
+        if op is not None and not (w.f in ("ni", "o", "u") and (self.lang == "en" or w.raw.isupper())):
             self.ask_operator(a, a + 1, op)
             return
         self.unrec.append(w.raw)
