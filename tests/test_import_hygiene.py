@@ -139,7 +139,7 @@ READING_STAGES = [
     ["words"],
     ["pieces"],
     ["base"],
-    ["scores", "people", "behaviour", "quantities"],
+    ["scores", "postal", "people", "behaviour", "repeats", "quantities"],
     ["linking"],
 ]
 

@@ -35,7 +35,9 @@ from segmenta.assistant.reading.pieces import (
     Item,
     ParseResult,
 )
+from segmenta.assistant.reading.postal import PostalWords
 from segmenta.assistant.reading.quantities import QuantityWords
+from segmenta.assistant.reading.repeats import RepeatWords
 from segmenta.assistant.reading.scores import ScoreWords
 from segmenta.assistant.reading.words import discourse, is_reason_verb, operator_class, reason_openers
 from segmenta.assistant.report_words import read_report
@@ -80,7 +82,9 @@ _RESTATE = (("o", "sea"), ("osea",), ("es", "decir"), ("ie",), ("i", "e"), ("tha
 _TIME_PREPS = frozenset({"en", "in", "durante", "during", "on", "for", "por", "para"})
 
 
-class _Parser(ScoreWords, PeopleWords, BehaviourWords, QuantityWords, Linking, Grammar):
+class _Parser(
+    ScoreWords, PostalWords, PeopleWords, BehaviourWords, RepeatWords, QuantityWords, Linking, Grammar
+):
     """The whole grammar: the recogniser and linking mixins over the shared state, and the passes."""
 
     # ----------------------------------------------------------------- passes
