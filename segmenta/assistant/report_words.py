@@ -224,8 +224,10 @@ def read_report(p: _Parser) -> ReportReading | None:
         if not n or not free(i, n):
             continue
         take(i, n, "top")
-        r.descending, r.sort = True, "units"
-        r.metrics.append("units")
+        r.descending = True
+        if r.sort is None:  # "which brands sell the most? top 5 by revenue": the ranking said wins
+            r.sort = "units"
+            r.metrics.append("units")
         for k in range(max(0, i - 3), i):
             for dim, dpats in R.DIMENSIONS.items():
                 m = s.match(k, dpats, fuzzy=False)

@@ -1052,3 +1052,8 @@ def test_this_month_vs_last_month_compares_with_all_of_last_month(sports_catalog
     r = parse("revenue this month vs last month", sports_catalog)
     assert isinstance(r.plan, ReportPlan) and r.plan.compare == "previous"
     assert r.plan.compare_window is not None and r.plan.compare_window.kind == "previous"
+
+
+def test_a_ranking_said_beats_sell_the_most(sports_catalog: Catalog) -> None:
+    r = parse("which brands sell the most? top 5 by revenue l90d", sports_catalog)
+    assert isinstance(r.plan, ReportPlan) and (r.plan.sort, r.plan.limit) == ("revenue", 5)
