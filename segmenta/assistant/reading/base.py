@@ -169,14 +169,20 @@ class Grammar:
         """Words a..b may be read as one catalog value: all free, no loose operator word among them."""
         return all(self.s.free(x) and not self.loose_operator(x) for x in range(a, b))
 
+    def conjunction_as_name(self, k: int) -> bool:
+        """A Spanish conjunction ("ni", "o", "u") said in English, or typed in capitals ("NI or
+        ROI"): a name (Northern Ireland), not an operator."""
+        w = self.s.words[k]
+        return w.f in ("ni", "o", "u") and (self.lang == "en" or (w.raw.isupper() and len(w.raw) > 1))
+
     def loose_operator(self, k: int) -> bool:
         """An operator word that is not part of a catalog value there ("X" in "Xbox Series X" is)."""
         s = self.s
         if operator_class(s.words[k].f) is None:
             return False
         w = s.words[k]
-        if w.f in ("ni", "o", "u") and (self.lang == "en" or (w.raw.isupper() and len(w.raw) > 1)):
-            return False  # a Spanish conjunction in English, or in capitals ("NI"): a name
+        if self.conjunction_as_name(k):
+            return False
         if (
             w.f in ("-", "+", "&")
             and 0 < k

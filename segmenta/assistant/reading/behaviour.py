@@ -411,9 +411,8 @@ class BehaviourWords(Grammar):
         if n and s.words[i].f != "any":
             return self.add(i, i + n, "none")
         n = s.match(i, L.OR_WORDS, fuzzy=False)
-        w = s.words[i]
-        if n and w.f in ("ni", "o", "u") and (self.lang == "en" or w.raw.isupper() and len(w.raw) > 1):
-            return 0  # Spanish conjunctions: in English, or written in capitals ("NI or ROI"), a name
+        if n and self.conjunction_as_name(i):
+            return 0
         if n:
             return self.add(i, i + n, "or")
         return 0

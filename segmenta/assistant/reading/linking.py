@@ -460,7 +460,7 @@ class Linking(Grammar):
         if operator_class(w.f) is None and (w.f in L.FILLER or is_filler(w.f, self.lang)):
             return  # a function word typed with a capital that names nothing of the shop: filler
         op = operator_class(w.f)
-        if op is not None and not (w.f in ("ni", "o", "u") and (self.lang == "en" or w.raw.isupper())):
+        if op is not None and not self.conjunction_as_name(a):
             self.ask_operator(a, a + 1, op)
             return
         self.unrec.append(w.raw)
