@@ -174,16 +174,20 @@ class Assembler:
             f.flags.add("again")
             self.pending_again = False
 
-    def on_again(self, it: Item) -> None:
-        """Reading 13: the purchase of the product named last is two or more distinct orders."""
-        target = next(
+    def last_bought(self, pos: int) -> Frame | None:
+        """The purchase of the product named last before word ``pos`` (what "it", "again" refer to)."""
+        return next(
             (
                 f
                 for f in reversed(self.frames)
-                if f.family == "purchase" and f.product is not None and f.pos < it.pos
+                if f.family == "purchase" and f.product is not None and f.pos < pos
             ),
             None,
         )
+
+    def on_again(self, it: Item) -> None:
+        """Reading 13: the purchase of the product named last is two or more distinct orders."""
+        target = self.last_bought(it.pos)
         if target is None or target.negated:
             if self.frame is not None and self.frame.family == "purchase" and self.frame.pos < it.pos:
                 self.frame.flags.add("again")  # "came back and purchased again": no product yet
@@ -204,9 +208,7 @@ class Assembler:
 
     def on_returned_it(self, it: Item) -> None:
         """ "compraron una base y la regresaron": that product's line was returned."""
-        target = next(
-            (f for f in reversed(self.frames) if f.family == "purchase" and f.product is not None), None
-        )
+        target = self.last_bought(it.pos)
         if target is None:
             self.p.unrec.append(self.p.s.span_text(it.pos, it.end))
             self.p.clar.append(self.p_clar(self.p.s.span_text(it.pos, it.end)))
