@@ -248,6 +248,13 @@ class Assembler:
 
     def on_orderattr(self, it: Item) -> None:
         key, values = it.data
+        if (
+            (key, values) == ("channel", ["online"])
+            and self.frame is not None
+            and (self.frame.family, self.frame.detail) in (("web", "visit"), ("web", ""))
+            and self.right_after_verb(self.frame, it)
+        ):
+            return  # "visitaron la web", "visited the site online": the visit's own object, any web event
         f = self.frame if self.frame is not None and self.frame.family == "purchase" else None
         if f is None:
             f = self.ensure_frame("purchase", it.pos)
@@ -392,6 +399,16 @@ class Assembler:
         if q.unit is None and f is not None and f.family == "purchase" and f.detail == "spend":
             # "spent over 3k", "gastaron más de 500": an amount in the shop's currency (reading 15)
             q.unit, q.currency = "money", "shop"
+        if (
+            q.unit == "orders"
+            and f is not None
+            and f.family in ("web", "message")
+            and self.p.s.words[it.end - 1].f in ("veces", "vez", "times", "time")
+        ):
+            # "abandonaron el carrito 3 veces", "visited more than 5 times": how often the frame's
+            # event happened, not a number of orders
+            f.qty.append(Quantity(q.op, q.value, q.value2, "times"))
+            return
         if q.unit in ("money", "orders"):
             # with no buying verb ("clientes con más de 3 pedidos en 2025") an implicit purchase frame
             # takes it, so a window can follow; a plain one becomes the orders_count / total_spent metric
@@ -443,8 +460,6 @@ class Assembler:
                 and self.right_after_verb(f, it)
                 and f.family in ("purchase", "web", "message")
             ):
-                from segmenta.assistant.reading.pieces import Quantity
-
                 unit = "orders" if f.family == "purchase" else "times"
                 if f.family == "purchase" and self.product_follows(it):
                     unit = "units"  # "purchased 3+ base layers": things counted are units (reading 14)
@@ -552,6 +567,12 @@ class Assembler:
         if f is None or self.frame_has_content(f) and "order_amount" in f.qty_flags:
             f = self.ensure_frame("purchase", it.pos)
         f.qty_flags["order_amount"] = it.data
+
+    def on_cartvalue(self, it: Item) -> None:
+        f = self.frame if self.frame is not None and self.frame.family == "web" else None
+        if f is None:  # the recogniser only reads it after a cart verb; kept whole, never dropped
+            f = self.ensure_frame("web", it.pos)
+        f.qty_flags["value"] = it.data
 
     def on_single_order(self, it: Item) -> None:
         """ "in a single order": the amount said with it is one order's total, not a spend."""
@@ -776,6 +797,7 @@ class Assembler:
             device=f.attrs.get("device", []),
             window=f.window,
             count=count,
+            value=f.qty_flags.get("value"),
             text=f.product_text,
         )
 

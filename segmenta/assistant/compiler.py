@@ -522,6 +522,8 @@ def web_expr(node: WebCondition, ctx: Ctx) -> exp.Expr:
         )
     if node.device:
         tests.append(_in(exp.column("device", e), node.device))
+    if node.value is not None:
+        tests.append(compare_expr(exp.column("value", e), node.value))
     return _history("web_events", e, joins, tests, node.window, node.count, ctx)
 
 

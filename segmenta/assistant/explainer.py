@@ -787,6 +787,8 @@ def _web(cond: WebCondition, ctx: _Ctx, negated: bool = False, bare: bool = Fals
         return text
     if cond.count is not None:
         text += f" {_times(cond.count, ctx)}"
+    if cond.value is not None:
+        text += ctx.t(" with a cart value ", " con un valor del carrito ") + _sym(cond.value, ctx, money=True)
     if cond.device:
         text += ctx.t(" on device ", " desde dispositivo ") + ctx.join(cond.device)
     if cond.window is not None:

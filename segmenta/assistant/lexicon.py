@@ -639,6 +639,12 @@ ORDER_NOUNS: Final = patterns(
 ORDER_AMOUNT_LINKS: Final = frozenset(
     "de del of worth por valor con un total a that was were with en".split()
 )
+# between a cart event and its value: "abandoned a cart worth over 30", "carrito de más de 50 €",
+# "con un valor de 100", "valued at 80+"
+CART_VALUE_LINKS: Final = frozenset(
+    "de del of worth por valor valorado valorados valorada valoradas valued at con un una a with value total"
+    " totaling totalling".split()
+)
 SINGLE_ORDER: Final = patterns(
     "en un solo pedido",
     "en un unico pedido",

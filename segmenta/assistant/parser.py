@@ -308,6 +308,7 @@ class _Parser(
             self.rx_postal,
             self.rx_first_last_purchase,
             self.rx_aov,
+            self.rx_cart_value,
             self.rx_order_amount,
             self.rx_not_again,
             self.rx_only,

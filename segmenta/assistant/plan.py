@@ -277,7 +277,8 @@ class WebCondition(_Model):
 
     ``product`` narrows product events; ``category`` is the category of a ``category_view``;
     ``search`` matches search terms containing any of the words (case and accents ignored).
-    ``count``: how many such events (default: at least one).
+    ``count``: how many such events (default: at least one). ``value``: the cart value of a cart
+    event (``web_events.value``), in the shop's currency.
     """
 
     type: Literal["web"] = "web"
@@ -288,6 +289,7 @@ class WebCondition(_Model):
     device: list[str] = Field(default_factory=list)
     window: Window | None = None
     count: Compare | None = None
+    value: Compare | None = None
     text: str = ""
 
 

@@ -102,17 +102,18 @@ LINES = [
     ("O8", "P1", 1, 10, 0),
 ]
 WEB = [
-    # visitor, contact, occurred_at, type, product, category, search, device
-    ("v1", "C1", "2026-06-01 10:00:00", "product_view", "P2", None, None, "desktop"),
-    ("v1", "C1", "2026-06-15 10:00:00", "search", None, None, "Zapatillas 50% dto", "desktop"),
-    ("v3", "C3", "2026-06-15 10:00:00", "search", None, None, "talla 500", "mobile"),
-    ("v2", "C2", "2026-06-20 10:00:00", "search", None, None, "Reloj GARMÍN", "app"),
-    ("v2", "C2", "2026-05-01 10:00:00", "category_view", None, "Tennis", None, "app"),
-    ("v6", "C6", "2026-06-30 23:00:00", "page_view", None, None, None, "desktop"),
-    ("v6", "C6", "2026-07-01 01:00:00", "page_view", None, None, None, "desktop"),  # after D
-    ("v5", "C5", "2026-06-05 10:00:00", "cart_abandoned", None, None, None, "mobile"),
-    ("v5", "C5", "2026-06-06 10:00:00", "cart_abandoned", None, None, None, "mobile"),
-    ("anon", None, "2026-06-06 10:00:00", "cart_abandoned", None, None, None, "mobile"),
+    # visitor, contact, occurred_at, type, product, category, search, device, value
+    ("v1", "C1", "2026-06-01 10:00:00", "product_view", "P2", None, None, "desktop", None),
+    ("v1", "C1", "2026-06-15 10:00:00", "search", None, None, "Zapatillas 50% dto", "desktop", None),
+    ("v3", "C3", "2026-06-15 10:00:00", "search", None, None, "talla 500", "mobile", None),
+    ("v2", "C2", "2026-06-20 10:00:00", "search", None, None, "Reloj GARMÍN", "app", None),
+    ("v2", "C2", "2026-05-01 10:00:00", "category_view", None, "Tennis", None, "app", None),
+    ("v6", "C6", "2026-06-30 23:00:00", "page_view", None, None, None, "desktop", None),
+    ("v6", "C6", "2026-07-01 01:00:00", "page_view", None, None, None, "desktop", None),  # after D
+    ("v5", "C5", "2026-06-05 10:00:00", "cart_abandoned", None, None, None, "mobile", 20.0),
+    ("v5", "C5", "2026-06-06 10:00:00", "cart_abandoned", None, None, None, "mobile", 40.0),
+    ("anon", None, "2026-06-06 10:00:00", "cart_abandoned", None, None, None, "mobile", 500.0),
+    ("v2", "C2", "2026-06-25 10:00:00", "cart_abandoned", None, None, None, "app", 120.0),
 ]
 MESSAGES = [
     # contact, channel, type, occurred_at, name, message_type, workflow, campaign
@@ -151,7 +152,7 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
     c.executemany("INSERT INTO order_lines VALUES (?, ?, ?, ?, ?)", LINES)
     c.executemany(
         "INSERT INTO web_events (visitor_id, contact_id, occurred_at, event_type, product_id, category, "
-        "search_term, device) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "search_term, device, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         WEB,
     )
     c.executemany(
@@ -401,6 +402,10 @@ def test_web_events_by_type_product_category_device_and_window(con: duckdb.DuckD
     assert ids(con, WebCondition(event="visit", window=last(1, "day"))) == ["C6"]
     assert ids(con, WebCondition(event="category_view", category=["Tennis"])) == ["C2"]
     assert ids(con, WebCondition(event="cart_abandoned", count=Compare(op=">=", value=2))) == ["C5"]
+    # the cart value of the event itself (web_events.value); an anonymous cart belongs to nobody
+    assert ids(con, WebCondition(event="cart_abandoned", value=Compare(op=">", value=30))) == ["C2", "C5"]
+    assert ids(con, WebCondition(event="cart_abandoned", value=Compare(op=">=", value=100))) == ["C2"]
+    assert ids(con, WebCondition(event="cart_abandoned", value=Compare(op="<", value=30))) == ["C5"]
     assert ids(con, WebCondition(event="visit", device=["mobile"])) == ["C3", "C5"]
     assert ids(con, Not(item=WebCondition(event="visit"))) == []
 

@@ -1057,3 +1057,49 @@ def test_this_month_vs_last_month_compares_with_all_of_last_month(sports_catalog
 def test_a_ranking_said_beats_sell_the_most(sports_catalog: Catalog) -> None:
     r = parse("which brands sell the most? top 5 by revenue l90d", sports_catalog)
     assert isinstance(r.plan, ReportPlan) and (r.plan.sort, r.plan.limit) == ("revenue", 5)
+
+
+# ----------------------------------------------------------------- the value of a cart, how often an event
+CART_VALUES = [
+    ("abandoned a cart worth over 30 in the last month", ">", 30.0, True),
+    ("abandonaron un carrito de más de 50 € en los últimos 30 días", ">", 50.0, True),
+    ("abandonaron el carrito con un valor de 100 o más", ">=", 100.0, False),
+    ("added to cart 80€+ this year", ">=", 80.0, True),
+    ("left their cart valued at under 20 quid", "<", 20.0, False),
+]
+
+
+@pytest.mark.parametrize("cat", ["sports", "pharmacy"])
+@pytest.mark.parametrize(("text", "op", "value", "windowed"), CART_VALUES, ids=[c[0] for c in CART_VALUES])
+def test_an_amount_after_a_cart_event_is_the_cart_value_never_a_spend(
+    cat: str, text: str, op: str, value: float, windowed: bool, sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    where = r.plan.where
+    items = where.items if where.type == "all" else [where]
+    assert len(items) == 1, items  # one cart condition: no spend, no age beside it
+    web = items[0]
+    assert web.type == "web" and web.value is not None, web
+    assert (web.value.op, web.value.value) == (op, value)
+    assert (web.window is not None) == windowed
+
+
+TIMES = [
+    ("abandonaron el carrito 3 veces", "cart_abandoned", "=", 3.0),
+    ("abandoned the cart 3 times", "cart_abandoned", "=", 3.0),
+    ("visitaron la web más de 5 veces", "visit", ">", 5.0),
+    ("visited the website 3+ times in november", "visit", ">=", 3.0),
+]
+
+
+@pytest.mark.parametrize("cat", ["sports", "pharmacy"])
+@pytest.mark.parametrize(("text", "event", "op", "n"), TIMES, ids=[t[0] for t in TIMES])
+def test_n_times_after_a_web_verb_counts_its_events_never_orders(
+    cat: str, text: str, event: str, op: str, n: float, sports_catalog: Catalog
+) -> None:
+    r = parse(text, _catalog(cat, sports_catalog))
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    web = r.plan.where
+    assert web.type == "web" and web.event == event, r.plan.where
+    assert web.count is not None and (web.count.op, web.count.value) == (op, n)

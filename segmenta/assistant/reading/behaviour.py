@@ -225,6 +225,35 @@ class BehaviourWords(Grammar):
                 return self.add(i, i + 1, "again_negated")
         return 0
 
+    def rx_cart_value(self, i: int) -> int:
+        """The value of the cart on a cart event (``web_events.value``): "abandoned a cart worth over
+        30", "un carrito de más de 50 €", "added to cart 100+ €". A bare number needs a link word and
+        a comparison ("worth over 30"); with neither it is not a value ("abandoned a cart over 30"
+        stays what it was, an age)."""
+        s = self.s
+        frame = self.frame_before(i)
+        if frame is None or frame.data not in (("web", "cart_abandoned"), ("web", "add_to_cart")):
+            return 0
+        j = i
+        while j < len(s) and j - i < 4 and s.free(j) and s.words[j].f in L.CART_VALUE_LINKS:
+            j += 1
+        q = self.read_quantity(j)
+        if q is None:
+            return 0
+        qty, stop = q
+        if qty.unit not in ("money", None):
+            return 0
+        if qty.unit is None:
+            if j == i or qty.op == "=":
+                return 0
+            self.assumptions.append(
+                self.es(
+                    f"'{s.span_text(j, stop)}' = valor del carrito en la moneda de la tienda",
+                    f"'{s.span_text(j, stop)}' = a cart value in the shop's currency",
+                )
+            )
+        return self.add(i, stop, "cartvalue", qty.compare())
+
     def rx_order_amount(self, i: int) -> int:
         """An amount of one order, not a spend (settled reading 14): "un pedido de más de 80 €",
         "orders over 100", "pedidos de 50 € o más"; and "in a single order" after a spend."""
