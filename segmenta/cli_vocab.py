@@ -2,13 +2,12 @@
 
 "PS5" = PlayStation 5, "tíos" = hombres, "libros" = Novela o Infantil: each shop word is read as
 its meaning before anything else (``segmenta.warehouse.vocab``). A meaning is checked against the
-shop when it is added: one that segmenta cannot read with nothing left unknown is refused, with
-the words it did not know, and nothing is written.
+shop when it is added (``segmenta.tools.shopwords``): one that segmenta cannot read with nothing
+left unknown is refused, with the words it did not know, and nothing is written.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,30 +23,6 @@ vocab_app = typer.Typer(
 )
 
 
-def check_meaning(db: Path, word: str, meaning: str) -> None:
-    """Refuse a meaning segmenta cannot read over this shop (VocabError says which words)."""
-    from segmenta.assistant.parser import parse
-    from segmenta.tools.engines import open_engine
-
-    if vocab._key(word) == vocab._key(meaning):
-        raise vocab.VocabError(f"'{word}' would mean itself: give what it stands for")
-    with open_engine(db) as engine:
-        saved = engine.saved_segment_names()
-        result = parse(meaning, engine.catalog, saved_segments=saved)
-        if result.unrecognized or result.clarifications or result.plan is None:
-            # a product, category or brand: read as what was bought
-            bought = parse(f"compraron {meaning}", engine.catalog, saved_segments=saved)
-            if not (bought.unrecognized or bought.clarifications) and bought.plan is not None:
-                return
-    unknown = list(dict.fromkeys([*result.unrecognized]))
-    if unknown or result.clarifications or result.plan is None:
-        said = ", ".join(f"'{u}'" for u in unknown) or f"'{meaning}'"
-        raise vocab.VocabError(
-            f"cannot add '{word}': its meaning '{meaning}' names nothing segmenta can read in this shop "
-            f"({said}); say it with the shop's own values (a product, category, brand, place...)"
-        )
-
-
 @vocab_app.command("add")
 def add_cmd(
     word: Annotated[str, typer.Argument(help="The shop's word, as marketers type it ('PS5', 'tíos').")],
@@ -55,18 +30,13 @@ def add_cmd(
     db: DbOption = None,
 ) -> None:
     """Add (or change) a shop word: from now on WORD is read as MEANING."""
+    from segmenta.tools.shopwords import add_word
+
     path = store.resolve_db(db)
     ensure_warehouse(path)
-    words = vocab.load(path)
-    if len(words) >= vocab.MAX_WORDS and vocab._key(word) not in words:
-        raise vocab.VocabError(f"this shop has {vocab.MAX_WORDS} words already; remove some first")
-    check_meaning(path, word, meaning)
-    key = vocab._key(word)
-    before = words.get(key)
-    words[key] = meaning.strip()
-    saved = vocab.save(path, words)
-    verb = f"changed (was '{before}')" if before is not None else "added"
-    render.print_lines([f"{verb}: '{key}' = {meaning.strip()}  ({saved})"])
+    added = add_word(path, word, meaning)
+    verb = f"changed (was '{added.before}')" if added.before is not None else "added"
+    render.print_lines([f"{verb}: '{added.key}' = {added.meaning}  ({added.path})"])
 
 
 @vocab_app.command("list")

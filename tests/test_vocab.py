@@ -74,3 +74,23 @@ def test_choosing_with_no_question_or_no_such_option_says_so(tiny: Path) -> None
     ask(tiny, "clientes que compraron Rakeet Pro")
     r = run("ask", "9", "--continue", "--db", tiny, "--as-of", "2026-03-10")
     assert r.exit_code != 0 and "option 9" in r.output
+
+
+def test_a_request_that_says_remember_keeps_the_word_and_answers_the_question_again(tiny: Path) -> None:
+    first = ask(tiny, "clientes que compraron zapas")
+    assert first["kind"] == "clarification"
+    assert any("recuerda 'zapas'" in c["question"] for c in first["clarifications"]), first
+    kept = ask(tiny, "recuerda 'zapas' = Trail shoe para esta tienda")
+    assert kept["kind"] == "segment" and kept["count"] == 1, kept
+    assert kept["request"] == "clientes que compraron zapas"  # the question back, answered now
+    assert any("recordado para esta tienda: 'zapas' = Trail shoe" in s for s in kept["assumptions"])
+    assert vocab.load(tiny) == {"zapas": "Trail shoe"}
+    # with no question holding the word, the word itself is answered: what it now stands for
+    also = ask(tiny, "remember that trailers means Trail shoe")
+    assert also["request"] == "bought trailers" and also["kind"] == "segment" and also["count"] == 1, also
+
+
+def test_remember_with_a_meaning_the_shop_cannot_read_writes_nothing(tiny: Path) -> None:
+    r = run("ask", "recuerda 'cosa' = Xyzzy Plugh", "--db", tiny, "--as-of", "2026-03-10")
+    assert r.exit_code != 0 and "Xyzzy" in r.output
+    assert not vocab.vocab_path(tiny).exists()

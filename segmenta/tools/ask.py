@@ -39,17 +39,29 @@ def ask(
     win-back workflow for them") is carried out on the conversation's last segment.
     """
     from segmenta.tools.intents import read_intent
+    from segmenta.tools.shopwords import add_word, kept_note, read_remember, request_again
 
     path = state_path(db)
-    intent = read_intent(text)
-    if intent is not None:
-        return act(db, text, intent, Conversation.load(path), as_of)
-    conv = Conversation.load(path) if continue_ else Conversation()
-    chosen: tuple[str, str] | None = None
-    if continue_ and text.strip().isdigit():
-        # "segmenta ask 2 --continue": option 2 of the last question back
-        text, chosen = choose(conv, int(text.strip()))
-        conv = Conversation()
+    kept = read_remember(text)
+    if kept is not None:
+        # "recuerda 'tíos' = hombres para esta tienda": kept as a shop word, then the question it
+        # answers (the last one back, if it held the word) is asked again, or else the word itself
+        added = add_word(db, *kept)
+        conv = Conversation.load(path)
+        text = request_again(str((conv.asked or {}).get("request", "")), added, text)
+        conv, remember = Conversation(), False
+        chosen: tuple[str, str] | None = None
+        remembered: tuple[str, str] | None = kept
+    else:
+        intent = read_intent(text)
+        if intent is not None:
+            return act(db, text, intent, Conversation.load(path), as_of)
+        conv = Conversation.load(path) if continue_ else Conversation()
+        chosen, remembered = None, None
+        if continue_ and text.strip().isdigit():
+            # "segmenta ask 2 --continue": option 2 of the last question back
+            text, chosen = choose(conv, int(text.strip()))
+            conv = Conversation()
     with open_engine(db, timeout=timeout, mode=mode) as engine:
         answer = conv.ask(engine, text, as_of)
     if chosen is not None:
@@ -57,21 +69,15 @@ def ask(
         said = f"elegido: '{word}' = {value}" if answer.language == "es" else f"chosen: '{word}' = {value}"
         answer = answer.model_copy(update={"assumptions": [said, *answer.assumptions]})
         if remember and word and answer.answered:
-            from segmenta.warehouse import vocab
-
-            words = vocab.load(db)
-            words[vocab._key(word)] = value
-            vocab.save(db, words)
-            note = (
-                f"recordado para esta tienda: '{word}' = {value} (segmenta vocab list)"
-                if answer.language == "es"
-                else f"remembered for this shop: '{word}' = {value} (segmenta vocab list)"
-            )
-            answer = answer.model_copy(update={"assumptions": [*answer.assumptions, note]})
+            add_word(db, word, value)
+            remembered = (word, value)
+    if remembered is not None:
+        note = kept_note(answer.language, *remembered)
+        answer = answer.model_copy(update={"assumptions": [*answer.assumptions, note]})
     options = [o for c in answer.clarifications for o in c.options]
     conv.asked = (
         {"request": text, "unrecognized": list(answer.unrecognized), "options": options}
-        if answer.kind == "clarification" and options
+        if answer.kind == "clarification"
         else None
     )
     try:

@@ -99,6 +99,8 @@ class Session:
         self._lock = threading.Lock()
         self.state_problem: str | None = None
         """Why the conversation could not be written beside the warehouse, if it could not."""
+        self.last_question: str | None = None
+        """The request of the last answer that asked back, if the last answer did."""
 
     @property
     def engine(self) -> Engine:
@@ -120,9 +122,25 @@ class Session:
         return WarehouseInfo(self.db.name, self.db.stat().st_size, int(rows[0][0]))
 
     def ask(self, text: str) -> Answer:
-        """Answer ``text`` as the next turn of the conversation (a follow-up refines the last plan)."""
+        """Answer ``text`` as the next turn of the conversation (a follow-up refines the last plan).
+
+        "recuerda 'tíos' = hombres" keeps a shop word (checked over the shop first) and answers the
+        last question back again with it, as ``segmenta ask`` does.
+        """
+        from segmenta.tools.shopwords import add_word, kept_note, read_remember, request_again
+        from segmenta.warehouse.vocab import load as load_vocab
+
         with self._lock:
+            kept = read_remember(text)
+            if kept is not None:
+                added = add_word(self.db, *kept)
+                self.engine.shop_words = load_vocab(self.db)
+                text = request_again(self.last_question, added, text)
             answer = self.conversation.ask(self.engine, text, self.as_of)
+            if kept is not None:
+                note = kept_note(answer.language, *kept)
+                answer = answer.model_copy(update={"assumptions": [*answer.assumptions, note]})
+            self.last_question = answer.request if answer.kind == "clarification" else None
             try:
                 self.save_state()
                 self.state_problem = None

@@ -65,3 +65,29 @@ def test_each_answer_keeps_the_conversation_beside_the_warehouse_for_the_tools(s
     assert current is not None and plan.where == current.where
     assert request == "mujeres +30 de Madrid"
     assert after_report is None, "a report is not a segment to act on"
+
+
+def test_remember_in_the_chat_keeps_a_shop_word_and_reads_the_last_question_with_it(
+    sports_db: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from segmenta.assistant.catalog import cache_path
+    from segmenta.warehouse import vocab
+
+    db = tmp_path / "shop.duckdb"
+    shutil.copy(sports_db, db)
+    if cache_path(sports_db).exists():
+        shutil.copy(cache_path(sports_db), cache_path(db))
+    s = Session(db, AS_OF)
+    try:
+        asked = s.ask("los chavalotes de Madrid")
+        assert asked.kind == "clarification" and "chavalotes" in asked.unrecognized
+        kept = s.ask("recuerda 'chavalotes' = hombres")
+        assert kept.kind == "segment" and kept.request == "los chavalotes de Madrid", kept
+        assert any("recordado para esta tienda" in a for a in kept.assumptions)
+        assert vocab.load(db) == {"chavalotes": "hombres"}
+        again = s.ask("chavalotes de Barcelona")
+        assert again.kind == "segment" and not again.unrecognized
+    finally:
+        s.close()

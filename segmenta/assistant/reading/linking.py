@@ -297,13 +297,23 @@ class Linking(Grammar):
                                 self.es(
                                     f"No encuentro '{phrase}' en el catálogo de la tienda",
                                     f"'{phrase}' is not in the shop's catalog",
-                                ),
+                                )
+                                + self.teach_hint(phrase, near),
                                 near,
                             )
                         )
                         self.unrec.append(phrase)
                         s.claim(a, b, "unknown")
             a = b
+
+    def teach_hint(self, word: str, near: list[str]) -> str:
+        """With nothing close to offer, how to teach the shop the word (``segmenta.tools.shopwords``)."""
+        if near:
+            return ""
+        return self.es(
+            f" (si es una palabra vuestra: recuerda '{word}' = …)",
+            f" (if it is a word of yours: remember '{word}' = …)",
+        )
 
     def names_apart(self, m: ProductMatch) -> list[str]:
         """Product names matched by part of their text that lie in different subcategories (or
@@ -473,7 +483,8 @@ class Linking(Grammar):
                 self.es(
                     f"No sé qué significa '{w.raw}' en esta tienda",
                     f"I do not know what '{w.raw}' means for this shop",
-                ),
+                )
+                + self.teach_hint(w.raw, near),
                 near,
             )
         )
