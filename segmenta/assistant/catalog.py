@@ -874,6 +874,18 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
         return None
     scored.sort(key=lambda kc: kc[0])
     top_key, top, top_bits = scored[0]
+    for key, combo, bits in scored[1:]:
+        # equally good readings where one holds the other ("libros infantiles": the category
+        # Children's Books and its subcategory Picture Books): with names as full as each other the
+        # broader is taken, as the narrower would drop contacts without a word; a narrower value
+        # named more fully ("sunscreen": "Protector solar" inside "Solares") is the words' own
+        if (
+            key[:5] == top_key[:5]
+            and bits & top_bits == top_bits
+            and bits != top_bits
+            and _name_words(combo) >= _name_words(top)
+        ):
+            top_key, top, top_bits = key, combo, bits
     others: list[ProductMatch] = []
     first = _as_match(top)
     for key, combo, bits in scored[1:]:
@@ -900,6 +912,11 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
                 )
             )
     return first, others[:5], covered, links
+
+
+def _name_words(combo: Iterable[_Candidate]) -> int:
+    """How many words the reading's values have: the fuller name of two nested readings."""
+    return sum(len(v.split()) for c in combo for v in c.values)
 
 
 def _combinations(cands: list[_Candidate], size: int) -> Iterable[tuple[_Candidate, ...]]:

@@ -600,7 +600,7 @@ def _purchase_body(cond: PurchaseCondition, ctx: _Ctx) -> str:
     en_many, en_one, es_many, es_one = STATUS_WORDS[cond.status]
     status_noun = (en_one, en_many, es_one, es_many)
     completed = cond.status == "completed"
-    target = _product(cond.product, ctx)
+    target = _product(cond.product, ctx) + _also(cond, ctx)
     tests = _order_tests(cond, ctx)
     if cond.units is not None:
         units = _counted(cond.units, ctx, ("unit", "units", "unidad", "unidades"))
@@ -633,6 +633,15 @@ def _purchase_body(cond: PurchaseCondition, ctx: _Ctx) -> str:
     return f"{head} ({ctx.t(en_many, es_many)} {ctx.up_to()})"
 
 
+def _also(cond: PurchaseCondition, ctx: _Ctx) -> str:
+    """`` together with <product> in the same order``: the other products one order had to hold."""
+    if not cond.also:
+        return ""
+    others = f" {ctx.t('and', 'y')} ".join(_product(p, ctx) for p in cond.also)
+    same = ctx.t(" in the same order", " en el mismo pedido")
+    return ctx.t(" together with ", " junto con ") + others + same
+
+
 def _no_product_head(cond: PurchaseCondition, ctx: _Ctx) -> str:
     """``had a completed order`` / ``had 3 or more cancelled orders (>= 3)`` when no product is named."""
     en_many, en_one, es_many, es_one = STATUS_WORDS[cond.status]
@@ -646,7 +655,7 @@ def _purchase_negated(cond: PurchaseCondition, ctx: _Ctx) -> str | None:
     if cond.amount is not None or cond.count is not None or cond.units is not None:
         return None
     _, en_one, _, es_one = STATUS_WORDS[cond.status]
-    target, tests = _product(cond.product, ctx), _order_tests(cond, ctx)
+    target, tests = _product(cond.product, ctx) + _also(cond, ctx), _order_tests(cond, ctx)
     if not target:
         tail = (f" {tests}" if tests else "") + f" {ctx.span(cond.window)}"
         return ctx.t(f"had no {en_one}", f"no tuvo ningún {es_one}") + tail

@@ -478,3 +478,33 @@ def test_an_in_memory_warehouse_loads_without_a_cache() -> None:
 def test_the_doctests_of_catalog_and_places_pass() -> None:
     assert doctest.testmod(catalog_module).failed == 0
     assert doctest.testmod(places).failed == 0
+
+
+@pytest.mark.parametrize(
+    ("rows", "phrase", "broad"),
+    [
+        (
+            [
+                ("The Gruffalo", "Children's Books", "Picture Books", "Macmillan"),
+                ("Dune", "Fiction", "SF", "Ace"),
+            ],
+            "libros infantiles",
+            {"category": ["Children's Books"]},
+        ),
+        (
+            [
+                ("Mini Runner", "Kids Footwear", "Kids Shoes", "Chicco"),
+                ("Trail X", "Running", "Shoes", "Asics"),
+            ],
+            "calzado infantil",
+            {"category": ["Kids Footwear"]},
+        ),
+    ],
+)
+def test_of_two_equally_named_values_one_inside_the_other_the_broader_is_taken(
+    rows: list[tuple[str, str, str, str]], phrase: str, broad: dict[str, list[str]]
+) -> None:
+    # the glossary gives the words both ("children's books, ... picture books"): taking the
+    # subcategory would drop the category's other products without a word
+    res = Catalog.from_values(rows).match_products(phrase, "es")
+    assert lists(res.match) == broad, res

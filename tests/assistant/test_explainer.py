@@ -581,6 +581,18 @@ SENTENCES: list[tuple[Node, str, str]] = [
     ),
     (All(items=[]), "all contacts", "todos los contactos"),
     (Any_(items=[]), "no contact", "ningún contacto"),
+    (
+        PurchaseCondition(product=BOOTS, also=[ProductMatch(category=["Tennis"])]),
+        "bought products of category Football and subcategory Boots together with products of category "
+        "Tennis in the same order (completed orders up to 2026-06-30)",
+        "compró productos de la categoría Football y subcategoría Boots junto con productos de la categoría "
+        "Tennis en el mismo pedido (pedidos completados hasta el 2026-06-30)",
+    ),
+    (
+        WebCondition(event="cart_abandoned", value=Compare(op=">", value=50)),
+        "abandoned a cart with products with a cart value > 50.00 EUR",
+        "abandonó un carrito con productos con un valor del carrito > 50,00 EUR",
+    ),
 ]
 
 
