@@ -94,6 +94,12 @@ class SqlValidationError(QueryError):
     title = "Validation"
 
 
+class RequestError(SegmentaError):
+    """A request that cannot be read at all: too long, or empty once cleaned."""
+
+    title = "Request"
+
+
 class ParseFailure(SegmentaError):
     """A request the engine could not turn into a Plan."""
 

@@ -223,6 +223,9 @@ class Conversation:
 
     def ask(self, engine: Engine, text: str, as_of: date) -> Answer:
         """Answer ``text``, as a refinement of the last plan when it reads as a follow-up."""
+        from segmenta.assistant.text import clean_request
+
+        text = clean_request(text)
         result = engine.parse(text)
         try:
             refined = self.refine(text, result) if self.plan is not None else None

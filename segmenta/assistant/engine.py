@@ -19,7 +19,7 @@ from segmenta.assistant.answer import Answer, ClarificationOut, FunnelStep
 from segmenta.assistant.compiler import compile_segment, funnel_select, funnel_steps, render
 from segmenta.assistant.explainer import explain_plan, step_label
 from segmenta.assistant.parser import parse
-from segmenta.assistant.plan import Any_, ReportPlan, SegmentPlan, conjuncts
+from segmenta.assistant.plan import Any_, ReportPlan, SegmentPlan, conjuncts, merge_repeats
 from segmenta.assistant.reading.pieces import ParseResult
 from segmenta.assistant.validator import validate, warehouse_schema
 from segmenta.warehouse.store import connect_readonly, run_query
@@ -156,6 +156,14 @@ class Engine:
         preview: int = 20,
     ) -> Answer:
         """Compile, validate, run and explain a segment Plan."""
+        plan, merged = merge_repeats(plan)
+        if merged:
+            assumptions = [
+                *(assumptions or []),
+                f"{merged} condición(es) repetida(s), contada(s) una vez"
+                if plan.language == "es"
+                else f"{merged} repeated condition(s) counted once",
+            ]
         seg_sql = render(compile_segment(plan, as_of))
         validate(seg_sql, self.schema)
         # the funnel's last step is the segment's size: one scan counts every step, and only the

@@ -11,6 +11,7 @@ as-of date only when compiled, so a saved dynamic segment means the same thing o
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Literal
 
@@ -393,6 +394,50 @@ class SegmentPlan(_Model):
     where: Node | None = None
     question: Literal["list", "count"] = "list"
     language: Literal["es", "en"] = "en"
+
+
+def _meaning(node: Node) -> str:
+    """What a condition tests, without the words it was said in (``text`` fields dropped)."""
+
+    def strip(v: object) -> object:
+        if isinstance(v, dict):
+            return {k: strip(x) for k, x in v.items() if k != "text"}
+        if isinstance(v, list):
+            return [strip(x) for x in v]
+        return v
+
+    return json.dumps(strip(node.model_dump(mode="json")), sort_keys=True)
+
+
+def merge_repeats(plan: SegmentPlan) -> tuple[SegmentPlan, int]:
+    """The plan with a condition said twice in one AND or OR kept once ("más de 30 ... más de 30"),
+    and how many were merged: the rows are the same, the funnel and the SQL stay short."""
+    merged = 0
+
+    def walk(node: Node) -> Node:
+        nonlocal merged
+        if isinstance(node, All | Any_):
+            seen: set[str] = set()
+            items: list[Node] = []
+            for item in node.items:
+                item = walk(item)
+                key = _meaning(item)
+                if key in seen:
+                    merged += 1
+                    continue
+                seen.add(key)
+                items.append(item)
+            if len(items) == 1 and node.items and len(node.items) > 1:
+                return items[0]
+            return node.model_copy(update={"items": items})
+        if isinstance(node, Not):
+            return node.model_copy(update={"item": walk(node.item)})
+        return node
+
+    if plan.where is None:
+        return plan, 0
+    where = walk(plan.where)
+    return (plan.model_copy(update={"where": where}), merged) if merged else (plan, 0)
 
 
 TimeGrain = Literal["day", "week", "month", "quarter", "year"]

@@ -46,6 +46,39 @@ class Token:
     quoted: bool = False
 
 
+MAX_REQUEST = 1000
+"""The longest request read, in characters: a request is a sentence or two, never a document."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_request(text: str) -> str:
+    """A request as valid text: lone surrogates (bytes that were not UTF-8) become U+FFFD, control,
+    bidi and zero-width characters become spaces; refused past MAX_REQUEST characters.
+
+    >>> clean_request("mujeres\\x1b[31m de Madrid\\ud800")
+    'mujeres [31m de Madrid\ufffd'
+
+    Raises:
+        RequestError: the request is longer than MAX_REQUEST characters.
+    """
+    from segmenta.errors import RequestError
+
+    if _has_surrogate(text):  # a pair becomes its character, a lone half one U+FFFD
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    text = _CONTROL.sub(" ", text)
+    if len(text) > MAX_REQUEST:
+        raise RequestError(
+            f"the request is {len(text):,} characters long; segmenta reads up to {MAX_REQUEST:,}: "
+            "say it in fewer words, or ask in steps (each follow-up refines the last answer)"
+        )
+    return text
+
+
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def _fold_chars(s: str) -> str:
     out = unidecode(s.replace("€", "\x00"))
     return out.replace("\x00", "€").lower()

@@ -225,12 +225,40 @@ def _check_statements(stmt: exp.Query) -> None:
             raise SqlValidationError("SELECT ... INTO cannot run: it creates a table")
 
 
+MAX_BUILT_STRING = 1_000_000
+"""The longest text ``repeat`` / ``lpad`` / ``rpad`` may build: one such call is a single step
+that neither the memory limit nor the time limit can stop halfway."""
+
+
+def _check_string_size(f: exp.Func) -> None:
+    """``repeat(s, n)`` and ``lpad/rpad(s, n, …)`` need a literal ``n`` of at most MAX_BUILT_STRING.
+
+    >>> big = sqlglot.parse_one("SELECT repeat('x', 2000000000)", dialect="duckdb")
+    >>> _check_string_size(big.find(exp.Func))
+    Traceback (most recent call last):
+    ...
+    segmenta.errors.SqlValidationError: repeat builds a text of 2,000,000,000 characters: at most 1,000,000
+    """
+    if isinstance(f, exp.Repeat):
+        name, size = "repeat", f.args.get("times")
+    elif isinstance(f, exp.Pad):
+        name, size = ("lpad" if f.args.get("is_left") else "rpad"), f.args.get("expression")
+    else:
+        return
+    if not (isinstance(size, exp.Literal) and size.is_int):
+        raise SqlValidationError(f"{name} needs a plain number for its length (at most {MAX_BUILT_STRING:,})")
+    n = int(size.this)
+    if n > MAX_BUILT_STRING:
+        raise SqlValidationError(f"{name} builds a text of {n:,} characters: at most {MAX_BUILT_STRING:,}")
+
+
 def _check_functions(stmt: exp.Query) -> None:
     for f in stmt.find_all(exp.Func):
         name = _function_name(f)
         why = denied_reason(name)
         if why:
             raise SqlValidationError(f"function {name} is not allowed: {why}")
+        _check_string_size(f)
         # a table function stands as the table of FROM / JOIN, never inside a join's ON condition
         parent = f.parent
         in_from = isinstance(parent, (exp.Table, exp.From, exp.Lateral)) or (

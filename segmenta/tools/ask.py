@@ -38,9 +38,11 @@ def ask(
     An action about the last segment ("export them for Facebook", "save as VIP Madrid", "draft a
     win-back workflow for them") is carried out on the conversation's last segment.
     """
+    from segmenta.assistant.text import clean_request
     from segmenta.tools.intents import read_intent
     from segmenta.tools.shopwords import add_word, kept_note, read_remember, request_again
 
+    text = clean_request(text)
     path = state_path(db)
     kept = read_remember(text)
     if kept is not None:

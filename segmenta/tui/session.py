@@ -127,9 +127,11 @@ class Session:
         "recuerda 'tíos' = hombres" keeps a shop word (checked over the shop first) and answers the
         last question back again with it, as ``segmenta ask`` does.
         """
+        from segmenta.assistant.text import clean_request
         from segmenta.tools.shopwords import add_word, kept_note, read_remember, request_again
         from segmenta.warehouse.vocab import load as load_vocab
 
+        text = clean_request(text)
         with self._lock:
             kept = read_remember(text)
             if kept is not None:

@@ -93,12 +93,24 @@ class LocaleConfig(_Section):
     currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
 
 
+def _default_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+class LimitsConfig(_Section):
+    """What one query may take, for the marketer's own SQL and for answers alike."""
+
+    memory: str = Field(default="2GB", pattern=r"^[0-9]+(\.[0-9]+)? ?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+    threads: int = Field(default_factory=_default_threads, ge=1, le=256)
+
+
 class Config(_Section):
     """All settings of one warehouse."""
 
     rfm: RfmConfig = Field(default_factory=RfmConfig)
     lead_score: LeadScoreConfig = Field(default_factory=LeadScoreConfig)
     locale: LocaleConfig = Field(default_factory=LocaleConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
 
 def _config_error(e: ValidationError, where: str) -> ConfigError:
@@ -191,7 +203,7 @@ def _cuts(points: list[Any], unit: str, higher_is_better: bool) -> str:
 
 def config_toml(config: Config) -> str:
     """The TOML text of ``config``, with a comment explaining every key."""
-    r, t, ls, loc = config.rfm, config.rfm.thresholds, config.lead_score, config.locale
+    r, t, ls, loc, lim = config.rfm, config.rfm.thresholds, config.lead_score, config.locale, config.limits
     v = _toml_value
     lines = [
         "# segmenta settings for the warehouse beside this file.",
@@ -235,6 +247,12 @@ def config_toml(config: Config) -> str:
         f"default_country = {v(loc.default_country)}",
         "# Currency of amounts (ISO 4217):",
         f"currency = {v(loc.currency)}",
+        "",
+        "[limits]",
+        "# The most memory one query may use (a query that needs more is stopped with a message):",
+        f"memory = {v(lim.memory)}",
+        "# Threads one query may use:",
+        f"threads = {v(lim.threads)}",
         "",
     ]
     return "\n".join(lines)

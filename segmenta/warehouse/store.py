@@ -15,11 +15,16 @@ from typing import Any
 import duckdb
 import platformdirs
 
-from segmenta.errors import QueryError, WarehouseError
+from segmenta.errors import QueryError, SegmentaError, WarehouseError
 from segmenta.warehouse.schema import SCHEMA_VERSION, schema_version
 
 ENV_DB = "SEGMENTA_DB"
 DEFAULT_TIMEOUT_S = 30.0
+MAX_ROWS = 1_000_000
+"""The most rows one query hands back: more is refused with a message, never fetched into memory."""
+MAX_RESULT_BYTES = 512 * 2**20
+"""The largest result one query hands back, measured in Arrow form before any Python object is made."""
+_BATCH_ROWS = 65_536
 
 
 def default_db_path() -> Path:
@@ -66,6 +71,15 @@ def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
     # DuckDB shares one instance per file within a process: a second connection finds it locked already
     locked = con.execute("SELECT current_setting('lock_configuration')").fetchone()
     if not (locked and locked[0]):
+        from segmenta.warehouse.config import load_config
+
+        try:
+            limits = load_config(db).limits
+        except SegmentaError:
+            con.close()
+            raise
+        con.execute(f"SET memory_limit = '{limits.memory}'")
+        con.execute(f"SET threads = {int(limits.threads)}")
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
     return con
@@ -76,21 +90,75 @@ def run_query(
     sql: str,
     params: list[Any] | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
+    max_rows: int = MAX_ROWS,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run one statement with a time limit; returns (column names, rows).
+    """Run one statement with a time limit and a row cap; returns (column names, rows).
 
-    DuckDB has no statement timeout, so a timer interrupts the connection when time runs out.
+    DuckDB has no statement timeout, so a timer interrupts the connection when time runs out; the
+    rows are fetched up to ``max_rows`` (one more tells there are too many), so a huge result is
+    refused without ever being built in Python. Ctrl-C interrupts the query too.
     """
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
     try:
-        cur = con.execute(sql, params or [])
-        rows = cur.fetchall()
-        cols = [d[0] for d in (cur.description or [])]
+        rel = con.sql(sql, params=params or None)
+        if rel is None:  # not a query (a SET, say): nothing to hand back
+            return [], []
+        cols, rows = _fetch(con, rel, max_rows)
+    except KeyboardInterrupt:
+        con.interrupt()
+        raise
     except duckdb.InterruptException as e:
         raise QueryError(f"the query took longer than {timeout:g} s and was stopped") from e
+    except duckdb.OutOfMemoryException as e:
+        raise QueryError(
+            "the query needed more memory than this warehouse's limit and was stopped: narrow it, "
+            "or raise [limits] memory in the settings (segmenta config)"
+        ) from e
     except duckdb.Error as e:
         raise QueryError(f"the query failed: {e}") from e
     finally:
         timer.cancel()
     return cols, rows
+
+
+def _fetch(
+    con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, max_rows: int
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The rows of a query, measured before they become Python objects.
+
+    They come out in Arrow batches first: past ``max_rows`` rows or MAX_RESULT_BYTES the query is
+    refused (a 200-million-element list is one row, yet 20 GB as Python objects); within both,
+    DuckDB turns them into Python values, cast back to the query's own column types, so the rows are
+    exactly what ``fetchall`` gives.
+    """
+    import pyarrow as pa
+
+    cols, types = list(rel.columns), [str(t) for t in rel.types]
+    reader = rel.to_arrow_reader(_BATCH_ROWS)
+    batches: list[pa.RecordBatch] = []
+    n, size = 0, 0
+    for batch in reader:
+        n, size = n + batch.num_rows, size + batch.nbytes
+        if n > max_rows:
+            raise QueryError(
+                f"the query gives more than {max_rows:,} rows and was stopped: add a LIMIT or narrow it "
+                "(an audience export writes any size)"
+            )
+        if size > MAX_RESULT_BYTES:
+            raise QueryError(
+                f"the query's result is larger than {MAX_RESULT_BYTES // 2**20:,} MB and was stopped: "
+                "add a LIMIT, or select fewer or smaller columns"
+            )
+        batches.append(batch)
+    if not cols:
+        return cols, []
+    names = [f"c{k}" for k in range(len(cols))]
+    table = pa.Table.from_batches(batches, schema=reader.schema).rename_columns(names)
+    try:
+        back = con.from_arrow(table).project(
+            ", ".join(f"CAST({c} AS {t})" for c, t in zip(names, types, strict=True))
+        )
+        return cols, back.fetchall()
+    except duckdb.Error:  # a type with no cast from its Arrow form: Arrow's own Python values
+        return cols, [tuple(r.values()) for r in table.to_pylist()]

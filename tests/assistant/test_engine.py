@@ -160,3 +160,37 @@ def test_removing_a_condition_the_segment_does_not_have_says_so(engine: Engine) 
     assert b.kind == "clarification" and "edad" in b.clarifications[0].question
     c = conv.ask(engine, "quita la condición de ciudad", AS_OF)
     assert c.kind == "segment" and "Madrid" not in " ".join(c.explanation)
+
+
+# ----------------------------------------------------------------- hardening: what any text can do
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mujeres de Madrid \ud800",  # a lone surrogate: bytes that were not UTF-8
+        "men in Madrid \ud83d\ude00",  # a pair split in two halves (JSON escapes)
+        "mujeres\x1b[31m de Madrid\x00",  # escape and control characters
+        "hombres \u202ede Madrid",  # a bidi override
+    ],
+)
+def test_a_request_with_invalid_or_control_text_is_answered_and_kept(
+    engine: Engine, text: str, tmp_path: Path
+) -> None:
+    conv = Conversation()
+    answer = conv.ask(engine, text, AS_OF)
+    assert answer.kind in ("segment", "clarification", "not_understood")
+    conv.save(tmp_path / "conversation.json")  # was UnicodeEncodeError
+    assert Conversation.load(tmp_path / "conversation.json").turns
+
+
+def test_a_request_past_the_length_cap_is_refused_with_a_message(engine: Engine) -> None:
+    from segmenta.errors import RequestError
+
+    with pytest.raises(RequestError, match="1,000"):
+        Conversation().ask(engine, "más de 30 " * 150, AS_OF)
+
+
+def test_a_condition_said_many_times_is_one_condition_and_said_so(engine: Engine) -> None:
+    answer = Conversation().ask(engine, "más de 30 " * 90, AS_OF)
+    once = Conversation().ask(engine, "más de 30", AS_OF)
+    assert answer.count == once.count and len(answer.funnel) == len(once.funnel)
+    assert any("89 condición(es) repetida(s)" in a for a in answer.assumptions), answer.assumptions
