@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from segmenta.assistant.answer import Answer
+from segmenta.cells import shown, terminal_text
 
 _T = {
     "es": {
@@ -55,14 +56,14 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
         body = Text()
         for k, line in enumerate(a.explanation):
             body.append(("\n" if k else "") + f"{k + 1}. ", style="bold cyan")
-            body.append(line)
+            body.append(terminal_text(line))
         parts.append(Panel(body, title=t["understood"], title_align="left", border_style="cyan"))
     if a.funnel:
         parts.append(funnel_table(a, bar_width))
     if a.assumptions:
         parts.append(
             Panel(
-                Text("\n".join(f"• {x}" for x in a.assumptions)),
+                shown("\n".join(f"• {x}" for x in a.assumptions)),
                 title=t["assumptions"],
                 title_align="left",
                 border_style="yellow",
@@ -70,16 +71,16 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
         )
     if a.unrecognized:
         parts.append(
-            Text(f"{t['unrecognized']}: " + ", ".join(f"'{w}'" for w in a.unrecognized), style="bold red")
+            shown(f"{t['unrecognized']}: " + ", ".join(f"'{w}'" for w in a.unrecognized), style="bold red")
         )
     if a.ignored:
-        parts.append(Text(f"{t['ignored']}: " + ", ".join(a.ignored), style="dim"))
+        parts.append(shown(f"{t['ignored']}: " + ", ".join(a.ignored), style="dim"))
     number = 0
     for c in a.clarifications:
-        body = Text(c.question + "\n", style="bold")
+        body = shown(c.question + "\n", style="bold")
         for o in c.options:
             number += 1
-            body.append(f"  {number}. {o}\n")
+            body.append(f"  {number}. {terminal_text(o)}\n")
         parts.append(Panel(body, title=t["question"], title_align="left", border_style="magenta"))
     if number:
         parts.append(Text(t["choose"], style="dim"))
@@ -90,7 +91,7 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
     elif a.kind == "report" and a.rows:
         if len(a.rows) == 1 and len(a.columns) == 1:
             parts.append(
-                Text(
+                shown(
                     f"{t['count']}: {a.rows[0][0]:,}"
                     if isinstance(a.rows[0][0], int)
                     else f"{t['count']}: {a.rows[0][0]}",
@@ -120,7 +121,7 @@ def funnel_table(a: Answer, bar_width: int = 24) -> Table:
     top = max((s.count for s in a.funnel), default=0) or 1
     for s in a.funnel:
         n = round(bar_width * s.count / top)
-        table.add_row(s.step, f"{s.count:,}", Text("█" * n + "·" * (bar_width - n), style="green"))
+        table.add_row(shown(s.step), f"{s.count:,}", Text("█" * n + "·" * (bar_width - n), style="green"))
     return table
 
 
@@ -137,7 +138,7 @@ def rows_table(a: Answer, title: str) -> Table:
     for c, num in zip(a.columns, numeric, strict=True):
         table.add_column(c, justify="right" if num else "left")
     for r in a.rows:
-        table.add_row(*[cell(v, rate) for v, rate in zip(r, rates, strict=True)])
+        table.add_row(*[shown(cell(v, rate)) for v, rate in zip(r, rates, strict=True)])
     return table
 
 

@@ -24,6 +24,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from segmenta.cells import shown, spreadsheet_text
 from segmenta.errors import ExportError, SegmentaError
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -100,21 +101,21 @@ def rows_table(
     Numeric columns are right-aligned and NULL is shown dim. With ``count``, the caption says how
     many rows there are in all (``first 50 of 1234 rows``).
     """
-    shown = rows if limit is None else rows[:limit]
+    visible = rows if limit is None else rows[:limit]
     total = len(rows)
     caption: str | None = None
     if count:
         caption = (
             f"{total} row{'s' if total != 1 else ''}"
-            if total == len(shown)
-            else (f"first {len(shown)} of {total} rows")
+            if total == len(visible)
+            else (f"first {len(visible)} of {total} rows")
         )
     table = Table(title=title, caption=caption, caption_justify="left")
-    numeric = [any(_is_number(r[i]) for r in shown) for i in range(len(columns))]
+    numeric = [any(_is_number(r[i]) for r in visible) for i in range(len(columns))]
     for name, is_num in zip(columns, numeric, strict=True):
         table.add_column(name, justify="right" if is_num else "left", overflow="fold")
-    for row in shown:
-        table.add_row(*(Text("NULL", style="dim") if v is None else Text(cell_text(v)) for v in row))
+    for row in visible:
+        table.add_row(*(Text("NULL", style="dim") if v is None else shown(cell_text(v)) for v in row))
     return table
 
 
@@ -124,7 +125,7 @@ def pairs_table(pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -
     table.add_column("name", style="bold")
     table.add_column("value", overflow="fold")
     for name, value in pairs:
-        table.add_row(Text(name), Text(cell_text(value)))
+        table.add_row(shown(name), shown(cell_text(value)))
     return table
 
 
@@ -192,7 +193,7 @@ def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]])
         with path.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(columns)
-            writer.writerows([cell(v) for v in row] for row in rows)
+            writer.writerows([spreadsheet_text(cell(v)) for v in row] for row in rows)
     except OSError as e:
         raise ExportError(f"cannot write {path}: {e.strerror or e}") from e
     return path

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from segmenta.assistant.answer import Answer
+from segmenta.cells import spreadsheet_text
 from segmenta.errors import ExportError
 from segmenta.tui.format import as_float, cell, chart_kind, is_number, numeric_columns
 
@@ -394,7 +395,7 @@ def write_csv(answer: Answer, path: Path) -> Path:
         with tmp.open("w", encoding="utf-8", newline="") as f:
             out = csv.writer(f)
             out.writerow(answer.columns)
-            out.writerows([_csv_value(v) for v in r] for r in answer.rows)
+            out.writerows([spreadsheet_text(_csv_value(v)) for v in r] for r in answer.rows)
 
     _atomic(path, write)
     return path
@@ -467,6 +468,11 @@ def write_xlsx(answer: Answer, path: Path) -> Path:
         about.append(line)
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 100
+    for ws in (sheet, about):
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":  # openpyxl takes text starting with "=" for a formula: keep it text
+                    c.data_type = "s"
     _atomic(path, lambda tmp: book.save(tmp))
     return path
 

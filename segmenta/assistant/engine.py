@@ -121,6 +121,15 @@ class Engine:
             return self.report_runner(self, text, result.plan, as_of, result.assumptions)
         clar = [ClarificationOut(question=c.question, options=c.options) for c in result.clarifications]
         if (
+            isinstance(result.plan, SegmentPlan)
+            and result.plan.where is None
+            and not result.unrecognized
+            and not clar
+            and _says_everyone(text)
+        ):
+            # "todos los contactos", "all customers", "toda la base": everyone at the as-of date
+            return self.run_plan(text, result.plan, as_of, assumptions=result.assumptions, preview=preview)
+        if (
             not isinstance(result.plan, SegmentPlan)
             or result.plan.where is None
             or result.unrecognized
@@ -255,6 +264,18 @@ def _not_understood(lang: str) -> str:
         "I could not understand the request. Try conditions such as 'women over 30 in Madrid who bought "
         "running shoes in the last 6 months'."
     )
+
+
+_EVERYONE = frozenset(
+    "todos todas toda todo all every everyone everybody entire whole completa entera".split()
+)
+
+
+def _says_everyone(text: str) -> bool:
+    """Whether a request with no condition asks for everyone ("todos los contactos", "all customers")."""
+    from segmenta.assistant.text import fold
+
+    return any(w in _EVERYONE for w in fold(text).split())
 
 
 def _unknown_words(lang: str, words: list[str]) -> str:

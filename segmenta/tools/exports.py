@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import duckdb
 
+from segmenta.cells import SQL_SPREADSHEET_TEXT, spreadsheet_text
 from segmenta.errors import ExportError, QueryError
 from segmenta.tools import normalize as nz
 from segmenta.warehouse.config import load_config
@@ -319,9 +320,18 @@ def _contacts_csv(
             reader = con.sql(sql).to_arrow_reader(BATCH_ROWS)
             mem = duckdb.connect()
             try:
+                import pyarrow as pa
+
                 mem.register("segment_contacts", reader)
+                # text a spreadsheet would run as a formula gets a leading apostrophe (segmenta.cells)
+                safe = ", ".join(
+                    SQL_SPREADSHEET_TEXT.format(col=f'"{f.name}"') + f' AS "{f.name}"'
+                    if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+                    else f'"{f.name}"'
+                    for f in reader.schema
+                )
                 mem.execute(
-                    f"COPY (SELECT * FROM segment_contacts) TO '{_sql_path(dest)}' "
+                    f"COPY (SELECT {safe} FROM segment_contacts) TO '{_sql_path(dest)}' "
                     "(FORMAT csv, HEADER, DATEFORMAT '%Y-%m-%d', "
                     "TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')"
                 )
@@ -374,7 +384,7 @@ def _audience(
                 cells = plain
             else:
                 cells = [
-                    col
+                    [spreadsheet_text(v) for v in col]
                     if columns[i] in never
                     else [nz.sha256_hex(v) if v else "" for v in col]
                     if i in per_row
@@ -412,7 +422,7 @@ def _csv_text(cells: list[list[str]], *, hashed: bool) -> str:
     if hashed:
         return "".join(",".join(r) + "\n" for r in rows)
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
+    csv.writer(buf, lineterminator="\n").writerows([spreadsheet_text(v) for v in r] for r in rows)
     return buf.getvalue()
 
 

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, LoadingIndicator, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
+from segmenta.cells import shown, terminal_text
 from segmenta.errors import SegmentaError
 from segmenta.tools.workflows import (
     Estimate,
@@ -125,7 +126,7 @@ def node_label(n: WorkflowNode, edge: str, lang: Lang) -> Text:
         text.append(f"{edge}: ", style="dim")
     if not n.label.lower().startswith(n.type):
         text.append(f"{n.type} ", style="bold")
-    text.append(n.label)
+    text.append(terminal_text(n.label))
     est = short_estimate(n.estimate, lang)
     if est:
         text.append(f"  {est}", style="cyan")
@@ -135,7 +136,7 @@ def node_label(n: WorkflowNode, edge: str, lang: Lang) -> Text:
 def node_detail(n: WorkflowNode, lang: Lang) -> Text:
     """Everything about one node, for the line under the tree."""
     text = Text(f"{n.type}: ", style="bold")
-    text.append(n.label)
+    text.append(terminal_text(n.label))
     est = estimate_label(n.estimate, lang)
     if est:
         text.append(f"\n{est}", style="cyan")
@@ -157,7 +158,7 @@ def fill_tree(tree: Tree[str], d: WorkflowDraft, lang: Lang) -> None:
         for edge, child in d.children(node_id):
             if child.id in seen:
                 hop = f"{edge.label + ': ' if edge.label else ''}→ {_T['continues'][lang]} {child.label}"
-                branch.add_leaf(Text(hop, style="dim"), data=child.id)
+                branch.add_leaf(shown(hop, style="dim"), data=child.id)
                 continue
             seen.add(child.id)
             grow(branch.add(node_label(child, edge.label, lang), data=child.id, expand=True), child.id)

@@ -1,7 +1,7 @@
 """The shop's settings: RFM method and cut points, lead-score points, locale.
 
 They live in a TOML file beside the warehouse (``shop.duckdb`` -> ``shop.toml``, see
-``store.config_path``) so a marketer can read and edit them, and ``segmenta config`` can show
+``paths.config_path``) so a marketer can read and edit them, and ``segmenta config`` can show
 them. Defaults are the ones DATA_MODEL.md states. A malformed file or an impossible value is a
 ``ConfigError`` naming the file, the key and the value, never a silent fallback to defaults.
 The file is written by hand (there is no TOML writer dependency), with a comment on every key.
@@ -19,7 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from segmenta.errors import ConfigError
-from segmenta.warehouse.store import config_path
+from segmenta.warehouse.paths import config_path
 
 RfmMethod = Literal["quintile", "ntile", "thresholds"]
 CUT_POINTS = 4  # four cut points make five scores

@@ -16,6 +16,7 @@ import duckdb
 import platformdirs
 
 from segmenta.errors import QueryError, SegmentaError, WarehouseError
+from segmenta.warehouse.paths import config_path as config_path  # re-exported: store.config_path
 from segmenta.warehouse.schema import SCHEMA_VERSION, schema_version
 
 ENV_DB = "SEGMENTA_DB"
@@ -38,11 +39,6 @@ def default_db_path() -> Path:
 def resolve_db(db: Path | str | None) -> Path:
     """The warehouse path a command should use: the one given, else the default."""
     return Path(db).expanduser() if db else default_db_path()
-
-
-def config_path(db: Path) -> Path:
-    """The TOML config that sits beside a warehouse (``shop.duckdb`` -> ``shop.toml``)."""
-    return db.with_name(db.stem + ".toml")
 
 
 def state_path(db: Path) -> Path:

@@ -194,3 +194,16 @@ def test_a_condition_said_many_times_is_one_condition_and_said_so(engine: Engine
     once = Conversation().ask(engine, "más de 30", AS_OF)
     assert answer.count == once.count and len(answer.funnel) == len(once.funnel)
     assert any("89 condición(es) repetida(s)" in a for a in answer.assumptions), answer.assumptions
+
+
+@pytest.mark.parametrize("text", ["todos los contactos", "all customers", "everyone"])
+def test_a_request_for_everyone_is_every_contact(engine: Engine, text: str, sports_db: Path) -> None:
+    answer = Conversation().ask(engine, text, AS_OF)
+    con = duckdb.connect(str(sports_db), read_only=True)
+    try:
+        row = con.execute(
+            "SELECT count(*) FROM contacts WHERE created_at < TIMESTAMP '2026-07-01'"
+        ).fetchone()
+    finally:
+        con.close()
+    assert answer.kind == "segment" and row is not None and answer.count == row[0], answer.clarifications

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Button, Collapsible, Static
 
 from segmenta.assistant.answer import Answer
+from segmenta.cells import shown
 from segmenta.tui.format import bar, cell, resolve_option
 from segmenta.tui.strings import Lang, tr
 
@@ -30,7 +31,7 @@ BAR_WIDTH = 16
 def request_text(answer: Answer) -> Text:
     """The request as typed, with the words segmenta did not understand highlighted."""
     text = Text("› ", style="bold")
-    body = Text(answer.request)
+    body = shown(answer.request)
     body.highlight_words(answer.unrecognized, style="bold reverse red", case_sensitive=False)
     text.append_text(body)
     return text
@@ -43,9 +44,9 @@ def checklist(answer: Answer, width: int = BAR_WIDTH) -> Table:
     table.add_column("condition", ratio=1, overflow="fold")
     if not answer.funnel:
         for line in answer.explanation:
-            table.add_row(Text("✔", style="green"), line)
+            table.add_row(Text("✔", style="green"), shown(line))
         for word in answer.unrecognized:
-            table.add_row(Text("✘", style="bold red"), Text(word, style="bold red"))
+            table.add_row(Text("✘", style="bold red"), shown(word, style="bold red"))
         return table
     table.add_column("count", justify="right", no_wrap=True)
     table.add_column("bar", no_wrap=True)
@@ -56,14 +57,14 @@ def checklist(answer: Answer, width: int = BAR_WIDTH) -> Table:
     base = answer.funnel[0]
     table.add_row(
         Text("·", style="dim"),
-        Text(base.step, style="dim"),
+        shown(base.step, style="dim"),
         f"{base.count:,}",
         Text(bar(base.count, top, width), style="dim"),
     )
     for step, label in zip(steps, labels, strict=True):
         table.add_row(
             Text("✔", style="green"),
-            label,
+            shown(label),
             f"{step.count:,}",
             Text(bar(step.count, top, width), style="green"),
         )
@@ -76,7 +77,7 @@ def result_line(answer: Answer, lang: Lang) -> Text | None:
         return Text(f"{answer.count:,} {tr('contacts', lang)}", style="bold green")
     if answer.kind == "report":
         if len(answer.rows) == 1 and len(answer.columns) == 1:
-            return Text(f"{answer.columns[0]}: {cell(answer.rows[0][0])}", style="bold green")
+            return shown(f"{answer.columns[0]}: {cell(answer.rows[0][0])}", style="bold green")
         return Text(f"{len(answer.rows):,} {tr('rows', lang)}", style="bold green")
     return None
 
@@ -116,21 +117,21 @@ class AnswerCard(Vertical):
         if a.explanation or a.funnel or a.unrecognized:
             yield Static(checklist(a), classes="checklist")
         if a.assumptions:
-            yield Static(Text("\n".join(f"• {x}" for x in a.assumptions)), classes="assumptions")
+            yield Static(shown("\n".join(f"• {x}" for x in a.assumptions)), classes="assumptions")
         if a.unrecognized:
             words = ", ".join(f"'{w}'" for w in a.unrecognized)
-            yield Static(Text(f"{tr('unrecognized', self.lang)}: {words}", style="bold red"))
+            yield Static(shown(f"{tr('unrecognized', self.lang)}: {words}", style="bold red"))
         if a.ignored:
             ignored = f"{tr('ignored', self.lang)}: {', '.join(a.ignored)}"
-            yield Static(Text(ignored, style="dim"), classes="ignored")
+            yield Static(shown(ignored, style="dim"), classes="ignored")
         for c in a.clarifications:
-            yield Static(Text(c.question), classes="question")
+            yield Static(shown(c.question), classes="question")
             if c.options:
                 buttons = []
                 for k, option in enumerate(c.options):
                     button_id = f"option-{len(self._options)}-{k}"
                     self._options[button_id] = option
-                    buttons.append(Button(option, id=button_id, compact=True, variant="primary"))
+                    buttons.append(Button(shown(option), id=button_id, compact=True, variant="primary"))
                 yield Vertical(*buttons, classes="options")
         line = result_line(a, self.lang)
         if line is not None:

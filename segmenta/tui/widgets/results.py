@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -20,6 +21,7 @@ from textual.worker import get_current_worker
 from textual_plotext import PlotextPlot
 
 from segmenta.assistant.answer import Answer
+from segmenta.cells import shown
 from segmenta.errors import SegmentaError
 from segmenta.report_view import rate_columns
 from segmenta.tui.format import as_float, cell, chart_kind, numeric_columns
@@ -32,7 +34,7 @@ MAX_BARS = 30
 MAX_COLUMN_WIDTH = 40
 
 
-class SegmentTable(DataTable[str]):
+class SegmentTable(DataTable[Text]):
     """A DataTable that asks for more rows when scrolled near the end of what it holds."""
 
     class NearEnd(Message):
@@ -150,10 +152,10 @@ class ResultsPane(Vertical):
         for i, name in enumerate(columns):
             width = max([len(name), *(len(r[i]) for r in cells[:PAGE_SIZE])])
             table.add_column(name, width=min(width, MAX_COLUMN_WIDTH))
-        table.add_rows(cells)
+        table.add_rows([[shown(c) for c in r] for r in cells])
 
     def _add_rows(self, rows: Sequence[Sequence[Any]], rates: set[int]) -> None:
-        self.table.add_rows([[cell(v, rate=i in rates) for i, v in enumerate(r)] for r in rows])
+        self.table.add_rows([[shown(cell(v, rate=i in rates)) for i, v in enumerate(r)] for r in rows])
 
     def draw_chart(self, answer: Answer) -> None:
         """Lines for a time series (one per numeric column, or per category of a second column), else bars."""
