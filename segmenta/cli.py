@@ -558,6 +558,15 @@ def _current(config: Any, key: str) -> str:
 # ---------------------------------------------------------------- entry point
 
 
+def _os_error_line(e: OSError) -> str:
+    """One line for a path that cannot be used: the path, the reason, what is in the way."""
+    from segmenta.errors import cannot_write
+
+    if e.filename is None:
+        return f"file error: {e.strerror or e}"
+    return cannot_write(e.filename, e)
+
+
 def main() -> None:
     """Run the command line (the ``segmenta`` script and ``python -m segmenta``)."""
     try:
@@ -568,6 +577,11 @@ def main() -> None:
     except KeyboardInterrupt:
         render.print_error("interrupted")
         sys.exit(130)
+    except OSError as e:
+        # a path the marketer gave that cannot be used: a folder that is a file, no permission, a
+        # full disk. What and where, in one line; never "a bug"
+        render.print_error(_os_error_line(e))
+        sys.exit(1)
     except Exception as e:
         from_duckdb = type(e).__module__.startswith(("duckdb", "_duckdb", "builtins"))
         if from_duckdb and "interrupted" in str(e).lower():

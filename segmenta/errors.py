@@ -8,6 +8,18 @@ wrapped at the boundary with ``raise ... from e``.
 from __future__ import annotations
 
 
+def cannot_write(path: object, e: OSError) -> str:
+    """``cannot write out/x.csv: out is a file, not a folder``: the user's path and what is in the way."""
+    from pathlib import Path
+
+    blocker = next((p for p in Path(str(path)).parents if p.is_file()), None)
+    if blocker is not None:
+        return f"cannot write {path}: {blocker} is a file, not a folder"
+    if isinstance(e, PermissionError):
+        return f"cannot write {path}: permission denied (choose a folder you can write to)"
+    return f"cannot write {path}: {e.strerror or e}"
+
+
 class SegmentaError(Exception):
     """Root of segmenta's errors: a message for a person, with an optional title."""
 

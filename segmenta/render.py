@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from segmenta.cells import shown, spreadsheet_text
-from segmenta.errors import ExportError, SegmentaError
+from segmenta.errors import ExportError, SegmentaError, cannot_write
 
 ProgressCallback = Callable[[str, int, int], None]
 """``progress(step, done, total)``, as the importer and the demo generator call it."""
@@ -195,7 +195,7 @@ def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]])
             writer.writerow(columns)
             writer.writerows([spreadsheet_text(cell(v)) for v in row] for row in rows)
     except OSError as e:
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from e
+        raise ExportError(cannot_write(path, e)) from e
     return path
 
 

@@ -22,8 +22,9 @@ from typing import Any, Literal
 
 from segmenta.assistant.answer import Answer
 from segmenta.cells import spreadsheet_text
-from segmenta.errors import ExportError
+from segmenta.errors import ExportError, cannot_write
 from segmenta.tui.format import as_float, cell, chart_kind, is_number, numeric_columns
+from segmenta.warehouse.locks import discard
 
 Shape = Literal["lines", "bars"]
 MAX_SERIES = 8
@@ -367,9 +368,9 @@ def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
         write(tmp)
         os.replace(tmp, path)
     except OSError as e:
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from e
+        raise ExportError(cannot_write(path, e)) from e
     finally:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
 
 
 def _csv_value(value: Any) -> str:

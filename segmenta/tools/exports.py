@@ -25,9 +25,10 @@ from typing import Any, Literal
 import duckdb
 
 from segmenta.cells import SQL_SPREADSHEET_TEXT, spreadsheet_text
-from segmenta.errors import ExportError, QueryError
+from segmenta.errors import ExportError, QueryError, cannot_write
 from segmenta.tools import normalize as nz
 from segmenta.warehouse.config import load_config
+from segmenta.warehouse.locks import discard, owner_only, remove_stale_partials
 from segmenta.warehouse.schema import TABLES
 from segmenta.warehouse.store import connect_readonly
 
@@ -278,6 +279,12 @@ class _Run:
     hashed_preview: list[list[str]] = field(default_factory=list)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
@@ -330,11 +337,15 @@ def _contacts_csv(
                     else f'"{f.name}"'
                     for f in reader.schema
                 )
-                mem.execute(
-                    f"COPY (SELECT {safe} FROM segment_contacts) TO '{_sql_path(dest)}' "
-                    "(FORMAT csv, HEADER, DATEFORMAT '%Y-%m-%d', "
-                    "TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')"
-                )
+                mask = os.umask(0o077)  # DuckDB creates the file anew: owner-only while partial
+                try:
+                    mem.execute(
+                        f"COPY (SELECT {safe} FROM segment_contacts) TO '{_sql_path(dest)}' "
+                        "(FORMAT csv, HEADER, DATEFORMAT '%Y-%m-%d', "
+                        "TIMESTAMPFORMAT '%Y-%m-%d %H:%M:%S')"
+                    )
+                finally:
+                    os.umask(mask)
             finally:
                 mem.close()
             if progress is not None:
@@ -529,15 +540,18 @@ def export_audience(
     run = _Run(target, as_of, not plain and target != "csv", include_no_consent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_partials(path)  # a killed export's partial file of PII does not stay behind
+        owner_only(tmp)
         if target == "csv":
             pre = _contacts_csv(db, contact_ids_sql, run, tmp, progress)
         else:
             with tmp.open("w", encoding="utf-8", newline="") as f:
                 f.write(",".join(COLUMNS[target]) + "\n")
                 pre = _audience(db, contact_ids_sql, run, f.write, progress)
+        os.chmod(tmp, 0o666 & ~_umask())  # finished: the permissions any new file of the user gets
         os.replace(tmp, path)
     except OSError as e:
-        raise ExportError(f"cannot write {path}: {e.strerror or e}") from e
+        raise ExportError(cannot_write(path, e)) from e
     finally:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
     return ExportReport(path=path, rows=pre.rows, seconds=time.perf_counter() - start, preflight=pre)

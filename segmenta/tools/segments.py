@@ -186,12 +186,9 @@ def _writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived writable connection with the segment tables created; commits on success."""
     if not db.exists():
         raise WarehouseError(f"no warehouse at {db}: run `segmenta demo` or `segmenta import DIR` first")
-    try:
-        con = duckdb.connect(str(db))
-    except duckdb.Error as e:
-        raise WarehouseError(
-            f"cannot open the warehouse {db} for writing (is it open elsewhere?): {e}"
-        ) from e
+    from segmenta.warehouse.store import open_retrying
+
+    con = open_retrying(db, read_only=False)
     try:
         for ddl in _DDL:
             con.execute(ddl)

@@ -30,6 +30,7 @@ import numpy as np
 from segmenta.errors import WarehouseError
 from segmenta.warehouse import demo_catalog as cat
 from segmenta.warehouse import demo_messages, demo_orders, demo_people, demo_web
+from segmenta.warehouse.locks import write_lock
 from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, META_TABLE, create_schema
 
 Progress = Callable[[str, int, int], None]
@@ -144,35 +145,8 @@ def build_demo(
     cal = demo_people.Calendar(until or date.today())
     db = Path(db)
     db.parent.mkdir(parents=True, exist_ok=True)
-    tmp = db.with_name(f".{db.name}.demo-{os.getpid()}.tmp")
-    _remove(tmp)
-    try:
-        con = duckdb.connect(str(tmp))
-        try:
-            con.execute("SET enable_progress_bar = false")
-            create_schema(con)
-            _generate_and_write(con, cal, contacts, seed, progress)
-            finished = _finish(con, db)
-            con.executemany(
-                f"INSERT OR REPLACE INTO {META_TABLE} VALUES (?, ?)",
-                [
-                    ("source", "demo"),
-                    ("demo_seed", str(seed)),
-                    ("demo_contacts", str(contacts)),
-                    ("data_until", (cal.end - timedelta(days=1)).date().isoformat()),
-                ],
-            )
-            rows = {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in COUNTED}  # type: ignore[index]
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        os.replace(tmp, db)
-    except duckdb.Error as e:
-        _remove(tmp)
-        raise WarehouseError(f"could not build the demo warehouse at {db}: {e}") from e
-    except BaseException:
-        _remove(tmp)
-        raise
+    with write_lock(db, "demo build"):
+        rows, finished = _build_locked(db, cal, contacts, seed, progress)
     notes = [] if finished else ["importer.finish_warehouse not available yet: no macros installed"]
     return DemoReport(
         db, rows, cal.start, cal.end - timedelta(seconds=1), time.perf_counter() - began, finished, notes
@@ -224,3 +198,39 @@ def _remove(path: Path) -> None:
     """Delete a temporary warehouse and its write-ahead log, if they exist."""
     for p in (path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
+
+
+def _build_locked(
+    db: Path, cal: demo_people.Calendar, contacts: int, seed: int, progress: Progress | None
+) -> tuple[dict[str, int], bool]:
+    """The demo build with the writer lock held: written beside the warehouse, then swapped in."""
+    tmp = db.with_name(f".{db.name}.demo-{os.getpid()}.tmp")
+    _remove(tmp)
+    try:
+        con = duckdb.connect(str(tmp))
+        try:
+            con.execute("SET enable_progress_bar = false")
+            create_schema(con)
+            _generate_and_write(con, cal, contacts, seed, progress)
+            finished = _finish(con, db)
+            con.executemany(
+                f"INSERT OR REPLACE INTO {META_TABLE} VALUES (?, ?)",
+                [
+                    ("source", "demo"),
+                    ("demo_seed", str(seed)),
+                    ("demo_contacts", str(contacts)),
+                    ("data_until", (cal.end - timedelta(days=1)).date().isoformat()),
+                ],
+            )
+            rows = {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]) for t in COUNTED}  # type: ignore[index]
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, db)
+    except duckdb.Error as e:
+        _remove(tmp)
+        raise WarehouseError(f"could not build the demo warehouse at {db}: {e}") from e
+    except BaseException:
+        _remove(tmp)
+        raise
+    return rows, finished

@@ -33,6 +33,7 @@ from segmenta.errors import ImportProblem, ShopImportError, WarehouseError
 from segmenta.warehouse import checks
 from segmenta.warehouse.csvread import SourceFile, discover, sniff, source_sql, stage
 from segmenta.warehouse.import_report import DroppedRows, FileDetection, ImportReport
+from segmenta.warehouse.locks import write_lock
 from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, META_TABLE, TABLES, create_schema, schema_version
 from segmenta.warehouse.values import q, read_text_sql, strict_value_sql, text_sql, value_sql
 
@@ -64,6 +65,14 @@ def import_shop(
         raise ShopImportError([ImportProblem(str(src), "not a folder of shop files")])
     _check_previous(db)
     db.parent.mkdir(parents=True, exist_ok=True)
+    with write_lock(db, "import of " + str(src)):
+        report = _import_locked(src, db, skip_invalid, progress)
+    report.elapsed = time.perf_counter() - started
+    return report
+
+
+def _import_locked(src: Path, db: Path, skip_invalid: bool, progress: Progress | None) -> ImportReport:
+    """The import itself, with the writer lock held: build beside the warehouse, then swap it in."""
     tmp = db.with_name(f"{db.name}.importing-{os.getpid()}")
     wal = Path(f"{tmp}.wal")
     _remove(tmp)
@@ -81,7 +90,6 @@ def import_shop(
         _remove(tmp)
         _remove(wal)
         raise
-    report.elapsed = time.perf_counter() - started
     return report
 
 

@@ -46,14 +46,56 @@ def state_path(db: Path) -> Path:
     return db.with_name(db.stem + ".conversation.json")
 
 
+LOCK_WAIT_S = 5.0
+"""How long opening a warehouse waits for another segmenta's short write (a save) to end."""
+
+
+def open_retrying(db: Path, *, read_only: bool, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, waiting up to ``wait`` seconds while another process holds it.
+
+    Saves are short transactions, so a reader or a writer that meets one tries again a few times;
+    when the file stays locked, the message says who may hold it, never DuckDB's raw lock text.
+
+    Raises:
+        WarehouseError: the file is still locked after ``wait``, or cannot be opened at all.
+    """
+    import time
+
+    wait = LOCK_WAIT_S if wait is None else wait
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise WarehouseError(f"cannot open the warehouse {db}: {_first_line(e)}") from e
+            if time.monotonic() >= deadline:
+                doing = "read" if read_only else "write to"
+                raise WarehouseError(
+                    f"cannot {doing} the warehouse {db}: another segmenta is "
+                    + (
+                        "writing to it (a save or an import)"
+                        if read_only
+                        else "using it (the chat, or an ask still running)"
+                    )
+                    + f" and kept it for {wait:g} s: close it or wait, then try again; nothing was changed"
+                ) from e
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+        except duckdb.Error as e:
+            raise WarehouseError(f"cannot open the warehouse {db}: {_first_line(e)}") from e
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+
+
 def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
     """Open an existing warehouse read-only, with external access disabled and the config locked."""
     if not db.exists():
         raise WarehouseError(f"no warehouse at {db}: run `segmenta demo` or `segmenta import DIR` first")
-    try:
-        con = duckdb.connect(str(db), read_only=True)
-    except duckdb.Error as e:
-        raise WarehouseError(f"cannot open the warehouse {db}: {e}") from e
+    con = open_retrying(db, read_only=True)
     version = schema_version(con)
     if version is None:
         con.close()

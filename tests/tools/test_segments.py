@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -188,3 +190,47 @@ def test_the_cli_saves_lists_and_explains(db: Path) -> None:
     assert "moved the size most" in r.output or "No condition changed" in r.output
     r = run.invoke(app, ["segments", "list", "--db", str(db)])
     assert "VIP Madrid" in r.output
+
+
+def _hold_open(db: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process reading the warehouse (an ask, the chat) for ``seconds``."""
+
+    code = (
+        "import duckdb, sys, time\n"
+        f"con = duckdb.connect({str(db)!r}, read_only=True)\n"
+        "print('open', flush=True)\n"
+        f"time.sleep({seconds})\n"
+    )
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert p.stdout is not None and p.stdout.readline().strip() == "open"
+    return p
+
+
+def test_a_save_waits_for_a_short_reader_and_then_writes(db: Path) -> None:
+    reader = _hold_open(db, 1.0)
+    try:
+        s = seg.save(
+            db, "Tras la lectura", plan=HIBERNATING, request="", static=False, as_of=date(2026, 3, 31)
+        )
+    finally:
+        reader.wait()
+    assert s.name == "Tras la lectura"
+
+
+def test_a_save_blocked_by_an_open_chat_says_why_and_changes_nothing(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from segmenta.errors import WarehouseError
+    from segmenta.warehouse import store
+
+    monkeypatch.setattr(store, "LOCK_WAIT_S", 0.5)
+    before = [s.name for s in seg.list_segments(db)]
+    reader = _hold_open(db, 30)
+    try:
+        with pytest.raises(WarehouseError, match="another segmenta is using it") as e:
+            seg.save(db, "Bloqueado", plan=HIBERNATING, request="", static=False, as_of=date(2026, 3, 31))
+        assert "Conflicting lock" not in str(e.value)
+    finally:
+        reader.kill()
+        reader.wait()
+    assert [s.name for s in seg.list_segments(db)] == before
