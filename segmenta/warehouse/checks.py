@@ -37,6 +37,15 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
 CHECK_ORDER = ("contacts", "products", "workflows", "orders", "order_lines", "web_events", "message_events")
 
 
+# amounts that cannot be below zero (a refund is a returned quantity or a status, not a negative sale)
+_NOT_NEGATIVE: dict[str, tuple[str, ...]] = {
+    "orders": ("total_amount",),
+    "order_lines": ("unit_price",),
+    "products": ("price",),
+}
+_FIRST_BIRTH = "1900-01-01"
+
+
 @dataclass(frozen=True)
 class Rule:
     """One row rule: rows where ``where`` holds have a problem in ``column`` with ``message``."""
@@ -100,8 +109,18 @@ def value_rules(sf: SourceFile, *, decimal_comma: bool, spanish_letters: bool) -
                     f"bad {kind} in {col.name}",
                 )
             )
-        if col.name in ("quantity", "returned_quantity"):
+        if col.name in ("quantity", "returned_quantity") or col.name in _NOT_NEGATIVE.get(sf.table, ()):
             rules.append(Rule(col.name, f"{conv} < 0", f"negative {col.name}", f"negative {col.name}"))
+        if col.name == "birth_date":
+            # a birth date in year 99999 would match "younger than 18": refused, like any bad value
+            rules.append(
+                Rule(
+                    col.name,
+                    f"{conv} < DATE '{_FIRST_BIRTH}' OR {conv} > current_date",
+                    f"birth date outside {_FIRST_BIRTH} .. today",
+                    "impossible birth date",
+                )
+            )
     if sf.table == "order_lines" and {"quantity", "returned_quantity"} <= set(sf.columns):
         qty = value_sql("quantity", "INTEGER")
         ret = value_sql("returned_quantity", "INTEGER")
@@ -259,5 +278,14 @@ def typed_tables_pass(con: duckdb.DuckDBPyConnection, files: dict[str, SourceFil
         tests.append(
             "SELECT count(*) FROM order_lines WHERE quantity < 0 OR returned_quantity < 0 "
             "OR returned_quantity > quantity"
+        )
+    for table, columns in _NOT_NEGATIVE.items():
+        present = [c for c in columns if table in files and c in files[table].columns]
+        if present:
+            tests.append(f"SELECT count(*) FROM {table} WHERE " + " OR ".join(f"{q(c)} < 0" for c in present))
+    if "contacts" in files and "birth_date" in files["contacts"].columns:
+        tests.append(
+            "SELECT count(*) FROM contacts "
+            f"WHERE birth_date < DATE '{_FIRST_BIRTH}' OR birth_date > current_date"
         )
     return all(not (con.execute(sql).fetchone() or (0,))[0] for sql in tests)
