@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -284,14 +285,32 @@ def _failure(e: Exception, settings: LlmSettings) -> LlmError:
     if name == "APIConnectionError":
         return LlmUnavailable(f"cannot reach {settings.base_url or 'the OpenAI API'}")
     if name == "OpenAIRefusalError":
-        return LlmOutputError(f"the model declined to answer: {_short(str(e))}")
+        return LlmOutputError(f"the model declined to answer: {_short(str(e), secret=settings.api_key)}")
     if name == "OutputParserException" or isinstance(e, json.JSONDecodeError):
-        return LlmOutputError(f"{_NOT_JSON}: {_short(str(e))}")
-    return LlmUnavailable(f"{name}: {_short(str(e))}")
+        return LlmOutputError(f"{_NOT_JSON}: {_short(str(e), secret=settings.api_key)}")
+    return LlmUnavailable(f"{name}: {_short(str(e), secret=settings.api_key)}")
 
 
-def _short(s: str, n: int = 160) -> str:
-    one = " ".join(s.split())
+_SECRET_LIKE = re.compile(
+    r"(?:sk|pk|rk)-[A-Za-z0-9_\-]{12,}|(?i:bearer)\s+[A-Za-z0-9._\-]{12,}|\b[A-Za-z0-9_\-]{32,}\b"
+)
+
+
+def _short(s: str, n: int = 160, secret: str | None = None) -> str:
+    """Text from the server, made safe to show: the configured key and anything shaped like a key
+    redacted, control characters made visible, one line of at most ``n`` characters.
+
+    >>> _short("bad key sk-abcdefghijklmnop1234 for user", secret=None)
+    'bad key [redacted] for user'
+    >>> _short("echo: my-own-key-1", secret="my-own-key-1")
+    'echo: [redacted]'
+    """
+    from segmenta.cells import terminal_text
+
+    if secret:
+        s = s.replace(secret, "[redacted]")
+    s = _SECRET_LIKE.sub("[redacted]", s)
+    one = terminal_text(" ".join(s.split()))
     return one if len(one) <= n else one[: n - 3] + "..."
 
 
@@ -314,7 +333,9 @@ def call_model(model: Any, system: str, text: str, settings: LlmSettings) -> Pla
     extra = getattr(raw, "additional_kwargs", {}) or {}
     content = raw.content if isinstance(getattr(raw, "content", None), str) else ""
     if extra.get("refusal"):
-        raise LlmOutputError(f"the model declined to answer: {_short(str(extra['refusal']))}")
+        raise LlmOutputError(
+            f"the model declined to answer: {_short(str(extra['refusal']), secret=settings.api_key)}"
+        )
     if settings.method == "json_schema":
         parsed, error = _strict_json(content), None  # langchain's JSON parser would complete a cut answer
     if error is not None:
@@ -322,9 +343,9 @@ def call_model(model: Any, system: str, text: str, settings: LlmSettings) -> Pla
     if parsed is None:
         if getattr(raw, "invalid_tool_calls", None):
             bad = raw.invalid_tool_calls[0]
-            raise LlmOutputError(f"{_NOT_JSON}: {_short(str(bad.get('args')))}")
+            raise LlmOutputError(f"{_NOT_JSON}: {_short(str(bad.get('args')), secret=settings.api_key)}")
         if content.strip():  # plain text instead of the structured answer: a refusal in its own words
-            raise LlmOutputError(f"the model declined to answer: {_short(content)}")
+            raise LlmOutputError(f"the model declined to answer: {_short(content, secret=settings.api_key)}")
         raise LlmOutputError("the model answered without a Plan")
     try:
         return PlanAnswer.model_validate(parsed)

@@ -260,6 +260,21 @@ def test_each_failure_of_the_model_ends_in_the_rules_answer_with_the_reason(
     assert len(server.requests) == 1
 
 
+@pytest.mark.parametrize("method", ["function_calling", "json_schema"])
+def test_a_refusal_that_echoes_a_key_is_shown_redacted_and_capped(
+    engine: Engine, server: FakeOpenAI, method: Method
+) -> None:
+    from dataclasses import replace
+
+    key = "my-shop-secret-key-0042"
+    server.push(refusal(f"Invalid key {key} and sk-live0123456789abcdef. \x1b[31m" + "blah " * 100))
+    settings = replace(settings_for(server, method), api_key=key)
+    got = answer(engine, "men over 40", AS_OF, "llm", settings)
+    note = got.assumptions[-1]
+    assert key not in note and "sk-live0123456789abcdef" not in note and "[redacted]" in note, note
+    assert "\x1b" not in note.replace("\\x1b", "") and len(note) < 300
+
+
 def test_llm_mode_with_no_model_configured_says_so_and_answers_with_the_rules(engine: Engine) -> None:
     got = answer(engine, "men over 40", AS_OF, "llm", LlmSettings())
     assert got.kind == "segment" and got.sql is not None
