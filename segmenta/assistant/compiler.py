@@ -656,24 +656,37 @@ def compile_segment(plan: SegmentPlan, as_of: date) -> exp.Select:
     return q.order_by(exp.column("contact_id", "c"))
 
 
-def _funnel(plan: SegmentPlan) -> tuple[list[tuple[str, Node]], list[tuple[str, exp.Expr | None]]]:
-    """The flags to compute once per contact (name, node) and each step's test over those flags."""
+def _funnel(
+    plan: SegmentPlan,
+) -> tuple[list[tuple[str, Node]], list[exp.Expr], list[tuple[str, exp.Expr | None]]]:
+    """The flags to compute once per contact (name, node), each top-level condition's test over
+    them, and each step's test over ``passed``: how many leading conditions the contact passes.
+
+    Counting leading conditions once keeps the statement linear in the number of conditions
+    (step i is ``passed >= i``), where ANDing conditions 1..i for every step grew with its square.
+    """
     flags: list[tuple[str, Node]] = []
+    tests: list[exp.Expr] = []
     steps: list[tuple[str, exp.Expr | None]] = [("contacts", None)]
-    done: list[exp.Expr] = []
+    passed = exp.column("passed", "g")
+
+    def at_least(n: int) -> exp.Expr:
+        return exp.GTE(this=passed.copy(), expression=exp.Literal.number(n))
+
     for i, node in enumerate(conjuncts(plan.where), start=1):
         if isinstance(node, Any_) and node.items:
             branches: list[exp.Expr] = []
             for j, branch in enumerate(node.items, start=1):
                 flags.append((f"f_{i}_{j}", branch))
-                branches.append(exp.column(f"f_{i}_{j}", "f"))
-                steps.append((f"step_{i}_any_{j}", _and([*done, branches[-1]])))
-            done.append(exp.paren(exp.or_(*branches)) if len(branches) > 1 else branches[0])
+                branches.append(exp.column(f"f_{i}_{j}", "g"))
+                test = branches[-1] if i == 1 else exp.and_(at_least(i - 1), branches[-1])
+                steps.append((f"step_{i}_any_{j}", test))
+            tests.append(exp.paren(exp.or_(*branches)) if len(branches) > 1 else branches[0])
         else:
             flags.append((f"f_{i}", node))
-            done.append(exp.column(f"f_{i}", "f"))
-        steps.append((f"step_{i}", _and(done)))
-    return flags, steps
+            tests.append(exp.column(f"f_{i}", "g"))
+        steps.append((f"step_{i}", at_least(i)))
+    return flags, tests, steps
 
 
 def funnel_steps(plan: SegmentPlan) -> list[str]:
@@ -685,7 +698,7 @@ def funnel_steps(plan: SegmentPlan) -> list[str]:
     ...     RfmCondition(cells=["111"]), RfmCondition(cells=["112"])])])))
     ['contacts', 'step_1', 'step_2_any_1', 'step_2_any_2', 'step_2']
     """
-    return [name for name, _ in _funnel(plan)[1]]
+    return [name for name, _ in _funnel(plan)[2]]
 
 
 def funnel_select(plan: SegmentPlan, as_of: date) -> exp.Select:
@@ -698,7 +711,7 @@ def funnel_select(plan: SegmentPlan, as_of: date) -> exp.Select:
         A one-row SELECT whose columns are ``funnel_steps(plan)``, each ``count(*) FILTER (WHERE ...)``.
     """
     ctx = Ctx(as_of)
-    flags, steps = _funnel(plan)
+    flags, tests, steps = _funnel(plan)
     inner = _base(
         ctx,
         exp.column("contact_id", "c"),
@@ -707,6 +720,19 @@ def funnel_select(plan: SegmentPlan, as_of: date) -> exp.Select:
             for name, node in flags
         ),
     )
+    # passed: the number of leading conditions the contact meets (the first failing one stops it)
+    passed: exp.Expr = exp.Literal.number(0)
+    if tests:
+        case = exp.Case()
+        for k, cond in enumerate(tests):
+            on_flags = cond.transform(
+                lambda n: exp.column(n.name, "f") if isinstance(n, exp.Column) and n.table == "g" else n
+            )
+            case = case.when(exp.Not(this=exp.paren(on_flags)), exp.Literal.number(k))
+        passed = case.else_(exp.Literal.number(len(tests)))
+    flagged = exp.select(*(exp.column(name, "f") for name, _ in flags), exp.alias_(passed, "passed")).from_(
+        exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("f")))
+    )
     cols: list[exp.Expr] = []
     for name, test in steps:
         count: exp.Expr = exp.Count(this=exp.Star())
@@ -714,7 +740,7 @@ def funnel_select(plan: SegmentPlan, as_of: date) -> exp.Select:
             count = exp.Filter(this=count, expression=exp.Where(this=test))
         cols.append(exp.alias_(count, name))
     return exp.select(*cols).from_(
-        exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("f")))
+        exp.Subquery(this=flagged, alias=exp.TableAlias(this=exp.to_identifier("g")))
     )
 
 
