@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -100,8 +101,15 @@ def _default_threads() -> int:
 class LimitsConfig(_Section):
     """What one query may take, for the marketer's own SQL and for answers alike."""
 
-    memory: str = Field(default="2GB", pattern=r"^[0-9]+(\.[0-9]+)? ?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$")
+    memory: str = "2GB"
     threads: int = Field(default_factory=_default_threads, ge=1, le=256)
+
+    @field_validator("memory")
+    @classmethod
+    def _memory(cls, v: str) -> str:
+        if not re.fullmatch(r"[0-9]+(\.[0-9]+)? ?(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", v):
+            raise ValueError("use a size such as 2GB, 512MB or 1.5GiB")
+        return v
 
 
 class Config(_Section):
