@@ -176,9 +176,36 @@ def _decode_head(sf: SourceFile, head: bytes) -> str | ImportProblem:
             text = body[: e.start].decode("utf-8")
             sf.encoding = "UTF-8"
         else:
+            mixed = mixed_encoding(sf)
+            if mixed is not None:
+                return mixed
             text = body.decode("latin-1")
             sf.encoding = "Latin-1"
     return text
+
+
+def mixed_encoding(sf: SourceFile) -> ImportProblem | None:
+    """A file whose lines are partly UTF-8 and partly not: reading it as Latin-1 would garble the
+    UTF-8 ones ("Añá" -> "AÃ±Ã¡") without a word, so it is refused, naming one line of each."""
+    utf8_line = bad_line = None
+    with sf.path.open("rb") as fh:
+        for n, raw in enumerate(fh, start=1):
+            if raw.isascii():
+                continue
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                bad_line = bad_line or n
+            else:
+                utf8_line = utf8_line or n
+            if utf8_line and bad_line:
+                return ImportProblem(
+                    sf.name,
+                    f"the file mixes encodings: line {bad_line} is not UTF-8 while line {utf8_line} is; "
+                    "save it again as UTF-8",
+                    line=bad_line,
+                )
+    return None
 
 
 def _header_line(text: str) -> str:
@@ -275,6 +302,9 @@ def stage(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> list[ImportProblem]
         return []
     problems = _read_csv(con, sf, names)
     if sf.encoding == "UTF-8" and any(p.message.startswith("invalid UTF-8") for p in problems):
+        mixed = mixed_encoding(sf)
+        if mixed is not None:
+            return [mixed]
         sf.encoding = "Latin-1"  # the bytes past the sniff window are not UTF-8
         problems = _read_csv(con, sf, names)
     return problems
