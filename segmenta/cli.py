@@ -522,23 +522,22 @@ def config_set(
 
     from segmenta.warehouse.config import load_config, save_config, set_value
     from segmenta.warehouse.derived import install_macros
+    from segmenta.warehouse.locks import write_lock
     from segmenta.warehouse.schema import schema_version
 
     path = _db(db if db is not None else ctx.obj)
     new = set_value(load_config(path), key, value)
     if path.exists():
-        try:
-            con = duckdb.connect(str(path))
-        except duckdb.Error as e:
-            raise WarehouseError(f"cannot open the warehouse {path} for writing: {e}") from e
-        try:
-            if schema_version(con) is None:
-                raise WarehouseError(f"{path} is not a segmenta warehouse (no schema version)")
-            install_macros(con, new)
-        except duckdb.Error as e:
-            raise WarehouseError(f"cannot re-install the macros in {path}: {e}") from e
-        finally:
-            con.close()
+        with write_lock(path, "settings change", wait=store.LOCK_WAIT_S):
+            con = store.open_retrying(path, read_only=False)
+            try:
+                if schema_version(con) is None:
+                    raise WarehouseError(f"{path} is not a segmenta warehouse (no schema version)")
+                install_macros(con, new)
+            except duckdb.Error as e:
+                raise WarehouseError(f"cannot re-install the macros in {path}: {e}") from e
+            finally:
+                con.close()
     saved = save_config(path, new)
     typer.echo(f"{key} = {_current(new, key)} in {saved.resolve()}")
     if path.exists():

@@ -186,9 +186,16 @@ def _writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short-lived writable connection with the segment tables created; commits on success."""
     if not db.exists():
         raise WarehouseError(f"no warehouse at {db}: run `segmenta demo` or `segmenta import DIR` first")
-    from segmenta.warehouse.store import open_retrying
+    from segmenta.warehouse.locks import write_lock
+    from segmenta.warehouse.store import LOCK_WAIT_S, open_retrying
 
-    con = open_retrying(db, read_only=False)
+    with write_lock(db, "segment save", wait=LOCK_WAIT_S):
+        con = open_retrying(db, read_only=False)
+        yield from _write_in(con, db)
+
+
+def _write_in(con: duckdb.DuckDBPyConnection, db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The segment tables made sure of, one transaction around the caller's writes, then closed."""
     try:
         for ddl in _DDL:
             con.execute(ddl)

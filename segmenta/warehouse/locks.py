@@ -23,11 +23,14 @@ def lock_path(db: Path) -> Path:
 
 
 @contextlib.contextmanager
-def write_lock(db: Path, what: str) -> Iterator[None]:
-    """Hold the warehouse's writer lock while the block runs.
+def write_lock(db: Path, what: str, wait: float = 0.0) -> Iterator[None]:
+    """Hold the warehouse's writer lock while the block runs, waiting up to ``wait`` seconds for it.
+
+    Imports, demo builds and saves of segments all take it: a save can never land in the old file
+    while an import is replacing it (and be lost with it).
 
     Raises:
-        WarehouseError: another import or demo build holds it (says which process, since when).
+        WarehouseError: another writer holds it (says which one, its process and since when).
     """
     try:
         import fcntl
@@ -36,6 +39,9 @@ def write_lock(db: Path, what: str) -> Iterator[None]:
         return
     path = lock_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import time
+
+    deadline = time.monotonic() + wait
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -43,8 +49,16 @@ def write_lock(db: Path, what: str) -> Iterator[None]:
         except BlockingIOError:
             held = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "another process"
             os.close(fd)
+            if time.monotonic() < deadline:
+                time.sleep(0.1)
+                continue
+            busy = (
+                "another import is running"
+                if held.startswith(("import", "demo"))
+                else "another change is running"
+            )
             raise WarehouseError(
-                f"another import is running on {db} ({held}): wait for it to finish, then try again"
+                f"{busy} on {db} ({held}): wait for it to finish, then try again; nothing was changed"
             ) from None
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
