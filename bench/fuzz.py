@@ -23,6 +23,7 @@ import tempfile
 import time
 import traceback
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -46,13 +47,13 @@ REALISTIC = [
 ]
 SQL_BITS = [
     "'; DROP TABLE contacts; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "UNION SELECT * FROM duckdb_settings()",
     "); COPY contacts TO '/tmp/x.csv'; --",
     "read_csv('/etc/passwd')",
     "%_;--",
     "[link=http://evil]x[/link]",
-    "=HYPERLINK(\"http://x\")",
+    '=HYPERLINK("http://x")',
     "\x1b[31m",
 ]
 KINDS = ("unicode", "long", "sql", "realistic", "chain")
@@ -104,10 +105,47 @@ def request(rng: random.Random, kind: str) -> str:
     return mangle(rng, rng.choice(REALISTIC))
 
 
-def main() -> None:
+@dataclass
+class Tally:
+    """What the run saw, by kind of request."""
+
+    outcomes: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+    times: list[float] = field(default_factory=list)
+    slow: list[tuple[float, str]] = field(default_factory=list)
+    crashes: list[tuple[str, str]] = field(default_factory=list)
+    invalid: list[tuple[str, str]] = field(default_factory=list)
+
+
+def one(i: int, rng: random.Random, db: Path, until: date, tally: Tally) -> None:
+    """Ask one request of the kind its turn gives, through the function ``segmenta ask`` calls."""
     from segmenta.assistant.validator import validate
     from segmenta.errors import SegmentaError
     from segmenta.tools.ask import ask
+
+    kind = KINDS[i % len(KINDS)]
+    text = request(rng, "realistic" if kind == "chain" else kind)
+    started = time.perf_counter()
+    try:
+        answer = ask(db, text, until, continue_=kind == "chain")
+        outcome = answer.kind
+        if answer.sql:
+            try:
+                validate(answer.sql)
+            except SegmentaError as e:
+                tally.invalid.append((text, str(e)))
+    except SegmentaError as e:
+        outcome = f"refused ({type(e).__name__})"
+    except Exception:  # noqa: BLE001 - a crash is what this counts
+        outcome = "CRASH"
+        tally.crashes.append((text, traceback.format_exc(limit=3)))
+    took = time.perf_counter() - started
+    tally.times.append(took)
+    if took > 2.0:
+        tally.slow.append((took, text[:80]))
+    tally.outcomes[kind][outcome] += 1
+
+
+def main() -> None:
     from segmenta.warehouse.demo import build_demo
 
     ap = argparse.ArgumentParser()
@@ -122,52 +160,44 @@ def main() -> None:
         build_demo(db, contacts=a.contacts, until=until)
     db = db.resolve()
     os.chdir(tempfile.mkdtemp(prefix="segmenta-fuzz-"))  # "export them…" writes its file here
+    from segmenta.tools.ask import ask
+
+    warm = time.perf_counter()
+    ask(db, "mujeres de Madrid", until)  # the process's first answer loads dictionaries: not a request's time
+    print(
+        f"  first answer of the process (loads the word lists): {time.perf_counter() - warm:.2f} s",
+        file=sys.stderr,
+    )
     rng = random.Random(a.seed)
-    outcomes: dict[str, Counter[str]] = {k: Counter() for k in KINDS}
-    times: list[float] = []
-    slow: list[tuple[float, str]] = []
-    crashes: list[tuple[str, str]] = []
-    invalid: list[tuple[str, str]] = []
-    for i in range(a.n):
-        kind = KINDS[i % len(KINDS)]
-        text = request(rng, "realistic" if kind == "chain" else kind)
-        started = time.perf_counter()
-        try:
-            answer = ask(db, text, until, continue_=kind == "chain")
-            outcome = answer.kind
-            if answer.sql:
-                try:
-                    validate(answer.sql)
-                except SegmentaError as e:
-                    invalid.append((text, str(e)))
-        except SegmentaError as e:
-            outcome = f"refused ({type(e).__name__})"
-        except Exception:  # noqa: BLE001 - a crash is what this counts
-            outcome = "CRASH"
-            crashes.append((text, traceback.format_exc(limit=3)))
-        took = time.perf_counter() - started
-        times.append(took)
-        if took > 2.0:
-            slow.append((took, text[:80]))
-        outcomes[kind][outcome] += 1
-        if (i + 1) % 500 == 0:
-            print(f"  {i + 1:,} requests, {len(crashes)} crashes, {len(slow)} over 2 s", file=sys.stderr)
-    print(f"fuzz: {a.n:,} requests on {db.name} (seed {a.seed})")
-    for kind, c in outcomes.items():
+    tally = Tally()
+    done = 0
+    try:
+        for i in range(a.n):
+            one(i, rng, db, until, tally)
+            done = i + 1
+            if done % 500 == 0:
+                print(f"  {done:,} requests, {len(tally.crashes)} crashes", file=sys.stderr)
+    except KeyboardInterrupt:  # Ctrl-C: the figures of what ran
+        print(f"  stopped after {done:,} requests", file=sys.stderr)
+    print(f"fuzz: {done:,} requests on {db.name} (seed {a.seed})")
+    for kind, c in tally.outcomes.items():
         print(f"  {kind:<10} " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())))
-    times.sort()
+    times = sorted(tally.times) or [0.0]
     print(
         f"  time per request: median {statistics.median(times) * 1000:.0f} ms, "
-        f"p99 {times[int(len(times) * 0.99) - 1] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms"
+        f"p99 {times[max(0, int(len(times) * 0.99) - 1)] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms"
     )
-    print(f"crashes: {len(crashes)}, over 2 s: {len(slow)}, SQL failing validation: {len(invalid)}")
-    for text, tb in crashes[:5]:
+    print(
+        f"crashes: {len(tally.crashes)}, over 2 s: {len(tally.slow)}, "
+        f"SQL failing validation: {len(tally.invalid)}"
+    )
+    for text, tb in tally.crashes[:5]:
         print(f"CRASH {text[:80]!r}\n{tb}")
-    for took, text in sorted(slow, reverse=True)[:5]:
+    for took, text in sorted(tally.slow, reverse=True)[:5]:
         print(f"SLOW {took:.2f} s {text!r}")
-    for text, why in invalid[:5]:
+    for text, why in tally.invalid[:5]:
         print(f"INVALID {text[:80]!r}: {why}")
-    sys.exit(1 if crashes or invalid else 0)
+    sys.exit(1 if tally.crashes or tally.invalid else 0)
 
 
 if __name__ == "__main__":
