@@ -166,6 +166,10 @@ class Assembler:
             if self.frame is None or self.frame.family != "purchase":
                 self.open_frame("purchase", "", it.pos)
             return
+        if detail == "pay" and self.describes_last_orders(it):
+            # "pedidos cancelados pagados contra entrega", "orders paid by card": the participle
+            # says how those orders were paid; it is no new purchase
+            return
         first = family == "purchase" and detail == "first"
         f = self.open_frame(family, "" if first else detail, it.pos)
         if first:
@@ -173,6 +177,23 @@ class Assembler:
         if family == "purchase" and self.pending_again:
             f.flags.add("again")
             self.pending_again = False
+
+    def describes_last_orders(self, it: Item) -> bool:
+        """Whether a verb follows, with only filler between and no clause break, the orders of the
+        open purchase frame named just before it (a status, an order noun, an amount of one order)."""
+        f = self.frame
+        if f is None or f.family != "purchase":
+            return False
+        before = [x for x in self.p.items if x.end <= it.pos and x is not it]
+        if not before:
+            return False
+        prev = max(before, key=lambda x: x.end)
+        if prev.kind not in ("orderattr", "orderword", "orderamount") or prev.pos < f.pos:
+            return False
+        s = self.p.s
+        return not any(b in s.breaks for b in range(prev.end, it.pos + 1)) and all(
+            self.p.filler(k) for k in range(prev.end, it.pos)
+        )
 
     def last_bought(self, pos: int) -> Frame | None:
         """The purchase of the product named last before word ``pos`` (what "it", "again" refer to)."""

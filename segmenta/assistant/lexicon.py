@@ -167,7 +167,21 @@ VERBS: Final[dict[tuple[str, str], tuple[Pattern, ...]]] = {
         "invirtieron",
         "facturaron",
     ),
-    ("purchase", "pay"): patterns("paga*", "pago", "pagu*", "paid", "pay", "pays", "paying", "abonaron"),
+    ("purchase", "pay"): patterns(
+        "paga* por",
+        "pago por",
+        "paid by",
+        "pay by",
+        "paying by",  # "paid by card": the way paid
+        "paga*",
+        "pago",
+        "pagu*",
+        "paid",
+        "pay",
+        "pays",
+        "paying",
+        "abonaron",
+    ),
     ("purchase", "coupon"): patterns(
         "used a discount code",
         "used the discount code",

@@ -141,6 +141,11 @@ class ReportReading:
         )
 
 
+_PAID = frozenset(
+    "paid pay pays paying pagado pagados pagada pagadas pagaron pago pagó pagan pagando".split()
+)
+
+
 def read_report(p: _Parser) -> ReportReading | None:
     """Claim the report words of a request; None (and nothing claimed) when it is not a report."""
     s = p.s
@@ -190,6 +195,8 @@ def read_report(p: _Parser) -> ReportReading | None:
         n = s.match(i, R.BY_WORDS, fuzzy=False)
         if not n or not free(i, n):
             continue
+        if i > 0 and s.words[i - 1].f in _PAID:
+            continue  # "paid by card", "pagado por Bizum": how it was paid, no dimension
         k = i + n
         while k < len(s) and s.words[k].f in ("el", "la", "los", "las", "the", "su", "their"):
             k += 1

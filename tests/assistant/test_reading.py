@@ -1103,3 +1103,36 @@ def test_n_times_after_a_web_verb_counts_its_events_never_orders(
     web = r.plan.where
     assert web.type == "web" and web.event == event, r.plan.where
     assert web.count is not None and (web.count.op, web.count.value) == (op, n)
+
+
+# ----------------------------------------------------------------- how the orders named were paid
+PAID_ORDERS = [
+    ("clientes con pedidos cancelados pagados con paypal", "cancelled"),
+    ("customers with cancelled orders paid by paypal", "cancelled"),
+    ("clientes con pedidos devueltos pagados por paypal", "returned"),
+]
+
+
+@pytest.mark.parametrize("cat", ["sports", "pharmacy"])
+@pytest.mark.parametrize(("text", "status"), PAID_ORDERS, ids=[p[0] for p in PAID_ORDERS])
+def test_a_payment_participle_after_orders_describes_those_orders(
+    cat: str, text: str, status: str, sports_catalog: Catalog
+) -> None:
+    catalog = _catalog(cat, sports_catalog)
+    if "paypal" not in {v.casefold() for v in catalog.values.get("payment_method", {})}:
+        catalog = Catalog.from_values(
+            [("X", "Y", "Z", "W")], payment_method={"paypal": 5, "credit_card": 5}, status={"cancelled": 1}
+        )
+    r = parse(text, catalog)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    cond = r.plan.where
+    assert cond is not None and cond.type == "purchase", cond  # one order: that status, that payment
+    assert cond.status == status and cond.payment_method == ["paypal"]
+
+
+@pytest.mark.parametrize("text", ["cancelled orders paid by paypal", "pedidos pagados por paypal por mes"])
+def test_paid_by_is_how_it_was_paid_never_a_dimension(text: str, sports_catalog: Catalog) -> None:
+    r = parse(text, sports_catalog)
+    assert isinstance(r.plan, ReportPlan) and not r.unrecognized, (r.plan, r.unrecognized)
+    assert "payment_method" not in r.plan.dimensions and "card_brand" not in r.plan.dimensions
+    assert r.plan.orders is not None and r.plan.orders.payment_method == ["paypal"]
