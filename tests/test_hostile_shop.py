@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 
 from segmenta.warehouse.importer import import_shop
 from tests.test_cli import run
@@ -91,19 +90,20 @@ def test_xlsx_cells_are_values_never_formulas(hostile: Path, tmp_path: Path) -> 
     assert cells and all(c.data_type == "s" for c in cells)
 
 
-def test_the_chat_widgets_show_shop_values_as_text(hostile: Path) -> None:
+async def test_the_chat_shows_shop_values_as_text(hostile: Path) -> None:
     import datetime as dt
 
-    from segmenta.tui.session import Session
-    from segmenta.tui.widgets.answer_card import checklist
+    from textual.widgets import DataTable
 
-    s = Session(hostile, dt.date.fromisoformat(AS_OF))
-    try:
-        answer = s.ask("compraron Boot")
-    finally:
-        s.close()
-    buf = io.StringIO()
-    Console(file=buf, force_terminal=True, width=120).print(checklist(answer))
-    shown = buf.getvalue()
-    assert "\x1b]8;" not in shown  # no terminal hyperlink
-    assert "[link=http://evil.example]" in shown or "Boot" in shown
+    from segmenta.tui.app import SegmentaApp
+    from tests.tui.pilot_helpers import SIZE, send
+
+    app = SegmentaApp(hostile, dt.date.fromisoformat(AS_OF))
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "facturación por producto")
+        table = app.query_one(DataTable)
+        cells = [table.get_cell_at((r, 0)) for r in range(table.row_count)]
+    plain = [getattr(c, "plain", c) for c in cells]
+    assert MARKUP in plain, plain  # the markup is shown as typed, not followed
+    assert "\\x1b[31mRed\\x1b[0m Ball" in plain, plain  # the escape is shown, never sent
+    assert not any("\x1b" in p for p in plain)
