@@ -284,6 +284,10 @@ class Assembler:
             g = self.open_frame(f.family, f.detail, it.pos, elliptic=True)
             g.window = f.window
             f = g
+        if self.pending_or and f.attrs.get(key):
+            # "paid by debit or credit card": either value of one field, in one order; the "or" is
+            # spent here, never carried to the next condition ("... and spent £100+")
+            self.pending_or = False
         f.attrs.setdefault(key, [])
         f.attrs[key] += [v for v in values if v not in f.attrs[key]]
         if key == "store":

@@ -1136,3 +1136,16 @@ def test_paid_by_is_how_it_was_paid_never_a_dimension(text: str, sports_catalog:
     assert isinstance(r.plan, ReportPlan) and not r.unrecognized, (r.plan, r.unrecognized)
     assert "payment_method" not in r.plan.dimensions and "card_brand" not in r.plan.dimensions
     assert r.plan.orders is not None and r.plan.orders.payment_method == ["paypal"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "paid by paypal or credit card and spent over 100 in the last 3 months",
+        "pagaron con paypal o tarjeta de crédito y gastaron más de 100 en los últimos 3 meses",
+    ],
+)
+def test_an_or_between_two_values_of_one_field_is_spent_there(text: str, sports_catalog: Catalog) -> None:
+    r = parse(text, sports_catalog)
+    assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
+    assert r.plan.where is not None and r.plan.where.type == "all", r.plan.where  # both hold, not either
