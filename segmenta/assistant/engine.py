@@ -22,6 +22,7 @@ from segmenta.assistant.parser import parse
 from segmenta.assistant.plan import Any_, ReportPlan, SegmentPlan, conjuncts, merge_repeats
 from segmenta.assistant.reading.pieces import ParseResult
 from segmenta.assistant.validator import validate, warehouse_schema
+from segmenta.errors import SegmentaError
 from segmenta.warehouse.store import connect_readonly, run_query
 
 PREVIEW_COLUMNS = ("contact_id", "first_name", "last_name", "email", "city", "country")
@@ -73,11 +74,12 @@ class Engine:
             return "EUR"
 
     def saved_segment_names(self) -> list[str]:
-        if "user_segments" not in self.schema:
-            return []
+        """The saved segments' names as they are now in their store (a save in another window counts)."""
+        from segmenta.warehouse import userstore
+
         try:
-            return [r[0] for r in self.con.execute("SELECT name FROM user_segments").fetchall()]
-        except duckdb.Error:
+            return userstore.names(self.con, self.db)
+        except (duckdb.Error, SegmentaError):
             return []
 
     # ----------------------------------------------------------------- answering

@@ -160,14 +160,21 @@ def known_schema(schema: dict[str, dict[str, str]] | None = None) -> dict[str, d
 
 
 def warehouse_schema(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
-    """The tables of an open warehouse and their column types, as ``validate`` takes them."""
+    """The tables of an open warehouse and their column types, as ``validate`` takes them.
+
+    The saved-segment tables are always there: ``run_query`` puts them on the connection from
+    their own store (``segmenta.warehouse.userstore``).
+    """
     rows = con.execute(
         "SELECT table_name, column_name, data_type FROM information_schema.columns "
         "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
     ).fetchall()
-    out: dict[str, dict[str, str]] = {}
+    from segmenta.warehouse.userstore import COLUMNS
+
+    out: dict[str, dict[str, str]] = {t: dict(cols) for t, cols in COLUMNS.items()}
     for table, column, type_ in rows:
-        out.setdefault(str(table), {})[str(column)] = str(type_)
+        if str(table) not in COLUMNS:  # the saved segments' store is read, never an old copy's columns
+            out.setdefault(str(table), {})[str(column)] = str(type_)
     return out
 
 

@@ -27,6 +27,7 @@ import duckdb
 from segmenta.cells import SQL_SPREADSHEET_TEXT, spreadsheet_text
 from segmenta.errors import ExportError, QueryError, cannot_write
 from segmenta.tools import normalize as nz
+from segmenta.warehouse import userstore
 from segmenta.warehouse.config import load_config
 from segmenta.warehouse.locks import discard, owner_only, remove_stale_partials
 from segmenta.warehouse.schema import TABLES
@@ -305,6 +306,8 @@ def _open(db: Path, contact_ids_sql: str, run: _Run) -> tuple[duckdb.DuckDBPyCon
     """A read-only connection, with the segment's counts filled in; returns it and the rows to stream."""
     con = connect_readonly(db)
     try:
+        if userstore.mentions(contact_ids_sql):  # a saved segment: its members, as in the store now
+            userstore.register(con, db)
         run.segment_contacts, run.no_consent = _counts(con, contact_ids_sql, run.as_of)
     except BaseException:
         con.close()

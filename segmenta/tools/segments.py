@@ -1,7 +1,9 @@
-"""Saved segments: named audiences kept in the warehouse, with their size over time.
+"""Saved segments: named audiences kept beside the warehouse, with their size over time.
 
-A saved segment lives in three ``user_*`` tables of the warehouse itself (the importer copies
-``user_*`` tables into a re-imported warehouse, so saved segments survive a new import):
+A saved segment lives in three ``user_*`` tables of the segment store, ``<stem>.segments.duckdb``
+beside the warehouse (``segmenta.warehouse.userstore``): a chat holding the warehouse open does
+not block a save, and a new import does not touch them. SQL over the warehouse reads the tables
+under these names as they are in the store when it runs:
 
 - ``user_segments(name, kind, plan, request, created_at, as_of)``: one row per segment; ``kind``
   is ``dynamic`` (the Plan is kept and re-evaluated at any date) or ``static`` (a snapshot).
@@ -15,8 +17,8 @@ A saved segment lives in three ``user_*`` tables of the warehouse itself (the im
   and as-of date (a later evaluation at the same date replaces it); ``step_counts`` is the
   engine's funnel as JSON, so a size change can be explained condition by condition.
 
-Reads use the read-only engine (validated SQL only); writes open a writable connection inside
-each function and close it before returning.
+Evaluation uses the read-only engine (validated SQL only); writes open the store inside each
+function, in one transaction, and close it before returning.
 """
 
 from __future__ import annotations
@@ -38,20 +40,11 @@ from segmenta.assistant.plan import SavedSegmentCondition, SegmentPlan, conjunct
 from segmenta.assistant.text import fold
 from segmenta.assistant.validator import validate
 from segmenta.errors import SegmentaError, WarehouseError
+from segmenta.warehouse import userstore
 from segmenta.warehouse.store import run_query
+from segmenta.warehouse.userstore import HISTORY, MEMBERS, SEGMENTS
 
-SEGMENTS = "user_segments"
-MEMBERS = "user_segment_members"
-HISTORY = "user_segment_history"
 MAX_NAME = 80
-
-_DDL = (
-    f"CREATE TABLE IF NOT EXISTS {SEGMENTS} (name VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, plan JSON, "
-    "request VARCHAR, created_at TIMESTAMP, as_of DATE)",
-    f"CREATE TABLE IF NOT EXISTS {MEMBERS} (segment VARCHAR NOT NULL, contact_id VARCHAR NOT NULL)",
-    f"CREATE TABLE IF NOT EXISTS {HISTORY} (segment VARCHAR NOT NULL, as_of DATE NOT NULL, size BIGINT, "
-    "recorded_at TIMESTAMP, step_counts JSON)",
-)
 
 
 class SegmentError(SegmentaError):
@@ -183,33 +176,11 @@ def _prod(xs: list[float]) -> float:
 
 @contextmanager
 def _writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short-lived writable connection with the segment tables created; commits on success."""
+    """The segment store, writable, in one transaction; commits on success (``userstore.writable``)."""
     if not db.exists():
         raise WarehouseError(f"no warehouse at {db}: run `segmenta demo` or `segmenta import DIR` first")
-    from segmenta.warehouse.locks import write_lock
-    from segmenta.warehouse.store import LOCK_WAIT_S, open_retrying
-
-    with write_lock(db, "segment save", wait=LOCK_WAIT_S):
-        con = open_retrying(db, read_only=False)
-        yield from _write_in(con, db)
-
-
-def _write_in(con: duckdb.DuckDBPyConnection, db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The segment tables made sure of, one transaction around the caller's writes, then closed."""
-    try:
-        for ddl in _DDL:
-            con.execute(ddl)
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-        con.execute("COMMIT")
-    except duckdb.Error as e:
-        raise WarehouseError(f"saving segments in {db} failed: {e}") from e
-    finally:
-        con.close()
+    with userstore.writable(db) as con:
+        yield con
 
 
 def _engine(db: Path) -> Any:
@@ -277,20 +248,16 @@ def _resolve(con: duckdb.DuckDBPyConnection, name: str) -> str:
     raise SegmentError(f"no saved segment named {name!r}{hint}")
 
 
-def _has_tables(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'main' "
-        f"AND table_name IN ('{SEGMENTS}', '{MEMBERS}', '{HISTORY}')"
-    ).fetchone()
-    return bool(rows and rows[0] == 3)
-
-
 @contextmanager
 def _reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    from segmenta.warehouse.store import connect_readonly
-
-    con = connect_readonly(db)
+    """The saved segments as they are now, on a short-lived in-memory connection."""
+    if not db.exists():
+        raise WarehouseError(f"no warehouse at {db}: run `segmenta demo` or `segmenta import DIR` first")
+    con = duckdb.connect()
     try:
+        found = userstore.tables(db) or userstore.legacy(db)
+        for name in userstore.TABLES:
+            con.register(name, found[name] if found else userstore.empty(name))
         yield con
     finally:
         con.close()
@@ -386,13 +353,21 @@ def _replace_members(con: duckdb.DuckDBPyConnection, name: str, ids: list[str]) 
         con.execute(f"INSERT INTO {MEMBERS} SELECT ?, unnest(?::VARCHAR[])", [name, ids])
 
 
-def _static_steps(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> list[StepCount]:
-    n = con.execute(
-        f"SELECT count(*) FROM {MEMBERS} m JOIN contacts_at(?::DATE) c USING (contact_id) "
-        "WHERE m.segment = ?",
-        [as_of, name],
-    ).fetchone()
-    return [StepCount(key="members", step=f"snapshot members on {as_of}", count=int(n[0]) if n else 0)]
+def _static_steps(db: Path, name: str, as_of: date) -> list[StepCount]:
+    """How many of a snapshot's members exist as of ``as_of`` (counted in the warehouse)."""
+    with _engine(db) as engine:
+        _, rows = run_query(
+            engine.con,
+            f"SELECT count(*) FROM {MEMBERS} m JOIN contacts_at(?::DATE) c USING (contact_id) "
+            "WHERE m.segment = ?",
+            [as_of, name],
+            timeout=engine.timeout,
+        )
+    return _snapshot_steps(int(rows[0][0]) if rows else 0, as_of)
+
+
+def _snapshot_steps(n: int, as_of: date) -> list[StepCount]:
+    return [StepCount(key="members", step=f"snapshot members on {as_of}", count=n)]
 
 
 # ---------------------------------------------------------------- the API
@@ -445,7 +420,7 @@ def save(
             clean,
             as_of,
             len(ids) if static else _size(steps),
-            _static_steps(con, clean, as_of) if static else steps,
+            _snapshot_steps(len(ids), as_of) if static else steps,
         )
     return show(db, clean)
 
@@ -453,19 +428,12 @@ def save(
 def list_segments(db: Path) -> list[SavedSegment]:
     """Every saved segment, by name, with its latest size and history."""
     with _reading(db) as con:
-        if not _has_tables(con):
-            return []
         return [_load(con, n) for n in _names(con)]
 
 
 def show(db: Path, name: str) -> SavedSegment:
     """One saved segment (name matched ignoring case and accents), or an error naming the closest."""
     with _reading(db) as con:
-        if not _has_tables(con):
-            raise SegmentError(
-                f"no saved segment named {name!r}: no segments are saved yet "
-                "(save one with `segmenta segments save NAME --ask TEXT`)"
-            )
         return _load(con, _resolve(con, name))
 
 
@@ -516,8 +484,8 @@ def refresh(db: Path, name: str, as_of: date) -> SavedSegment:
             con.execute(f"UPDATE {SEGMENTS} SET as_of = ? WHERE name = ?", [as_of, seg.name])
             _record(con, seg.name, as_of, _size(steps), steps)
     else:
+        steps = _static_steps(db, seg.name, as_of)
         with _writable(db) as con:
-            steps = _static_steps(con, seg.name, as_of)
             _record(con, seg.name, as_of, steps[0].count, steps)
     return show(db, seg.name)
 

@@ -11,8 +11,9 @@ The new warehouse is built in a temporary file beside the old one, in one of two
   kept rows into the typed tables (``values``). It runs only when the fast path gave up, on a
   fresh file, so messages and ``--skip-invalid`` are exactly the careful path's.
 
-Then saved segments (``user_*`` tables) are copied over from the previous warehouse, and only
-then does ``os.replace`` put it in place. Any failure, or Ctrl-C, removes the temporary file and
+Only then does ``os.replace`` put it in place. Saved segments are not in the warehouse: they keep
+to their own file beside it (``userstore``), untouched by an import; an older warehouse that still
+holds them has them moved there first. Any failure, or Ctrl-C, removes the temporary file and
 leaves the previous warehouse byte for byte as it was.
 """
 
@@ -30,7 +31,7 @@ from typing import Any
 import duckdb
 
 from segmenta.errors import ImportProblem, ShopImportError, WarehouseError
-from segmenta.warehouse import checks
+from segmenta.warehouse import checks, userstore
 from segmenta.warehouse.csvread import SourceFile, discover, sniff, source_sql, stage
 from segmenta.warehouse.import_report import DroppedRows, FileDetection, ImportReport
 from segmenta.warehouse.locks import write_lock
@@ -76,6 +77,7 @@ def _import_locked(src: Path, db: Path, skip_invalid: bool, progress: Progress |
     tmp = db.with_name(f"{db.name}.importing-{os.getpid()}")
     wal = Path(f"{tmp}.wal")
     _remove(tmp)
+    userstore.migrate(db)  # an older warehouse's saved segments move out before it is replaced
     try:
         report = _attempt(tmp, src, db, skip_invalid, progress or _no_progress, fast=True)
         if report is None:  # the fast path met a problem: start afresh on the path that words it
@@ -102,7 +104,6 @@ def _attempt(
         report = _fast_build(con, src, db, progress) if fast else _build(con, src, db, skip_invalid, progress)
         if report is None:
             return None
-        _copy_user_tables(con, db)
         finish_warehouse(con, _load_config(db), source=str(src.resolve()))
         return report
     finally:
@@ -167,25 +168,6 @@ def _check_previous(db: Path) -> None:
             raise WarehouseError(f"{db} exists and is not a segmenta warehouse; choose another --db")
     finally:
         con.close()
-
-
-def _copy_user_tables(con: duckdb.DuckDBPyConnection, db: Path) -> None:
-    """Copy the previous warehouse's ``user_*`` tables (saved segments and the like) into the new one."""
-    if not db.exists():
-        return
-    con.execute(f"ATTACH '{str(db).replace(chr(39), chr(39) * 2)}' AS previous (READ_ONLY)")
-    try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous' "
-                "AND starts_with(table_name, 'user_')"
-            ).fetchall()
-        ]
-        for name in names:
-            con.execute(f"CREATE TABLE main.{q(name)} AS SELECT * FROM previous.{q(name)}")
-    finally:
-        con.execute("DETACH previous")
 
 
 def _build(

@@ -4,6 +4,9 @@ An import or a demo build takes ``<warehouse>.write.lock`` (an OS lock, released
 the process ends, however it ends); a second one is refused with who holds it and since when. With
 the lock held, the partial files of earlier writers that were killed (``*.importing-<pid>``, their
 ``.wal``, ``.*.demo-<pid>.tmp``) are removed: no live writer can own them.
+
+``open_retrying`` opens a DuckDB file another process may hold for a moment (a save), waiting
+briefly, and says who may hold it when it stays locked.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+
+import duckdb
 
 from segmenta.errors import WarehouseError
 
@@ -142,3 +147,48 @@ def _pid_of(name: str) -> int | None:
             digits = name.split(marker, 1)[1].split(".", 1)[0]
             return int(digits) if digits.isdigit() else None
     return None
+
+
+LOCK_WAIT_S = 5.0
+"""How long opening a warehouse waits for another segmenta's short write (a save) to end."""
+
+
+def open_retrying(db: Path, *, read_only: bool, wait: float | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file, waiting up to ``wait`` seconds while another process holds it.
+
+    Saves are short transactions, so a reader or a writer that meets one tries again a few times;
+    when the file stays locked, the message says who may hold it, never DuckDB's raw lock text.
+
+    Raises:
+        WarehouseError: the file is still locked after ``wait``, or cannot be opened at all.
+    """
+    import time
+
+    wait = LOCK_WAIT_S if wait is None else wait
+    deadline = time.monotonic() + wait
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(db), read_only=read_only)
+        except duckdb.IOException as e:
+            if "lock" not in str(e).lower():
+                raise WarehouseError(f"cannot open the warehouse {db}: {_first_line(e)}") from e
+            if time.monotonic() >= deadline:
+                doing = "read" if read_only else "write to"
+                raise WarehouseError(
+                    f"cannot {doing} the warehouse {db}: another segmenta is "
+                    + (
+                        "writing to it (a save or an import)"
+                        if read_only
+                        else "using it (the chat, or an ask still running)"
+                    )
+                    + f" and kept it for {wait:g} s: close it or wait, then try again; nothing was changed"
+                ) from e
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+        except duckdb.Error as e:
+            raise WarehouseError(f"cannot open the warehouse {db}: {_first_line(e)}") from e
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__

@@ -16,6 +16,8 @@ import duckdb
 import platformdirs
 
 from segmenta.errors import QueryError, SegmentaError, WarehouseError
+from segmenta.warehouse.locks import LOCK_WAIT_S as LOCK_WAIT_S  # re-exported: store.LOCK_WAIT_S
+from segmenta.warehouse.locks import open_retrying as open_retrying  # re-exported
 from segmenta.warehouse.paths import config_path as config_path  # re-exported: store.config_path
 from segmenta.warehouse.schema import SCHEMA_VERSION, schema_version
 
@@ -44,51 +46,6 @@ def resolve_db(db: Path | str | None) -> Path:
 def state_path(db: Path) -> Path:
     """The file beside a warehouse that keeps the last conversation (for ``ask --continue``)."""
     return db.with_name(db.stem + ".conversation.json")
-
-
-LOCK_WAIT_S = 5.0
-"""How long opening a warehouse waits for another segmenta's short write (a save) to end."""
-
-
-def open_retrying(db: Path, *, read_only: bool, wait: float | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file, waiting up to ``wait`` seconds while another process holds it.
-
-    Saves are short transactions, so a reader or a writer that meets one tries again a few times;
-    when the file stays locked, the message says who may hold it, never DuckDB's raw lock text.
-
-    Raises:
-        WarehouseError: the file is still locked after ``wait``, or cannot be opened at all.
-    """
-    import time
-
-    wait = LOCK_WAIT_S if wait is None else wait
-    deadline = time.monotonic() + wait
-    delay = 0.05
-    while True:
-        try:
-            return duckdb.connect(str(db), read_only=read_only)
-        except duckdb.IOException as e:
-            if "lock" not in str(e).lower():
-                raise WarehouseError(f"cannot open the warehouse {db}: {_first_line(e)}") from e
-            if time.monotonic() >= deadline:
-                doing = "read" if read_only else "write to"
-                raise WarehouseError(
-                    f"cannot {doing} the warehouse {db}: another segmenta is "
-                    + (
-                        "writing to it (a save or an import)"
-                        if read_only
-                        else "using it (the chat, or an ask still running)"
-                    )
-                    + f" and kept it for {wait:g} s: close it or wait, then try again; nothing was changed"
-                ) from e
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
-        except duckdb.Error as e:
-            raise WarehouseError(f"cannot open the warehouse {db}: {_first_line(e)}") from e
-
-
-def _first_line(e: Exception) -> str:
-    return str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
 
 
 def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
@@ -134,8 +91,13 @@ def run_query(
 
     DuckDB has no statement timeout, so a timer interrupts the connection when time runs out; the
     rows are fetched up to ``max_rows`` (one more tells there are too many), so a huge result is
-    refused without ever being built in Python. Ctrl-C interrupts the query too.
+    refused without ever being built in Python. Ctrl-C interrupts the query too. SQL naming the
+    saved-segment tables reads them as they are in their store now (``userstore.register``).
     """
+    from segmenta.warehouse import userstore
+
+    if userstore.mentions(sql):
+        userstore.register(con)
     timer = threading.Timer(timeout, con.interrupt)
     timer.start()
     try:

@@ -148,6 +148,16 @@ def test_segment_sql_of_a_static_segment_reads_its_snapshot(db: Path) -> None:
     assert "user_segment_members" in sql and "'Clientes élite'" in sql
 
 
+def test_a_saved_segment_exports_its_members_from_the_store(db: Path, tmp_path: Path) -> None:
+    from segmenta.tools.exports import export_audience
+
+    saved = seg.save(db, "Para exportar", plan=HIBERNATING, request="", static=True, as_of=D)
+    out = tmp_path / "members.csv"
+    report = export_audience(db, seg.segment_sql(db, "Para exportar", D), "csv", out, as_of=D)
+    assert report.rows == saved.size > 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == saved.size + 1
+
+
 def test_the_cli_saves_lists_and_explains(db: Path) -> None:
     import typer
 
@@ -217,20 +227,90 @@ def test_a_save_waits_for_a_short_reader_and_then_writes(db: Path) -> None:
     assert s.name == "Tras la lectura"
 
 
-def test_a_save_blocked_by_an_open_chat_says_why_and_changes_nothing(
+def test_a_save_goes_through_while_another_process_holds_the_warehouse_open(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chat keeps the warehouse open read-only for as long as it runs: saves never wait for it."""
+    from segmenta.warehouse import locks
+
+    monkeypatch.setattr(locks, "LOCK_WAIT_S", 0.5)
+    reader = _hold_open(db, 30)
+    try:
+        s = seg.save(db, "Con el chat", plan=HIBERNATING, request="", static=False, as_of=date(2026, 3, 31))
+        seg.rename(db, "Con el chat", "Con el chat abierto")
+        assert [x.name for x in seg.list_segments(db)].count("Con el chat abierto") == 1
+    finally:
+        reader.kill()
+        reader.wait()
+    assert s.size > 0
+
+
+def test_an_open_engine_sees_a_segment_saved_by_another_process(db: Path) -> None:
+    """A chat that is already open can use a segment saved from another window in its next request."""
+    from segmenta.tools.engines import open_engine
+
+    with open_engine(db) as engine:
+        assert "Desde fuera" not in engine.saved_segment_names()
+        code = (
+            "from datetime import date; from pathlib import Path; import segmenta.tools.segments as s\n"
+            f"s.save(Path({str(db)!r}), 'Desde fuera', plan=None, request='hibernating customers', "
+            "static=False, as_of=date(2026, 3, 31))\n"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "Desde fuera" in engine.saved_segment_names()
+        answer = engine.ask("'Desde fuera' from Madrid", date(2026, 3, 31))
+    assert answer.answered and "user_segment_members" in (answer.sql or "")
+    assert answer.count is not None and 0 < answer.count <= seg.show(db, "Desde fuera").size
+
+
+def test_a_save_blocked_by_another_save_says_why_and_changes_nothing(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from segmenta.errors import WarehouseError
-    from segmenta.warehouse import store
+    from segmenta.warehouse import locks
+    from segmenta.warehouse.userstore import store_path
 
-    monkeypatch.setattr(store, "LOCK_WAIT_S", 0.5)
+    monkeypatch.setattr(locks, "LOCK_WAIT_S", 0.5)
+    seg.save(db, "Primero", plan=HIBERNATING, request="", static=False, as_of=date(2026, 3, 31))
     before = [s.name for s in seg.list_segments(db)]
-    reader = _hold_open(db, 30)
+    reader = _hold_open(store_path(db), 30)
     try:
-        with pytest.raises(WarehouseError, match="another segmenta is using it") as e:
+        with pytest.raises(WarehouseError, match="another segmenta is saving segments") as e:
             seg.save(db, "Bloqueado", plan=HIBERNATING, request="", static=False, as_of=date(2026, 3, 31))
-        assert "Conflicting lock" not in str(e.value)
+        assert "Conflicting lock" not in str(e.value) and "nothing was changed" in str(e.value)
     finally:
         reader.kill()
         reader.wait()
     assert [s.name for s in seg.list_segments(db)] == before
+
+
+def test_segments_kept_inside_an_older_warehouse_are_read_there_and_moved_out_on_the_next_save(
+    db: Path,
+) -> None:
+    """Before the store, segments lived in the warehouse's own user_* tables: they keep working."""
+    import duckdb
+
+    from segmenta.tools.engines import open_engine
+    from segmenta.warehouse.userstore import TABLES, store_path
+
+    seg.save(db, "Antiguo", plan=HIBERNATING, request="", static=False, as_of=date(2026, 3, 31))
+    size = seg.show(db, "Antiguo").size
+    # make it an older warehouse: the store's tables copied inside, the store gone
+    con = duckdb.connect(str(db))
+    con.execute(f"ATTACH '{store_path(db)}' AS s (READ_ONLY)")
+    for t in TABLES:
+        con.execute(f"CREATE TABLE main.{t} AS SELECT * FROM s.{t}")
+    con.execute("DETACH s")
+    con.close()
+    store_path(db).unlink()
+
+    assert [s.name for s in seg.list_segments(db)] == ["Antiguo"]
+    with open_engine(db) as engine:
+        assert engine.saved_segment_names() == ["Antiguo"]
+        answer = engine.ask("'Antiguo'", date(2026, 3, 31))
+    assert answer.count == size
+    seg.save(db, "Nuevo", plan=HIBERNATING, request="", static=True, as_of=date(2026, 3, 31))
+    assert store_path(db).exists()
+    assert [s.name for s in seg.list_segments(db)] == ["Antiguo", "Nuevo"]
+    assert seg.show(db, "Antiguo").size == size

@@ -331,13 +331,37 @@ def test_values_are_mapped_as_the_data_model_says(tiny_warehouse: Path) -> None:
     assert meta["source"].endswith("good/base") and meta["imported_at"]
 
 
-def test_saved_user_tables_are_carried_into_the_new_warehouse(tiny_warehouse: Path) -> None:
+def test_saved_segments_of_an_older_warehouse_move_to_their_store_and_survive_the_import(
+    tiny_warehouse: Path,
+) -> None:
+    """A warehouse from before the segment store kept its segments inside: the import moves them out."""
+    from segmenta.warehouse import userstore
+
     con = duckdb.connect(str(tiny_warehouse))
-    con.execute("CREATE TABLE user_segments AS SELECT 'vip' AS name, 3 AS size")
+    for ddl in userstore._DDL:
+        con.execute(ddl)
+    con.execute("INSERT INTO user_segments (name, kind, request) VALUES ('vip', 'static', 'r')")
+    con.execute("INSERT INTO user_segment_members VALUES ('vip', 'C1'), ('vip', 'C2')")
     con.close()
+    assert not userstore.store_path(tiny_warehouse).exists()
     import_shop(DATA / "good" / "custom_column", tiny_warehouse)
-    assert rows(tiny_warehouse, "SELECT * FROM user_segments") == [("vip", 3)]
+    assert userstore.store_path(tiny_warehouse).exists()
+    assert one(tiny_warehouse, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'user_%'") == 0
     assert one(tiny_warehouse, "SELECT count(*) FROM contact_custom_fields") == 4
+    found = userstore.tables(tiny_warehouse)
+    assert found is not None
+    assert found["user_segments"].column("name").to_pylist() == ["vip"]
+    assert sorted(found["user_segment_members"].column("contact_id").to_pylist()) == ["C1", "C2"]
+
+
+def test_an_import_leaves_the_segment_store_as_it_was(tiny_warehouse: Path) -> None:
+    from segmenta.warehouse import userstore
+
+    with userstore.writable(tiny_warehouse) as con:
+        con.execute("INSERT INTO user_segments (name, kind, request) VALUES ('kept', 'dynamic', 'r')")
+    before = userstore.store_path(tiny_warehouse).read_bytes()
+    import_shop(DATA / "good" / "custom_column", tiny_warehouse)
+    assert userstore.store_path(tiny_warehouse).read_bytes() == before
 
 
 def test_ctrl_c_during_an_import_removes_the_temp_file_and_keeps_the_old_warehouse(
