@@ -186,6 +186,10 @@ def content_words(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
     return words
 
 
+_LINK_MEMO = 20_000
+"""The most phrases whose links one catalog keeps (a few MB); past it, the memo starts afresh."""
+
+
 class Catalog:
     """The linkable values of one shop, indexed for linking."""
 
@@ -329,6 +333,7 @@ class Catalog:
 
     # ------------------------------------------------------------------ indexes
     def _build(self) -> None:
+        self._link_memo: dict[tuple[str, tuple[str, ...] | None, str], list[Link]] = {}
         self._entries: list[_Entry] = []
         self._index: dict[str, list[tuple[int, int]]] = {}
         self._by_field: dict[str, list[int]] = {}
@@ -603,8 +608,23 @@ class Catalog:
             fields: where to look (``FIELDS`` names, ``custom:<field>``); None for everywhere.
             lang: the request's language ("es" or "en"); both are matched.
         Returns:
-            Links sorted by score, then by how many rows use the value.
+            Links sorted by score, then by how many rows use the value. The same phrase over the
+            same fields gives the same links, so they are kept: a request's recognisers ask about
+            the same spans many times.
         """
+        key = (
+            phrase,
+            None if fields is None else tuple([fields] if isinstance(fields, str) else fields),
+            lang,
+        )
+        memo = self._link_memo
+        if key not in memo:
+            if len(memo) >= _LINK_MEMO:
+                memo.clear()
+            memo[key] = self._link(phrase, fields, lang)
+        return list(memo[key])
+
+    def _link(self, phrase: str, fields: Iterable[str] | None, lang: str) -> list[Link]:
         wanted = self._field_set(fields)
         raw = fold(phrase).split()
         words = content_words(phrase)

@@ -78,15 +78,21 @@ class Stream:
         A pattern word ending in ``*`` matches any word with that prefix; words of 6+ letters also
         match with a typo (rapidfuzz ratio >= 86). A pattern never crosses a clause break.
         """
+        words, breaks = self.words, self.breaks
+        if i >= len(words) or (free_only and words[i].used):
+            return 0
+        first = words[i].f
         for pat in pats:
             n = len(pat)
-            if i + n > len(self.words):
+            if i + n > len(words) or not word_matches(first, pat[0], fuzzy):
                 continue
-            if any(i + k in self.breaks for k in range(1, n)):
+            if n == 1:
+                return 1
+            if any(i + k in breaks for k in range(1, n)):
                 continue
-            if free_only and any(self.words[i + k].used for k in range(n)):
+            if free_only and any(words[i + k].used for k in range(1, n)):
                 continue
-            if all(word_matches(self.words[i + k].f, pat[k], fuzzy) for k in range(n)):
+            if all(word_matches(words[i + k].f, pat[k], fuzzy) for k in range(1, n)):
                 return n
         return 0
 
@@ -129,6 +135,7 @@ def _abbreviation_dot(toks: list[Token], k: int) -> bool:
 
 
 @lru_cache(maxsize=200_000)
+@lru_cache(maxsize=1 << 16)
 def word_matches(word: str, pat: str, fuzzy: bool = True) -> bool:
     """Whether a folded word matches one pattern word.
 
