@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 
 from segmenta import render
 from segmenta.cli_options import DbOption, ensure_warehouse, parse_date
-from segmenta.errors import ImportProblem, SegmentaError, ShopImportError, WarehouseError
+from segmenta.errors import ExportError, ImportProblem, SegmentaError, ShopImportError, WarehouseError
 from segmenta.warehouse import store
 from segmenta.warehouse.schema import META_TABLE, TABLES
 
@@ -90,6 +90,24 @@ def _db(db: Path | None) -> Path:
     return store.resolve_db(db)
 
 
+def _check_outputs(*paths: Path | None, force: bool, chart: Path | None = None) -> None:
+    """Refuse, before any work, an output file that is already there (without --force), a folder,
+    or a chart whose extension names no chart format."""
+    from segmenta.files import exists_message
+
+    if chart is not None:
+        from segmenta.report_view import chart_format
+
+        chart_format(chart)
+    for p in (*paths, chart):
+        if p is None:
+            continue
+        if p.is_dir():
+            raise ExportError(f"cannot write {p}: it is a folder")
+        if p.exists() and not force:
+            raise ExportError(exists_message(p))
+
+
 def _date_literal(day: dt.date) -> str:
     """The SQL literal that ``{D}`` becomes.
 
@@ -113,11 +131,25 @@ def demo(
             parser=_date, metavar="YYYY-MM-DD", show_default="today", help="Last day of the shop's history."
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace a warehouse that holds an imported shop or saved segments."),
+    ] = False,
 ) -> None:
-    """Build the demo shop (a sports retailer) into the warehouse, replacing what is there."""
-    from segmenta.warehouse.demo import build_demo
+    """Build the demo shop (a sports retailer) into the warehouse, replacing an earlier demo there.
+
+    A warehouse imported from a shop's files, or one with saved segments, is replaced only with
+    --force.
+    """
+    from segmenta.warehouse.demo import build_demo, what_would_be_lost
 
     path = _db(db)
+    lost = None if force else what_would_be_lost(path)
+    if lost is not None:
+        raise WarehouseError(
+            f"not replacing {lost}. Build the demo elsewhere (--db other.duckdb), or add --force to "
+            "replace it"
+        )
     render.print_note(f"Building the demo shop in {path}")
     with render.progress_bar() as progress:
         report = build_demo(path, contacts=contacts, seed=seed, until=until, progress=progress)
@@ -313,11 +345,13 @@ def sql(
     limit: Annotated[
         int, typer.Option(min=1, help="Rows shown in the table (JSON and CSV get them all).")
     ] = 50,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --csv file if it exists.")] = False,
 ) -> None:
     """Run validated, read-only SQL on the warehouse (one SELECT over its tables and as-of macros)."""
     from segmenta.assistant.validator import validate, warehouse_schema
 
     path = _db(db)
+    _check_outputs(csv_path, force=force)
     text = query.replace("{D}", _date_literal(as_of or dt.date.today()))
     con = store.connect_readonly(path)
     try:
@@ -326,7 +360,7 @@ def sql(
     finally:
         con.close()
     if csv_path is not None:
-        render.write_csv(csv_path, columns, rows)
+        render.write_csv(csv_path, columns, rows, force=force)
         render.print_note(f"Wrote {len(rows)} row{'s' if len(rows) != 1 else ''} to {csv_path}")
     if as_json:
         typer.echo(render.rows_json(columns, rows))
@@ -388,18 +422,22 @@ def ask(
             metavar="PATH",
             dir_okay=False,
             help="Write the rows to an Excel file: dates as dates, rates as percentages "
-            "(a segment: the first rows shown).",
+            "(a segment: all its contacts, every column).",
         ),
     ] = None,
     chart_path: Annotated[
         Path | None,
         typer.Option(
             "--chart",
-            metavar="PATH.png",
+            metavar="PATH.png|svg|pdf",
             dir_okay=False,
-            help="Draw a report as a 1600x900 PNG for a deck: lines over time, bars otherwise.",
+            help="Draw a report for a deck (1600x900), PNG, SVG or PDF by the extension: lines over "
+            "time, bars otherwise.",
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the --csv, --xlsx or --chart file if it exists.")
+    ] = False,
     no_chart: Annotated[
         bool, typer.Option("--no-chart", help="Do not draw a report's chart under its table.")
     ] = False,
@@ -421,6 +459,7 @@ def ask(
     from segmenta.tools.ask import ask as ask_tool
 
     path = _db(db)
+    _check_outputs(csv_path, xlsx_path, chart=chart_path, force=force)
     ensure_warehouse(path)
     answer = ask_tool(
         path,
@@ -433,7 +472,9 @@ def ask(
     if answer.answered and (csv_path or xlsx_path or chart_path):
         from segmenta.report_view import write_files
 
-        answer, notes = write_files(answer, path, csv_path=csv_path, xlsx_path=xlsx_path, png_path=chart_path)
+        answer, notes = write_files(
+            answer, path, csv_path=csv_path, xlsx_path=xlsx_path, png_path=chart_path, force=force
+        )
         for note in notes:
             render.print_note(note)
     elif csv_path or xlsx_path or chart_path:

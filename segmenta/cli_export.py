@@ -110,7 +110,8 @@ def export(
             "--out",
             dir_okay=False,
             metavar="PATH",
-            help="The file to write (default: segmenta-<to>-<as-of>.csv here).",
+            help="The file to write (default: segmenta-<to>-<segment>-<as-of>-<time>.csv here, a new "
+            "name each time).",
         ),
     ] = None,
     db: Annotated[
@@ -132,6 +133,7 @@ def export(
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Accepted for scripts; the file is always written.")
     ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")] = False,
 ) -> None:
     """Write an audience file: hashed Meta or Google Ads customer list, or a plain contact CSV."""
     from segmenta.tools.exports import TARGETS, export_audience
@@ -141,6 +143,10 @@ def export(
             raise ExportError(f"unknown export target {to!r}: use one of {', '.join(TARGETS)}")
         day = as_of or dt.date.today()
         path = store.resolve_db(db)
+        if out is not None and out.exists() and not force:
+            from segmenta.files import exists_message
+
+            raise ExportError(exists_message(out))
         sql = _segment_sql(path, segment, ask, day)
         with render.progress_bar() as progress:
             report = export_audience(
@@ -152,6 +158,8 @@ def export(
                 include_no_consent=include_no_consent,
                 as_of=day,
                 progress=progress,
+                name=segment or ask or "",
+                force=force,
             )
     except SegmentaError as e:
         raise _fail(e) from None

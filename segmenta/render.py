@@ -170,12 +170,20 @@ def rows_json(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return json.dumps(body, ensure_ascii=False)
 
 
-def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
+def write_csv(
+    path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, force: bool = False
+) -> Path:
     """Write the rows as a UTF-8 CSV with a header row (NULL as an empty cell); returns the path.
 
+    Written beside its place and put there whole; an existing file only with ``force``.
+
     Raises:
-        ExportError: the file cannot be written.
+        ExportError: the file exists (without ``force``) or cannot be written.
     """
+    import os
+
+    from segmenta.files import exists_message, put
+    from segmenta.warehouse.locks import discard
 
     def cell(v: Any) -> Any:
         if v is None:
@@ -188,14 +196,22 @@ def write_csv(path: Path, columns: Sequence[str], rows: Sequence[Sequence[Any]])
             return json.dumps(jsonable(v), ensure_ascii=False)
         return v
 
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    if path.exists() and not force:
+        raise ExportError(exists_message(path))
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("w", encoding="utf-8", newline="") as f:
+        with tmp.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(columns)
             writer.writerows([spreadsheet_text(cell(v)) for v in row] for row in rows)
+        put(tmp, path, force=force)
     except OSError as e:
         raise ExportError(cannot_write(path, e)) from e
+    finally:
+        discard(tmp)
     return path
 
 

@@ -23,6 +23,7 @@ from typing import Any, Literal
 from segmenta.assistant.answer import Answer
 from segmenta.cells import spreadsheet_text
 from segmenta.errors import ExportError, cannot_write
+from segmenta.files import exists_message, put
 from segmenta.tui.format import as_float, cell, chart_kind, is_number, numeric_columns
 from segmenta.warehouse.locks import discard
 
@@ -273,12 +274,35 @@ def terminal_chart(answer: Answer, width: int, height: int | None = None) -> str
 # ----------------------------------------------------------------- PNG (matplotlib)
 
 
-def write_png(answer: Answer, path: Path) -> Path:
-    """Draw the report for a deck: 1600x900 PNG, lines over time, bars for categories, rates in percent.
+CHART_FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+"""The chart files ``--chart`` writes, by the file's extension."""
+
+
+def chart_format(path: Path) -> str:
+    """The format a chart file's extension names, or a clear refusal (never PNG bytes in a .jpg).
+
+    >>> chart_format(Path("deck/revenue.SVG"))
+    'svg'
+    """
+    fmt = CHART_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        said = f"'{path.suffix}'" if path.suffix else "no extension"
+        raise ExportError(
+            f"cannot draw {path}: {said} is not a chart format segmenta writes; "
+            "name the file .png, .svg or .pdf"
+        )
+    return fmt
+
+
+def write_png(answer: Answer, path: Path, *, force: bool = False) -> Path:
+    """Draw the report for a deck: 1600x900, lines over time, bars for categories, rates in percent;
+    PNG, SVG or PDF by the file's extension (``chart_format``).
 
     Raises:
-        ExportError: the answer has nothing to chart, or the file cannot be written.
+        ExportError: the answer has nothing to chart, the extension names no chart format, the file
+            exists (without ``force``) or cannot be written.
     """
+    fmt = chart_format(path)
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -322,7 +346,7 @@ def write_png(answer: Answer, path: Path) -> Path:
             plain = FuncFormatter(lambda v, _p: f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2g}")
             axis.set_major_formatter(PercentFormatter(1.0) if panel.rate else plain)
             ax.grid(axis="x" if data.horizontal else "y", alpha=0.3)
-        _atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+        _atomic(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=100), force)
     return path
 
 
@@ -353,20 +377,27 @@ def _bars(ax: Any, data: ChartData, panel: ChartPanel) -> None:
 # ----------------------------------------------------------------- tables (CSV, Excel)
 
 
+XLSX_MAX_ROWS = 1_048_576
+"""The rows of an Excel sheet, the header included."""
+
+
 def _check_rows(answer: Answer, path: Path) -> None:
     if not answer.columns:
         raise ExportError(f"cannot write {path}: the answer has no rows ({answer.kind})")
 
 
-def _atomic(path: Path, write: Callable[[Path], Any]) -> None:
-    """Write through a temporary file beside ``path`` and rename it into place."""
+def _atomic(path: Path, write: Callable[[Path], Any], force: bool = False) -> None:
+    """Write through a temporary file beside ``path`` and put it in place (an existing file only
+    with ``force``: ``segmenta.files.put``)."""
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a folder")
+    if path.exists() and not force:
+        raise ExportError(exists_message(path))
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write(tmp)
-        os.replace(tmp, path)
+        put(tmp, path, force=force)
     except OSError as e:
         raise ExportError(cannot_write(path, e)) from e
     finally:
@@ -388,7 +419,7 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def write_csv(answer: Answer, path: Path) -> Path:
+def write_csv(answer: Answer, path: Path, *, force: bool = False) -> Path:
     """Write the answer's columns and rows (UTF-8, header row; rates stay fractions for scripts)."""
     _check_rows(answer, path)
 
@@ -398,7 +429,7 @@ def write_csv(answer: Answer, path: Path) -> Path:
             out.writerow(answer.columns)
             out.writerows([spreadsheet_text(_csv_value(v)) for v in r] for r in answer.rows)
 
-    _atomic(path, write)
+    _atomic(path, write, force)
     return path
 
 
@@ -428,28 +459,43 @@ def _xlsx_format(values: Sequence[Any], rate: bool) -> str | None:
     return None
 
 
-def write_xlsx(answer: Answer, path: Path) -> Path:
+def write_xlsx(
+    answer: Answer,
+    path: Path,
+    *,
+    force: bool = False,
+    table: tuple[list[str], list[tuple[Any, ...]]] | None = None,
+) -> Path:
     """Write the answer as an Excel sheet: a bold header, dates as dates, rates as percentages.
 
     A second sheet, ``about``, holds the request, the as-of date, what was understood and the SQL.
+    ``table`` (columns, rows) replaces the answer's own rows: a segment's every contact.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     _check_rows(answer, path)
+    if path.exists() and not force:
+        raise ExportError(exists_message(path))
+    columns, rows = table if table is not None else (answer.columns, [tuple(r) for r in answer.rows])
+    if len(rows) >= XLSX_MAX_ROWS:
+        raise ExportError(
+            f"cannot write {path}: {len(rows):,} rows do not fit an Excel sheet "
+            f"({XLSX_MAX_ROWS - 1:,} at most); write a CSV (--csv) instead"
+        )
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = answer.kind
-    sheet.append(answer.columns)
+    sheet.append(columns)
     for c in sheet[1]:
         c.font = Font(bold=True)
-    for r in answer.rows:
+    for r in rows:
         sheet.append([_xlsx_value(v) for v in r])
-    rates = rate_columns(answer)
-    for i, name in enumerate(answer.columns):
-        values = [r[i] for r in answer.rows]
+    rates = rate_columns(answer) if table is None else set()
+    for i, name in enumerate(columns):
+        values = [r[i] for r in rows]
         fmt = _xlsx_format(values, i in rates)
         letter = get_column_letter(i + 1)
         if fmt is not None:
@@ -474,7 +520,7 @@ def write_xlsx(answer: Answer, path: Path) -> Path:
             for c in row:
                 if c.data_type == "f":  # openpyxl takes text starting with "=" for a formula: keep it text
                     c.data_type = "s"
-    _atomic(path, lambda tmp: book.save(tmp))
+    _atomic(path, lambda tmp: book.save(tmp), force)
     return path
 
 
@@ -488,39 +534,49 @@ def write_files(
     csv_path: Path | None = None,
     xlsx_path: Path | None = None,
     png_path: Path | None = None,
+    force: bool = False,
 ) -> tuple[Answer, list[str]]:
     """Write the files asked for and name them in the answer's ``files``.
 
-    A segment's CSV holds all its contacts (every contact column, as of the answer's date); its
-    Excel file holds the rows the answer shows.
+    A segment's CSV and Excel files hold all its contacts (every contact column, as of the answer's
+    date). A file already there is refused (nothing written) unless ``force``; every path is
+    checked before the first is written, so a refusal leaves no half of the set behind.
 
     Returns:
         The answer with the written paths added to ``files``, and one line per file for stderr.
     """
+    for p in (csv_path, xlsx_path, png_path):
+        if p is not None and p.exists() and not force:
+            raise ExportError(exists_message(p))
+    if png_path is not None:
+        chart_format(png_path)
     written: list[str] = []
     notes: list[str] = []
+    segment = answer.kind == "segment" and bool(answer.sql)
+    day = dt.date.fromisoformat(answer.as_of)
     if csv_path is not None:
-        if answer.kind == "segment" and answer.sql:
+        if segment:
             from segmenta.tools.exports import export_audience
 
-            day = dt.date.fromisoformat(answer.as_of)
-            report = export_audience(db, answer.sql, "csv", csv_path, as_of=day)
+            report = export_audience(db, answer.sql or "", "csv", csv_path, as_of=day, force=force)
             notes.append(f"Wrote {report.rows:,} contacts to {report.path}")
         else:
-            write_csv(answer, csv_path)
+            write_csv(answer, csv_path, force=force)
             notes.append(f"Wrote {len(answer.rows):,} rows to {csv_path}")
         written.append(str(csv_path))
     if xlsx_path is not None:
-        write_xlsx(answer, xlsx_path)
-        shown = (
-            f" (the first {len(answer.rows):,} of {answer.count:,} contacts)"
-            if (answer.kind == "segment" and answer.count is not None and answer.count > len(answer.rows))
-            else ""
-        )
-        notes.append(f"Wrote {len(answer.rows):,} rows to {xlsx_path}{shown}")
+        if segment:
+            from segmenta.tools.exports import contact_table
+
+            table = contact_table(db, answer.sql or "", day, max_rows=XLSX_MAX_ROWS - 1)
+            write_xlsx(answer, xlsx_path, force=force, table=table)
+            notes.append(f"Wrote {len(table[1]):,} contacts to {xlsx_path}")
+        else:
+            write_xlsx(answer, xlsx_path, force=force)
+            notes.append(f"Wrote {len(answer.rows):,} rows to {xlsx_path}")
         written.append(str(xlsx_path))
     if png_path is not None:
-        write_png(answer, png_path)
+        write_png(answer, png_path, force=force)
         notes.append(f"Drew the chart in {png_path} ({PNG_SIZE[0]}x{PNG_SIZE[1]})")
         written.append(str(png_path))
     return answer.model_copy(update={"files": [*answer.files, *written]}), notes

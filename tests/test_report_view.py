@@ -296,3 +296,52 @@ def test_a_segments_csv_holds_all_its_contacts(sports: Path, tmp_path: Path) -> 
     assert answer["kind"] == "segment" and answer["count"] > len(answer["rows"])
     with path.open(encoding="utf-8") as f:
         assert sum(1 for _ in csv.reader(f)) == 1 + answer["count"]
+
+
+def test_a_segments_xlsx_holds_all_its_contacts_with_every_column(sports: Path, tmp_path: Path) -> None:
+    path = tmp_path / "segment.xlsx"
+    result = runner.invoke(
+        app, ["ask", "women", "--db", str(sports), "--as-of", "2026-06-30", "--json", "--xlsx", str(path)]
+    )
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["count"] > len(answer["rows"])
+    rows = list(load_workbook(path)["segment"].iter_rows(values_only=True))
+    assert len(rows) == 1 + answer["count"]
+    assert rows[0][0] == "contact_id" and "email" in rows[0]
+    assert f"Wrote {answer['count']:,} contacts to {path}" in result.stderr
+
+
+@pytest.mark.parametrize("option,name", [("--csv", "r.csv"), ("--xlsx", "r.xlsx"), ("--chart", "r.png")])
+def test_an_existing_file_is_refused_before_any_work_unless_forced(
+    sports: Path, tmp_path: Path, option: str, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text("keep me", encoding="utf-8")
+    args = ["ask", REQUEST, "--db", str(sports), "--as-of", "2026-06-30", option, str(path)]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1
+    assert "already exists" in refused.stderr and "--force" in refused.stderr
+    assert path.read_text(encoding="utf-8") == "keep me"
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert path.read_bytes() != b"keep me"
+
+
+@pytest.mark.parametrize("suffix,magic", [(".svg", b"<?xml"), (".pdf", b"%PDF"), (".png", b"\x89PNG")])
+def test_the_chart_is_written_in_the_format_its_extension_names(
+    series: Answer, tmp_path: Path, suffix: str, magic: bytes
+) -> None:
+    path = write_png(series, tmp_path / f"chart{suffix}")
+    assert path.read_bytes().startswith(magic)
+
+
+def test_a_chart_extension_that_names_no_chart_format_is_refused_before_the_request_runs(
+    sports: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.jpg"
+    result = runner.invoke(
+        app, ["ask", REQUEST, "--db", str(sports), "--as-of", "2026-06-30", "--chart", str(path)]
+    )
+    assert result.exit_code == 1 and not path.exists()
+    assert "'.jpg' is not a chart format" in result.stderr and ".svg" in result.stderr

@@ -210,6 +210,8 @@ class Turn:
     request: str
     plan: dict[str, Any] | None
     kind: str
+    refined: bool = False
+    """Whether it refined the plan before it ("ahora solo mujeres") rather than starting over."""
 
 
 @dataclass
@@ -248,6 +250,7 @@ class Conversation:
         if refined is not None:
             plan, note = refined
             answer = engine.run_plan(text, plan, as_of, assumptions=[note, *result.assumptions])
+            answer = engine.note_data_end(answer, as_of)
         else:
             answer = engine.answer_parsed(text, result, as_of)
             if answer.answered and result.plan is not None:
@@ -256,8 +259,20 @@ class Conversation:
                 self.turns.append(Turn(text, answer.plan, answer.kind))
                 return answer
         self.plan = plan
-        self.turns.append(Turn(text, plan.model_dump(mode="json"), answer.kind))
+        self.turns.append(Turn(text, plan.model_dump(mode="json"), answer.kind, refined is not None))
         return answer
+
+    def plan_requests(self) -> list[str]:
+        """The requests that made the current plan, first to last: the one that started it, then
+        each refinement ("mujeres de Madrid", "solo las de +30")."""
+        out: list[str] = []
+        for turn in reversed(self.turns):
+            if turn.plan is None or turn.kind == "clarification":
+                continue
+            out.append(turn.request)
+            if not turn.refined:
+                break
+        return out[::-1]
 
     def refine(self, text: str, result: ParseResult) -> tuple[SegmentPlan, str] | None:
         """The last plan changed by a follow-up, with a note saying how; None for a new request."""

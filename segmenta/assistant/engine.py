@@ -106,7 +106,39 @@ class Engine:
         answer = self._answer_parsed(text, result, as_of, preview=preview)
         if result.ignored and not answer.ignored:
             answer = answer.model_copy(update={"ignored": list(result.ignored)})
-        return answer
+        return self.note_data_end(answer, as_of)
+
+    def note_data_end(self, answer: Answer, as_of: date) -> Answer:
+        """An answer as of a day after the shop's last data says so: "last 30 days" there finds nothing
+        because nothing was recorded yet, not because nobody bought."""
+        last = self.data_last_day
+        if last is None or as_of <= last or not answer.answered:
+            return answer
+        note = (
+            f"los datos de la tienda terminan el {last.isoformat()}: a fecha {as_of.isoformat()}, "
+            f"los {(as_of - last).days} días posteriores no tienen datos (una ventana como 'últimos 30 "
+            "días' puede salir vacía); prueba --as-of con la fecha de los datos"
+            if answer.language == "es"
+            else f"the shop's data ends on {last.isoformat()}: as of {as_of.isoformat()}, the "
+            f"{(as_of - last).days} days after it have no data (a window such as 'last 30 days' may come "
+            "out empty); try --as-of with the data's date"
+        )
+        return answer.model_copy(update={"assumptions": [*answer.assumptions, note]})
+
+    @property
+    def data_last_day(self) -> date | None:
+        """The last day with an order, a web event or a message in the warehouse (None when empty)."""
+        if not hasattr(self, "_data_last_day"):
+            try:
+                row = self.con.execute(
+                    "SELECT greatest((SELECT max(ordered_at) FROM orders), "
+                    "(SELECT max(occurred_at) FROM web_events), "
+                    "(SELECT max(occurred_at) FROM message_events))::DATE"
+                ).fetchall()
+                self._data_last_day: date | None = row[0][0] if row else None
+            except duckdb.Error:
+                self._data_last_day = None
+        return self._data_last_day
 
     def _answer_parsed(self, text: str, result: ParseResult, as_of: date, *, preview: int = 20) -> Answer:
         lang = result.language

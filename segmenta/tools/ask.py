@@ -131,13 +131,13 @@ def act(db: Path, text: str, intent: Intent, conv: Conversation, as_of: date) ->
             language=lang,
             clarifications=[ClarificationOut(question=question)],
         )
-    request = conv.turns[-1].request if conv.turns else ""
+    request = " + ".join(conv.plan_requests())
     if intent.action == "export":
         from segmenta.tools.exports import export_audience
 
         assert plan is not None
         sql = render(compile_segment(plan, as_of))
-        report = export_audience(db, sql, intent.arg, as_of=as_of)
+        report = export_audience(db, sql, intent.arg, as_of=as_of, name=request)
         lines = [
             f"{'fichero' if lang == 'es' else 'file'}: {report.path} ({report.rows:,} "
             f"{'filas' if lang == 'es' else 'rows'})",

@@ -26,12 +26,13 @@ import duckdb
 
 from segmenta.cells import SQL_SPREADSHEET_TEXT, spreadsheet_text
 from segmenta.errors import ExportError, QueryError, cannot_write
+from segmenta.files import default_name, exists_message, put
 from segmenta.tools import normalize as nz
 from segmenta.warehouse import userstore
 from segmenta.warehouse.config import load_config
 from segmenta.warehouse.locks import discard, owner_only, remove_stale_partials
 from segmenta.warehouse.schema import TABLES
-from segmenta.warehouse.store import connect_readonly
+from segmenta.warehouse.store import connect_readonly, run_query
 
 Target = Literal["meta", "google", "csv"]
 TARGETS: tuple[Target, ...] = ("meta", "google", "csv")
@@ -93,13 +94,14 @@ class ExportReport:
         return self.preflight.warnings
 
 
-def default_path(target: Target, as_of: dt.date, folder: Path | None = None) -> Path:
-    """``segmenta-<target>-<as_of>.csv`` in ``folder`` (the current folder by default).
+def default_path(target: Target, as_of: dt.date, folder: Path | None = None, what: str = "") -> Path:
+    """``segmenta-<target>-<what>-<as_of>-<HHMMSS>.csv`` in ``folder`` (the current folder by
+    default), never the name of a file already there: a second export of the day is a second file.
 
-    >>> default_path("meta", dt.date(2026, 6, 30), Path("/tmp")).as_posix()
-    '/tmp/segmenta-meta-2026-06-30.csv'
+    >>> default_path("meta", dt.date(2026, 6, 30), Path("/nowhere"), "VIP Madrid").name[:40]
+    'segmenta-meta-vip-madrid-2026-06-30-'
     """
-    return (folder or Path.cwd()) / f"segmenta-{target}-{as_of.isoformat()}.csv"
+    return default_name(folder or Path.cwd(), target, what, as_of, ".csv")
 
 
 def _check_target(to: str) -> Target:
@@ -281,7 +283,19 @@ class _Run:
 
 
 def _umask() -> int:
-    mask = os.umask(0)
+    """The process's umask, read without changing it where the system tells it (Linux).
+
+    Setting and restoring it (the only portable way) leaves a moment when a file another thread
+    creates (the chat runs exports in threads) would get no mask at all.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o077)  # the strictest mask for that moment, never none
     os.umask(mask)
     return mask
 
@@ -314,6 +328,26 @@ def _open(db: Path, contact_ids_sql: str, run: _Run) -> tuple[duckdb.DuckDBPyCon
         raise
     consent_only = run.target != "csv" and not run.include_no_consent
     return con, run.segment_contacts - (run.no_consent if consent_only else 0)
+
+
+def contact_table(
+    db: Path, contact_ids_sql: str, as_of: dt.date, *, max_rows: int
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Every contact column of the segment's contacts as of ``as_of``, by contact id (an Excel sheet).
+
+    Raises:
+        QueryError: more than ``max_rows`` contacts (said with the limit), or the query failed.
+    """
+
+    names = tuple(TABLES["contacts"].column_names)
+    con = connect_readonly(db)
+    try:
+        cols, rows = run_query(
+            con, _query(contact_ids_sql, as_of, ", ".join(f"c.{n}" for n in names)), max_rows=max_rows
+        )
+    finally:
+        con.close()
+    return cols, rows
 
 
 def _contacts_csv(
@@ -520,11 +554,16 @@ def export_audience(
     include_no_consent: bool = False,
     as_of: dt.date,
     progress: ProgressCallback | None = None,
+    name: str = "",
+    force: bool = False,
 ) -> ExportReport:
     """Write the segment's audience file for ``to`` (hashed by default), atomically.
 
     Args:
-        out: the file to write (default ``segmenta-<to>-<as_of>.csv`` in the current folder).
+        out: the file to write (default ``default_path``: the target, ``name``, the date and time,
+            in the current folder).
+        name: what the audience is (a saved segment's name, the request), for the default name.
+        force: replace ``out`` when it exists (else it is refused and nothing is written).
         (the others as ``preflight``)
 
     Returns:
@@ -535,9 +574,11 @@ def export_audience(
         QueryError: the segment SQL failed.
     """
     target = _check_target(to)
-    path = out if out is not None else default_path(target, as_of)
+    path = out if out is not None else default_path(target, as_of, what=name)
     if path.is_dir():
         raise ExportError(f"cannot write {path}: it is a folder")
+    if path.exists() and not force:
+        raise ExportError(exists_message(path))
     start = time.perf_counter()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     run = _Run(target, as_of, not plain and target != "csv", include_no_consent)
@@ -552,7 +593,7 @@ def export_audience(
                 f.write(",".join(COLUMNS[target]) + "\n")
                 pre = _audience(db, contact_ids_sql, run, f.write, progress)
         os.chmod(tmp, 0o666 & ~_umask())  # finished: the permissions any new file of the user gets
-        os.replace(tmp, path)
+        put(tmp, path, force=force)
     except OSError as e:
         raise ExportError(cannot_write(path, e)) from e
     finally:

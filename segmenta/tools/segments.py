@@ -288,7 +288,9 @@ def last_plan(db: Path) -> tuple[SegmentPlan, str]:
     conv = Conversation.load(state_path(db))
     if not isinstance(conv.plan, SegmentPlan):
         raise SegmentError('there is no last segment to save: ask for one first (`segmenta ask "..."`)')
-    request = conv.turns[-1].request if conv.turns else ""
+    # a refined answer was asked for in steps ("mujeres de Madrid", then "solo las de +30"): the
+    # segment keeps them all, not the last follow-up alone
+    request = " + ".join(conv.plan_requests())
     return conv.plan.model_copy(update={"question": "list"}), request
 
 

@@ -1,8 +1,8 @@
 """The chat app: the conversation on the left (or top), the results beside it, the request line below.
 
 Every request runs in a thread worker that posts ``Answered`` (or ``Failed``); the handlers alone
-touch the widgets, so the screen keeps answering keys while DuckDB works. Esc cancels the worker and
-interrupts the connection. A ``SegmentaError`` becomes one notification, never a crash. The
+touch the widgets, so the screen keeps answering keys while DuckDB works. Esc, or Ctrl-C, cancels the
+worker and interrupts the connection. A ``SegmentaError`` becomes one notification, never a crash. The
 interface speaks the language of the marketer's first message.
 
 Actions on the current answer, by key, command palette or typed follow-up (``commands.py``): export
@@ -87,6 +87,7 @@ class SegmentaApp(App[None]):
         Binding("f7", "library", "Library", priority=True),
         Binding("f8", "workflow", "Workflow", priority=True),
         Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+c", "ctrl_c", "Cancel", show=False, priority=True),
         Binding("ctrl+t", "toggle_theme", "Theme", priority=True),
     ]
 
@@ -295,7 +296,9 @@ class SegmentaApp(App[None]):
             return
         if not isinstance(self.screen, ExportScreen):
             self.push_screen(
-                ExportScreen(self.session, last.sql or "", self.session.as_of, self.lang, target)
+                ExportScreen(
+                    self.session, last.sql or "", self.session.as_of, self.lang, target, name=last.request
+                )
             )
 
     def action_save(self, name: str = "", static: bool = False, submit: bool = False) -> None:
@@ -395,6 +398,18 @@ class SegmentaApp(App[None]):
         self.session.interrupt()
         self._busy(False)
         self.notify(tr("cancelled", self.lang), severity="warning")
+
+    def action_ctrl_c(self) -> None:
+        """Ctrl-C as a terminal user means it: cancel a running request; else copy the prompt's
+        selected text; else say how to quit (Textual's own Ctrl-C hint)."""
+        if self.is_busy:
+            self.action_cancel()
+            return
+        focused = self.focused
+        if isinstance(focused, Input) and focused.selected_text:
+            focused.action_copy()
+            return
+        self.action_help_quit()
 
     def action_toggle_theme(self) -> None:
         """Switch between the light and the dark theme."""

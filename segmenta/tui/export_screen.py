@@ -97,11 +97,19 @@ class ExportScreen(ModalScreen[Path | None]):
             super().__init__()
 
     def __init__(
-        self, session: Session, contact_ids_sql: str, as_of: dt.date, lang: Lang, target: str | None = None
+        self,
+        session: Session,
+        contact_ids_sql: str,
+        as_of: dt.date,
+        lang: Lang,
+        target: str | None = None,
+        name: str = "",
     ) -> None:
-        """``target`` (meta, google, csv) reads its preflight at once, as "export them for Facebook" asks."""
+        """``target`` (meta, google, csv) reads its preflight at once, as "export them for Facebook" asks;
+        ``name`` (the request) goes in the file's name, with the date and time."""
         super().__init__()
         self.session, self.sql, self.as_of, self.lang = session, contact_ids_sql, as_of, lang
+        self.audience_name = name
         self.db = session.db
         self.target: str | None = target if target in TARGETS else None
 
@@ -157,9 +165,9 @@ class ExportScreen(ModalScreen[Path | None]):
     @work(thread=True, group="export", exclusive=True, exit_on_error=False)
     def write(self, target: str) -> None:
         """Write the audience file in a thread."""
-        try:  # to segmenta-<target>-<as_of>.csv in the current folder
+        try:  # to segmenta-<target>-<request>-<as_of>-<time>.csv in the current folder: a new file
             self.session.release()
-            report = export_audience(self.db, self.sql, target, as_of=self.as_of)
+            report = export_audience(self.db, self.sql, target, as_of=self.as_of, name=self.audience_name)
         except SegmentaError as e:
             self.post_message(self.Failed(str(e)))
             return

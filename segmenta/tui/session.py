@@ -208,12 +208,20 @@ class Session:
         if answer.kind != "segment" or answer.plan is None:
             raise SegmentError(f"the answer to {answer.request!r} is a {answer.kind}, not a segment")
         plan = SegmentPlan.model_validate(answer.plan).model_copy(update={"question": "list"})
+        current = self.conversation.plan
+        steps = self.conversation.plan_requests()
+        # the current segment, asked for in steps: it keeps every step's words, not the last alone
+        request = (
+            " + ".join(steps)
+            if current is not None and steps and current.model_dump(mode="json") == answer.plan
+            else answer.request
+        )
         self.release()
         return save(
             self.db,
             name,
             plan=plan,
-            request=answer.request,
+            request=request,
             static=static,
             as_of=date.fromisoformat(answer.as_of),
             replace=replace,

@@ -119,6 +119,35 @@ def _finish(con: duckdb.DuckDBPyConnection, db: Path) -> bool:
     return True
 
 
+def what_would_be_lost(db: Path) -> str | None:
+    """Why building the demo over ``db`` would lose the marketer's work, or None when nothing would.
+
+    A warehouse imported from a shop's files, or one that is no warehouse, is not the demo's to
+    replace; saved segments, kept beside any warehouse, would be left pointing at other contacts.
+    """
+    if not db.exists():
+        return None
+    from segmenta.warehouse import userstore
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            rows = con.execute(f"SELECT value FROM {META_TABLE} WHERE key = 'source'").fetchall()
+        finally:
+            con.close()
+        source = str(rows[0][0]) if rows else ""
+    except duckdb.Error:
+        return f"{db} is not a segmenta warehouse"
+    reasons = []
+    if source != "demo":
+        reasons.append(f"it holds the shop imported from {source or 'another source'}")
+    found = userstore.tables(db) or userstore.legacy(db)
+    saved = found[userstore.SEGMENTS].num_rows if found else 0
+    if saved:
+        reasons.append(f"{saved} saved segment{'s' if saved != 1 else ''} use{'' if saved != 1 else 's'} it")
+    return f"{db}: " + "; ".join(reasons) if reasons else None
+
+
 def build_demo(
     db: Path,
     *,

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import threading
+import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import platformdirs
@@ -28,6 +30,7 @@ MAX_ROWS = 1_000_000
 MAX_RESULT_BYTES = 512 * 2**20
 """The largest result one query hands back, measured in Arrow form before any Python object is made."""
 _BATCH_ROWS = 65_536
+_T = TypeVar("_T")
 
 
 def default_db_path() -> Path:
@@ -98,16 +101,17 @@ def run_query(
 
     if userstore.mentions(sql):
         userstore.register(con)
-    timer = threading.Timer(timeout, con.interrupt)
-    timer.start()
-    try:
+
+    def work() -> tuple[list[str], list[tuple[Any, ...]]]:
         rel = con.sql(sql, params=params or None)
         if rel is None:  # not a query (a SET, say): nothing to hand back
             return [], []
-        cols, rows = _fetch(con, rel, max_rows)
-    except KeyboardInterrupt:
-        con.interrupt()
-        raise
+        return _fetch(con, rel, max_rows)
+
+    timer = threading.Timer(timeout, con.interrupt)
+    timer.start()
+    try:
+        cols, rows = _interruptible(con, work)
     except duckdb.InterruptException as e:
         raise QueryError(f"the query took longer than {timeout:g} s and was stopped") from e
     except duckdb.OutOfMemoryException as e:
@@ -120,6 +124,45 @@ def run_query(
     finally:
         timer.cancel()
     return cols, rows
+
+
+def _interruptible(con: duckdb.DuckDBPyConnection, work: Callable[[], _T]) -> _T:
+    """``work()`` run so that Ctrl-C stops it at once: in a helper thread, the main thread waiting.
+
+    Python handles a signal only in the main thread, between bytecodes: while the main thread is
+    inside DuckDB, Ctrl-C would wait for the query to end (or time out). So the main thread waits
+    here instead, and on Ctrl-C interrupts the connection, waits for the query to stop, and raises
+    KeyboardInterrupt. In any other thread (the chat's workers) ``work`` runs in place: Esc cancels.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return work()
+    box: list[Any] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box.append((True, work()))
+        except BaseException as e:  # handed to the caller as it was raised
+            # its frames' locals (an open result reader) must not outlive the query: the connection
+            # refuses the next query while a result is open
+            traceback.clear_frames(e.__traceback__)
+            box.append((False, e))
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="segmenta-query", daemon=True).start()
+    try:
+        while not done.wait(0.1):
+            pass
+    except KeyboardInterrupt:
+        con.interrupt()
+        while not done.wait(0.1):  # the query stops within moments; the connection is free after
+            con.interrupt()
+        raise
+    ok, value = box[0]
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def _fetch(

@@ -207,3 +207,17 @@ def test_a_request_for_everyone_is_every_contact(engine: Engine, text: str, spor
     finally:
         con.close()
     assert answer.kind == "segment" and row is not None and answer.count == row[0], answer.clarifications
+
+
+def test_an_as_of_date_after_the_shops_data_says_so_in_both_languages(engine: Engine) -> None:
+    last = engine.data_last_day
+    assert last is not None
+    after = date(last.year + 1, 1, 15)
+    es = engine.ask("compraron en los últimos 30 días", after)
+    assert es.count == 0 and any(f"terminan el {last.isoformat()}" in a for a in es.assumptions)
+    en = Conversation()
+    en.ask(engine, "women who bought in the last 30 days", after)
+    refined = en.ask(engine, "only those from Madrid", after)  # a refinement says it too
+    assert any(f"data ends on {last.isoformat()}" in a for a in refined.assumptions)
+    within = engine.ask("compraron en los últimos 30 días", last)
+    assert not any("terminan el" in a for a in within.assumptions)

@@ -335,8 +335,29 @@ def test_a_failed_export_leaves_no_file_behind(shop: Path, tmp_path: Path) -> No
     assert not list(tmp_path.iterdir())
 
 
-def test_the_default_file_name_names_the_platform_and_the_date(tmp_path: Path) -> None:
-    assert default_path("google", AS_OF, tmp_path) == tmp_path / "segmenta-google-2026-06-30.csv"
+def test_the_default_file_name_names_the_platform_the_audience_the_date_and_the_time(tmp_path: Path) -> None:
+    name = default_path("google", AS_OF, tmp_path, "VIP Madrid").name
+    assert re.fullmatch(r"segmenta-google-vip-madrid-2026-06-30-\d{6}\.csv", name), name
+
+
+def test_a_second_export_of_the_day_is_a_second_file_and_an_existing_out_is_kept(
+    shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Default names never collide (the same second gets -2); a named file is replaced only with force."""
+    from segmenta.errors import ExportError
+
+    monkeypatch.chdir(tmp_path)
+    first = export_audience(shop, ALL, "meta", as_of=AS_OF, name="Todos")
+    second = export_audience(shop, ALL, "meta", as_of=AS_OF, name="Todos")
+    assert first.path != second.path and first.path.exists() and second.path.exists()
+    kept = tmp_path / "kept.csv"
+    kept.write_text("mine", encoding="utf-8")
+    with pytest.raises(ExportError, match="already exists: nothing was written"):
+        export_audience(shop, ALL, "meta", kept, as_of=AS_OF)
+    assert kept.read_text(encoding="utf-8") == "mine"
+    assert not list(tmp_path.glob(".kept.csv.*"))
+    export_audience(shop, ALL, "meta", kept, as_of=AS_OF, force=True)
+    assert kept.read_text(encoding="utf-8").startswith(",".join(META_COLUMNS))
 
 
 # ---------------------------------------------------------------- the command

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from segmenta.assistant.plan import RfmCondition, SegmentPlan
+from segmenta.assistant.plan import RfmCondition, SegmentPlan, conjuncts
 from segmenta.tools import segments as seg
 from segmenta.tools.ask import ask
 from segmenta.warehouse.importer import import_shop
@@ -314,3 +314,15 @@ def test_segments_kept_inside_an_older_warehouse_are_read_there_and_moved_out_on
     assert store_path(db).exists()
     assert [s.name for s in seg.list_segments(db)] == ["Antiguo", "Nuevo"]
     assert seg.show(db, "Antiguo").size == size
+
+
+def test_save_last_keeps_every_step_of_a_refined_segment_and_a_fresh_request_starts_over(db: Path) -> None:
+    from segmenta.tools.ask import ask
+
+    ask(db, "women from Madrid", D)
+    ask(db, "only those over 30", D, continue_=True)
+    plan, request = seg.last_plan(db)
+    assert request == "women from Madrid + only those over 30"
+    assert len(conjuncts(plan.where)) == 3
+    ask(db, "men from Sevilla", D)
+    assert seg.last_plan(db)[1] == "men from Sevilla"

@@ -160,6 +160,27 @@ async def test_esc_cancels_a_slow_query_and_the_chat_keeps_answering(
         assert app.query_one(AnswerCard).answer.count is not None
 
 
+async def test_ctrl_c_cancels_a_running_request_and_otherwise_says_how_to_quit(
+    sports_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A terminal user presses Ctrl-C to stop what runs: it cancels, it never quits nor is swallowed."""
+    app = SegmentaApp(sports_db, AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Session, "ask", slow_ask)
+        app.query_one(PromptInput).value = "mujeres +30 de Madrid"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.is_busy
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert not app.is_busy and not app.query(AnswerCard)
+        assert notes(app) == ["Request cancelled"]
+        await pilot.press("ctrl+c")  # nothing runs: the app stays, and says how to quit
+        await settle(pilot)
+        assert app.is_running and len(notes(app)) == 2 and "ctrl+q" in notes(app)[-1].lower()
+
+
 async def test_keys_work_while_a_query_runs(sports_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # a request that waits (without burning the CPU, which would slow Pilot's idle waits) until interrupted
     released = threading.Event()

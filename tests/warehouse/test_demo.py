@@ -394,3 +394,31 @@ def test_a_failed_table_write_raises_a_warehouse_error_and_leaves_no_temp_file(
 def test_the_examples_in_the_demo_docstrings_hold(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_the_demo_replaces_an_earlier_demo_but_not_a_shop_nor_saved_segments_without_force(
+    tmp_path: Path, tiny_warehouse: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from segmenta.cli import app
+    from segmenta.warehouse import userstore
+
+    run = CliRunner()
+    demo_db = tmp_path / "demo.duckdb"
+    args = ["demo", "--contacts", "30", "--until", "2026-06-30", "--db"]
+    assert run.invoke(app, [*args, str(demo_db)]).exit_code == 0
+    again = run.invoke(app, [*args, str(demo_db)])
+    assert again.exit_code == 0, again.output  # an earlier demo is the demo's to replace
+
+    with userstore.writable(demo_db) as con:
+        con.execute("INSERT INTO user_segments (name, kind, request) VALUES ('VIP', 'dynamic', 'r')")
+    kept = run.invoke(app, [*args, str(demo_db)])
+    assert kept.exit_code == 1 and "1 saved segment uses it" in kept.stderr and "--force" in kept.stderr
+
+    before = tiny_warehouse.read_bytes()
+    shop = run.invoke(app, [*args, str(tiny_warehouse)])
+    assert shop.exit_code == 1 and "holds the shop imported from" in shop.stderr
+    assert tiny_warehouse.read_bytes() == before
+    forced = run.invoke(app, [*args, str(tiny_warehouse), "--force"])
+    assert forced.exit_code == 0, forced.output

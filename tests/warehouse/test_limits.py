@@ -80,6 +80,27 @@ def test_a_slow_query_is_interrupted_at_the_time_limit(tiny: Path) -> None:
         con.close()
 
 
+def test_ctrl_c_stops_a_running_query_at_once_and_leaves_the_connection_usable(tiny: Path) -> None:
+    """Ctrl-C reaches Python only between bytecodes of the main thread, never while DuckDB runs
+    there: the query runs in a helper thread so that Ctrl-C (here ``interrupt_main``, what the
+    SIGINT handler does) interrupts it instead of waiting for its time limit of 10 minutes."""
+    import _thread
+    import threading
+
+    con = store.connect_readonly(tiny)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            store.run_query(
+                con, "SELECT sum(a.x * b.x) FROM range(1000000) a(x), range(1000000) b(x)", timeout=600
+            )
+        assert store.run_query(con, "SELECT 42")[1] == [(42,)]
+    finally:
+        timer.cancel()
+        con.close()
+
+
 @pytest.mark.parametrize(
     "sql",
     [
