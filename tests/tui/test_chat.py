@@ -306,6 +306,13 @@ async def test_f5_exports_the_segment_after_showing_its_preflight(
         files = list(tmp_path.glob("segmenta-meta-*.csv"))
         assert len(files) == 1
         assert any(str(files[0].name) in n for n in notes(app))
+        assert files[0].name.startswith("segmenta-meta-mujeres-30-de-madrid-2026-06-30-")
+        await pilot.press("f5")  # the same export again: a second file, the first one kept
+        await pilot.click("#to-meta")
+        await settle(pilot)
+        await pilot.click("#export-confirm")
+        await settle(pilot)
+        assert len(list(tmp_path.glob("segmenta-meta-*.csv"))) == 2 and files[0].exists()
 
 
 async def test_f5_without_a_segment_says_what_to_do_first(sports_db: Path) -> None:
