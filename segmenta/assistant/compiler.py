@@ -579,7 +579,10 @@ def message_expr(node: MessageCondition, ctx: Ctx) -> exp.Expr:
 
 
 def saved_segment_expr(node: SavedSegmentCondition, ctx: Ctx) -> exp.Expr:
-    """Membership of a saved segment, from the saved-segments tool's ``user_segment_members`` table."""
+    """Membership of a saved segment: its definition at the as-of date when the engine filled it in
+    (a dynamic segment), else the members kept in ``user_segment_members`` (a static snapshot)."""
+    if node.definition is not None:
+        return exp.paren(condition_expr(node.definition, ctx))
     members = (
         exp.select(exp.column("contact_id", "sm"))
         .from_(_table(SAVED_SEGMENTS_TABLE, "sm"))

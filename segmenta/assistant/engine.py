@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 
@@ -19,7 +19,16 @@ from segmenta.assistant.answer import Answer, ClarificationOut, FunnelStep
 from segmenta.assistant.compiler import compile_segment, funnel_select, funnel_steps, render
 from segmenta.assistant.explainer import explain_plan, step_label
 from segmenta.assistant.parser import parse
-from segmenta.assistant.plan import Any_, ReportPlan, SegmentPlan, conjuncts, merge_repeats
+from segmenta.assistant.plan import (
+    Any_,
+    ReportPlan,
+    SavedSegmentCondition,
+    SegmentPlan,
+    conjuncts,
+    merge_repeats,
+    walk,
+    with_definitions,
+)
 from segmenta.assistant.reading.pieces import ParseResult
 from segmenta.assistant.validator import validate, warehouse_schema
 from segmenta.errors import SegmentaError
@@ -65,6 +74,32 @@ class Engine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def _saved_notes(self, plan: SegmentPlan | ReportPlan, as_of: date) -> list[str]:
+        """One line per saved segment the plan names: how it is read at this date."""
+        names = [n.name for n in walk(plan.where) if isinstance(n, SavedSegmentCondition)]
+        if not names:
+            return []
+        from segmenta.warehouse import userstore
+
+        defs = userstore.definitions(self.db)
+        es = plan.language == "es"
+        out = []
+        for name in dict.fromkeys(names):
+            kind, raw = defs.get(name, ("static", None))
+            if kind == "dynamic" and raw:
+                out.append(
+                    f"'{name}': su definición a fecha {as_of.isoformat()}"
+                    if es
+                    else f"'{name}': its definition as of {as_of.isoformat()}"
+                )
+            else:
+                out.append(
+                    f"'{name}' es una foto fija: sus miembros al guardarlo que existen a {as_of.isoformat()}"
+                    if es
+                    else f"'{name}' is a snapshot: its members when saved that exist on {as_of.isoformat()}"
+                )
+        return out
+
     def _currency(self) -> str:
         try:
             from segmenta.warehouse.config import load_config
@@ -81,6 +116,11 @@ class Engine:
             return userstore.names(self.con, self.db)
         except (duckdb.Error, SegmentaError):
             return []
+
+    def resolve(self, plan: _P) -> _P:
+        """The plan with every dynamic saved segment named in it given its definition, so it is
+        evaluated at the request's as-of date (``resolve_saved``)."""
+        return resolve_saved(self.db, plan)
 
     # ----------------------------------------------------------------- answering
     def parse(self, text: str) -> ParseResult:
@@ -152,7 +192,13 @@ class Engine:
                     language=lang,
                     clarifications=[ClarificationOut(question=_no_reports(lang))],
                 )
-            return self.report_runner(self, text, result.plan, as_of, result.assumptions)
+            return self.report_runner(
+                self,
+                text,
+                self.resolve(result.plan),
+                as_of,
+                [*result.assumptions, *self._saved_notes(result.plan, as_of)],
+            )
         clar = [ClarificationOut(question=c.question, options=c.options) for c in result.clarifications]
         if (
             isinstance(result.plan, SegmentPlan)
@@ -199,6 +245,8 @@ class Engine:
         preview: int = 20,
     ) -> Answer:
         """Compile, validate, run and explain a segment Plan."""
+        assumptions = [*(assumptions or []), *self._saved_notes(plan, as_of)]
+        plan = self.resolve(plan)  # the definitions are left out of the answer's plan (exclude=True)
         plan, merged = merge_repeats(plan)
         if merged:
             assumptions = [
@@ -251,7 +299,7 @@ class Engine:
         )
 
     def funnel(self, plan: SegmentPlan, as_of: date) -> list[FunnelStep]:
-        sql = render(funnel_select(plan, as_of))
+        sql = render(funnel_select(self.resolve(plan), as_of))
         validate(sql, self.schema)
         _, rows = run_query(self.con, sql, timeout=self.timeout)
         values = rows[0]
@@ -286,6 +334,30 @@ class Engine:
         )
         rows = self.con.execute(sql, [ids]).fetchall()
         return cols, [list(r) for r in rows]
+
+
+_P = TypeVar("_P", SegmentPlan, ReportPlan)
+
+
+def resolve_saved(db: Path, plan: _P) -> _P:
+    """``plan`` with each dynamic saved segment it names given its definition from the store.
+
+    A dynamic segment named in a request is then its definition at that request's date, like any
+    condition; a static one stays its snapshot's members. Plans without saved segments are
+    returned as they are, without reading the store.
+    """
+    if not any(isinstance(n, SavedSegmentCondition) for n in walk(plan.where)):
+        return plan
+    from segmenta.warehouse import userstore
+
+    saved: dict[str, SegmentPlan] = {}
+    for name, (kind, raw) in userstore.definitions(db).items():
+        if kind == "dynamic" and raw:
+            try:
+                saved[name] = SegmentPlan.model_validate_json(raw)
+            except ValueError:  # a plan from another version of segmenta: its members serve
+                continue
+    return plan.model_copy(update={"where": with_definitions(plan.where, saved)})
 
 
 def _not_understood(lang: str) -> str:

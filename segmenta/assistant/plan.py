@@ -12,6 +12,7 @@ as-of date only when compiled, so a saved dynamic segment means the same thing o
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Literal
 
@@ -319,11 +320,19 @@ class MessageCondition(_Model):
 
 
 class SavedSegmentCondition(_Model):
-    """Membership of a segment the marketer saved earlier, by name."""
+    """Membership of a segment the marketer saved earlier, by name.
+
+    ``definition`` is filled in by the engine just before compiling, from the saved segments'
+    store: a dynamic segment's own condition, so it is evaluated at the request's as-of date like
+    any other condition (and the SQL shown runs on the warehouse file as printed). It stays None
+    for a static snapshot, which reads the members kept when it was saved. A Plan kept or saved
+    never holds it: a saved segment named inside another follows its later changes.
+    """
 
     type: Literal["saved_segment"] = "saved_segment"
     name: str
     text: str = ""
+    definition: Node | None = Field(default=None, exclude=True)
 
 
 Condition = Annotated[
@@ -381,6 +390,7 @@ Node = Annotated[
 All.model_rebuild()
 Any_.model_rebuild()
 Not.model_rebuild()
+SavedSegmentCondition.model_rebuild()
 
 
 class SegmentPlan(_Model):
@@ -506,3 +516,24 @@ def conjuncts(node: Node | None) -> list[Node]:
     if isinstance(node, All):
         return list(node.items)
     return [node]
+
+
+def with_definitions(node: Node | None, saved: Mapping[str, SegmentPlan]) -> Node | None:
+    """The tree with each saved segment named in it given its own definition (``saved``: the
+    dynamic segments' Plans by name), nested ones too; a name met again inside itself, or one
+    missing from ``saved`` (a static snapshot), is left to its stored members."""
+
+    def fill(n: Node, seen: frozenset[str]) -> Node:
+        if isinstance(n, SavedSegmentCondition):
+            plan = saved.get(n.name)
+            if plan is None or n.name in seen:
+                return n
+            inner = All(items=[]) if plan.where is None else fill(plan.where, seen | {n.name})
+            return n.model_copy(update={"definition": inner})
+        if isinstance(n, All | Any_):
+            return n.model_copy(update={"items": [fill(i, seen) for i in n.items]})
+        if isinstance(n, Not):
+            return n.model_copy(update={"item": fill(n.item, seen)})
+        return n
+
+    return None if node is None else fill(node, frozenset())

@@ -136,7 +136,9 @@ def act(db: Path, text: str, intent: Intent, conv: Conversation, as_of: date) ->
         from segmenta.tools.exports import export_audience
 
         assert plan is not None
-        sql = render(compile_segment(plan, as_of))
+        from segmenta.assistant.engine import resolve_saved
+
+        sql = render(compile_segment(resolve_saved(db, plan), as_of))
         report = export_audience(db, sql, intent.arg, as_of=as_of, name=request)
         lines = [
             f"{'fichero' if lang == 'es' else 'file'}: {report.path} ({report.rows:,} "

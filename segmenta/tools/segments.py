@@ -9,10 +9,9 @@ under these names as they are in the store when it runs:
   is ``dynamic`` (the Plan is kept and re-evaluated at any date) or ``static`` (a snapshot).
 - ``user_segment_members(segment, contact_id)``: the members. For a static segment, the snapshot
   taken when it was saved. For a dynamic segment, its membership as of its last save or refresh
-  (``as_of``): the compiler turns a saved segment named inside another request into a lookup in
-  this table, so **a saved dynamic segment used inside another request is its membership as of
-  its last refresh**, not re-evaluated at the new request's date. Exports (``segment_sql``) and
-  history of a dynamic segment always compile its Plan at the date asked.
+  (``as_of``). A dynamic segment named inside another request is evaluated by its definition at
+  that request's date (the engine fills it in: ``Engine.resolve``), so only a static snapshot is
+  read from this table. Exports (``segment_sql``) and history compile the Plan at the date asked.
 - ``user_segment_history(segment, as_of, size, recorded_at, step_counts)``: one row per segment
   and as-of date (a later evaluation at the same date replaces it); ``step_counts`` is the
   engine's funnel as JSON, so a size change can be explained condition by condition.
@@ -311,7 +310,7 @@ def _evaluate(
         for as_of in dates:
             ids: list[str] = []
             if members:
-                sql = render(compile_segment(plan, as_of))
+                sql = render(compile_segment(engine.resolve(plan), as_of))
                 validate(sql, engine.schema)
                 ids = [str(r[0]) for r in run_query(engine.con, sql, timeout=engine.timeout)[1]]
             funnel = engine.funnel(plan, as_of)
@@ -651,7 +650,7 @@ def segment_sql(db: Path, name: str, as_of: date) -> str:
         if seg.kind == "dynamic" and seg.plan is not None
         else SegmentPlan(where=SavedSegmentCondition(name=seg.name))
     )
-    sql = render(compile_segment(plan, as_of))
     with _engine(db) as engine:
+        sql = render(compile_segment(engine.resolve(plan), as_of))
         validate(sql, engine.schema)
     return sql

@@ -400,6 +400,8 @@ def draft(
             plan = SegmentPlan(where=tpl.default_audience)
             aud_text = tpl.default_audience_text
             assumptions.append(_WORDS["no_audience"][lang] + tpl.default_audience_text)
+        if plan is not None:
+            plan = engine.resolve(plan)  # a saved segment in the audience: its definition at D
         if kind == "replenishment" and not intervals:
             assumptions.append(_WORDS["no_intervals"][lang])
         return _estimate(

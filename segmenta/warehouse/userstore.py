@@ -251,3 +251,20 @@ def names(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> list[str]:
     """The saved segments' names, in order."""
     register(con, db)
     return [str(r[0]) for r in con.sql(f"SELECT name FROM {SEGMENTS} ORDER BY name").fetchall()]
+
+
+def definitions(db: Path) -> dict[str, tuple[str, str | None]]:
+    """Every saved segment's kind and Plan (as JSON; None for a snapshot without one), by name."""
+    found = tables(db) or legacy(db)
+    if not found:
+        return {}
+    t = found[SEGMENTS]
+    return {
+        str(n): (str(k), None if p is None else str(p))
+        for n, k, p in zip(
+            t.column("name").to_pylist(),
+            t.column("kind").to_pylist(),
+            t.column("plan").to_pylist(),
+            strict=True,
+        )
+    }
