@@ -143,11 +143,12 @@ class SegmentaApp(App[None]):
         self.post_message(Opened(info))
 
     @work(thread=True, group="ask", exclusive=True, exit_on_error=False)
-    def ask_worker(self, serial: int, text: str) -> None:
-        """Answer one request (and read the first page of a segment) off the UI thread."""
+    def ask_worker(self, serial: int, text: str, again: Answer | None = None) -> None:
+        """Answer one request (or run ``again`` at the new as-of date), and read the first page of a
+        segment, off the UI thread."""
         worker = get_current_worker()
         try:
-            answer = self.session.ask(text)
+            answer = self.session.rerun(again) if again is not None else self.session.ask(text)
             page = self.session.page(answer, 0) if answer.kind == "segment" else []
         except SegmentaError as e:
             if not worker.is_cancelled:
@@ -226,6 +227,10 @@ class SegmentaApp(App[None]):
             results.show_segment(a, event.page, self.session)
         elif a.kind == "report" and a.rows:
             results.show_report(a)
+        elif a.kind in ("clarification", "not_understood", "report"):
+            # a question back or an empty report: the rows of an earlier answer must not look like its
+            # (an action on the last segment, an export or a save, keeps that segment's rows)
+            results.clear_results()
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
@@ -258,10 +263,18 @@ class SegmentaApp(App[None]):
         """Ask for a new as-of date."""
 
         def chosen(day: dt.date | None) -> None:
-            if day is not None:
+            if day is not None and day != self.session.as_of:
                 self.session.as_of = day
                 self._retitle()
                 self.notify(f"{tr('date_set', self.lang)} {day.isoformat()}")
+                last = self.answers[-1] if self.answers else None
+                if last is not None and last.kind in ("segment", "report") and last.plan is not None:
+                    # the answer on screen is redone at the new date, so the two never disagree
+                    if self.is_busy:
+                        self.session.interrupt()
+                    self._serial += 1
+                    self._busy(True)
+                    self.ask_worker(self._serial, last.request, last)
 
         if not isinstance(self.screen, AsOfScreen):
             self.push_screen(AsOfScreen(self.lang, self.session.as_of), chosen)

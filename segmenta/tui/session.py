@@ -28,7 +28,7 @@ from segmenta.assistant.engine import PREVIEW_COLUMNS, Engine
 from segmenta.assistant.plan import SegmentPlan
 from segmenta.assistant.text import fold
 from segmenta.assistant.validator import validate
-from segmenta.errors import WarehouseError
+from segmenta.errors import SegmentaError, WarehouseError
 from segmenta.warehouse.store import run_query, state_path
 
 if TYPE_CHECKING:
@@ -149,6 +149,25 @@ class Session:
             except WarehouseError as e:  # answering goes on; a draft for "them" reports it
                 self.state_problem = str(e)
         return answer
+
+    def rerun(self, answer: Answer) -> Answer:
+        """The same segment or report again at the session's (new) as-of date: F2 after a date change.
+
+        The Plan is taken as it is (not the request's text, which may be a follow-up that would
+        refine the current segment a second time); the conversation keeps its current segment.
+        """
+        from segmenta.assistant.plan import ReportPlan
+
+        if answer.plan is None or answer.kind not in ("segment", "report"):
+            raise SegmentaError(f"the answer to {answer.request!r} cannot be run at another date")
+        with self._lock:
+            engine = self.engine
+            if answer.plan.get("kind") == "report":
+                if engine.report_runner is None:
+                    raise SegmentaError("reports cannot be run here")
+                plan = engine.resolve(ReportPlan.model_validate(answer.plan))
+                return engine.report_runner(engine, answer.request, plan, self.as_of, [])
+            return engine.run_plan(answer.request, SegmentPlan.model_validate(answer.plan), self.as_of)
 
     def save_state(self) -> Path:
         """Write the conversation beside the warehouse, where the tools read the last plan."""

@@ -260,6 +260,23 @@ async def test_f2_changes_the_as_of_date_and_refuses_a_bad_one(sports_db: Path) 
         assert app.query_one(AnswerCard).answer.as_of == "2025-12-31"
 
 
+async def test_f2_redoes_the_answer_on_screen_at_the_new_date(sports_db: Path) -> None:
+    """The header's date and the answer shown never disagree: a new date runs the answer again."""
+    app = SegmentaApp(sports_db, AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "mujeres de Madrid que compraron en los últimos 90 días")
+        await send(pilot, "solo las de más de 30")  # a follow-up: redone as the plan, not refined again
+        before = app.answers[-1]
+        await pilot.press("f2")
+        app.screen.query_one("#as-of-input").value = "2025-12-31"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        after = app.answers[-1]
+        assert after.as_of == "2025-12-31" and after.plan == before.plan
+        assert after.count != before.count
+        assert app.query(AnswerCard).last().answer.as_of == "2025-12-31"
+
+
 async def test_ctrl_t_switches_between_light_and_dark(sports_db: Path) -> None:
     app = SegmentaApp(sports_db, AS_OF)
     async with app.run_test(size=SIZE) as pilot:
@@ -321,3 +338,14 @@ async def test_f5_without_a_segment_says_what_to_do_first(sports_db: Path) -> No
         await pilot.press("f5")
         assert not isinstance(app.screen, ExportScreen)
         assert notes(app) == ["Ask for a segment first"]
+
+
+async def test_a_question_back_clears_the_rows_of_the_answer_before(sports_db: Path) -> None:
+    app = SegmentaApp(sports_db, AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "mujeres de Madrid")
+        results = app.query_one(ResultsPane)
+        assert results.loaded > 0
+        await send(pilot, "compraron productos Zzyzx")
+        assert app.answers[-1].kind in ("clarification", "not_understood")
+        assert results.loaded == 0 and results.answer is None
