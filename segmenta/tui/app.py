@@ -141,6 +141,15 @@ class SegmentaApp(App[None]):
             self.post_message(Failed(str(e), e.title))
             return
         self.post_message(Opened(info))
+        serial = self._serial  # a request typed meanwhile wins: the resumed answer is then dropped
+        try:
+            resumed = self.session.resume()
+            if resumed is None:
+                return
+            page = self.session.page(resumed, 0) if resumed.kind == "segment" else []
+        except SegmentaError:
+            return  # the last conversation no longer runs here (another shop): start afresh
+        self.post_message(Answered(serial, resumed, page))
 
     @work(thread=True, group="ask", exclusive=True, exit_on_error=False)
     def ask_worker(self, serial: int, text: str, again: Answer | None = None) -> None:

@@ -94,7 +94,10 @@ class Session:
         self.db = db
         self.as_of = as_of
         self.timeout = timeout
-        self.conversation = Conversation()
+        try:  # the conversation of the last chat (or ask --continue): a restart goes on from it
+            self.conversation = Conversation.load(state_path(db))
+        except OSError:
+            self.conversation = Conversation()
         self._engine: Engine | None = None
         self._lock = threading.Lock()
         self.state_problem: str | None = None
@@ -156,18 +159,36 @@ class Session:
         The Plan is taken as it is (not the request's text, which may be a follow-up that would
         refine the current segment a second time); the conversation keeps its current segment.
         """
-        from segmenta.assistant.plan import ReportPlan
-
         if answer.plan is None or answer.kind not in ("segment", "report"):
             raise SegmentaError(f"the answer to {answer.request!r} cannot be run at another date")
+        return self._run(answer.request, answer.plan, [])
+
+    def resume(self) -> Answer | None:
+        """The conversation's current segment or report, run at the as-of date when the chat opens
+        (None when the last chat left none): a restart shows where the marketer was."""
+        plan = self.conversation.plan
+        if plan is None:
+            return None
+        text = " + ".join(self.conversation.plan_requests()) or "…"
+        es = plan.language == "es"
+        note = (
+            "seguimos con la última conversación: una petición nueva empieza de cero"
+            if es
+            else "going on from the last conversation: a new request starts over"
+        )
+        return self._run(text, plan.model_dump(mode="json"), [note])
+
+    def _run(self, request: str, plan: dict[str, Any], notes: list[str]) -> Answer:
+        from segmenta.assistant.plan import ReportPlan
+
         with self._lock:
             engine = self.engine
-            if answer.plan.get("kind") == "report":
+            if plan.get("kind") == "report":
                 if engine.report_runner is None:
                     raise SegmentaError("reports cannot be run here")
-                plan = engine.resolve(ReportPlan.model_validate(answer.plan))
-                return engine.report_runner(engine, answer.request, plan, self.as_of, [])
-            return engine.run_plan(answer.request, SegmentPlan.model_validate(answer.plan), self.as_of)
+                report = engine.resolve(ReportPlan.model_validate(plan))
+                return engine.report_runner(engine, request, report, self.as_of, notes)
+            return engine.run_plan(request, SegmentPlan.model_validate(plan), self.as_of, assumptions=notes)
 
     def save_state(self) -> Path:
         """Write the conversation beside the warehouse, where the tools read the last plan."""

@@ -43,3 +43,14 @@ def shop_db(sports_db: Path, tmp_path: Path) -> Path:
 def _no_blink(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(PromptInput, "BLINK", False)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_conversation(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each chat test starts with no conversation left by an earlier one (a restart goes on from it)."""
+    from segmenta.warehouse.store import state_path
+
+    for name in ("sports_db", "shop_db"):
+        if name in request.fixturenames:
+            state_path(request.getfixturevalue(name)).unlink(missing_ok=True)
+    yield

@@ -349,3 +349,21 @@ async def test_a_question_back_clears_the_rows_of_the_answer_before(sports_db: P
         await send(pilot, "compraron productos Zzyzx")
         assert app.answers[-1].kind in ("clarification", "not_understood")
         assert results.loaded == 0 and results.answer is None
+
+
+async def test_a_restart_goes_on_from_the_last_conversation(shop_db: Path) -> None:
+    app = SegmentaApp(shop_db, AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "mujeres de Madrid")
+        await send(pilot, "solo las de más de 30")
+        count = app.answers[-1].count
+    again = SegmentaApp(shop_db, AS_OF)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = again.query(AnswerCard)
+        assert len(shown) == 1 and shown.last().answer.count == count
+        assert shown.last().answer.request == "mujeres de Madrid + solo las de más de 30"
+        assert any("última conversación" in a for a in shown.last().answer.assumptions)
+        await send(pilot, "solo las de Sevilla")  # a follow-up refines the segment of the last chat
+        refined = again.answers[-1]
+        assert refined.answered and "gender" in str(refined.plan) and "Sevilla" in str(refined.plan)
