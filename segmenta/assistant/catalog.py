@@ -69,6 +69,8 @@ CUSTOM_VALUES_MAX = 50  # a custom field's values are linkable when it has at mo
 MIN_SCORE = 60.0
 WEAK_ALIAS_SCORE = 80.0  # a place code that is also a word ("mad", "man"): only where a place is due
 FUZZY_RATIO = 85.0
+ONE_TYPO_BONUS = 2.0
+"""Added to a fuzzy match one edit away (optimal string alignment: a swap counts one)."""
 FUZZY_MIN_LEN = 4
 _QUALITY = {"exact": 100.0, "folded": 97.0, "stem": 94.0, "glossary": 92.0}
 # a glossary form found whole / only its head word, for a one-word span and for a longer span
@@ -584,6 +586,10 @@ class Catalog:
             near = process.extract(w, self._vocab, scorer=fuzz.ratio, score_cutoff=FUZZY_RATIO, limit=5)
             for cand, ratio, _ in near:
                 q = 85.0 + (ratio - FUZZY_RATIO) * 0.5
+                if OSA.distance(w, cand) <= 1:
+                    # one typo away (a letter swapped, missing or extra) beats two, whatever the ratio:
+                    # "quinuqin" is Quinquin with two letters swapped, not Quinnuquin with two more
+                    q += ONE_TYPO_BONUS
                 match([cand], 0, [i], "fuzzy", (q, q))
             if len(w) <= 7 and not known_word(w):
                 # a short word is one typo away at a lower ratio ("nkie" / "nike" is 75): one swap,

@@ -36,7 +36,7 @@ def open_engine(db: Path, *, timeout: float = 30.0, mode: Mode | None = None) ->
 def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumptions: list[str]) -> Answer:
     """Compile, validate and run a report plan; explain each metric's formula and the window."""
     from segmenta.tools.metrics import check, metric_formula
-    from segmenta.tools.report import compile_report, excluded_sql, render
+    from segmenta.tools.report import compile_report, excluded_sql, partial_buckets, render
 
     lang = plan.language
     problems = check(plan)
@@ -55,6 +55,8 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
     sql = render(compile_report(plan, as_of))
     validate(sql, engine.schema)
     cols, rows = run_query(engine.con, sql, timeout=engine.timeout)
+    if rows:
+        assumptions = [*assumptions, *partial_buckets(plan, as_of)]
     explanation = [metric_formula(m, lang) for m in plan.metrics]
     if plan.window is not None:
         explanation.append(

@@ -453,6 +453,47 @@ def _period(plan: ReportPlan, as_of: date) -> _Period:
     return _Period(start, end or end_all)
 
 
+_GRAIN_WORDS = {  # (Spanish, its "partial" agreeing with it, English)
+    "day": ("el día", "incompleto", "the day"),
+    "week": ("la semana del", "incompleta", "the week of"),
+    "month": ("el mes de", "incompleto", "the month of"),
+    "quarter": ("el trimestre de", "incompleto", "the quarter of"),
+    "year": ("el año de", "incompleto", "the year of"),
+}
+
+
+def partial_buckets(plan: ReportPlan, as_of: date) -> list[str]:
+    """One line per first or last bucket of a report by period that the window cuts short.
+
+    A weekly report "since March" starts on a Thursday and ends at the as-of date: its first and
+    last weeks hold fewer days than the others, and a chart shows them as drops that did not happen.
+    """
+    if plan.grain is None or plan.grain == "day":
+        return []
+    period = _period(plan, as_of)
+    last_day = (period.end - timedelta(microseconds=1)).date()
+    es = plan.language == "es"
+    what_es, partial_es, what_en = _GRAIN_WORDS[plan.grain]
+    out: list[str] = []
+    if period.start is not None:
+        first, since = unit_start(period.start.date(), plan.grain), period.start.date().isoformat()
+        if first.isoformat() < since:
+            out.append(
+                f"{what_es} {first.isoformat()} está {partial_es}: cuenta desde el {since}"
+                if es
+                else f"{what_en} {first.isoformat()} is partial: it counts from {since}"
+            )
+    last = unit_start(last_day, plan.grain)
+    full_end = (datetime.combine(last, datetime.min.time()) + _step_delta(last, plan.grain)).date()
+    if full_end - timedelta(days=1) > last_day:
+        out.append(
+            f"{what_es} {last.isoformat()} está {partial_es}: cuenta hasta el {last_day.isoformat()}"
+            if es
+            else f"{what_en} {last.isoformat()} is partial: it counts up to {last_day.isoformat()}"
+        )
+    return out
+
+
 def report_columns(plan: ReportPlan) -> list[str]:
     """The report's column names in order: grain, dimensions, metrics (with compare columns).
 

@@ -1149,3 +1149,29 @@ def test_an_or_between_two_values_of_one_field_is_spent_there(text: str, sports_
     r = parse(text, sports_catalog)
     assert isinstance(r.plan, SegmentPlan) and not r.clarifications, (text, r.unrecognized)
     assert r.plan.where is not None and r.plan.where.type == "all", r.plan.where  # both hold, not either
+
+
+@pytest.mark.parametrize(
+    "field,values,typed,meant",
+    [
+        # toys: two letters swapped; the other value is nearer by ratio, yet two letters further
+        ("category", ["Quinquin", "Quinnuquin"], "clientes que compraron Quinuqin", "Quinquin"),
+        # wine: the same on another catalog and field, in English
+        ("brand", ["Montelena", "Montleenaas"], "customers who bought Montleena", "Montelena"),
+    ],
+)
+def test_a_typo_one_edit_away_links_to_that_value_not_to_one_two_edits_away(
+    field: str, values: list[str], typed: str, meant: str
+) -> None:
+    others = ["Daxpel", "Fiogar"]  # the other field's values, as a shop has both
+    pairs = (
+        [(v, o) for v in values for o in others]
+        if field == "category"
+        else [(o, v) for v in values for o in others]
+    )
+    catalog = Catalog.from_values([(f"{b} {c} item", c, None, b) for c, b in pairs])
+    r = parse(typed, catalog)
+    if r.clarifications:  # asking between them is allowed; answering with the other one is not
+        return
+    dumped = json.dumps(r.plan.model_dump(mode="json") if r.plan else None)
+    assert f'"{meant}"' in dumped and all(f'"{v}"' not in dumped for v in values if v != meant), dumped

@@ -222,3 +222,22 @@ def test_a_report_for_a_segment_only_counts_its_contacts(con: duckdb.DuckDBPyCon
 @needs_eval
 def test_a_count_question_is_one_row_and_one_column(con: duckdb.DuckDBPyConnection) -> None:
     assert len(run(con, ReportPlan(metrics=["orders"], window=W(kind="month", month=5)))) == 1
+
+
+def test_a_report_by_period_names_its_first_and_last_buckets_when_the_window_cuts_them() -> None:
+    """A weekly report since 1 March up to Tuesday 30 June: its first week holds 1 day, its last 2."""
+    from segmenta.assistant.plan import Window
+    from segmenta.tools.report import partial_buckets
+
+    since = Window.model_validate({"kind": "since", "start": "2026-03-01"})
+    weekly = ReportPlan(metrics=["sends"], grain="week", window=since)
+    assert partial_buckets(weekly, date(2026, 6, 30)) == [
+        "the week of 2026-02-23 is partial: it counts from 2026-03-01",
+        "the week of 2026-06-29 is partial: it counts up to 2026-06-30",
+    ]
+    monthly = ReportPlan(metrics=["revenue"], grain="month", window=since, language="es")
+    assert partial_buckets(monthly, date(2026, 6, 30)) == []  # whole months from 1 March to 30 June
+    assert partial_buckets(monthly, date(2026, 6, 15)) == [
+        "el mes de 2026-06-01 está incompleto: cuenta hasta el 2026-06-15"
+    ]
+    assert partial_buckets(ReportPlan(metrics=["revenue"], dimensions=["brand"]), date(2026, 6, 15)) == []
