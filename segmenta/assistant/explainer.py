@@ -34,7 +34,7 @@ from segmenta.assistant.plan import (
     Window,
     conjuncts,
 )
-from segmenta.assistant.windows import calendar_window, describe_window
+from segmenta.assistant.windows import calendar_window, describe_window, resolve_window
 from segmenta.errors import SegmentaError
 
 Lang = Literal["es", "en"]
@@ -997,6 +997,37 @@ def _purchase_label(cond: PurchaseCondition, ctx: _Ctx) -> str:
     return text
 
 
+def _not_in_window_label(cond: PurchaseCondition, ctx: _Ctx) -> str:
+    """``no purchase of X since D1`` for a purchase not made within a window (never "never")."""
+    assert cond.window is not None
+    start, end = resolve_window(cond.window, ctx.as_of)
+    last = (end - timedelta(days=1)).date() if end is not None else ctx.as_of
+    up_to_d = last >= ctx.as_of
+    if start is None:
+        when = ctx.t(f" up to {last}", f" hasta el {last}")
+    elif up_to_d:
+        when = ctx.t(f" since {start.date()}", f" desde el {start.date()}")
+    else:
+        when = ctx.t(f" from {start.date()} to {last}", f" del {start.date()} al {last}")
+    short = _product(cond.product, ctx, short=True)
+    completed = cond.status == "completed"
+    if short:
+        head = ctx.t(
+            ("has not bought " if completed else "has not ordered ") + short,
+            ("no ha comprado " if completed else "no ha pedido ") + short,
+        )
+    else:
+        head = (
+            ctx.t("no completed order", "ningún pedido completado")
+            if completed
+            else ctx.t("no order", "ningún pedido")
+        )
+    if not completed:
+        en_many, _, es_many, _ = STATUS_WORDS[cond.status]
+        head += f" ({ctx.t(en_many, es_many)})"
+    return head + when
+
+
 def _label(node: Node, ctx: _Ctx, nested: bool) -> str:
     if isinstance(node, (All, Any_)):
         if not node.items:
@@ -1006,6 +1037,8 @@ def _label(node: Node, ctx: _Ctx, nested: bool) -> str:
     if isinstance(node, Not):
         item = node.item
         if isinstance(item, PurchaseCondition) and not (item.amount or item.count or item.units):
+            if item.window is not None:  # not in a window is not "never": the label keeps the window
+                return _not_in_window_label(item, ctx)
             return ctx.t("never ", "nunca ") + _purchase_label(item, ctx)
         if isinstance(item, WebCondition) and item.count is None:
             return str(_web(item, ctx, negated=True, bare=True))

@@ -952,3 +952,14 @@ def test_a_comparison_is_always_restated_in_symbols(c: Compare, lang: str) -> No
     number = str(int(c.value)) if c.value.is_integer() else repr(c.value)
     number = number.replace(".", ",") if lang == "es" else number
     assert (f"{c.op} {number}" if c.op != "between" else f" {number} ") in sentence
+
+
+def test_a_purchase_not_made_within_a_window_is_labelled_with_the_window_never_as_never() -> None:
+    """'no han comprado en los últimos 12 meses' is not 'never bought': the label says since when."""
+    not_recently = Not(item=PurchaseCondition(product=SHOES, window=LAST_10_MONTHS))
+    en, es = step_label(not_recently, D, "en"), step_label(not_recently, D, "es")
+    assert en.startswith("has not bought Running / Shoes since ") and "never" not in en
+    assert es.startswith("no ha comprado Running / Shoes desde el ") and "nunca" not in es
+    no_order = Not(item=PurchaseCondition(window=LAST_10_MONTHS))
+    assert step_label(no_order, D, "es").startswith("ningún pedido completado desde el ")
+    assert step_label(Not(item=PurchaseCondition(product=SHOES)), D, "en") == "never bought Running / Shoes"
