@@ -990,11 +990,18 @@ def _purchase_label(cond: PurchaseCondition, ctx: _Ctx) -> str:
     elif cond.count is not None:
         text = ctx.t("orders ", "pedidos ") + _sym(cond.count, ctx)
     else:
-        return _no_product_head(cond, ctx)
+        return _with_order_tests(_no_product_head(cond, ctx), cond, ctx)
     if not completed:
         en_many, _, es_many, _ = STATUS_WORDS[cond.status]
         text += f" ({ctx.t(en_many, es_many)})"
-    return text
+    return _with_order_tests(text, cond, ctx)
+
+
+def _with_order_tests(label: str, cond: PurchaseCondition, ctx: _Ctx) -> str:
+    """A purchase label with what its order must be (paid by card, online...): the step that counts
+    "pagaron con tarjeta" says so, not just "tuvo un pedido completado"."""
+    tests = _order_tests(cond, ctx)
+    return f"{label} {tests}" if tests else label
 
 
 def _not_in_window_label(cond: PurchaseCondition, ctx: _Ctx) -> str:

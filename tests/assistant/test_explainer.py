@@ -963,3 +963,11 @@ def test_a_purchase_not_made_within_a_window_is_labelled_with_the_window_never_a
     no_order = Not(item=PurchaseCondition(window=LAST_10_MONTHS))
     assert step_label(no_order, D, "es").startswith("ningún pedido completado desde el ")
     assert step_label(Not(item=PurchaseCondition(product=SHOES)), D, "en") == "never bought Running / Shoes"
+
+
+def test_a_purchase_label_keeps_what_the_order_must_be() -> None:
+    """The seed request's step 'tuvo un pedido completado' dropped the card: the funnel keeps it."""
+    paid = PurchaseCondition(payment_method=["credit_card", "debit_card"])
+    assert step_label(paid, D, "es").startswith("tuvo un pedido completado pagando con credit_card")
+    online = PurchaseCondition(product=SHOES, channel="online")
+    assert step_label(online, D, "en") == "bought Running / Shoes online"
