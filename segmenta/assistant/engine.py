@@ -143,6 +143,19 @@ class Engine:
 
     def answer_parsed(self, text: str, result: ParseResult, as_of: date, *, preview: int = 20) -> Answer:
         """The answer to a parsed request, with the words it ignored as filler listed."""
+        if result.unrecognized:
+            from segmenta.assistant.languages import not_read_sentence, other_language
+
+            other = other_language(text)
+            if other is not None:  # one sentence, not one question back per word of French
+                return Answer(
+                    request=text,
+                    kind="not_understood",
+                    as_of=as_of.isoformat(),
+                    language=result.language,
+                    unrecognized=list(result.unrecognized),
+                    clarifications=[ClarificationOut(question=not_read_sentence(other))],
+                )
         answer = self._answer_parsed(text, result, as_of, preview=preview)
         if result.ignored and not answer.ignored:
             answer = answer.model_copy(update={"ignored": list(result.ignored)})

@@ -221,3 +221,27 @@ def test_an_as_of_date_after_the_shops_data_says_so_in_both_languages(engine: En
     assert any(f"data ends on {last.isoformat()}" in a for a in refined.assumptions)
     within = engine.ask("compraron en los últimos 30 días", last)
     assert not any("terminan el" in a for a in within.assumptions)
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("les clients qui ont acheté des chaussures le mois dernier", "francés"),
+        ("Kunden, die letzten Monat Schuhe gekauft haben", "alemán"),
+        ("els clients que van comprar sabates l'any passat", "catalán"),
+    ],
+)
+def test_a_request_in_another_language_gets_one_sentence_not_a_question_per_word(
+    engine: Engine, text: str, name: str
+) -> None:
+    answer = engine.ask(text, date(2026, 6, 30))
+    assert answer.kind == "not_understood" and answer.sql is None
+    assert len(answer.clarifications) == 1
+    question = answer.clarifications[0].question
+    assert f"parece estar en {name}" in question and "Spanish and English" in question
+
+
+def test_spanish_and_english_slang_is_never_taken_for_another_language(engine: Engine) -> None:
+    for text in ("chavales de bcn q pillaron algo en rebajas x tarjeta", "ppl who bought nike w/o coupon"):
+        answer = engine.ask(text, date(2026, 6, 30))
+        assert not any("parece estar en" in c.question for c in answer.clarifications), text
