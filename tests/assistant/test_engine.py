@@ -228,7 +228,7 @@ def test_an_as_of_date_after_the_shops_data_says_so_in_both_languages(engine: En
     [
         ("les clients qui ont acheté des chaussures le mois dernier", "francés"),
         ("Kunden, die letzten Monat Schuhe gekauft haben", "alemán"),
-        ("els clients que van comprar sabates l'any passat", "catalán"),
+        ("clienti che hanno comprato scarpe il mese scorso", "italiano"),
     ],
 )
 def test_a_request_in_another_language_gets_one_sentence_not_a_question_per_word(
