@@ -536,11 +536,13 @@ def compile_report(plan: ReportPlan, as_of: date) -> exp.Select:
         q = _aggregate(plan, as_of, period)
     keys = [exp.column(k) for k in plan.dimensions] if plan.compare else [exp.column(k) for k in _keys(plan)]
     order: list[exp.Expr] = []
-    if plan.sort is not None:
-        order.append(
-            exp.Ordered(this=exp.column(plan.sort), desc=plan.descending, nulls_first=not plan.descending)
-        )
-    order += [exp.Ordered(this=k, nulls_first=False) for k in keys if k.name != plan.sort]
+    sort, descending = plan.sort, plan.descending
+    if sort is None and plan.grain is None and plan.dimensions and plan.metrics:
+        # "revenue by category": the largest first, as a marketer reads a ranking (time runs in order)
+        sort, descending = plan.metrics[0], True
+    if sort is not None:
+        order.append(exp.Ordered(this=exp.column(sort), desc=descending, nulls_first=not descending))
+    order += [exp.Ordered(this=k, nulls_first=False) for k in keys if k.name != sort]
     if order:
         q = q.order_by(*order)
     return q.limit(plan.limit) if plan.limit is not None else q

@@ -165,6 +165,17 @@ def test_top_n_keeps_the_largest_values_in_order(con: duckdb.DuckDBPyConnection)
     assert [r[1] for r in bottom] == sorted(every)[:2]
 
 
+def test_a_ranking_by_a_dimension_comes_largest_first_and_a_series_in_time_order(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    by_brand = run(con, ReportPlan(metrics=["units"], dimensions=["brand"], window=W(kind="year", year=2025)))
+    units = [r[1] for r in by_brand]
+    assert len(units) > 2 and units == sorted(units, reverse=True)
+    monthly = run(con, ReportPlan(metrics=["units"], grain="month", window=W(kind="year", year=2025)))
+    months = [r[0] for r in monthly]
+    assert months == sorted(months)
+
+
 @needs_eval
 def test_the_previous_period_comparison_matches_two_separate_reports(con: duckdb.DuckDBPyConnection) -> None:
     may = ReportPlan(
