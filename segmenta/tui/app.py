@@ -32,7 +32,7 @@ from segmenta.tui.commands import Command, parse_command
 from segmenta.tui.format import human_size
 from segmenta.tui.screens import AsOfScreen, HelpScreen
 from segmenta.tui.session import Session, WarehouseInfo
-from segmenta.tui.strings import KEY_BAR, SAVED_SEGMENT_REQUEST, TEXTS, Lang, tr
+from segmenta.tui.strings import SAVED_SEGMENT_REQUEST, TEXTS, Lang, key_bar, tr
 from segmenta.tui.widgets.answer_card import AnswerCard
 from segmenta.tui.widgets.library import SegmentLibrary
 from segmenta.tui.widgets.prompt import PromptInput
@@ -113,7 +113,7 @@ class SegmentaApp(App[None]):
             yield Label(tr("working", self.lang), id="busy-label")
         both = tr("placeholder", "es") + "  |  " + tr("placeholder", "en")
         yield PromptInput(placeholder=both, id="prompt")
-        yield Static(KEY_BAR[self.lang], id="keys")
+        yield Static(key_bar(self.lang, self.size.width), id="keys")
 
     def on_mount(self) -> None:
         self.sub_title = f"{tr('as_of', self.lang)} {self.session.as_of.isoformat()}"
@@ -127,6 +127,7 @@ class SegmentaApp(App[None]):
 
     def _fit(self, width: int) -> None:
         self.query_one("#main").set_class(width < NARROW, "-narrow")
+        self.query_one("#keys", Static).update(key_bar(self.lang, width))
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -257,7 +258,7 @@ class SegmentaApp(App[None]):
         self.lang = lang
         self.query_one(SegmentLibrary).set_lang(lang)
         self.query_one(PromptInput).placeholder = tr("placeholder", lang)
-        self.query_one("#keys", Static).update(KEY_BAR[lang])
+        self.query_one("#keys", Static).update(key_bar(lang, self.size.width))
         self.query_one("#busy-label", Label).update(tr("working", lang))
         self.query_one(ResultsPane).set_lang(lang)
         self._retitle()

@@ -117,6 +117,19 @@ KEY_BAR: dict[Lang, str] = {
     "es": "F1 ayuda  F2 fecha  F3 SQL  F4 copiar  F5 exportar  F6 guardar  F7 guardados  F8 flujo  ^Q salir",
     "en": "F1 help  F2 date  F3 SQL  F4 copy  F5 export  F6 save  F7 library  F8 workflow  ^Q quit",
 }
+KEY_BAR_NARROW: dict[Lang, str] = {  # 80 columns: the quit key and F8 stay, F4 (copy SQL) is in F1's list
+    "es": "F1 ayuda F2 fecha F3 SQL F5 exportar F6 guardar F7 guardados F8 flujo ^Q salir",
+    "en": "F1 help F2 date F3 SQL F5 export F6 save F7 library F8 workflow ^Q quit",
+}
+
+
+def key_bar(lang: Lang, width: int) -> str:
+    """The key bar that fits ``width`` columns (the bar has one column of padding each side).
+
+    >>> len(key_bar("es", 80)) <= 78, key_bar("en", 200).startswith("F1 help  F2")
+    (True, True)
+    """
+    return KEY_BAR[lang] if len(KEY_BAR[lang]) + 2 <= width else KEY_BAR_NARROW[lang]
 
 
 def tr(key: str, lang: Lang) -> str:

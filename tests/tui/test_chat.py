@@ -367,3 +367,15 @@ async def test_a_restart_goes_on_from_the_last_conversation(shop_db: Path) -> No
         await send(pilot, "solo las de Sevilla")  # a follow-up refines the segment of the last chat
         refined = again.answers[-1]
         assert refined.answered and "gender" in str(refined.plan) and "Sevilla" in str(refined.plan)
+
+
+@pytest.mark.parametrize("lang_request", ["mujeres de Madrid", "women in Madrid"])
+async def test_at_80_columns_the_key_bar_keeps_f8_and_the_quit_key(
+    sports_db: Path, lang_request: str
+) -> None:
+    app = SegmentaApp(sports_db, AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await send(pilot, lang_request)
+        bar = str(app.query_one("#keys", Static).render())
+        assert "F8" in bar and "^Q" in bar and len(bar) <= 78
+        assert "2026-06-30" in app.sub_title
