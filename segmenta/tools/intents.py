@@ -30,9 +30,18 @@ _SAVE = re.compile(
     r"(?: (?:as|como|con el nombre|with the name|named|called))? (?P<name>.+)$"
 )
 _WORKFLOW = re.compile(
-    r"\b(workflow|flujo|automatizacion|automation|journey|secuencia|sequence|campana automatica)\b"
+    r"\b(workflows?|flujos?|flows?|automatizacion(?:es)?|automations?|journeys?|secuencias?|sequences?"
+    r"|campanas? automaticas?)\b"
 )
-_DRAFT = re.compile(r"\b(draft|crea\w*|disena\w*|design|build|make|haz|hazme|propon\w*|suggest|prepara\w*)\b")
+_DRAFT = re.compile(
+    r"\b(draft|borrador|crea\w*|create|disena\w*|design|build|make|haz|hazme|propon\w*|suggest|prepara\w*"
+    r"|redact\w*|genera\w*|generate|write|arma\w*|monta\w*|plantea\w*|sketch)\b"
+)
+_REPORT_BY_FLOW = re.compile(
+    r"\b(by|per|por) (?:each |cada )?(?:work)?(?:flows?|flujos?)\b"
+    r"|\b(informe|report|rendimiento|performance)\b"
+)
+"""A report over workflows ("haz un informe por flujo", "performance by flow"): never a draft."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,10 @@ def read_intent(text: str) -> Intent | None:
     Intent(action='save', arg='VIP Madrid')
     >>> read_intent("draft a win-back workflow for them").action
     'workflow'
+    >>> read_intent("borrador de un flujo de recuperación para clientes hibernando").action
+    'workflow'
+    >>> read_intent("haz un informe de aperturas por flujo") is None
+    True
     >>> read_intent("mujeres de Madrid") is None
     True
     >>> read_intent("los que aceptan sms, xq queremos mandarles el CUMPLE5") is None
@@ -73,7 +86,7 @@ def read_intent(text: str) -> Intent | None:
     if m:
         name = _original_name(raw, m.group("name"))
         return Intent("save", name)
-    if _WORKFLOW.search(f) and _DRAFT.search(head):
+    if _WORKFLOW.search(f) and _DRAFT.search(head) and not _REPORT_BY_FLOW.search(f):
         return Intent("workflow", text)
     return None
 

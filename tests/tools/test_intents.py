@@ -76,3 +76,25 @@ def test_export_them_for_facebook_exports_the_last_segment(tmp_path: Path) -> No
         rows = list(csv.DictReader(f))
     assert 0 < len(rows) == answer["count"] <= count
     assert "@" not in rows[0]["email"]  # hashed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "borrador de un flujo de recuperación para clientes hibernando",
+        "redacta una automatización de bienvenida",
+        "genera un flujo de carrito abandonado para ellos",
+        "write a birthday flow for VIPs",
+        "create a replenishment journey",
+    ],
+)
+def test_the_ways_a_workflow_draft_is_asked_for_are_read_as_one(text: str) -> None:
+    intent = read_intent(text)
+    assert intent is not None and intent.action == "workflow", text
+
+
+@pytest.mark.parametrize(
+    "text", ["haz un informe de aperturas por flujo", "make a report of open rate by flow", "CTR by workflow"]
+)
+def test_a_report_over_workflows_is_never_a_draft(text: str) -> None:
+    assert read_intent(text) is None, text
