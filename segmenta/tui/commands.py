@@ -54,12 +54,12 @@ _SAVE = re.compile(
 )
 _MAKE = re.compile(
     _LEAD
-    + r"(?:(?P<en>draft|create|make|build|design|set\s+up|prepare)"
+    + r"(?:(?P<en>draft|create|make|build|design|set\s+up|prepare|write|generate)"
     + r"|(?P<es>cr[eé]a(?:me)?|crear|dis[eé][ñn]a(?:me)?|prepara(?:me)?|haz(?:me)?|genera(?:me)?"
-    + r"|redacta(?:me)?|monta(?:me)?|arma(?:me)?))\b(?P<rest>.*)$",
+    + r"|redacta(?:me)?|monta(?:me)?|arma(?:me)?|borrador(?:\s+de)?))\b(?P<rest>.*)$",
     re.I | re.S,
 )
-_DRAFT_VERBS = {"draft", "redacta", "redactame"}
+_DRAFT_VERBS = {"draft", "redacta", "redactame", "borrador", "borrador de"}
 _WORKFLOW_NOUN = re.compile(
     r"\b(workflows?|flows?|automations?|journeys?|sequences?|flujos?|automatizacion(es)?|secuencias?)\b"
 )

@@ -37,6 +37,11 @@ ACTIONS: list[tuple[str, tuple[object, ...]]] = [
         "diséñame una automatización de cumpleaños para estos contactos",
         ("workflow", "es", "birthday", True, None),
     ),
+    (
+        "borrador de un flujo de recuperación para clientes hibernando",
+        ("workflow", "es", "win_back", False, "clientes hibernando"),
+    ),
+    ("write a birthday flow for them", ("workflow", "en", "birthday", True, None)),
 ]
 
 QUESTIONS = [
@@ -52,6 +57,7 @@ QUESTIONS = [
     "keep only women",
     "exported orders by month",
     "¿cuántos guardaron el carrito?",
+    "haz un informe de aperturas por flujo",
 ]
 
 
