@@ -68,6 +68,23 @@ _T: dict[str, dict[Lang, str]] = {
     },
     "continues": {"es": "sigue en", "en": "continues at"},
 }
+NODE_TYPES: dict[str, dict[Lang, str]] = {  # a node's type as the tree shows it
+    "audience": {"es": "audiencia", "en": "audience"},
+    "trigger": {"es": "disparador", "en": "trigger"},
+    "wait": {"es": "espera", "en": "wait"},
+    "condition": {"es": "condición", "en": "condition"},
+    "action": {"es": "acción", "en": "action"},
+    "exit": {"es": "salida", "en": "exit"},
+}
+
+
+def node_type(kind: str, lang: Lang) -> str:
+    """A node type in ``lang`` (the draft's JSON keeps the English key).
+
+    >>> node_type("condition", "es"), node_type("trigger", "en")
+    ('condición', 'trigger')
+    """
+    return NODE_TYPES.get(kind, {}).get(lang, kind)
 
 
 def kind_title(kind: str, lang: Lang) -> str:
@@ -124,8 +141,9 @@ def node_label(n: WorkflowNode, edge: str, lang: Lang) -> Text:
     text = Text()
     if edge:
         text.append(f"{edge}: ", style="dim")
-    if not n.label.lower().startswith(n.type):
-        text.append(f"{n.type} ", style="bold")
+    shown = node_type(n.type, lang)
+    if not n.label.lower().startswith((n.type, shown)):
+        text.append(f"{shown} ", style="bold")
     text.append(terminal_text(n.label))
     est = short_estimate(n.estimate, lang)
     if est:
@@ -135,7 +153,7 @@ def node_label(n: WorkflowNode, edge: str, lang: Lang) -> Text:
 
 def node_detail(n: WorkflowNode, lang: Lang) -> Text:
     """Everything about one node, for the line under the tree."""
-    text = Text(f"{n.type}: ", style="bold")
+    text = Text(f"{node_type(n.type, lang)}: ", style="bold")
     text.append(terminal_text(n.label))
     est = estimate_label(n.estimate, lang)
     if est:

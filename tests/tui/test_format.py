@@ -37,3 +37,16 @@ def test_every_workflow_kind_has_a_spanish_name_and_its_own_words_draft_it() -> 
     for kind in known_kinds():
         assert workflow_screen.kind_title(kind, "es") != workflow_screen.kind_title(kind, "en")
         assert detect_kind(workflow_screen.draft_text(kind, None)) == kind
+
+
+def test_a_spanish_workflow_tree_names_its_node_types_in_spanish() -> None:
+    from segmenta.tools.workflows import WorkflowNode
+    from segmenta.tui.workflow_screen import node_detail, node_label
+
+    cond = WorkflowNode(id="n3", type="condition", label="¿Suscrito al email?")
+    assert node_label(cond, "", "es").plain.startswith("condición ¿Suscrito")
+    assert node_label(cond, "", "en").plain.startswith("condition ¿Suscrito")
+    trig = WorkflowNode(id="n2", type="trigger", label="Se une a la audiencia")
+    assert node_detail(trig, "es").plain.startswith("disparador: Se une")
+    audience = WorkflowNode(id="n1", type="audience", label="Audiencia: clientes hibernando")
+    assert node_label(audience, "", "es").plain.startswith("Audiencia: clientes")  # the label says it
