@@ -7,9 +7,9 @@ from types import ModuleType
 
 import pytest
 
-from segmenta.assistant import languages, numbers, text, timewords, windows
+from segmenta.assistant import explainer, languages, numbers, text, timewords, windows
 
-MODULES = [windows, text, numbers, timewords, languages]
+MODULES = [windows, text, numbers, timewords, languages, explainer]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)

@@ -543,6 +543,28 @@ def _product(p: ProductMatch | None, ctx: _Ctx, short: bool = False) -> str:
     return ctx.t(f"products matching '{p.text}'", f"productos que encajan con '{p.text}'") if p.text else ""
 
 
+PAYMENT_NAMES: dict[str, tuple[str, str]] = {  # DATA_MODEL's payment codes, as a marketer says them
+    "credit_card": ("credit card", "tarjeta de crédito"),
+    "debit_card": ("debit card", "tarjeta de débito"),
+    "paypal": ("PayPal", "PayPal"),
+    "bizum": ("Bizum", "Bizum"),
+    "bank_transfer": ("bank transfer", "transferencia bancaria"),
+    "cash": ("cash", "efectivo"),
+    "cash_on_delivery": ("cash on delivery", "contra reembolso"),
+}
+
+
+def _payment(code: str, ctx: _Ctx) -> str:
+    """A payment method in words: the data model's codes named, a shop's own value as it is.
+
+    >>> es, en = _ctx(date(2026, 1, 1), "es", "EUR"), _ctx(date(2026, 1, 1), "en", "EUR")
+    >>> _payment("cash_on_delivery", es), _payment("Klarna", en)
+    ('contra reembolso', 'Klarna')
+    """
+    names = PAYMENT_NAMES.get(code)
+    return ctx.t(*names) if names else code
+
+
 def _order_tests(cond: PurchaseCondition, ctx: _Ctx) -> str:
     """The tests one order must pass (payment, channel, coupon...), comma-separated."""
     out: list[str] = []
@@ -550,7 +572,9 @@ def _order_tests(cond: PurchaseCondition, ctx: _Ctx) -> str:
         total = _sym(cond.order_amount, ctx, money=True)
         out.append(ctx.t("with an order total ", "con un total del pedido ") + total)
     if cond.payment_method:
-        out.append(ctx.t("paid with ", "pagando con ") + ctx.join(cond.payment_method))
+        out.append(
+            ctx.t("paid with ", "pagando con ") + ctx.join([_payment(p, ctx) for p in cond.payment_method])
+        )
     if cond.card_brand:
         out.append(ctx.t("by card ", "con tarjeta ") + ctx.join(cond.card_brand))
     if cond.channel:

@@ -143,9 +143,9 @@ SENTENCES: list[tuple[Node, str, str]] = [
         PurchaseCondition(
             product=ProductMatch(brand=["Nike"]), payment_method=["credit_card"], channel="online"
         ),
-        "bought products of brand Nike in one order paid with credit_card, online "
+        "bought products of brand Nike in one order paid with credit card, online "
         "(completed orders up to 2026-06-30)",
-        "compró productos de la marca Nike en un mismo pedido pagando con credit_card, online "
+        "compró productos de la marca Nike en un mismo pedido pagando con tarjeta de crédito, online "
         "(pedidos completados hasta el 2026-06-30)",
     ),
     (
@@ -179,9 +179,9 @@ SENTENCES: list[tuple[Node, str, str]] = [
             window=LAST_10_MONTHS,
         ),
         "spent between 100.00 and 12,500.00 EUR on products of category Golf "
-        "in 2 or more completed orders (>= 2) paid with bizum from 2025-09-01 to 2026-06-30",
+        "in 2 or more completed orders (>= 2) paid with Bizum from 2025-09-01 to 2026-06-30",
         "gastó entre 100,00 y 12.500,00 EUR en productos de la categoría Golf "
-        "en 2 o más pedidos completados (>= 2) pagando con bizum del 2025-09-01 al 2026-06-30",
+        "en 2 o más pedidos completados (>= 2) pagando con Bizum del 2025-09-01 al 2026-06-30",
     ),
     (
         PurchaseCondition(units=cmp(">=", 3), product=ProductMatch(category=["Swimming"])),
@@ -191,9 +191,9 @@ SENTENCES: list[tuple[Node, str, str]] = [
     ),
     (
         PurchaseCondition(units=cmp("between", 2, 5), payment_method=["paypal"]),
-        "bought between 2 and 5 units (inclusive) of products in orders paid with paypal "
+        "bought between 2 and 5 units (inclusive) of products in orders paid with PayPal "
         "(completed orders up to 2026-06-30)",
-        "compró entre 2 y 5 unidades (ambos incluidos) de productos en pedidos pagando con paypal "
+        "compró entre 2 y 5 unidades (ambos incluidos) de productos en pedidos pagando con PayPal "
         "(pedidos completados hasta el 2026-06-30)",
     ),
     (
@@ -207,9 +207,9 @@ SENTENCES: list[tuple[Node, str, str]] = [
         PurchaseCondition(
             product=ProductMatch(category=["Swimming"]), count=cmp("<=", 4), payment_method=["paypal"]
         ),
-        "bought products of category Swimming in 4 or fewer orders (<= 4) paid with paypal "
+        "bought products of category Swimming in 4 or fewer orders (<= 4) paid with PayPal "
         "(completed orders up to 2026-06-30)",
-        "compró productos de la categoría Swimming en 4 o menos pedidos (<= 4) pagando con paypal "
+        "compró productos de la categoría Swimming en 4 o menos pedidos (<= 4) pagando con PayPal "
         "(pedidos completados hasta el 2026-06-30)",
     ),
     (
@@ -483,7 +483,7 @@ SENTENCES: list[tuple[Node, str, str]] = [
         ),
         "never ordered products of category Golf in one order paid with cash "
         "(no cancelled order up to 2026-06-30)",
-        "nunca pidió productos de la categoría Golf en un mismo pedido pagando con cash "
+        "nunca pidió productos de la categoría Golf en un mismo pedido pagando con efectivo "
         "(ningún pedido cancelado hasta el 2026-06-30)",
     ),
     (
@@ -968,6 +968,6 @@ def test_a_purchase_not_made_within_a_window_is_labelled_with_the_window_never_a
 def test_a_purchase_label_keeps_what_the_order_must_be() -> None:
     """The seed request's step 'tuvo un pedido completado' dropped the card: the funnel keeps it."""
     paid = PurchaseCondition(payment_method=["credit_card", "debit_card"])
-    assert step_label(paid, D, "es").startswith("tuvo un pedido completado pagando con credit_card")
+    assert step_label(paid, D, "es").startswith("tuvo un pedido completado pagando con tarjeta de crédito")
     online = PurchaseCondition(product=SHOES, channel="online")
     assert step_label(online, D, "en") == "bought Running / Shoes online"
