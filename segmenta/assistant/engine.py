@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -74,11 +75,12 @@ class Engine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _saved_notes(self, plan: SegmentPlan | ReportPlan, as_of: date) -> list[str]:
-        """One line per saved segment the plan names: how it is read at this date."""
+    def _resolved(self, plan: _P, as_of: date) -> tuple[_P, list[str]]:
+        """The plan with its dynamic saved segments' definitions filled in, and one line per saved
+        segment it names saying how it is read at this date (the store read once for both)."""
         names = [n.name for n in walk(plan.where) if isinstance(n, SavedSegmentCondition)]
         if not names:
-            return []
+            return plan, []
         from segmenta.warehouse import userstore
 
         defs = userstore.definitions(self.db)
@@ -98,7 +100,7 @@ class Engine:
                     if es
                     else f"'{name}' is a snapshot: its members when saved that exist on {as_of.isoformat()}"
                 )
-        return out
+        return _with_saved(plan, defs), out
 
     def _currency(self) -> str:
         try:
@@ -178,20 +180,18 @@ class Engine:
         )
         return answer.model_copy(update={"assumptions": [*answer.assumptions, note]})
 
-    @property
+    @cached_property
     def data_last_day(self) -> date | None:
         """The last day with an order, a web event or a message in the warehouse (None when empty)."""
-        if not hasattr(self, "_data_last_day"):
-            try:
-                row = self.con.execute(
-                    "SELECT greatest((SELECT max(ordered_at) FROM orders), "
-                    "(SELECT max(occurred_at) FROM web_events), "
-                    "(SELECT max(occurred_at) FROM message_events))::DATE"
-                ).fetchall()
-                self._data_last_day: date | None = row[0][0] if row else None
-            except duckdb.Error:
-                self._data_last_day = None
-        return self._data_last_day
+        try:
+            rows = self.con.execute(
+                "SELECT greatest((SELECT max(ordered_at) FROM orders), "
+                "(SELECT max(occurred_at) FROM web_events), "
+                "(SELECT max(occurred_at) FROM message_events))::DATE"
+            ).fetchall()
+        except duckdb.Error:
+            return None
+        return rows[0][0] if rows else None
 
     def _answer_parsed(self, text: str, result: ParseResult, as_of: date, *, preview: int = 20) -> Answer:
         lang = result.language
@@ -205,13 +205,8 @@ class Engine:
                     language=lang,
                     clarifications=[ClarificationOut(question=_no_reports(lang))],
                 )
-            return self.report_runner(
-                self,
-                text,
-                self.resolve(result.plan),
-                as_of,
-                [*result.assumptions, *self._saved_notes(result.plan, as_of)],
-            )
+            report, notes = self._resolved(result.plan, as_of)
+            return self.report_runner(self, text, report, as_of, [*result.assumptions, *notes])
         clar = [ClarificationOut(question=c.question, options=c.options) for c in result.clarifications]
         if (
             isinstance(result.plan, SegmentPlan)
@@ -258,8 +253,8 @@ class Engine:
         preview: int = 20,
     ) -> Answer:
         """Compile, validate, run and explain a segment Plan."""
-        assumptions = [*(assumptions or []), *self._saved_notes(plan, as_of)]
-        plan = self.resolve(plan)  # the definitions are left out of the answer's plan (exclude=True)
+        plan, notes = self._resolved(plan, as_of)  # definitions stay out of the answer's plan (exclude=True)
+        assumptions = [*(assumptions or []), *notes]
         plan, merged = merge_repeats(plan)
         if merged:
             assumptions = [
@@ -272,7 +267,7 @@ class Engine:
         validate(seg_sql, self.schema)
         # the funnel's last step is the segment's size: one scan counts every step, and only the
         # first contacts are fetched for the preview (a segment of a million contacts stays in DuckDB)
-        funnel = self.funnel(plan, as_of)
+        funnel = self._funnel(plan, as_of)  # the plan is resolved already
         count = funnel[-1].count
         first = f"SELECT contact_id FROM (\n{seg_sql}\n) AS segment LIMIT {int(preview)}"
         validate(first, self.schema)
@@ -312,7 +307,11 @@ class Engine:
         )
 
     def funnel(self, plan: SegmentPlan, as_of: date) -> list[FunnelStep]:
-        sql = render(funnel_select(self.resolve(plan), as_of))
+        """The contacts each top-level condition keeps, saved segments read as at ``as_of``."""
+        return self._funnel(self.resolve(plan), as_of)
+
+    def _funnel(self, plan: SegmentPlan, as_of: date) -> list[FunnelStep]:
+        sql = render(funnel_select(plan, as_of))
         validate(sql, self.schema)
         _, rows = run_query(self.con, sql, timeout=self.timeout)
         values = rows[0]
@@ -363,8 +362,13 @@ def resolve_saved(db: Path, plan: _P) -> _P:
         return plan
     from segmenta.warehouse import userstore
 
+    return _with_saved(plan, userstore.definitions(db))
+
+
+def _with_saved(plan: _P, defs: dict[str, tuple[str, str | None]]) -> _P:
+    """``plan`` with the dynamic segments of ``defs`` (``userstore.definitions``) filled in."""
     saved: dict[str, SegmentPlan] = {}
-    for name, (kind, raw) in userstore.definitions(db).items():
+    for name, (kind, raw) in defs.items():
         if kind == "dynamic" and raw:
             try:
                 saved[name] = SegmentPlan.model_validate_json(raw)

@@ -94,11 +94,11 @@ def writable(db: Path, *, wait: float | None = None) -> Iterator[duckdb.DuckDBPy
     """
     from segmenta.warehouse.locks import LOCK_WAIT_S, open_retrying, write_lock
 
-    path = store_path(db)
-    with write_lock(path, "segment save", wait=LOCK_WAIT_S if wait is None else wait):
+    path, wait = store_path(db), LOCK_WAIT_S if wait is None else wait
+    with write_lock(path, "segment save", wait=wait):
         old = None if path.exists() else legacy(db)
         try:
-            con = open_retrying(path, read_only=False, wait=LOCK_WAIT_S if wait is None else wait)
+            con = open_retrying(path, read_only=False, wait=wait)
         except WarehouseError as e:
             if "another segmenta" not in str(e):
                 raise
@@ -248,9 +248,15 @@ def register(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> None:
 
 
 def names(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> list[str]:
-    """The saved segments' names, in order."""
-    register(con, db)
-    return [str(r[0]) for r in con.sql(f"SELECT name FROM {SEGMENTS} ORDER BY name").fetchall()]
+    """The saved segments' names, in order: read from the store's cached tables (every request asks,
+    so nothing is registered for it), else from an older warehouse's own table."""
+    db = db or warehouse_of(con)
+    found = tables(db) if db is not None else None
+    if found is not None:
+        return sorted(str(n) for n in found[SEGMENTS].column("name").to_pylist())
+    if not _has_legacy(con):
+        return []
+    return [str(r[0]) for r in con.sql(f"SELECT name FROM main.{SEGMENTS} ORDER BY name").fetchall()]
 
 
 def definitions(db: Path) -> dict[str, tuple[str, str | None]]:
