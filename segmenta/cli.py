@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 
 from segmenta import render
 from segmenta.cli_options import DbOption, ensure_warehouse, parse_date
-from segmenta.errors import ExportError, ImportProblem, SegmentaError, ShopImportError, WarehouseError
+from segmenta.errors import ImportProblem, SegmentaError, ShopImportError, WarehouseError
 from segmenta.warehouse import store
 from segmenta.warehouse.schema import META_TABLE, TABLES
 
@@ -93,19 +93,15 @@ def _db(db: Path | None) -> Path:
 def _check_outputs(*paths: Path | None, force: bool, chart: Path | None = None) -> None:
     """Refuse, before any work, an output file that is already there (without --force), a folder,
     or a chart whose extension names no chart format."""
-    from segmenta.files import exists_message
+    from segmenta.files import check_writable
 
     if chart is not None:
         from segmenta.report_view import chart_format
 
         chart_format(chart)
     for p in (*paths, chart):
-        if p is None:
-            continue
-        if p.is_dir():
-            raise ExportError(f"cannot write {p}: it is a folder")
-        if p.exists() and not force:
-            raise ExportError(exists_message(p))
+        if p is not None:
+            check_writable(p, force=force)
 
 
 def _date_literal(day: dt.date) -> str:

@@ -143,10 +143,10 @@ def export(
             raise ExportError(f"unknown export target {to!r}: use one of {', '.join(TARGETS)}")
         day = as_of or dt.date.today()
         path = store.resolve_db(db)
-        if out is not None and out.exists() and not force:
-            from segmenta.files import exists_message
+        if out is not None:
+            from segmenta.files import check_writable
 
-            raise ExportError(exists_message(out))
+            check_writable(out, force=force)
         sql = _segment_sql(path, segment, ask, day)
         with render.progress_bar() as progress:
             report = export_audience(

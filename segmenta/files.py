@@ -22,6 +22,18 @@ def exists_message(path: Path) -> str:
     return f"{path} already exists: nothing was written; choose another name, or add --force to replace it"
 
 
+def check_writable(path: Path, *, force: bool) -> None:
+    """Refuse, before any work, a path that is a folder, or a file already there without ``force``.
+
+    Raises:
+        ExportError: one line naming the path and what to do.
+    """
+    if path.is_dir():
+        raise ExportError(f"cannot write {path}: it is a folder")
+    if path.exists() and not force:
+        raise ExportError(exists_message(path))
+
+
 def put(tmp: Path, path: Path, *, force: bool) -> None:
     """Move the finished ``tmp`` to ``path``; refuse when ``path`` exists unless ``force``.
 

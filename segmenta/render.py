@@ -182,7 +182,7 @@ def write_csv(
     """
     import os
 
-    from segmenta.files import exists_message, put
+    from segmenta.files import check_writable, put
     from segmenta.warehouse.locks import discard
 
     def cell(v: Any) -> Any:
@@ -196,10 +196,7 @@ def write_csv(
             return json.dumps(jsonable(v), ensure_ascii=False)
         return v
 
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a folder")
-    if path.exists() and not force:
-        raise ExportError(exists_message(path))
+    check_writable(path, force=force)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from segmenta.assistant.answer import Answer
 from segmenta.cells import spreadsheet_text
 from segmenta.errors import ExportError, cannot_write
-from segmenta.files import exists_message, put
+from segmenta.files import check_writable, put
 from segmenta.tui.format import as_float, cell, chart_kind, is_number, numeric_columns
 from segmenta.warehouse.locks import discard
 
@@ -389,10 +389,7 @@ def _check_rows(answer: Answer, path: Path) -> None:
 def _atomic(path: Path, write: Callable[[Path], Any], force: bool = False) -> None:
     """Write through a temporary file beside ``path`` and put it in place (an existing file only
     with ``force``: ``segmenta.files.put``)."""
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a folder")
-    if path.exists() and not force:
-        raise ExportError(exists_message(path))
+    check_writable(path, force=force)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -476,8 +473,7 @@ def write_xlsx(
     from openpyxl.utils import get_column_letter
 
     _check_rows(answer, path)
-    if path.exists() and not force:
-        raise ExportError(exists_message(path))
+    check_writable(path, force=force)
     columns, rows = table if table is not None else (answer.columns, [tuple(r) for r in answer.rows])
     if len(rows) >= XLSX_MAX_ROWS:
         raise ExportError(
@@ -546,8 +542,8 @@ def write_files(
         The answer with the written paths added to ``files``, and one line per file for stderr.
     """
     for p in (csv_path, xlsx_path, png_path):
-        if p is not None and p.exists() and not force:
-            raise ExportError(exists_message(p))
+        if p is not None:
+            check_writable(p, force=force)
     if png_path is not None:
         chart_format(png_path)
     written: list[str] = []

@@ -26,7 +26,7 @@ import duckdb
 
 from segmenta.cells import SQL_SPREADSHEET_TEXT, spreadsheet_text
 from segmenta.errors import ExportError, QueryError, cannot_write
-from segmenta.files import default_name, exists_message, put
+from segmenta.files import check_writable, default_name, put
 from segmenta.tools import normalize as nz
 from segmenta.warehouse import userstore
 from segmenta.warehouse.config import load_config
@@ -575,10 +575,7 @@ def export_audience(
     """
     target = _check_target(to)
     path = out if out is not None else default_path(target, as_of, what=name)
-    if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a folder")
-    if path.exists() and not force:
-        raise ExportError(exists_message(path))
+    check_writable(path, force=force)
     start = time.perf_counter()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     run = _Run(target, as_of, not plain and target != "csv", include_no_consent)
