@@ -308,6 +308,30 @@ def test_the_reported_comparisons_keep_their_operator(
         assert f'"value2": {float(value2)}' in blob
 
 
+@pytest.mark.parametrize(
+    ("text", "spend_op", "spend"),
+    [
+        ("clientes con RFM 5 y más de 300 euros", ">", 300),
+        ("mujeres de 40 y más de 200 €", ">", 200),
+        ("clientes con 3 pedidos o más de 150 euros", ">", 150),
+        ("customers with RFM 5 and over 300 €", ">", 300),
+        ("clientes con RFM 4 y menos de 90 euros", "<", 90),
+    ],
+)
+def test_or_more_after_a_number_yields_to_the_next_comparison(
+    text: str, spend_op: str, spend: float, sports_catalog: Catalog
+) -> None:
+    """ "RFM 5 y más de 300 €": the "más" belongs to "más de 300", not to "5 y más"; read the other
+    way, the spend became "= 300" (a wrong answer with exit 0)."""
+    for catalog in (sports_catalog, PHARMACY):
+        r = parse(text, catalog)
+        if r.clarifications or not isinstance(r.plan, SegmentPlan):
+            continue  # a question back is never wrong
+        got = _found(r.plan, "spend")
+        assert got is not None, (text, r.plan)
+        assert (got["op"], got["value"]) == (spend_op, spend), (text, got)
+
+
 # ----------------------------------------------------------------- blind cases, written before the code
 BLIND = Path(__file__).parent / "cases" / "blind_reading.jsonl"
 BLIND_CASES = (

@@ -28,7 +28,9 @@ class QuantityWords(Grammar):
         j = i
         for cop, pats in L.COMPARATORS.items():
             n = s.match(j, pats, fuzzy=False)
-            if n:
+            # "y más", "and over", "o menos" come after their number: before one they are the
+            # conjunction and the next comparison ("5 and over 300 €" is over 300)
+            if n and not (n > 1 and s.words[j].f in ("y", "e", "and", "o", "or", "u")):
                 op, j = cop, j + n
                 break
         # "+30"
@@ -70,7 +72,11 @@ class QuantityWords(Grammar):
             for cop in (">=", "<="):
                 n = s.match(j, L.COMPARATORS[cop], fuzzy=False)
                 # a symbol only ever comes before its number ("<= 30"), never after ("30 años <=")
-                if n and s.words[j].f not in ("desde", "hasta", "min", "max", "maximo", "minimo", ">=", "<="):
+                if (
+                    n
+                    and s.words[j].f not in ("desde", "hasta", "min", "max", "maximo", "minimo", ">=", "<=")
+                    and not self._starts_next_comparison(j, n)
+                ):
                     op, j = cop, j + n
                     break
             if unit is None:
@@ -78,6 +84,19 @@ class QuantityWords(Grammar):
         if op == "between" and value2 is not None and value2 < value:
             value, value2 = value2, value
         return Quantity(op, value, value2, unit, currency), j
+
+    def _starts_next_comparison(self, j: int, n: int) -> bool:
+        """Whether the words j..j+n, read as "o más"/"and over" after a number, are rather the start
+        of the next comparison: "RFM 5 y más de 300 €" is RFM 5 and more than 300 €, "4 and over 50"
+        is 4 and over 50. A comparator starting inside them and ending past them, followed by a
+        number, takes them."""
+        s = self.s
+        for k in range(j, j + n):
+            for pats in L.COMPARATORS.values():
+                m = s.match(k, pats, fuzzy=False)
+                if m and k + m >= j + n and (k > j or k + m > j + n) and self._num(k + m):
+                    return True
+        return False
 
     def _range_from(self, i: int) -> tuple[Quantity, int] | None:
         s = self.s
