@@ -13,6 +13,8 @@ from rich.text import Text
 
 from segmenta.assistant.answer import Answer
 from segmenta.cells import shown, terminal_text
+from segmenta.labels import header, is_money, value_label
+from segmenta.locale_text import cell, integer
 
 _T = {
     "es": {
@@ -50,6 +52,8 @@ _T = {
 
 def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) -> RenderableType:
     """Everything a marketer needs to check an answer, top to bottom."""
+    from segmenta.report_view import is_rate
+
     t = _T[a.language]
     parts: list[RenderableType] = []
     if a.explanation:
@@ -85,16 +89,21 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
     if number:
         parts.append(Text(t["choose"], style="dim"))
     if a.kind == "segment" and a.count is not None:
-        parts.append(Text(f"{a.count:,} {t['contacts']}", style="bold green"))
+        parts.append(Text(f"{integer(a.count, a.locale)} {t['contacts']}", style="bold green"))
         if a.rows:
-            parts.append(rows_table(a, f"{t['rows']} ({len(a.rows)} {t['of']} {a.count:,})"))
+            shown_of = f"{integer(len(a.rows), a.locale)} {t['of']} {integer(a.count, a.locale)}"
+            parts.append(rows_table(a, f"{t['rows']} ({shown_of})"))
     elif a.kind == "report" and a.rows:
         if len(a.rows) == 1 and len(a.columns) == 1:
             parts.append(
                 shown(
-                    f"{t['count']}: {a.rows[0][0]:,}"
-                    if isinstance(a.rows[0][0], int)
-                    else f"{t['count']}: {a.rows[0][0]}",
+                    f"{header(a.columns[0], a.language, a.currency, a.locale)}: "
+                    + cell(
+                        a.rows[0][0],
+                        a.locale,
+                        rate=is_rate(a.columns[0]),
+                        currency=a.currency if is_money(a.columns[0]) else None,
+                    ),
                     style="bold green",
                 )
             )
@@ -121,12 +130,16 @@ def funnel_table(a: Answer, bar_width: int = 24) -> Table:
     top = max((s.count for s in a.funnel), default=0) or 1
     for s in a.funnel:
         n = round(bar_width * s.count / top)
-        table.add_row(shown(s.step), f"{s.count:,}", Text("█" * n + "·" * (bar_width - n), style="green"))
+        table.add_row(
+            shown(s.step), integer(s.count, a.locale), Text("█" * n + "·" * (bar_width - n), style="green")
+        )
     return table
 
 
-def rows_table(a: Answer, title: str) -> Table:
-    """The rows as a table: rates as percentages, other decimals with two places, numbers right-aligned."""
+def rows_table(a: Answer, title: str) -> RenderableType:
+    """The rows as a table in the answer's language: headers named (amounts with the currency's
+    symbol), data-model codes in words, numbers in the locale's marks and right-aligned, rates as
+    percentages."""
     from segmenta.report_view import is_rate
 
     rates = [a.kind == "report" and is_rate(c) for c in a.columns]
@@ -134,31 +147,31 @@ def rows_table(a: Answer, title: str) -> Table:
         bool(a.rows) and all(isinstance(r[k], (int, float, Decimal)) or r[k] is None for r in a.rows)
         for k in range(len(a.columns))
     ]
-    table = Table(title=title, title_justify="left")
+    from segmenta.report_view import PARTIAL_MARK, partial_days, partial_note
+
+    cut = partial_days(a)
+    marked = bool(cut) and any(r and r[0] in cut for r in a.rows)
+    table = Table(title=title, title_justify="left", caption=partial_note(a) if marked else None)
     for c, num in zip(a.columns, numeric, strict=True):
-        table.add_column(c, justify="right" if num else "left")
+        table.add_column(header(c, a.language, a.currency, a.locale), justify="right" if num else "left")
+    rows = []
     for r in a.rows:
-        table.add_row(*[shown(cell(v, rate)) for v, rate in zip(r, rates, strict=True)])
-    return table
+        cells = [
+            cell(value_label(c, v, a.language), a.locale, rate=rate)
+            for c, v, rate in zip(a.columns, r, rates, strict=True)
+        ]
+        if marked and r[0] in cut:
+            cells[0] += PARTIAL_MARK
+        rows.append([shown(c) for c in cells])
+    if a.kind != "report":  # a segment's preview: a few columns, long ones cut with an ellipsis
+        for row in rows:
+            table.add_row(*row)
+        return table
+    # a report too wide for the terminal (a comparison by two dimensions) comes as records
+    from segmenta.render import fitted
 
-
-def cell(v: object, rate: bool = False) -> str:
-    """One value as shown to a person.
-
-    >>> cell(0.15384), cell(0.15384, rate=True), cell(1234567), cell(None), cell(Decimal("12.5"))
-    ('0.15', '15.4%', '1,234,567', '', '12.50')
-    """
-    if v is None:
-        return ""
-    if rate and isinstance(v, (int, float, Decimal)):
-        return f"{float(v):.1%}"
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int):
-        return f"{v:,}"
-    if isinstance(v, (float, Decimal)):
-        return f"{float(v):,.2f}"
-    return str(v)
+    headers = [header(c, a.language, a.currency, a.locale) for c in a.columns]
+    return fitted(headers, rows, title=title, caption=partial_note(a) if marked else None, table=table)
 
 
 def print_answer(a: Answer, console: Console, *, show_sql: bool = True) -> None:

@@ -16,12 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from segmenta import render
 from segmenta.cli_options import parse_date
 from segmenta.errors import ExportError, SegmentaError
+from segmenta.labels import Lang, export_word
+from segmenta.locale_text import integer, locale_id, percent
 from segmenta.warehouse import store
 
 if TYPE_CHECKING:
@@ -62,36 +65,60 @@ def _segment_sql(db: Path, segment: str | None, ask: str | None, as_of: dt.date)
     return answer.sql
 
 
-def _preflight_tables(pre: Preflight) -> list[Table]:
-    """Rich tables of a preflight: summary, drops and coverage, then the preview."""
-    summary = Table(title=f"Export to {pre.target} as of {pre.as_of.isoformat()}", show_header=False)
+def _preflight_tables(pre: Preflight, lang: Lang = "en", country: str = "") -> list[RenderableType]:
+    """Rich tables of a preflight: summary, drops and coverage, then the preview; in the request's
+    language (English for a saved segment), numbers as the shop's locale writes them."""
+    es = lang == "es"
+    loc = locale_id(lang, country)
+    title = (
+        f"Exportación a {pre.target} a fecha {pre.as_of.isoformat()}"
+        if es
+        else f"Export to {pre.target} as of {pre.as_of.isoformat()}"
+    )
+    summary = Table(title=title, show_header=False)
     summary.add_column("what", style="bold")
     summary.add_column("value", justify="right")
-    summary.add_row("contacts in the segment", f"{pre.segment_contacts:,}")
+    summary.add_row(
+        "contactos del segmento" if es else "contacts in the segment", integer(pre.segment_contacts, loc)
+    )
     for reason, n in pre.dropped.items():
-        summary.add_row(f"left out: {reason.replace('_', ' ')}", f"{n:,}")
+        summary.add_row(f"{'fuera' if es else 'left out'}: {export_word(reason, lang)}", integer(n, loc))
     for column, n in pre.invalid_values.items():
-        summary.add_row(f"{column.replace('_', ' ')} values not usable (left empty)", f"{n:,}")
-    summary.add_row("rows to write", f"{pre.rows:,}")
+        name = export_word(column, lang)
+        summary.add_row(
+            f"valores de {name} no utilizables (vacíos)" if es else f"{name} values not usable (left empty)",
+            integer(n, loc),
+        )
+    summary.add_row("filas a escribir" if es else "rows to write", integer(pre.rows, loc))
     for key, share in pre.coverage.items():
-        summary.add_row(f"rows with {key.replace('_', ' + ')}", f"{share:.1%}")
-    summary.add_row("cells", "SHA-256" if pre.hashed else "plain")
-    tables = [summary]
-    previews = [("normalised", pre.preview_normalized)]
+        summary.add_row(f"{'filas con' if es else 'rows with'} {export_word(key, lang)}", percent(share, loc))
+    summary.add_row("celdas" if es else "cells", "SHA-256" if pre.hashed else ("sin hash" if es else "plain"))
+    tables: list[RenderableType] = [summary]
+    normalised = "normalizadas" if es else "normalised"
+    previews = [(normalised, pre.preview_normalized)]
     if pre.hashed:
-        previews.append(("as written (hashed)", pre.preview_hashed))
+        previews.append(
+            ("tal como se escriben (con hash)" if es else "as written (hashed)", pre.preview_hashed)
+        )
     for label, rows in previews:
         if not rows:
             continue
-        table = Table(title=f"First rows, {label}")
-        for c in pre.columns:
-            if pre.hashed and label != "normalised":
+        first = "Primeras filas" if es else "First rows"
+        if pre.hashed and label != normalised:
+            # hashes: the first characters are enough to see they are hashes
+            table = Table(title=f"{first}, {label}")
+            for c in pre.columns:
                 table.add_column(c, overflow="ellipsis", no_wrap=True, max_width=10)
-            else:
-                table.add_column(c, overflow="fold")
-        for r in rows:
-            table.add_row(*(Text(v) for v in r))
-        tables.append(table)
+            for r in rows:
+                table.add_row(*(Text(v) for v in r))
+            tables.append(table)
+        else:
+            # every column readable: as records when they do not fit the terminal side by side
+            tables.append(
+                render.fitted(
+                    list(pre.columns), [[Text(v) for v in r] for r in rows], title=f"{first}, {label}"
+                )
+            )
     return tables
 
 
@@ -163,7 +190,11 @@ def export(
             )
     except SegmentaError as e:
         raise _fail(e) from None
-    for table in _preflight_tables(report.preflight):
+    from segmenta.assistant.text import detect_language
+    from segmenta.warehouse.config import load_config
+
+    lang: Lang = detect_language(ask) if ask else "en"
+    for table in _preflight_tables(report.preflight, lang, load_config(path).locale.default_country):
         render.err.print(table)
     for warning in report.warnings:
         render.err.print(Text(f"warning: {warning}", style="yellow"))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.tree import Tree
 
 from segmenta import render
@@ -33,7 +34,7 @@ _TYPES_ES = {
 }
 
 
-def tree(d: object) -> Tree:
+def tree(d: object, country: str = "") -> Tree:
     """The draft as a rich Tree, estimates beside each node."""
     from segmenta.assistant.text import detect_language
     from segmenta.tools.workflows import WorkflowDraft, WorkflowNode, estimate_text, root
@@ -42,10 +43,12 @@ def tree(d: object) -> Tree:
     lang = detect_language(d.request) if d.request else "en"
 
     def label(n: WorkflowNode, edge: str) -> str:
-        est = estimate_text(n.estimate, lang)
+        est = estimate_text(n.estimate, lang, country)
         head = f"[dim]{edge}:[/dim] " if edge else ""
         kind = _TYPES_ES.get(n.type, n.type) if lang == "es" else n.type
-        return f"{head}[bold]{kind}[/bold] {n.label}" + (f"  [cyan]{est}[/cyan]" if est else "")
+        # the estimates on a line of their own: at 80 columns a label and its counts wrap apart,
+        # never cut (the tree is printed wrapped, below)
+        return f"{head}[bold]{kind}[/bold] {escape(n.label)}" + (f"\n[cyan]{est}[/cyan]" if est else "")
 
     top = root(d)
     as_of = f"(a {d.as_of})" if lang == "es" else f"(as of {d.as_of})"
@@ -55,8 +58,9 @@ def tree(d: object) -> Tree:
     def grow(branch: Tree, node_id: str) -> None:
         for edge, child in d.children(node_id):
             if child.id in seen:
+                goes_on = "sigue en" if lang == "es" else "continues at"
                 branch.add(
-                    f"[dim]{edge.label + ': ' if edge.label else ''}→ continues at {child.label}[/dim]"
+                    f"[dim]{edge.label + ': ' if edge.label else ''}→ {goes_on} {escape(child.label)}[/dim]"
                 )
                 continue
             seen.add(child.id)
@@ -91,6 +95,9 @@ def draft_cmd(
     if mermaid:
         render.out.print(workflows.mermaid(d), markup=False, end="")
     else:
-        render.out.print(tree(d))
+        from segmenta.warehouse.config import load_config
+
+        country = load_config(store.resolve_db(db)).locale.default_country
+        render.out.print(tree(d, country), soft_wrap=False)  # wrapped at the terminal's width, never cut
     for a in d.assumptions:
         render.print_note(a)

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
@@ -88,6 +88,66 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool)
 
 
+def natural_width(headers: Sequence[str], cells: Sequence[Sequence[str]]) -> int:
+    """The columns a rich table with these cells takes with no value cut (borders and padding
+    included); a header may wrap at its spaces.
+
+    >>> natural_width(["name", "n"], [["Ana", "12"]]), natural_width(["total spent (€)"], [["12,50"]])
+    (13, 9)
+    """
+    from rich.cells import cell_len
+
+    widths = [
+        max([*(cell_len(w) for w in h.split()), *(cell_len(r[i]) for r in cells if i < len(r))])
+        for i, h in enumerate(headers)
+    ]
+    return sum(widths) + 3 * len(widths) + 1
+
+
+def fitted(
+    headers: Sequence[str],
+    cells: Sequence[Sequence[Text | str]],
+    *,
+    right: Sequence[bool] = (),
+    title: str | None = None,
+    caption: str | None = None,
+    width: int | None = None,
+    table: Table | None = None,
+) -> RenderableType:
+    """Rows as a table when they fit ``width`` (the terminal's, 80 at least), else as records: one
+    block per row with each column's name beside its value, so no cell is cut to a letter a line.
+
+    ``table``: a table already set up with these headers, used as it is when the rows fit.
+    """
+    from rich.console import Group
+
+    width = max(80, width or out.width)
+    plain = [[c.plain if isinstance(c, Text) else c for c in r] for r in cells]
+    if natural_width(headers, plain) <= width or len(headers) < 3:
+        if table is None:
+            table = Table(title=title, caption=caption, caption_justify="left")
+            for k, name in enumerate(headers):
+                table.add_column(
+                    name, justify="right" if k < len(right) and right[k] else "left", overflow="fold"
+                )
+        for row in cells:
+            table.add_row(*row)
+        return table
+    parts: list[RenderableType] = []
+    if title:
+        parts.append(Text(title, style="italic"))
+    for n, row in enumerate(cells, start=1):
+        record = Table(show_header=False, box=None, pad_edge=False, title=f"── {n} ──", title_justify="left")
+        record.add_column("column", style="bold", no_wrap=True)
+        record.add_column("value", overflow="fold")
+        for name, value in zip(headers, row, strict=False):
+            record.add_row(name, value)
+        parts.append(record)
+    if caption:
+        parts.append(Text(caption, style="dim"))
+    return Group(*parts)
+
+
 def rows_table(
     columns: Sequence[str],
     rows: Sequence[Sequence[Any]],
@@ -95,8 +155,9 @@ def rows_table(
     limit: int | None = None,
     title: str | None = None,
     count: bool = True,
-) -> Table:
-    """A rich Table of the first ``limit`` rows (all when None).
+) -> RenderableType:
+    """A rich Table of the first ``limit`` rows (all when None); rows too wide for the terminal come
+    as records, one column a line (``fitted``).
 
     Numeric columns are right-aligned and NULL is shown dim. With ``count``, the caption says how
     many rows there are in all (``first 50 of 1234 rows``).
@@ -110,13 +171,11 @@ def rows_table(
             if total == len(visible)
             else (f"first {len(visible)} of {total} rows")
         )
-    table = Table(title=title, caption=caption, caption_justify="left")
     numeric = [any(_is_number(r[i]) for r in visible) for i in range(len(columns))]
-    for name, is_num in zip(columns, numeric, strict=True):
-        table.add_column(name, justify="right" if is_num else "left", overflow="fold")
-    for row in visible:
-        table.add_row(*(Text("NULL", style="dim") if v is None else shown(cell_text(v)) for v in row))
-    return table
+    cells = [
+        [Text("NULL", style="dim") if v is None else shown(cell_text(v)) for v in row] for row in visible
+    ]
+    return fitted(list(columns), cells, right=numeric, title=title, caption=caption)
 
 
 def pairs_table(pairs: Sequence[tuple[str, Any]], *, title: str | None = None) -> Table:

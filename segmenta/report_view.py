@@ -24,6 +24,7 @@ from segmenta.assistant.answer import Answer
 from segmenta.cells import spreadsheet_text
 from segmenta.errors import ExportError, cannot_write
 from segmenta.files import check_writable, put
+from segmenta.locale_text import cell as shown_cell
 from segmenta.tui.format import as_float, cell, chart_kind, is_number, numeric_columns
 from segmenta.warehouse.locks import discard
 
@@ -72,12 +73,58 @@ def _kind(column: str) -> str:
 
 
 def _label(column: str, lang: Literal["es", "en"]) -> str:
-    """A metric column's name for a person."""
-    from segmenta.tools.metrics import METRICS
+    """A metric column's name for a person (``segmenta.labels.column_label``)."""
+    from segmenta.labels import column_label
 
-    base = column.removesuffix("_previous")
-    name = METRICS[base].label(lang) if base in METRICS else base.replace("_", " ")
-    return f"{name} ({_PREVIOUS[lang]})" if base != column else name
+    return column_label(column, lang)
+
+
+PARTIAL_MARK = "*"
+_PARTIAL = {"en": "* partial period", "es": "* periodo incompleto"}
+
+
+def partial_days(answer: Answer) -> set[dt.date]:
+    """The first days of the report's buckets that its window cuts short (the first and last week
+    of "weekly since March"), which its table and chart mark with ``*``."""
+    plan = answer.plan or {}
+    if answer.kind != "report" or not plan.get("grain") or plan.get("segment_sizes"):
+        return set()
+    from segmenta.assistant.plan import ReportPlan
+    from segmenta.tools.report import partial_bucket_days
+
+    try:
+        parsed = ReportPlan.model_validate(plan)
+        return {d for d, _, _ in partial_bucket_days(parsed, dt.date.fromisoformat(answer.as_of))}
+    except (ValueError, TypeError):
+        return set()
+
+
+def partial_note(answer: Answer) -> str:
+    """The note under a table or chart with marked buckets ("* periodo incompleto")."""
+    return _PARTIAL[answer.language]
+
+
+def chart_title(answer: Answer) -> str:
+    """The chart's title from what the answer measured, not the words typed: its metrics, by its
+    dimensions and period ("facturación por método de pago", "sends, opens by week").
+
+    >>> a = Answer(request="x", kind="report", as_of="2026-01-01", language="es",
+    ...            plan={"metrics": ["revenue"], "dimensions": ["payment_method"], "grain": "month"})
+    >>> chart_title(a)
+    'Facturación por mes y método de pago'
+    """
+    from segmenta.assistant.explainer import join_words
+    from segmenta.labels import column_label
+
+    plan, lang = answer.plan or {}, answer.language
+    metrics = [column_label(m, lang) for m in plan.get("metrics") or []]
+    keys = [column_label(k, lang) for k in [plan.get("grain"), *(plan.get("dimensions") or [])] if k]
+    if not metrics:
+        return answer.request
+    title = join_words(metrics, lang, "and")
+    if keys:
+        title += (" por " if lang == "es" else " by ") + join_words(keys, lang, "and")
+    return title[:1].upper() + title[1:]
 
 
 # ----------------------------------------------------------------- the chart, read once
@@ -98,6 +145,7 @@ class ChartPanel:
     title: str
     rate: bool
     series: list[Series]
+    money: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +158,13 @@ class ChartData:
     x: list[Any]
     labels: list[str]
     panels: list[ChartPanel]
+    locale: str = "en"
+    currency: str = ""
+
+    def tick(self, value: float, panel: ChartPanel) -> str:
+        """An axis mark of ``panel`` in the answer's locale: percent for rates, the currency for
+        money, large numbers short ("5,1 M €", "25 mil", "1.3M")."""
+        return axis_mark(value, self.locale, rate=panel.rate, currency=self.currency if panel.money else "")
 
     @property
     def horizontal(self) -> bool:
@@ -147,17 +202,28 @@ def chart_data(answer: Answer, *, max_series: int = MAX_SERIES, max_bars: int = 
     keys, values = _roles(answer, shape)
     if not values or (kind == "none" and not keys):
         return None
-    rows, lang = answer.rows, answer.language
+    from segmenta.labels import is_money, value_label
+
+    rows, lang, loc = answer.rows, answer.language, answer.locale
     groups: dict[str, list[list[Any]]] = {}
     key_of = keys[1:] if shape == "lines" else keys
     for r in rows:
-        label = " · ".join(_NONE[lang] if r[i] is None else cell(r[i]) for i in key_of)
+        label = " · ".join(
+            _NONE[lang] if r[i] is None else cell(value_label(answer.columns[i], r[i], lang), loc=loc)
+            for i in key_of
+        )
         groups.setdefault(label, []).append(r)
     kinds = list(dict.fromkeys(_kind(answer.columns[i]) for i in values))
-    subtitle = f"{_AS_OF[lang]} {answer.as_of}"
+    period = next(
+        (e.split(": ", 1)[1] for e in answer.explanation if e.startswith(("periodo: ", "period: "))), ""
+    )
+    subtitle = f"{period} · {_AS_OF[lang]} {answer.as_of}" if period else f"{_AS_OF[lang]} {answer.as_of}"
     if shape == "lines":
         x = sorted({r[0] for r in rows})
-        labels = [cell(d) for d in x]
+        cut = partial_days(answer)
+        labels = [cell(d) + (PARTIAL_MARK if d in cut else "") for d in x]
+        if cut & set(x):
+            subtitle += " · " + partial_note(answer)
         per_panel = max(sum(_kind(answer.columns[i]) == k for i in values) for k in kinds)
         room = max(1, max_series // per_panel)
         if len(groups) > room:
@@ -184,8 +250,69 @@ def chart_data(answer: Answer, *, max_series: int = MAX_SERIES, max_bars: int = 
                 label = name if not g else g if len(cols) == 1 else f"{g} · {name}"
                 series.append(Series(label, [at.get(d) for d in x]))
         title = ", ".join(_label(answer.columns[i], lang) for i in cols)
-        panels.append(ChartPanel(title, k == "rate", series))
-    return ChartData(shape, answer.request, subtitle, x, labels, panels)
+        money = all(is_money(answer.columns[i]) for i in cols)
+        if money and answer.currency:
+            from babel.numbers import get_currency_symbol
+
+            title += f" ({get_currency_symbol(answer.currency, locale=loc)})"
+        panels.append(ChartPanel(title, k == "rate", series, money))
+    title = chart_title(answer)
+    return ChartData(shape, title, subtitle, x, labels, panels, loc, answer.currency)
+
+
+def axis_mark(value: float, loc: str, *, rate: bool = False, currency: str = "") -> str:
+    """One axis mark: a percentage, an amount or a number, short from ten thousand up.
+
+    >>> axis_mark(5078877.66, "es_ES", currency="EUR"), axis_mark(0.25, "en", rate=True)
+    ('5,1\xa0M\xa0€', '25%')
+    >>> axis_mark(1269719.4, "en"), axis_mark(950, "es_ES", currency="EUR"), axis_mark(2.5, "en")
+    ('1.3M', '950\xa0€', '2.5')
+    """
+    from babel.numbers import format_compact_currency, format_compact_decimal, format_currency
+
+    from segmenta.locale_text import decimal, percent
+
+    if rate:
+        return percent(value, loc).replace(",0", "").replace(".0", "")
+    if abs(value) >= 10000:
+        if currency:
+            return str(format_compact_currency(value, currency, locale=loc, fraction_digits=1))
+        return str(format_compact_decimal(value, locale=loc, fraction_digits=1))
+    digits = 0 if float(value).is_integer() or abs(value) >= 10 else 1
+    if currency:
+        return (
+            str(format_currency(value, currency, locale=loc))
+            if digits
+            else _whole_money(value, loc, currency)
+        )
+    return decimal(value, loc, digits)
+
+
+def _whole_money(value: float, loc: str, currency: str) -> str:
+    """An amount without decimals, in the locale's currency pattern ("950 €", "€950")."""
+    from babel import Locale
+    from babel.numbers import format_currency
+
+    pattern = Locale.parse(loc).currency_formats["standard"].pattern.split(";")[0]
+    whole = pattern.replace(".00", "")
+    return str(format_currency(value, currency, format=whole, locale=loc, currency_digits=False))
+
+
+def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About ``n`` round positions from ``lo`` to ``hi`` (1, 2, 2.5 or 5 times a power of ten).
+
+    >>> nice_ticks(0, 5078877.66)
+    [0.0, 1000000.0, 2000000.0, 3000000.0, 4000000.0, 5000000.0]
+    >>> nice_ticks(0, 0)
+    [0.0]
+    """
+    if hi <= lo:
+        return [float(lo)]
+    raw = (hi - lo) / max(1, n)
+    power = 10 ** math.floor(math.log10(raw))
+    step = min((m * power for m in (1, 2, 2.5, 5, 10)), key=lambda st: abs(st - raw))
+    first = math.ceil(lo / step - 1e-9)
+    return [float(round(k * step, 10)) for k in range(first, math.floor(hi / step + 1e-9) + 1)]
 
 
 def _num(value: Any) -> float | None:
@@ -226,6 +353,7 @@ def terminal_chart(answer: Answer, width: int, height: int | None = None) -> str
         width: columns of text.
         height: lines of text in all (default 12 per panel).
     """
+    from plotext import colorize
     from plotext._figure import _figure_class
 
     data = chart_data(answer, max_series=TERMINAL_MAX_SERIES)
@@ -235,10 +363,24 @@ def terminal_chart(answer: Answer, width: int, height: int | None = None) -> str
     panels = (
         data.panels
         if data.shape == "lines"
-        else [ChartPanel(s.label, p.rate, [s]) for p in data.panels for s in p.series]
+        else [ChartPanel(s.label, p.rate, [s], p.money) for p in data.panels for s in p.series]
     )
     n = len(panels)
+    legends = [
+        _wrap_legend(
+            [
+                colorize("━━", _LINE_COLOURS[j % len(_LINE_COLOURS)]) + " " + s.label
+                for j, s in enumerate(p.series)
+            ],
+            width,
+        )
+        if data.shape == "lines" and len(p.series) > 1
+        else ""
+        for p in panels
+    ]
     own = 2 * len(data.labels) + 4 if data.shape == "bars" else 12
+    if height is not None:  # the title line and the legends come out of the height asked for
+        height = max(n * 4, height - 1 - sum(legend.count("\n") + 1 for legend in legends if legend))
     rows = [height // n + (k < height % n) for k in range(n)] if height is not None else [own] * n
     fig = _figure_class()
     fig._limit_size(False, False)  # the size asked for, not the terminal's (plotext has no public setter)
@@ -250,25 +392,74 @@ def terminal_chart(answer: Answer, width: int, height: int | None = None) -> str
         plot.canvas_color("default")  # the terminal's own background and text colour
         plot.axes_color("default")
         plot.ticks_color("default")
-        plot.title(f"{data.title} — {panel.title}" if k == 1 else panel.title)
+        # the chart's title is its own line above; a panel's names its metrics when there are two
+        if n > 1:
+            plot.title(_clip(panel.title, width - 2))
         if data.shape == "lines":
-            for s in panel.series:
-                pts = [(j, v) for j, v in enumerate(s.values) if v is not None]
+            # the legend goes under the panel (``legends``), not over its lines as plotext draws it
+            for j, s in enumerate(panel.series):
+                pts = [(q, v) for q, v in enumerate(s.values) if v is not None]
                 if pts:
-                    label = s.label if len(panel.series) > 1 else None  # one line needs no legend
-                    plot.plot([p[0] for p in pts], [p[1] for p in pts], label=label, marker="braille")
+                    colour = _LINE_COLOURS[j % len(_LINE_COLOURS)]
+                    plot.plot([p[0] for p in pts], [p[1] for p in pts], marker="braille", color=colour)
             # first, middle and last date: few enough labels that plotext never has to drop one
             ticks = sorted({0, len(data.x) // 2, len(data.x) - 1})
             plot.xticks(ticks, [data.labels[j] for j in ticks])
         else:  # plotext stacks bars from the bottom: reversed, the first row is on top as in the table
             values = [v or 0.0 for v in panel.series[0].values]
             plot.bar(data.labels[::-1], values[::-1], orientation="horizontal", marker="sd", width=0.5)
+        found = [v for s in panel.series for v in s.values if v is not None]
+        place = plot.yticks if data.shape == "lines" else plot.xticks
         if panel.rate:
-            found = [v for s in panel.series for v in s.values if v is not None]
             marks = percent_ticks(min(0.0, *found), max(0.0, *found), 5)
-            place = plot.yticks if data.shape == "lines" else plot.xticks
             place([t[0] for t in marks], [t[1] for t in marks])
-    return str(fig.build())
+        elif found:
+            # the locale's marks and the shop's currency, never plotext's raw 1269719.4
+            # lines: plotext spans the data alone, so do the marks; bars start at zero
+            lo = min(found) if data.shape == "lines" else min(0.0, *found)
+            at = [v for v in nice_ticks(lo, max(0.0, *found), 4) if v >= lo]
+            place(at, [data.tick(v, panel) for v in at])
+    drawn = _clip(data.title, width).center(width).rstrip() + "\n" + str(fig.build())
+    if not any(legends):
+        return drawn
+    rows = [1, *rows]  # the title line comes first
+    # plotext stacks the panels' rows in order: each legend goes right under its panel
+    lines, out, start = drawn.split("\n"), [], 0
+    for k, legend in enumerate(["", *legends]):
+        out.extend(lines[start : start + rows[k]])
+        start += rows[k]
+        if legend:
+            out.append(legend)
+    out.extend(lines[start:])
+    return "\n".join(out)
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis.
+
+    >>> _clip("weekly email performance", 10)
+    'weekly em…'
+    """
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+_LINE_COLOURS = ("blue+", "red+", "green+", "orange+", "magenta+", "cyan+", "yellow", "gray")
+
+
+def _wrap_legend(items: list[str], width: int) -> str:
+    """Legend items on as few lines of ``width`` as they fit, two spaces apart (ANSI colours)."""
+    from rich.text import Text
+
+    lines, line, used = [], "", 0
+    for item in items:
+        size = Text.from_ansi(item).cell_len
+        if line and used + 2 + size > width:
+            lines.append(line)
+            line, used = "", 0
+        line, used = (f"{line}  {item}", used + 2 + size) if line else (item, size)
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------- PNG (matplotlib)
@@ -306,7 +497,7 @@ def write_png(answer: Answer, path: Path, *, force: bool = False) -> Path:
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter, PercentFormatter
+    from matplotlib.ticker import FuncFormatter
 
     data = chart_data(answer)
     if data is None:
@@ -343,8 +534,8 @@ def write_png(answer: Answer, path: Path, *, force: bool = False) -> Path:
             else:
                 _bars(ax, data, panel)
             axis = ax.xaxis if data.horizontal else ax.yaxis
-            plain = FuncFormatter(lambda v, _p: f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.2g}")
-            axis.set_major_formatter(PercentFormatter(1.0) if panel.rate else plain)
+            marks = FuncFormatter(lambda v, _p, panel=panel: data.tick(v, panel))
+            axis.set_major_formatter(marks)
             ax.grid(axis="x" if data.horizontal else "y", alpha=0.3)
         _atomic(path, lambda tmp: fig.savefig(tmp, format=fmt, dpi=100), force)
     return path
@@ -363,7 +554,9 @@ def _bars(ax: Any, data: ChartData, panel: ChartPanel) -> None:
             else ax.bar(pos, vals, width=width, label=s.label)
         )
         if len(data.labels) * k <= 24:
-            ax.bar_label(bars, labels=[cell(v, rate=panel.rate) for v in s.values], padding=3, fontsize=10)
+            money = data.currency if panel.money else None
+            said = [shown_cell(v, data.locale, rate=panel.rate, currency=money) for v in s.values]
+            ax.bar_label(bars, labels=said, padding=3, fontsize=10)
     ticks = list(range(len(data.labels)))
     if data.horizontal:
         ax.set_yticks(ticks, data.labels)

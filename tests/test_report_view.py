@@ -281,9 +281,11 @@ def test_ask_draws_the_chart_under_a_report_unless_told_not_to(sports: Path) -> 
     args = ["ask", REQUEST, "--db", str(sports), "--as-of", "2026-06-30", "--no-sql"]
     drawn = runner.invoke(app, args)
     assert drawn.exit_code == 0, drawn.output
-    assert "Welcome series" in drawn.stdout and "⢕⢕" in drawn.stdout  # the legend of the lines
+    assert (
+        "Welcome series" in drawn.stdout and "━━ Welcome series" in drawn.stdout
+    )  # the legend, under the lines
     bare = runner.invoke(app, [*args, "--no-chart"])
-    assert bare.exit_code == 0 and "⢕⢕" not in bare.stdout
+    assert bare.exit_code == 0 and "━━ Welcome series" not in bare.stdout
 
 
 def test_a_segments_csv_holds_all_its_contacts(sports: Path, tmp_path: Path) -> None:

@@ -52,6 +52,16 @@ class Answer(BaseModel):
     files: list[str] = Field(default_factory=list)
     clarifications: list[ClarificationOut] = Field(default_factory=list)
     language: Literal["es", "en"] = "en"
+    # where the shop is: the locale of numbers and money a person reads (JSON values stay raw)
+    country: str = ""
+    currency: str = "EUR"
+
+    @property
+    def locale(self) -> str:
+        """The CLDR locale a person reads this answer in: its language in the shop's country."""
+        from segmenta.locale_text import locale_id
+
+        return locale_id(self.language, self.country)
 
     @property
     def answered(self) -> bool:

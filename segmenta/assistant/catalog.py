@@ -699,6 +699,30 @@ class Catalog:
         return self.link(phrase, ["channel"], lang)
 
     # ------------------------------------------------------------------ products
+    def kin_note(self, match: ProductMatch, lang: str = "es") -> str:
+        """The shop's other subcategories named after the one taken, said beside the reading so the
+        narrowing is never silent: "zapatillas" is the subcategory Zapatillas, and the shop also has
+        Zapatillas de trail and Zapatillas de tenis, which the marketer can name to include them.
+
+        Only for a subcategory taken in every category (a category said narrows it already).
+        """
+        if not match.subcategory or match.category:
+            return ""
+        taken = {fold(v) for v in match.subcategory}
+        kin = sorted(
+            v
+            for v in self.values.get("subcategory", {})
+            if fold(v) not in taken and any(fold(v).startswith(t + " ") for t in taken)
+        )
+        if not kin:
+            return ""
+        shown = ", ".join(kin[:6]) + (" …" if len(kin) > 6 else "")
+        return (
+            f"; no incluye otras subcategorías con ese nombre: {shown} (nómbralas para incluirlas)"
+            if lang == "es"
+            else f"; other subcategories with that name are not included: {shown} (name them to include them)"
+        )
+
     def match_products(self, phrase: str, lang: str = "es") -> ProductLink:
         """Read the product words of "bought X" as catalog values that exist together.
 
@@ -710,7 +734,9 @@ class Catalog:
         """
         exact = self.exact_product(phrase)
         if exact is not None:  # the value as typed, punctuation and all ("Bra'nd", "=Brand", "Br_and")
-            return ProductLink(exact, [], [], assumption_sentence(phrase, exact, lang))
+            return ProductLink(
+                exact, [], [], assumption_sentence(phrase, exact, lang) + self.kin_note(exact, lang)
+            )
         words = content_words(phrase, self._generic)
         if not words:
             # a value made of words that are elsewhere function words ("UNO", "The One"): by its whole text
@@ -753,7 +779,9 @@ class Catalog:
         best, others, covered, links = choice
         match = best.model_copy(update={"text": phrase})
         uncovered = [w for p, w in enumerate(words) if p not in covered]
-        sentence = assumption_sentence(phrase, match, lang) if not uncovered else ""
+        sentence = (
+            assumption_sentence(phrase, match, lang) + self.kin_note(match, lang) if not uncovered else ""
+        )
         alternatives = [m.model_copy(update={"text": phrase}) for m in others]
         return ProductLink(
             match, uncovered, alternatives, sentence, [Link(f, v, s, h, tuple(w)) for f, v, s, h, w in links]

@@ -61,7 +61,8 @@ class Engine:
         self.timeout = timeout
         self.catalog = Catalog.load(self.con)
         self.schema = warehouse_schema(self.con)
-        self.currency = currency or self._currency()
+        shop_currency, self.country = self._locale()
+        self.currency = currency or shop_currency
         from segmenta.warehouse.vocab import load as load_vocab
 
         self.shop_words = load_vocab(db)
@@ -102,13 +103,15 @@ class Engine:
                 )
         return _with_saved(plan, defs), out
 
-    def _currency(self) -> str:
+    def _locale(self) -> tuple[str, str]:
+        """The shop's (currency, country) from its settings."""
         try:
             from segmenta.warehouse.config import load_config
 
-            return load_config(self.db).locale.currency
+            loc = load_config(self.db).locale
+            return loc.currency, loc.default_country
         except Exception:  # the config is optional for answering
-            return "EUR"
+            return "EUR", ""
 
     def saved_segment_names(self) -> list[str]:
         """The saved segments' names as they are now in their store (a save in another window counts)."""
@@ -161,7 +164,11 @@ class Engine:
         answer = self._answer_parsed(text, result, as_of, preview=preview)
         if result.ignored and not answer.ignored:
             answer = answer.model_copy(update={"ignored": list(result.ignored)})
-        return self.note_data_end(answer, as_of)
+        return self.note_data_end(self.localised(answer), as_of)
+
+    def localised(self, answer: Answer) -> Answer:
+        """The answer with the shop's country and currency, the locale its numbers are read in."""
+        return answer.model_copy(update={"country": self.country, "currency": self.currency})
 
     def note_data_end(self, answer: Answer, as_of: date) -> Answer:
         """An answer as of a day after the shop's last data says so: "last 30 days" there finds nothing
@@ -233,7 +240,7 @@ class Engine:
                 kind=kind,  # type: ignore[arg-type]
                 as_of=as_of.isoformat(),
                 plan=result.plan.model_dump(mode="json") if result.plan else None,
-                explanation=explain_plan(result.plan, as_of, currency=self.currency)
+                explanation=explain_plan(result.plan, as_of, currency=self.currency, country=self.country)
                 if isinstance(result.plan, SegmentPlan) and result.plan.where is not None
                 else [],
                 assumptions=result.assumptions,
@@ -272,7 +279,7 @@ class Engine:
         first = f"SELECT contact_id FROM (\n{seg_sql}\n) AS segment LIMIT {int(preview)}"
         validate(first, self.schema)
         _, ids = run_query(self.con, first, timeout=self.timeout)
-        explanation = explain_plan(plan, as_of, currency=self.currency)
+        explanation = explain_plan(plan, as_of, currency=self.currency, country=self.country)
         if plan.question == "count":
             sql = f"SELECT count(*) AS contacts\nFROM (\n{seg_sql}\n) AS segment"
             validate(sql, self.schema)
@@ -321,17 +328,18 @@ class Engine:
 
     def funnel_labels(self, plan: SegmentPlan, as_of: date) -> dict[str, str]:
         lang = plan.language
+        shop = {"currency": self.currency, "country": self.country}
         out = {
             "contacts": "contactos a " + as_of.isoformat()
             if lang == "es"
             else "contacts on " + as_of.isoformat()
         }
         for i, node in enumerate(conjuncts(plan.where), start=1):
-            out[f"step_{i}"] = ("+ " if i > 1 else "") + step_label(node, as_of, lang)
+            out[f"step_{i}"] = ("+ " if i > 1 else "") + step_label(node, as_of, lang, **shop)
             if isinstance(node, Any_):
                 for j, branch in enumerate(node.items, start=1):
                     out[f"step_{i}_any_{j}"] = ("  o " if lang == "es" else "  or ") + step_label(
-                        branch, as_of, lang
+                        branch, as_of, lang, **shop
                     )
         return out
 

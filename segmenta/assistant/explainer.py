@@ -13,7 +13,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Literal
+
+from babel.numbers import format_currency, format_decimal
 
 from segmenta.assistant.plan import (
     All,
@@ -36,6 +39,7 @@ from segmenta.assistant.plan import (
 )
 from segmenta.assistant.windows import calendar_window, describe_window, resolve_window
 from segmenta.errors import SegmentaError
+from segmenta.locale_text import locale_id
 
 Lang = Literal["es", "en"]
 LABEL_MAX = 60
@@ -244,30 +248,37 @@ CHANNEL_NOUNS: dict[str, tuple[str, str, str, str, str, str]] = {
 }
 
 
-def format_number(value: float, lang: Lang) -> str:
-    """A number as written in a sentence: whole numbers without decimals, the decimal comma in Spanish.
+def format_number(value: float, lang: Lang, country: str = "") -> str:
+    """A number as written in a sentence: whole numbers without decimals, the locale's marks (Babel).
 
-    >>> format_number(30.0, "en"), format_number(2.5, "es")
-    ('30', '2,5')
-    """
-    text = str(int(value)) if math.isfinite(value) and value.is_integer() else repr(value)
-    return text.replace(".", ",") if lang == "es" else text
-
-
-def format_money(value: float, lang: Lang, currency: str = "EUR") -> str:
-    """An amount with 2 decimals and its currency (Spanish: decimal comma, dots from 10.000 up).
-
-    >>> format_money(300, "en"), format_money(300, "es"), format_money(12500.5, "es", "MXN")
-    ('300.00 EUR', '300,00 EUR', '12.500,50 MXN')
-    >>> format_money(1500, "en", "USD")
-    '1,500.00 USD'
+    >>> format_number(30.0, "en"), format_number(2.5, "es"), format_number(12000, "es", "MX")
+    ('30', '2,5', '12,000')
     """
     if not math.isfinite(value):
-        return f"{value!r} {currency}"
-    if lang == "en":
-        return f"{value:,.2f} {currency}"
-    grouped = f"{value:,.2f}" if abs(value) >= 10000 else f"{value:.2f}"
-    return grouped.replace(",", "_").replace(".", ",").replace("_", ".") + f" {currency}"
+        return repr(value)
+    # every digit the plan holds: a sentence that rounds would restate another condition
+    exact = Decimal(repr(float(value)))
+    return format_decimal(
+        exact, format="#,##0.###", locale=locale_id(lang, country), decimal_quantization=False
+    )
+
+
+def format_money(value: float, lang: Lang, currency: str = "EUR", country: str = "") -> str:
+    """An amount with 2 decimals and the currency's symbol where the locale puts it (Babel, CLDR);
+    with no currency, the number alone.
+
+    >>> format_money(300, "en"), format_money(300, "es"), format_money(12500.5, "es", "MXN", "MX")
+    ('€300.00', '300,00 €', '$12,500.50')
+    >>> format_money(1500, "en", "USD", "US"), format_money(1500, "es", "")
+    ('$1,500.00', '1.500,00')
+    """
+    if not math.isfinite(value):
+        return f"{value!r} {currency}".strip()
+    loc = locale_id(lang, country)
+    if not currency:
+        return format_decimal(value, format="#,##0.00", locale=loc)
+    # a normal space: explanations are read, copied and searched as plain text
+    return format_currency(value, currency, locale=loc).replace("\xa0", " ")
 
 
 def _euphony(word: str, following: str) -> str:
@@ -307,15 +318,16 @@ class _Ctx:
     as_of: date
     lang: Lang
     currency: str
+    country: str = ""
 
     def t(self, en: str, es: str) -> str:
         return es if self.lang == "es" else en
 
     def num(self, value: float) -> str:
-        return format_number(value, self.lang)
+        return format_number(value, self.lang, self.country)
 
     def money(self, value: float) -> str:
-        return format_money(value, self.lang, self.currency)
+        return format_money(value, self.lang, self.currency, self.country)
 
     def window(self, w: Window) -> str:
         return describe_window(w, self.as_of, self.lang)
@@ -357,7 +369,7 @@ def _sym(c: Compare, ctx: _Ctx, money: bool = False) -> str:
     if money:
         fmt = ctx.money
         if c.op == "between":
-            lo, hi = format_money(c.value, ctx.lang, "").strip(), ctx.money(_second(c))
+            lo, hi = ctx.money(c.value), ctx.money(_second(c))
             return ctx.t(f"between {lo} and {hi}", f"entre {lo} y {hi}")
     else:
         fmt = ctx.num
@@ -947,20 +959,23 @@ def _render(node: Node, ctx: _Ctx, nested: bool) -> str:
     return text
 
 
-def _ctx(as_of: date, lang: str, currency: str) -> _Ctx:
+def _ctx(as_of: date, lang: str, currency: str, country: str = "") -> _Ctx:
     if lang not in ("es", "en"):
         raise ExplainError(f"explanation: language must be 'es' or 'en', got {lang!r}")
-    return _Ctx(as_of, "es" if lang == "es" else "en", currency)
+    return _Ctx(as_of, "es" if lang == "es" else "en", currency, country)
 
 
-def explain_condition(node: Node, as_of: date, lang: Lang, *, currency: str = "EUR") -> str:
+def explain_condition(
+    node: Node, as_of: date, lang: Lang, *, currency: str = "EUR", country: str = ""
+) -> str:
     """One plain sentence for a condition (or a tree, rendered inline), numbers and windows exact.
 
     Args:
         node: a condition or an All/Any_/Not tree of them.
         as_of: the as-of date D the windows and ages are resolved against.
         lang: ``es`` or ``en``, the request's language.
-        currency: the ISO 4217 code shown after amounts.
+        currency: the ISO 4217 code of amounts.
+        country: the shop's country, for the locale's number marks (Babel).
 
     Returns:
         The sentence, e.g. ``age > 30 (31 or older) on 2026-06-30``.
@@ -968,21 +983,22 @@ def explain_condition(node: Node, as_of: date, lang: Lang, *, currency: str = "E
     Raises:
         ExplainError: the condition lacks a field its kind needs (a ``compare`` without a comparison).
     """
-    return _render(node, _ctx(as_of, lang, currency), nested=False)
+    return _render(node, _ctx(as_of, lang, currency, country), nested=False)
 
 
-def explain_plan(plan: SegmentPlan, as_of: date, *, currency: str = "EUR") -> list[str]:
+def explain_plan(plan: SegmentPlan, as_of: date, *, currency: str = "EUR", country: str = "") -> list[str]:
     """One sentence per top-level AND-ed condition of a segment plan, in the plan's language.
 
     Args:
         plan: the segment plan; an empty one is everyone.
         as_of: the as-of date D.
-        currency: the ISO 4217 code shown after amounts.
+        currency: the ISO 4217 code of amounts.
+        country: the shop's country, for the locale's number marks (Babel).
 
     Returns:
         The sentences in the plan's order; ``["all contacts on D"]`` when it has no condition.
     """
-    ctx = _ctx(as_of, plan.language, currency)
+    ctx = _ctx(as_of, plan.language, currency, country)
     steps = conjuncts(plan.where)
     if not steps:
         return [ctx.t(f"all contacts on {as_of}", f"todos los contactos a {as_of}")]
@@ -1110,16 +1126,17 @@ def _label(node: Node, ctx: _Ctx, nested: bool) -> str:
     return _render(node, ctx, nested)
 
 
-def step_label(node: Node, as_of: date, lang: Lang, *, currency: str = "EUR") -> str:
+def step_label(node: Node, as_of: date, lang: Lang, *, currency: str = "EUR", country: str = "") -> str:
     """A short label (at most 60 characters) for a funnel row or checklist: ``age > 30``, ``RFM 5-5-5``.
 
     Args:
         node: a condition or tree.
         as_of: the as-of date D (windows in labels that keep one).
         lang: ``es`` or ``en``.
-        currency: the ISO 4217 code shown after amounts.
+        currency: the ISO 4217 code of amounts.
+        country: the shop's country, for the locale's number marks (Babel).
 
     Returns:
         The label, cut with ``…`` when longer than 60 characters.
     """
-    return _clip(_label(node, _ctx(as_of, lang, currency), nested=False))
+    return _clip(_label(node, _ctx(as_of, lang, currency, country), nested=False))

@@ -57,7 +57,7 @@ def ask(
     else:
         intent = read_intent(text)
         if intent is not None:
-            return act(db, text, intent, Conversation.load(path), as_of)
+            return localised(db, act(db, text, intent, Conversation.load(path), as_of))
         conv = Conversation.load(path) if continue_ else Conversation()
         chosen, remembered = None, None
         if continue_ and text.strip().isdigit():
@@ -86,7 +86,21 @@ def ask(
         conv.save(path)
     except OSError:
         pass  # a read-only folder: the answer stands, only ``--continue`` loses its memory
-    return answer
+    return localised(db, answer)
+
+
+def localised(db: Path, answer: Answer) -> Answer:
+    """The answer with the shop's country and currency (``[locale]`` of its settings), which its
+    numbers and money are shown in."""
+    if answer.country:
+        return answer
+    try:
+        from segmenta.warehouse.config import load_config
+
+        loc = load_config(db).locale
+    except Exception:  # the settings are optional for answering
+        return answer
+    return answer.model_copy(update={"country": loc.default_country, "currency": loc.currency})
 
 
 def choose(conv: Conversation, n: int) -> tuple[str, tuple[str, str]]:

@@ -76,20 +76,26 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
 
         explanation.append(
             ("solo contactos con: " if lang == "es" else "only contacts with: ")
-            + explain_condition(plan.where, as_of, lang)
+            + explain_condition(plan.where, as_of, lang, currency=engine.currency, country=engine.country)
         )
     ex = excluded_sql(plan, as_of)
     if ex is not None:
         ex_sql = render(ex)
         validate(ex_sql, engine.schema)
         _, ex_rows = run_query(engine.con, ex_sql, timeout=engine.timeout)
+        from segmenta.locale_text import integer, locale_id
+        from segmenta.tools.metrics import DIMENSIONS
+
+        loc = locale_id(lang, engine.country)
         for dim, left_out in zip(plan.dimensions, ex_rows[0] if ex_rows else [], strict=False):
             if left_out:
+                name = DIMENSIONS[dim].label(lang) if dim in DIMENSIONS else dim
                 explanation.append(
-                    f"{int(left_out):,} filas sin {dim} no aparecen (p. ej. envíos puntuales sin workflow)"
+                    f"{integer(int(left_out), loc)} filas sin {name} no aparecen (p. ej. envíos puntuales "
+                    "sin workflow)"
                     if lang == "es"
-                    else f"{int(left_out):,} rows with no {dim} are left out (e.g. one-off messages "
-                    "outside workflows)"
+                    else f"{integer(int(left_out), loc)} rows with no {name} are left out (e.g. one-off "
+                    "messages outside workflows)"
                 )
     single = len(rows) == 1 and len(cols) == 1 and isinstance(rows[0][0], int)
     count = int(rows[0][0]) if single else None
@@ -105,4 +111,6 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
         columns=cols,
         rows=[list(r) for r in rows],
         language=lang,
+        country=engine.country,
+        currency=engine.currency,
     )

@@ -462,6 +462,25 @@ _GRAIN_WORDS = {  # (Spanish, its "partial" agreeing with it, English)
 }
 
 
+def partial_bucket_days(plan: ReportPlan, as_of: date) -> list[tuple[date, date, bool]]:
+    """The first or last bucket of a report by period that the window cuts short, as (the bucket's
+    first day, the day it counts from or up to, True for the first bucket)."""
+    if plan.grain is None or plan.grain == "day":
+        return []
+    period = _period(plan, as_of)
+    last_day = (period.end - timedelta(microseconds=1)).date()
+    out: list[tuple[date, date, bool]] = []
+    if period.start is not None:
+        first, since = unit_start(period.start.date(), plan.grain), period.start.date()
+        if first < since:
+            out.append((first, since, True))
+    last = unit_start(last_day, plan.grain)
+    full_end = (datetime.combine(last, datetime.min.time()) + _step_delta(last, plan.grain)).date()
+    if full_end - timedelta(days=1) > last_day:
+        out.append((last, last_day, False))
+    return out
+
+
 def partial_buckets(plan: ReportPlan, as_of: date) -> list[str]:
     """One line per first or last bucket of a report by period that the window cuts short.
 
@@ -470,27 +489,22 @@ def partial_buckets(plan: ReportPlan, as_of: date) -> list[str]:
     """
     if plan.grain is None or plan.grain == "day":
         return []
-    period = _period(plan, as_of)
-    last_day = (period.end - timedelta(microseconds=1)).date()
     es = plan.language == "es"
     what_es, partial_es, what_en = _GRAIN_WORDS[plan.grain]
     out: list[str] = []
-    if period.start is not None:
-        first, since = unit_start(period.start.date(), plan.grain), period.start.date().isoformat()
-        if first.isoformat() < since:
+    for start, bound, first in partial_bucket_days(plan, as_of):
+        if first:
             out.append(
-                f"{what_es} {first.isoformat()} está {partial_es}: cuenta desde el {since}"
+                f"{what_es} {start.isoformat()} está {partial_es}: cuenta desde el {bound.isoformat()}"
                 if es
-                else f"{what_en} {first.isoformat()} is partial: it counts from {since}"
+                else f"{what_en} {start.isoformat()} is partial: it counts from {bound.isoformat()}"
             )
-    last = unit_start(last_day, plan.grain)
-    full_end = (datetime.combine(last, datetime.min.time()) + _step_delta(last, plan.grain)).date()
-    if full_end - timedelta(days=1) > last_day:
-        out.append(
-            f"{what_es} {last.isoformat()} está {partial_es}: cuenta hasta el {last_day.isoformat()}"
-            if es
-            else f"{what_en} {last.isoformat()} is partial: it counts up to {last_day.isoformat()}"
-        )
+        else:
+            out.append(
+                f"{what_es} {start.isoformat()} está {partial_es}: cuenta hasta el {bound.isoformat()}"
+                if es
+                else f"{what_en} {start.isoformat()} is partial: it counts up to {bound.isoformat()}"
+            )
     return out
 
 

@@ -589,24 +589,27 @@ def json_schema() -> str:
     return json.dumps(WorkflowDraft.model_json_schema(), indent=2)
 
 
-def estimate_text(e: Estimate, lang: Lang = "en") -> str:
-    """The estimate of a node in a few words of ``lang``.
+def estimate_text(e: Estimate, lang: Lang = "en", country: str = "") -> str:
+    """The estimate of a node in a few words of ``lang``, its numbers as the shop's locale writes them.
 
     >>> estimate_text(Estimate(enter=120, last_30_days=900, reachable=80))
     'now 120 · last 30 days 900 · reachable 80'
-    >>> estimate_text(Estimate(enter=120, yes=20, no=100), "es")
-    'ahora 120 · sí 20 / no 100'
+    >>> estimate_text(Estimate(enter=12000, yes=20, no=11980), "es")
+    'ahora 12.000 · sí 20 / no 11.980'
     """
+    from segmenta.locale_text import integer, locale_id
+
+    loc = locale_id(lang, country)
     parts = []
     if e.enter is not None:
-        parts.append(f"{_WORDS['now'][lang]} {e.enter:,}")
+        parts.append(f"{_WORDS['now'][lang]} {integer(e.enter, loc)}")
     if e.last_30_days is not None:
-        parts.append(f"{_WORDS['last_30'][lang]} {e.last_30_days:,}")
+        parts.append(f"{_WORDS['last_30'][lang]} {integer(e.last_30_days, loc)}")
     if e.yes is not None and e.no is not None:
         yes, no = BRANCHES[lang]
-        parts.append(f"{yes} {e.yes:,} / {no} {e.no:,}")
+        parts.append(f"{yes} {integer(e.yes, loc)} / {no} {integer(e.no, loc)}")
     if e.reachable is not None:
-        parts.append(f"{_WORDS['reachable'][lang]} {e.reachable:,}")
+        parts.append(f"{_WORDS['reachable'][lang]} {integer(e.reachable, loc)}")
     if e.note:
         parts.append(e.note)
     return " · ".join(parts)

@@ -28,6 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from segmenta.assistant.answer import Answer
 from segmenta.errors import SegmentaError
+from segmenta.locale_text import integer, locale_id
 from segmenta.tui.commands import Command, parse_command
 from segmenta.tui.format import human_size
 from segmenta.tui.screens import AsOfScreen, HelpScreen
@@ -128,6 +129,7 @@ class SegmentaApp(App[None]):
     def _fit(self, width: int) -> None:
         self.query_one("#main").set_class(width < NARROW, "-narrow")
         self.query_one("#keys", Static).update(key_bar(self.lang, width))
+        self._retitle()
 
     def on_unmount(self) -> None:
         self.session.close()
@@ -175,10 +177,12 @@ class SegmentaApp(App[None]):
 
     def _retitle(self) -> None:
         if self.info is not None:
-            self.title = (
-                f"{self.info.name} · {human_size(self.info.size_bytes)} · "
-                f"{self.info.contacts:,} {tr('contacts', self.lang)}"
-            )
+            loc = locale_id(self.lang, self.info.country)
+            contacts = f"{integer(self.info.contacts, loc)} {tr('contacts', self.lang)}"
+            # at 80 columns the file's size gives way, so the as-of date (the sub-title) stays in view
+            wide = self.size.width >= 100
+            size = f" · {human_size(self.info.size_bytes)}" if wide else ""
+            self.title = f"{self.info.name}{size} · {contacts}"
         self.sub_title = f"{tr('as_of', self.lang)} {self.session.as_of.isoformat()}"
 
     @on(Input.Submitted, "#prompt")

@@ -23,6 +23,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, LoadingIndicator, Static
 
 from segmenta.errors import SegmentaError
+from segmenta.labels import export_word
+from segmenta.locale_text import integer, locale_id, percent
 from segmenta.tools.exports import TARGETS, Preflight, export_audience, preflight
 from segmenta.tui.session import Session
 from segmenta.tui.strings import Lang
@@ -42,17 +44,19 @@ _T: dict[str, dict[Lang, str]] = {
 }
 
 
-def preflight_table(p: Preflight, lang: Lang) -> Table:
+def preflight_table(p: Preflight, lang: Lang, country: str = "") -> Table:
     """The preflight as a short table a marketer can check before writing the file."""
     t = Table(show_header=False, box=None, pad_edge=False)
     t.add_column("what", style="bold", no_wrap=True)
     t.add_column("value")
-    t.add_row(_T["rows"][lang], f"{p.rows:,} {_T['of'][lang]} {p.segment_contacts:,}")
+    loc = locale_id(lang, country)
+    t.add_row(_T["rows"][lang], f"{integer(p.rows, loc)} {_T['of'][lang]} {integer(p.segment_contacts, loc)}")
     for reason, n in p.dropped.items():
         if n:
-            t.add_row(f"{_T['left_out'][lang]}: {reason}", f"{n:,}")
+            t.add_row(f"{_T['left_out'][lang]}: {export_word(reason, lang)}", integer(n, loc))
     if p.coverage:
-        t.add_row(_T["coverage"][lang], ", ".join(f"{k} {v:.0%}" for k, v in p.coverage.items()))
+        shares = ", ".join(f"{export_word(k, lang)} {percent(v, loc)}" for k, v in p.coverage.items())
+        t.add_row(_T["coverage"][lang], shares)
     t.add_row("", _T["hashed"][lang] if p.hashed else _T["plain"][lang])
     for w in p.warnings:
         t.add_row(Text("!", style="bold yellow"), Text(w, style="yellow"))
@@ -177,7 +181,10 @@ class ExportScreen(ModalScreen[Path | None]):
     def _checked(self, event: Checked) -> None:
         self.remove_class("-busy")
         self.add_class("-ready")
-        self.query_one("#export-preflight", Static).update(preflight_table(event.preflight, self.lang))
+        country = self.session.engine.country
+        self.query_one("#export-preflight", Static).update(
+            preflight_table(event.preflight, self.lang, country)
+        )
 
     @on(Written)
     def _written(self, event: Written) -> None:

@@ -45,6 +45,7 @@ class WarehouseInfo:
     name: str
     size_bytes: int
     contacts: int
+    country: str = ""  # the shop's, for the locale its numbers are shown in
 
 
 def page_sql(
@@ -122,7 +123,7 @@ class Session:
                 _, rows = run_query(con, "SELECT count(*) FROM contacts", timeout=self.timeout)
             finally:
                 con.close()
-        return WarehouseInfo(self.db.name, self.db.stat().st_size, int(rows[0][0]))
+        return WarehouseInfo(self.db.name, self.db.stat().st_size, int(rows[0][0]), self.engine.country)
 
     def ask(self, text: str) -> Answer:
         """Answer ``text`` as the next turn of the conversation (a follow-up refines the last plan).

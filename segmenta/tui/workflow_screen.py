@@ -123,32 +123,49 @@ def short_estimate(e: Estimate, lang: Lang) -> str:
     >>> short_estimate(Estimate(enter=120, last_30_days=900, yes=20, no=100, reachable=80), "en")
     'now 120 · 30d 900 · yes 20 / no 100 · reach 80'
     """
+    from segmenta.locale_text import integer, locale_id
+
+    loc = locale_id(lang)
     parts = []
     if e.enter is not None:
-        parts.append(f"{_T['now'][lang]} {e.enter:,}")
+        parts.append(f"{_T['now'][lang]} {integer(e.enter, loc)}")
     if e.last_30_days is not None:
-        parts.append(f"30d {e.last_30_days:,}")
+        parts.append(f"30d {integer(e.last_30_days, loc)}")
     if e.yes is not None and e.no is not None:
-        parts.append(f"{_T['yes'][lang]} {e.yes:,} / no {e.no:,}")
+        parts.append(f"{_T['yes'][lang]} {integer(e.yes, loc)} / no {integer(e.no, loc)}")
     if e.reachable is not None:
-        parts.append(f"{_T['reach'][lang]} {e.reachable:,}")
+        parts.append(f"{_T['reach'][lang]} {integer(e.reachable, loc)}")
     return " · ".join(parts)
 
 
-def node_label(n: WorkflowNode, edge: str, lang: Lang) -> Text:
+def node_label(n: WorkflowNode, edge: str, lang: Lang, room: int | None = None) -> Text:
     """One tree line: the branch it hangs from, the node's type (unless its label says it), its
-    label and its numbers."""
-    text = Text()
+    label and its numbers; with ``room`` (columns), the label gives way with an ellipsis so the
+    branch and the numbers stay in view (the whole node is in the line under the tree).
+
+    >>> e = Estimate(enter=530, last_30_days=30, yes=None, no=None, reachable=512)
+    >>> said = "Email: te echamos de menos (15 % de descuento)"
+    >>> n = WorkflowNode(id="a", type="action", label=said, estimate=e)
+    >>> node_label(n, "sí", "es", room=64).plain
+    'sí: acción Email: te echamos…  ahora 530 · 30d 30 · alcanz. 512'
+    """
+    head = Text()
     if edge:
-        text.append(f"{edge}: ", style="dim")
-    shown = node_type(n.type, lang)
-    if not n.label.lower().startswith((n.type, shown)):
-        text.append(f"{shown} ", style="bold")
-    text.append(terminal_text(n.label))
+        head.append(f"{edge}: ", style="dim")
+    kind = node_type(n.type, lang)
+    if not n.label.lower().startswith((n.type, kind)):
+        head.append(f"{kind} ", style="bold")
+    label = terminal_text(n.label)
     est = short_estimate(n.estimate, lang)
-    if est:
-        text.append(f"  {est}", style="cyan")
-    return text
+    tail = f"  {est}" if est else ""
+    if room is not None:
+        left = max(8, room - head.cell_len - len(tail))
+        if len(label) > left:
+            label = label[: left - 1].rstrip() + "…"
+    head.append(label)
+    if tail:
+        head.append(tail, style="cyan")
+    return head
 
 
 def node_detail(n: WorkflowNode, lang: Lang) -> Text:
@@ -161,27 +178,35 @@ def node_detail(n: WorkflowNode, lang: Lang) -> Text:
     return text
 
 
-def fill_tree(tree: Tree[str], d: WorkflowDraft, lang: Lang) -> None:
+def fill_tree(tree: Tree[str], d: WorkflowDraft, lang: Lang, width: int | None = None) -> None:
     """Show ``d`` in ``tree``: the audience under the root, each node under the one before it.
 
     Branches that meet again (after a condition) show the shared node once; the other branch
-    points at it.
+    points at it. With ``width`` (the tree's columns), each line fits it (``node_label``).
     """
     tree.clear()
     tree.root.set_label(Text(f"{d.name} ({_T['as_of'][lang]} {d.as_of.isoformat()})", style="bold"))
     top = root(d)
     seen = {top.id}
 
-    def grow(branch: TreeNode[str], node_id: str) -> None:
+    def room(depth: int) -> int | None:
+        # the guides take guide_depth columns a level, the expand mark 2, the scrollbar 2
+        return None if width is None else width - depth * tree.guide_depth - 4
+
+    def grow(branch: TreeNode[str], node_id: str, depth: int) -> None:
         for edge, child in d.children(node_id):
             if child.id in seen:
                 hop = f"{edge.label + ': ' if edge.label else ''}→ {_T['continues'][lang]} {child.label}"
+                fits = room(depth + 1)
+                if fits is not None and len(hop) > fits:
+                    hop = hop[: max(8, fits) - 1] + "…"
                 branch.add_leaf(shown(hop, style="dim"), data=child.id)
                 continue
             seen.add(child.id)
-            grow(branch.add(node_label(child, edge.label, lang), data=child.id, expand=True), child.id)
+            label = node_label(child, edge.label, lang, room(depth + 1))
+            grow(branch.add(label, data=child.id, expand=True), child.id, depth + 1)
 
-    grow(tree.root.add(node_label(top, "", lang), data=top.id, expand=True), top.id)
+    grow(tree.root.add(node_label(top, "", lang, room(1)), data=top.id, expand=True), top.id, 1)
     tree.root.expand_all()
 
 
@@ -328,9 +353,13 @@ class WorkflowScreen(ModalScreen[None]):
         self.remove_class("-busy")
         self.draft = event.draft
         d = event.draft
-        notes = [f"{_T['audience'][self.lang]}: {d.audience.text} ({d.audience.size:,})", *d.assumptions]
+        from segmenta.locale_text import integer, locale_id
+
+        size = integer(d.audience.size, locale_id(self.lang, self.session.engine.country))
+        notes = [f"{_T['audience'][self.lang]}: {d.audience.text} ({size})", *d.assumptions]
         self.query_one("#workflow-notes", Label).update(Text("\n".join(notes)))
-        fill_tree(self.query_one(Tree), d, self.lang)
+        tree = self.query_one(Tree)
+        fill_tree(tree, d, self.lang, tree.content_size.width or None)
 
     @on(Tree.NodeHighlighted, "#workflow-tree")
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:

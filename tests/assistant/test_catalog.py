@@ -508,3 +508,46 @@ def test_of_two_equally_named_values_one_inside_the_other_the_broader_is_taken(
     # subcategory would drop the category's other products without a word
     res = Catalog.from_values(rows).match_products(phrase, "es")
     assert lists(res.match) == broad, res
+
+
+KIN = [
+    (
+        Catalog.from_values(
+            [
+                ("Botas Joma Aguila", "Fútbol", "Botas", "Joma"),
+                ("Botas Chiruca Urbión", "Montaña", "Botas de montaña", "Chiruca"),
+                ("Zapatillas Asics Novablast", "Running", "Zapatillas", "Asics"),
+            ]
+        ),
+        "botas",
+        "Botas",
+        ["Botas de montaña"],
+    ),
+    (
+        Catalog.from_values(
+            [
+                ("Avène Crema Hidratante", "Cosmética", "Cremas", "Avène"),
+                ("ISDIN Crema solar", "Solares", "Cremas solares", "ISDIN"),
+                ("Nuxe Crema de noche", "Cosmética", "Cremas de noche", "Nuxe"),
+            ]
+        ),
+        "cremas",
+        "Cremas",
+        ["Cremas de noche", "Cremas solares"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("catalog", "word", "taken", "kin"), KIN, ids=["sports", "pharmacy"])
+def test_a_subcategory_taken_names_the_others_sharing_its_name(
+    catalog: Catalog, word: str, taken: str, kin: list[str]
+) -> None:
+    """'botas' is the subcategory Botas: the shop's Botas de montaña are not silently left out, they
+    are named in the assumption; a category said ('botas de montaña') needs no such note."""
+    link = catalog.match_products(word, "es")
+    assert link.match is not None and link.match.subcategory == [taken]
+    assert all(k in link.assumption for k in kin), link.assumption
+    assert "nómbralas" in link.assumption
+    narrow = catalog.match_products(kin[0].lower(), "es")
+    assert narrow.match is not None and narrow.match.subcategory == [kin[0]]
+    assert "no incluye" not in narrow.assumption

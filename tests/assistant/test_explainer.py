@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from babel.numbers import parse_decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -167,8 +169,8 @@ SENTENCES: list[tuple[Node, str, str]] = [
     ),
     (
         PurchaseCondition(amount=cmp(">", 300), window=LAST_10_MONTHS),
-        "spent > 300.00 EUR in completed orders from 2025-09-01 to 2026-06-30",
-        "gastó > 300,00 EUR en pedidos completados del 2025-09-01 al 2026-06-30",
+        "spent > €300.00 in completed orders from 2025-09-01 to 2026-06-30",
+        "gastó > 300,00 € en pedidos completados del 2025-09-01 al 2026-06-30",
     ),
     (
         PurchaseCondition(
@@ -178,9 +180,9 @@ SENTENCES: list[tuple[Node, str, str]] = [
             payment_method=["bizum"],
             window=LAST_10_MONTHS,
         ),
-        "spent between 100.00 and 12,500.00 EUR on products of category Golf "
+        "spent between €100.00 and €12,500.00 on products of category Golf "
         "in 2 or more completed orders (>= 2) paid with Bizum from 2025-09-01 to 2026-06-30",
-        "gastó entre 100,00 y 12.500,00 EUR en productos de la categoría Golf "
+        "gastó entre 100,00 € y 12.500,00 € en productos de la categoría Golf "
         "en 2 o más pedidos completados (>= 2) pagando con Bizum del 2025-09-01 al 2026-06-30",
     ),
     (
@@ -273,13 +275,13 @@ SENTENCES: list[tuple[Node, str, str]] = [
     ),
     (
         metric("avg_order_value", ">", 200),
-        "average order value > 200.00 EUR (completed orders up to 2026-06-30)",
-        "valor medio de pedido > 200,00 EUR (pedidos completados hasta el 2026-06-30)",
+        "average order value > €200.00 (completed orders up to 2026-06-30)",
+        "valor medio de pedido > 200,00 € (pedidos completados hasta el 2026-06-30)",
     ),
     (
         metric("total_spent", "between", 100, 300),
-        "total spent between 100.00 and 300.00 EUR (inclusive; completed orders up to 2026-06-30)",
-        "gasto total entre 100,00 y 300,00 EUR (ambos incluidos; pedidos completados hasta el 2026-06-30)",
+        "total spent between €100.00 and €300.00 (inclusive; completed orders up to 2026-06-30)",
+        "gasto total entre 100,00 € y 300,00 € (ambos incluidos; pedidos completados hasta el 2026-06-30)",
     ),
     (
         metric("days_since_last_order", ">", 180),
@@ -488,8 +490,8 @@ SENTENCES: list[tuple[Node, str, str]] = [
     ),
     (
         Not(item=PurchaseCondition(amount=cmp(">", 1))),
-        "not (spent > 1.00 EUR in completed orders up to 2026-06-30)",
-        "no (gastó > 1,00 EUR en pedidos completados hasta el 2026-06-30)",
+        "not (spent > €1.00 in completed orders up to 2026-06-30)",
+        "no (gastó > 1,00 € en pedidos completados hasta el 2026-06-30)",
     ),
     (
         Not(item=MessageCondition(event="opened", channel=["email"], window=LAST_90_DAYS)),
@@ -590,8 +592,8 @@ SENTENCES: list[tuple[Node, str, str]] = [
     ),
     (
         WebCondition(event="cart_abandoned", value=Compare(op=">", value=50)),
-        "abandoned a cart with products with a cart value > 50.00 EUR",
-        "abandonó un carrito con productos con un valor del carrito > 50,00 EUR",
+        "abandoned a cart with products with a cart value > €50.00",
+        "abandonó un carrito con productos con un valor del carrito > 50,00 €",
     ),
 ]
 
@@ -616,8 +618,8 @@ LABELS: list[tuple[Node, str, str]] = [
     (Not(item=attr("city", "in", "Madrid")), "city not Madrid", "ciudad no Madrid"),
     (
         PurchaseCondition(amount=cmp(">", 300), window=LAST_10_MONTHS),
-        "spent > 300.00 EUR",
-        "gastó > 300,00 EUR",
+        "spent > €300.00",
+        "gastó > 300,00 €",
     ),
     (
         PurchaseCondition(units=cmp(">=", 3), product=ProductMatch(category=["Swimming"])),
@@ -725,11 +727,11 @@ def test_a_count_question_explains_the_same_conditions_as_a_list() -> None:
 def test_amounts_show_the_currency_given() -> None:
     plan = SegmentPlan(where=PurchaseCondition(amount=cmp(">=", 1500)), language="en")
     assert explain_plan(plan, D, currency="MXN") == [
-        "spent >= 1,500.00 MXN in completed orders up to 2026-06-30"
+        "spent >= MX$1,500.00 in completed orders up to 2026-06-30"
     ]
     node = metric("avg_order_value", "<", 99.5)
     assert explain_condition(node, D, "es", currency="USD") == (
-        "valor medio de pedido < 99,50 USD (pedidos completados hasta el 2026-06-30)"
+        "valor medio de pedido < 99,50 US$ (pedidos completados hasta el 2026-06-30)"
     )
 
 
@@ -749,9 +751,10 @@ def test_spanish_lists_change_o_to_u_and_y_to_e_before_the_same_sound() -> None:
 
 
 def test_spanish_money_groups_thousands_only_from_five_digits() -> None:
-    assert format_money(1500, "es") == "1500,00 EUR"
-    assert format_money(12500.5, "es") == "12.500,50 EUR"
-    assert format_money(-3.456, "en", "GBP") == "-3.46 GBP"
+    assert format_money(1500, "es") == "1.500,00 €"
+    assert format_money(12500.5, "es") == "12.500,50 €"
+    assert format_money(-3.456, "en", "GBP", "GB") == "-£3.46"
+    assert format_money(12500.5, "es", "MXN", "MX") == "$12,500.50"
 
 
 @pytest.mark.parametrize(
@@ -948,10 +951,14 @@ def test_any_valid_plan_explains_without_raising(where: Node | None, lang: str, 
 @settings(max_examples=200, deadline=None)
 @given(c=compares(), lang=st.sampled_from(["es", "en"]))
 def test_a_comparison_is_always_restated_in_symbols(c: Compare, lang: str) -> None:
+    """The operator as written, and the number in the locale's marks reading back as the same value."""
     sentence = explain_condition(LeadScoreCondition(compare=c), D, lang)  # type: ignore[arg-type]
-    number = str(int(c.value)) if c.value.is_integer() else repr(c.value)
-    number = number.replace(".", ",") if lang == "es" else number
-    assert (f"{c.op} {number}" if c.op != "between" else f" {number} ") in sentence
+    loc = "es_ES" if lang == "es" else "en"
+    if c.op == "between":
+        said = sentence.split(" entre " if lang == "es" else " between ", 1)[1].split(" ")[0]
+    else:
+        said = sentence.split(f" {c.op} ", 1)[1].split(" ")[0]
+    assert parse_decimal(said, locale=loc, strict=True) == Decimal(repr(c.value)), (sentence, c)
 
 
 def test_a_purchase_not_made_within_a_window_is_labelled_with_the_window_never_as_never() -> None:

@@ -140,7 +140,17 @@ async def test_f8_drafts_a_workflow_for_the_current_segment_as_a_tree(
         labels = tree_labels(screen.query_one(Tree))
         assert labels[0].startswith(KIND_TITLES["win_back"])
         for node in d.nodes:
-            assert any(node.label in shown for shown in labels), node.label
+            # a label too long for its line gives way with an ellipsis (its numbers stay in view);
+            # the line under the tree has it whole
+            def fits(shown: str, label: str = node.label) -> bool:
+                if label in shown:
+                    return True
+                cut = shown.split("…")[0]
+                return "…" in shown and any(
+                    len(label[:k]) >= 5 and cut.endswith(label[:k].rstrip()) for k in range(5, len(label))
+                )
+
+            assert any(fits(shown) for shown in labels), node.label
         assert f"now {answer.count:,}" in labels[1], "the audience node shows its size"
         await pilot.press("m")
         assert copied and copied[0].startswith("flowchart TD")

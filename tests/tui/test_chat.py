@@ -14,6 +14,7 @@ from textual_plotext import PlotextPlot
 
 from segmenta.assistant.answer import Answer
 from segmenta.errors import QueryError
+from segmenta.locale_text import integer
 from segmenta.tui.app import SegmentaApp
 from segmenta.tui.export_screen import ExportScreen
 from segmenta.tui.screens import AsOfScreen, HelpScreen
@@ -43,14 +44,16 @@ async def test_a_segment_shows_its_count_funnel_and_rows(sports_db: Path) -> Non
         answer = card.answer
         assert answer.kind == "segment" and answer.count is not None
         text = card_text(card)
-        assert f"{answer.count:,} contactos" in text
+        # numbers in the answer's language as the shop's country writes it (Babel): 2.857 in Spain
+        assert answer.locale == "es_ES"
+        assert f"{integer(answer.count, 'es_ES')} contactos" in text
         for step in answer.funnel:
-            assert f"{step.count:,}" in text
+            assert integer(step.count, "es_ES") in text
         assert "ciudad: Madrid" in text
         table = app.query_one(DataTable)
         assert table.row_count == answer.count
         assert (
-            "3,000 contactos" in app.title
+            "3.000 contactos" in app.title
             and "sports.duckdb" in app.title
             and app.sub_title == "a fecha 2026-06-30"
         )

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Select
 
@@ -95,3 +96,52 @@ def test_the_workflow_draft_shows_its_tree_with_estimates(sports_db: Path, snap_
 
     app = SegmentaApp(sports_db, AS_OF)
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+SCREENS = [(80, 24), (140, 45)]
+
+
+@pytest.mark.parametrize("size", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_the_seed_request_fits_the_screen(
+    sports_db: Path, snap_compare: SnapCompare, size: tuple[int, int]
+) -> None:
+    seed = "hombres de más de 30 que compraron botas de fútbol pagando con tarjeta con RFM 5 en los últimos 10 meses"
+    app = SegmentaApp(sports_db, AS_OF)
+    assert snap_compare(app, terminal_size=size, run_before=asking(seed))
+
+
+@pytest.mark.parametrize("size", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_a_report_by_category_fits_the_screen(
+    sports_db: Path, snap_compare: SnapCompare, size: tuple[int, int]
+) -> None:
+    app = SegmentaApp(sports_db, AS_OF)
+    assert snap_compare(app, terminal_size=size, run_before=asking("ventas por método de pago en 2026"))
+
+
+@pytest.mark.parametrize("size", SCREENS, ids=[f"{w}x{h}" for w, h in SCREENS])
+def test_the_workflow_tree_fits_the_screen(
+    sports_db: Path, snap_compare: SnapCompare, size: tuple[int, int]
+) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await asking("mujeres de más de 30 de Madrid", then=("f8",))(pilot)
+        pilot.app.screen.query_one(Select).value = "win_back"
+        await settle(pilot)
+
+    app = SegmentaApp(sports_db, AS_OF)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_at_80x24_the_header_keeps_the_as_of_date_and_the_footer_the_quit_key(sports_db: Path) -> None:
+    import html
+    import re
+
+    app = SegmentaApp(sports_db, AS_OF)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await send(pilot, "ventas por método de pago en 2026")
+        screen = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+    assert "a fecha 2026-06-30" in screen  # the header's sub-title, not cut
+    assert "F8" in screen and "^Q" in screen  # the footer's last keys
+    # the revenue cells as Spain writes them (Babel), never en-US ones
+    assert re.search(r"\b\d{1,3}(?:\.\d{3})+,\d\d\b", screen), screen
+    assert not re.search(r"\b\d{1,3}(?:,\d{3})+\.\d\d\b", screen)

@@ -26,6 +26,7 @@ from segmenta.assistant.reading.pieces import (
 )
 from segmenta.assistant.reading.words import is_filler, known_word, operator_class
 from segmenta.assistant.text import fold
+from segmenta.labels import Lang
 
 _PLACE_LEADS = frozenset({"in", "en", "de", "del", "from", "desde", "near", "around", "cerca", "of"})
 
@@ -183,11 +184,13 @@ class Linking(Grammar):
                     # method the shop has, settled reading 11): an order has one, so any of them
                     tied = [x.value for x in links if x.field == lk.field and x.score >= lk.score - 0.5]
                     if len(tied) > 1:
+                        from segmenta.assistant.explainer import join_words
+                        from segmenta.labels import value_label
+
+                        lang: Lang = "es" if self.lang == "es" else "en"
+                        words = join_words([str(value_label(lk.field, v, lang)) for v in tied], lang)
                         self.assumptions.append(
-                            self.es(
-                                f"'{phrase}' = cualquiera de: {', '.join(tied)}",
-                                f"'{phrase}' = any of: {', '.join(tied)}",
-                            )
+                            self.es(f"'{phrase}' = cualquiera de: {words}", f"'{phrase}' = any of: {words}")
                         )
                     self.add(a, b, "orderattr", (lk.field, tied))
                     # "tarjeta" / "card" next to a card brand or payment method is part of it

@@ -22,7 +22,10 @@ from textual.widgets import Button, Collapsible, Static
 
 from segmenta.assistant.answer import Answer
 from segmenta.cells import shown
-from segmenta.tui.format import bar, cell, resolve_option
+from segmenta.labels import header, is_money
+from segmenta.locale_text import cell, integer
+from segmenta.report_view import is_rate
+from segmenta.tui.format import bar, resolve_option
 from segmenta.tui.strings import Lang, tr
 
 BAR_WIDTH = 16
@@ -58,14 +61,14 @@ def checklist(answer: Answer, width: int = BAR_WIDTH) -> Table:
     table.add_row(
         Text("·", style="dim"),
         shown(base.step, style="dim"),
-        f"{base.count:,}",
+        integer(base.count, answer.locale),
         Text(bar(base.count, top, width), style="dim"),
     )
     for step, label in zip(steps, labels, strict=True):
         table.add_row(
             Text("✔", style="green"),
             shown(label),
-            f"{step.count:,}",
+            integer(step.count, answer.locale),
             Text(bar(step.count, top, width), style="green"),
         )
     return table
@@ -74,11 +77,14 @@ def checklist(answer: Answer, width: int = BAR_WIDTH) -> Table:
 def result_line(answer: Answer, lang: Lang) -> Text | None:
     """The headline number: contacts in the segment, the single value of a count, or the report size."""
     if answer.kind == "segment" and answer.count is not None:
-        return Text(f"{answer.count:,} {tr('contacts', lang)}", style="bold green")
+        return Text(f"{integer(answer.count, answer.locale)} {tr('contacts', lang)}", style="bold green")
     if answer.kind == "report":
         if len(answer.rows) == 1 and len(answer.columns) == 1:
-            return shown(f"{answer.columns[0]}: {cell(answer.rows[0][0])}", style="bold green")
-        return Text(f"{len(answer.rows):,} {tr('rows', lang)}", style="bold green")
+            column, value, loc = answer.columns[0], answer.rows[0][0], answer.locale
+            money = answer.currency if is_money(column) else None
+            said = cell(value, loc, rate=is_rate(column), currency=money)
+            return shown(f"{header(column, answer.language)}: {said}", style="bold green")
+        return Text(f"{integer(len(answer.rows), answer.locale)} {tr('rows', lang)}", style="bold green")
     return None
 
 

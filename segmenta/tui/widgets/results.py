@@ -23,8 +23,10 @@ from textual_plotext import PlotextPlot
 from segmenta.assistant.answer import Answer
 from segmenta.cells import shown
 from segmenta.errors import SegmentaError
-from segmenta.report_view import rate_columns
-from segmenta.tui.format import as_float, cell, chart_kind, numeric_columns
+from segmenta.labels import column_label, header, value_label
+from segmenta.locale_text import cell, integer
+from segmenta.report_view import is_rate, rate_columns
+from segmenta.tui.format import as_float, chart_kind, numeric_columns
 from segmenta.tui.session import PAGE_SIZE, Session
 from segmenta.tui.strings import Lang, tr
 
@@ -82,6 +84,8 @@ class ResultsPane(Vertical):
         self.total = 0
         self.fetching = False
         self._serial = 0
+        self._columns: list[str] = []
+        self._rates: set[int] = set()
 
     def compose(self) -> ComposeResult:
         yield Static(tr("no_results", self.lang), id="results-title")
@@ -110,11 +114,13 @@ class ResultsPane(Vertical):
             title.update(tr("no_results", self.lang))
         elif a.kind == "segment":
             title.update(
-                f"{tr('results', self.lang)}: {self.total:,} {tr('contacts', self.lang)} · "
-                f"{self.loaded:,} {tr('loaded', self.lang)}"
+                f"{tr('results', self.lang)}: {integer(self.total, a.locale)} {tr('contacts', self.lang)} · "
+                f"{integer(self.loaded, a.locale)} {tr('loaded', self.lang)}"
             )
         else:
-            title.update(f"{tr('results', self.lang)}: {len(a.rows):,} {tr('rows', self.lang)}")
+            title.update(
+                f"{tr('results', self.lang)}: {integer(len(a.rows), a.locale)} {tr('rows', self.lang)}"
+            )
 
     def show_segment(self, answer: Answer, first_page: list[list[Any]], session: Session) -> None:
         """Show a segment: its first page now, the next ones as the marketer scrolls."""
@@ -144,18 +150,40 @@ class ResultsPane(Vertical):
         self.remove_class("-chart")
         self._retitle()
 
+    def _cells(self, row: Sequence[Any], rates: set[int]) -> list[str]:
+        """One row as the pane shows it: codes in words, numbers in the answer's locale."""
+        a = self.answer
+        lang, loc = (a.language, a.locale) if a is not None else (self.lang, "en")
+        cols = self._columns
+        return [
+            cell(value_label(cols[i] if i < len(cols) else "", v, lang), loc, rate=i in rates)
+            for i, v in enumerate(row)
+        ]
+
     def _reset(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], rates: set[int]) -> None:
-        """New columns, sized once from their first rows (so later pages never reflow the table)."""
+        """New columns, sized once from their first rows (so later pages never reflow the table).
+
+        Text columns are cut at ``MAX_COLUMN_WIDTH``; a number never is: its column takes the width
+        of its widest value."""
         table = self.table
         table.clear(columns=True)
-        cells = [[cell(v, rate=i in rates) for i, v in enumerate(r)] for r in rows]
+        self._columns, self._rates = list(columns), set(rates)
+        a = self.answer
+        lang, loc, currency = (a.language, a.locale, a.currency) if a is not None else (self.lang, "en", "")
+        cells = [self._cells(r, rates) for r in rows]
+        nums = set(numeric_columns(rows))
         for i, name in enumerate(columns):
-            width = max([len(name), *(len(r[i]) for r in cells[:PAGE_SIZE])])
-            table.add_column(name, width=min(width, MAX_COLUMN_WIDTH))
+            label = header(name, lang, currency, loc)
+            width = max([len(label), *(len(r[i]) for r in cells[:PAGE_SIZE])])
+            if i in nums:
+                width = max([width, *(len(r[i]) for r in cells)])
+            else:
+                width = min(width, MAX_COLUMN_WIDTH)
+            table.add_column(label, width=width)
         table.add_rows([[shown(c) for c in r] for r in cells])
 
     def _add_rows(self, rows: Sequence[Sequence[Any]], rates: set[int]) -> None:
-        self.table.add_rows([[shown(cell(v, rate=i in rates)) for i, v in enumerate(r)] for r in rows])
+        self.table.add_rows([[shown(c) for c in self._cells(r, rates)] for r in rows])
 
     def draw_chart(self, answer: Answer) -> None:
         """Lines for a time series (one per numeric column, or per category of a second column), else bars."""
@@ -163,7 +191,8 @@ class ResultsPane(Vertical):
         plt = plot.plt
         plt.clear_data()
         plt.clear_figure()
-        rows, cols = answer.rows, answer.columns
+        rows, cols, lang = answer.rows, answer.columns, answer.language
+        names = [column_label(c, lang) for c in cols]
         kind = chart_kind(rows)
         nums = numeric_columns(rows)
         if kind == "lines":
@@ -173,27 +202,56 @@ class ResultsPane(Vertical):
                 value = nums[0]
                 for name in list(dict.fromkeys(str(r[1]) for r in rows))[:MAX_SERIES]:
                     pts = [(pos[r[0]], as_float(r[value])) for r in rows if str(r[1]) == name]
-                    plt.plot([p[0] for p in pts], [p[1] for p in pts], label=name, marker="braille")
+                    label = str(value_label(cols[1], name, lang))
+                    plt.plot([p[0] for p in pts], [p[1] for p in pts], label=label, marker="braille")
+                plt.title(names[value])
             else:
                 for i in nums[:MAX_SERIES]:
                     plt.plot(
                         [pos[r[0]] for r in rows],
                         [as_float(r[i]) for r in rows],
-                        label=cols[i],
+                        label=names[i],
                         marker="braille",
                     )
+                plt.title(", ".join(names[i] for i in nums[:MAX_SERIES]))
             # first, middle and last date: few enough labels that plotext never has to drop one
             ticks = sorted({0.0, float(len(dates) // 2), float(len(dates) - 1)})
             plt.xticks(ticks, [cell(dates[int(i)]) for i in ticks])
-            plt.title(", ".join(cols[i] for i in nums[:MAX_SERIES]))
+            shown_values = [as_float(r[i]) for r in rows for i in nums[:MAX_SERIES]]
+            self._value_marks(plt.yticks, answer, cols[nums[0]], shown_values, lines=True)
         elif kind == "bars":
             value = nums[0]
-            labels = [" ".join(str(v) for i, v in enumerate(r) if i not in nums) for r in rows][:MAX_BARS]
-            plt.bar(
-                labels, [as_float(r[value]) for r in rows][:MAX_BARS], orientation="horizontal", marker="hd"
+            labels = [
+                " ".join(str(value_label(cols[i], v, lang)) for i, v in enumerate(r) if i not in nums)
+                for r in rows
+            ][:MAX_BARS]
+            values = [as_float(r[value]) for r in rows][:MAX_BARS]
+            labels, values = top_with_other(
+                labels,
+                values,
+                room=max(2, plot.size.height - 4),
+                lang=lang,
+                summable=not is_rate(cols[value]),
             )
-            plt.title(cols[value])
+            # plotext stacks bars from the bottom: reversed, the first row is on top as in the table
+            plt.bar(labels[::-1], values[::-1], orientation="horizontal", marker="hd", width=0.4)
+            plt.title(header(cols[value], lang, answer.currency, answer.locale))
+            self._value_marks(plt.xticks, answer, cols[value], values, lines=False)
         plot.refresh()
+
+    @staticmethod
+    def _value_marks(place: Any, answer: Answer, column: str, values: list[float], *, lines: bool) -> None:
+        """The value axis in the answer's locale: amounts with the currency, rates in percent."""
+        from segmenta.labels import is_money
+        from segmenta.report_view import axis_mark, is_rate, nice_ticks
+
+        found = [v for v in values if v == v]  # NaN: no value
+        if not found:
+            return
+        lo = min(found) if lines else min(0.0, *found)
+        at = [v for v in nice_ticks(lo, max(0.0, *found), 3) if v >= lo]
+        money = answer.currency if is_money(column) else ""
+        place(at, [axis_mark(v, answer.locale, rate=is_rate(column), currency=money) for v in at])
 
     # ----------------------------------------------------------------- lazy paging
     @on(DataTable.RowHighlighted)
@@ -238,3 +296,25 @@ class ResultsPane(Vertical):
     def _page_failed(self, event: PageFailed) -> None:
         self.fetching = False
         self.notify(event.message, severity="error")
+
+
+def top_with_other(
+    labels: list[str], values: list[float], *, room: int, lang: Lang, summable: bool = True
+) -> tuple[list[str], list[float]]:
+    """The bars that fit ``room`` rows: the first ones (the table's order, largest first) and, when
+    some are left out, one more bar for them all ("Otros (3)", their sum; a rate is not summed, so
+    the bars are the first ``room`` alone).
+
+    >>> top_with_other(["a", "b", "c", "d"], [4.0, 3.0, 2.0, 1.0], room=3, lang="es")
+    (['a', 'b', 'Otros (2)'], [4.0, 3.0, 3.0])
+    >>> top_with_other(["a", "b"], [4.0, 3.0], room=3, lang="en")
+    (['a', 'b'], [4.0, 3.0])
+    """
+    if len(labels) <= room:
+        return labels, values
+    if not summable:
+        return labels[:room], values[:room]
+    keep = room - 1
+    rest = [v for v in values[keep:] if v == v]
+    other = f"{'Otros' if lang == 'es' else 'Other'} ({len(labels) - keep})"
+    return [*labels[:keep], other], [*values[:keep], float(sum(rest))]
