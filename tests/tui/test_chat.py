@@ -372,3 +372,18 @@ async def test_at_80_columns_the_key_bar_keeps_f8_and_the_quit_key(
         bar = str(app.query_one("#keys", Static).render())
         assert "F8" in bar and "^Q" in bar and len(bar) <= 78
         assert "2026-06-30" in app.sub_title
+
+
+async def test_a_report_marks_the_buckets_its_period_cuts_short(sports_db: Path) -> None:
+    """Weekly since March: the week of 2026-02-23 counts from 1 March and the last week stops at the
+    as-of date; the table marks both with * and its title says what * means."""
+    app = SegmentaApp(sports_db, AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "ventas semanales desde marzo")
+        table = app.query_one(DataTable)
+        first = str(table.get_row_at(0)[0])
+        last = str(table.get_row_at(table.row_count - 1)[0])
+        middle = str(table.get_row_at(1)[0])
+        assert first == "2026-02-23*" and last == "2026-06-29*" and not middle.endswith("*")
+        title = str(app.query_one("#results-title", Static).content)
+        assert "periodo incompleto" in title

@@ -25,7 +25,7 @@ from segmenta.cells import shown
 from segmenta.errors import SegmentaError
 from segmenta.labels import column_label, header, value_label
 from segmenta.locale_text import cell, integer
-from segmenta.report_view import is_rate, rate_columns
+from segmenta.report_view import PARTIAL_MARK, is_rate, partial_days, partial_note, rate_columns
 from segmenta.tui.format import as_float, chart_kind, numeric_columns
 from segmenta.tui.session import PAGE_SIZE, Session
 from segmenta.tui.strings import Lang, tr
@@ -85,6 +85,7 @@ class ResultsPane(Vertical):
         self.fetching = False
         self._serial = 0
         self._columns: list[str] = []
+        self._partial: set[Any] = set()
         self._rates: set[int] = set()
 
     def compose(self) -> ComposeResult:
@@ -118,15 +119,16 @@ class ResultsPane(Vertical):
                 f"{integer(self.loaded, a.locale)} {tr('loaded', self.lang)}"
             )
         else:
-            title.update(
-                f"{tr('results', self.lang)}: {integer(len(a.rows), a.locale)} {tr('rows', self.lang)}"
-            )
+            marked = f" · {partial_note(a)}" if self._partial & {r[0] for r in a.rows if r} else ""
+            rows = f"{integer(len(a.rows), a.locale)} {tr('rows', self.lang)}"
+            title.update(f"{tr('results', self.lang)}: {rows}{marked}")
 
     def show_segment(self, answer: Answer, first_page: list[list[Any]], session: Session) -> None:
         """Show a segment: its first page now, the next ones as the marketer scrolls."""
         self._serial += 1
         self.answer, self.session = answer, session
         self.total = answer.count or 0
+        self._partial = set()
         self.fetching = False
         self.remove_class("-chart")
         self._reset(session.page_columns, first_page, set())
@@ -137,6 +139,7 @@ class ResultsPane(Vertical):
         self._serial += 1
         self.answer, self.session = answer, None
         self.total = len(answer.rows)
+        self._partial = partial_days(answer)
         self._reset(answer.columns, answer.rows, rate_columns(answer))
         self.set_class(chart_kind(answer.rows) != "none", "-chart")
         self.draw_chart(answer)
@@ -155,10 +158,13 @@ class ResultsPane(Vertical):
         a = self.answer
         lang, loc = (a.language, a.locale) if a is not None else (self.lang, "en")
         cols = self._columns
-        return [
+        out = [
             cell(value_label(cols[i] if i < len(cols) else "", v, lang), loc, rate=i in rates)
             for i, v in enumerate(row)
         ]
+        if out and row[0] in self._partial:  # a bucket the period cuts short, as the CLI marks it
+            out[0] += PARTIAL_MARK
+        return out
 
     def _reset(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], rates: set[int]) -> None:
         """New columns, sized once from their first rows (so later pages never reflow the table).
