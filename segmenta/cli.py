@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 
 from segmenta import render
 from segmenta.cli_options import DbOption, ensure_warehouse, parse_date
-from segmenta.errors import ImportProblem, SegmentaError, ShopImportError, WarehouseError
+from segmenta.errors import SegmentaError, WarehouseError
 from segmenta.warehouse import store
 from segmenta.warehouse.schema import META_TABLE, TABLES
 
@@ -185,24 +185,22 @@ def import_(
         typer.Option("--skip-invalid", help="Leave out invalid rows (and say how many) instead of refusing."),
     ] = False,
     format_: Annotated[
-        ImportFormat, typer.Option("--format", help="Layout of the files: canonical (see README).")
+        ImportFormat,
+        typer.Option(
+            "--format", help="Layout of the files: canonical, or shopify (the admin's exports as they are)."
+        ),
     ] = ImportFormat.canonical,
 ) -> None:
     """Load a shop's files into the warehouse; on any problem the previous warehouse is left as it was."""
-    if format_ is not ImportFormat.canonical:
-        raise ShopImportError(
-            [
-                ImportProblem(
-                    str(src),
-                    f"the {format_.value} format is not supported yet: export the files in the canonical "
-                    "format (see README, 'Import files')",
-                )
-            ]
-        )
     from segmenta.warehouse.importer import import_shop
 
     with render.progress_bar() as progress:
-        report = import_shop(src, _db(db), skip_invalid=skip_invalid, progress=progress)
+        if format_ is ImportFormat.shopify:
+            from segmenta.warehouse.shopify import import_shopify
+
+            report = import_shopify(src, _db(db), skip_invalid=skip_invalid, progress=progress)
+        else:
+            report = import_shop(src, _db(db), skip_invalid=skip_invalid, progress=progress)
     render.print_lines(report.lines())
 
 

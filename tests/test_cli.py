@@ -158,7 +158,8 @@ def test_a_broken_folder_is_refused_on_stderr_with_nothing_on_stdout(tmp_path: P
     assert not db.exists()
 
 
-def test_the_shopify_format_is_refused_as_not_supported_yet(tmp_path: Path) -> None:
+def test_the_shopify_format_on_canonical_files_says_what_it_looks_for(tmp_path: Path) -> None:
+    """The canonical sample shop has orders.csv but no Shopify columns: refused with what is missing."""
     result = run(
         "import",
         SAMPLE_SHOP if SAMPLE_SHOP.is_dir() else tmp_path,
@@ -168,8 +169,11 @@ def test_the_shopify_format_is_refused_as_not_supported_yet(tmp_path: Path) -> N
         tmp_path / "shop.duckdb",
     )
     assert result.exit_code == 1
-    assert "shopify format is not supported yet" in result.stderr
+    assert "Shopify" in result.stderr and (
+        "no column 'Name'" in result.stderr or "orders export" in result.stderr
+    )
     assert result.stdout == ""
+    assert not (tmp_path / "shop.duckdb").exists()
 
 
 def test_sql_refuses_a_delete_and_leaves_the_contacts(tiny: Path) -> None:

@@ -51,7 +51,7 @@ def run(line: str, shared: Path) -> tuple[int, str]:
     """Run one README line in-process: its exit code and what it printed."""
     command = line.split("|", 1)[0]  # "| python -m json.tool": the JSON is checked below
     args = shlex.split(command, comments=True)[1:]
-    args = [a.replace("../shared", str(shared)) for a in args]
+    args = [a.replace("../shared", str(shared)).replace("tests/data/", f"{ROOT}/tests/data/") for a in args]
     result = CliRunner().invoke(cli.app, args)
     if isinstance(result.exception, SegmentaError):
         return 1, f"{result.output}\nerror: {result.exception}"
