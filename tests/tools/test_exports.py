@@ -430,7 +430,7 @@ def test_the_command_writes_the_answer_of_a_request_and_prints_its_path(
         ],
     )
     assert r.exit_code == 0, r.output
-    assert str(out) in r.output and "rows to write" in r.output
+    assert str(out) in r.output and "filas a escribir" in r.output  # the request is Spanish
     assert len(_read(out)) == 3  # c01, c02, and c03 on its full address
 
 

@@ -235,7 +235,7 @@ class ResultsPane(Vertical):
             labels, values = top_with_other(
                 labels,
                 values,
-                room=max(2, plot.size.height - 4),
+                room=self._bar_room(),
                 lang=lang,
                 summable=not is_rate(cols[value]),
             )
@@ -244,6 +244,11 @@ class ResultsPane(Vertical):
             plt.title(header(cols[value], lang, answer.currency, answer.locale))
             self._value_marks(plt.xticks, answer, cols[value], values, lines=False)
         plot.refresh()
+
+    def _bar_room(self) -> int:
+        """How many bars the chart shows: from the screen's height, which is known before the pane is
+        laid out (the plot's own size is not yet, and a snapshot must not depend on when it is)."""
+        return max(3, self.app.size.height - 20)
 
     @staticmethod
     def _value_marks(place: Any, answer: Answer, column: str, values: list[float], *, lines: bool) -> None:
