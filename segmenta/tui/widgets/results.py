@@ -260,7 +260,10 @@ class ResultsPane(Vertical):
         if not found:
             return
         lo = min(found) if lines else min(0.0, *found)
-        at = [v for v in nice_ticks(lo, max(0.0, *found), 3) if v >= lo]
+        # two marks, the low end and the largest round value: always room for both labels, so
+        # plotext never has to choose which to drop
+        marks = [v for v in nice_ticks(lo, max(0.0, *found), 3) if v >= lo]
+        at = sorted({marks[0], marks[-1]}) if marks else []
         money = answer.currency if is_money(column) else ""
         place(at, [axis_mark(v, answer.locale, rate=is_rate(column), currency=money) for v in at])
 
