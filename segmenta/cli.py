@@ -184,6 +184,13 @@ def import_(
         bool,
         typer.Option("--skip-invalid", help="Leave out invalid rows (and say how many) instead of refusing."),
     ] = False,
+    append: Annotated[
+        bool,
+        typer.Option(
+            "--append",
+            help="Add the files' new and changed rows (by id) to the current warehouse, not replace it.",
+        ),
+    ] = False,
     format_: Annotated[
         ImportFormat,
         typer.Option(
@@ -195,7 +202,16 @@ def import_(
     from segmenta.warehouse.importer import import_shop
 
     with render.progress_bar() as progress:
-        if format_ is ImportFormat.shopify:
+        if append:
+            if format_ is not ImportFormat.canonical:
+                from segmenta.errors import ImportProblem, ShopImportError
+
+                said = "--append reads canonical files; import a Shopify export in full"
+                raise ShopImportError([ImportProblem(str(src), said)])
+            from segmenta.warehouse.append import append_shop
+
+            report = append_shop(src, _db(db), skip_invalid=skip_invalid, progress=progress)
+        elif format_ is ImportFormat.shopify:
             from segmenta.warehouse.shopify import import_shopify
 
             report = import_shopify(src, _db(db), skip_invalid=skip_invalid, progress=progress)

@@ -36,7 +36,7 @@ def tour() -> list[tuple[int, str]]:
     for block in re.finditer(r"```bash\n(.*?)```", text[start:], re.S):
         first = text[: start + block.start(1)].count("\n") + 1
         for k, line in enumerate(block.group(1).splitlines()):
-            if line.startswith("segmenta "):
+            if line.startswith(("segmenta ", "mkdir ")):  # a folder the next command reads
                 out.append((first + k, line))
     return out
 
@@ -48,7 +48,12 @@ def expected_exit(line: str) -> int:
 
 
 def run(line: str, shared: Path) -> tuple[int, str]:
-    """Run one README line in-process: its exit code and what it printed."""
+    """Run one README line in-process: its exit code and what it printed (a shell line in bash)."""
+    if not line.startswith("segmenta "):
+        import subprocess
+
+        done = subprocess.run(["bash", "-c", line], capture_output=True, text=True, check=False)
+        return done.returncode, done.stdout + done.stderr
     command = line.split("|", 1)[0]  # "| python -m json.tool": the JSON is checked below
     args = shlex.split(command, comments=True)[1:]
     args = [a.replace("../shared", str(shared)).replace("tests/data/", f"{ROOT}/tests/data/") for a in args]
