@@ -34,6 +34,16 @@ NEAR_END = 20  # rows from the end of what is loaded at which the next page is r
 MAX_SERIES = 6
 MAX_BARS = 30
 MAX_COLUMN_WIDTH = 40
+BAR_LABEL = 14
+
+
+def _clip(label: str) -> str:
+    """A bar's label at most ``BAR_LABEL`` characters, an ellipsis where it is cut.
+
+    >>> _clip("transferencia bancaria"), _clip("PayPal")
+    ('transferencia…', 'PayPal')
+    """
+    return label if len(label) <= BAR_LABEL else label[: BAR_LABEL - 1].rstrip() + "…"
 
 
 class SegmentTable(DataTable[Text]):
@@ -227,8 +237,9 @@ class ResultsPane(Vertical):
             self._value_marks(plt.yticks, answer, cols[nums[0]], shown_values, lines=True)
         elif kind == "bars":
             value = nums[0]
+            # labels cut to BAR_LABEL characters: the bars and their axis keep the room they need
             labels = [
-                " ".join(str(value_label(cols[i], v, lang)) for i, v in enumerate(r) if i not in nums)
+                _clip(" ".join(str(value_label(cols[i], v, lang)) for i, v in enumerate(r) if i not in nums))
                 for r in rows
             ][:MAX_BARS]
             values = [as_float(r[value]) for r in rows][:MAX_BARS]
