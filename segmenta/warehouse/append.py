@@ -12,7 +12,7 @@ half-appended. Saved segments live in a file of their own and keep their history
 
 Appending the same files twice changes nothing: the merge of rows already stored is the rows
 themselves. The summary says, per table, how many rows were added, changed and already there.
-A problem in a row of the files is named by that file's own line: the merged file holds the new
+A problem in a row of the files is named by that file's own line: the merged table holds the new
 rows first, in their order.
 """
 
@@ -107,12 +107,13 @@ def append_shop(src: Path, db: Path, *, skip_invalid: bool = False, progress: An
 
 
 def _their_line(p: ImportProblem, files: dict[str, SourceFile]) -> ImportProblem:
-    """A problem of a merged file, named by the appended file's own line when the row is one of its."""
-    table = p.file.removesuffix(".csv")
+    """A problem of a merged table, named by the appended file's own line when the row is one of its
+    (the merged tables are Parquet, where the importer counts rows from 1, the files' rows first)."""
+    table = p.file.removesuffix(".parquet")
     sf = files.get(table)
-    if sf is None or p.line is None or p.line - 2 >= sf.rows:
-        return ImportProblem(p.file + " (as stored in the warehouse)", p.message, p.line, p.column, p.value)
-    return ImportProblem(sf.name, p.message, sf.line_of(p.line - 2), p.column, p.value)
+    if sf is None or p.line is None or p.line - 1 >= sf.rows:
+        return ImportProblem(f"{table} (as stored in the warehouse)", p.message, p.line, p.column, p.value)
+    return ImportProblem(sf.name, p.message, sf.line_of(p.line - 1), p.column, p.value)
 
 
 def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile | None, work: Path) -> Merged:
@@ -138,8 +139,8 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile | None, wor
     held = {*stored_cols, *fields}  # the columns the warehouse has a value for
     stored = f"stored_{name}"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {stored} AS SELECT * FROM {stored_sql}")
-    out = work / f"{name}.csv"
-    copy = f"TO {_lit(out)} (HEADER, DELIMITER ',')"
+    out = work / f"{name}.parquet"
+    copy = f"TO {_lit(out)} (FORMAT PARQUET)"
     if sf is None:  # no file for this table: the stored rows as they are
         con.execute(f"COPY (SELECT {', '.join(_q(c) for c in columns)} FROM {stored}) {copy}")
         return Merged(name, 0, 0, 0)
