@@ -159,12 +159,19 @@ def node_label(n: WorkflowNode, edge: str, lang: Lang, room: int | None = None) 
     est = short_estimate(n.estimate, lang)
     tail = f"  {est}" if est else ""
     if room is not None:
+        if head.cell_len + 8 + len(tail) > room and n.estimate.last_30_days is not None:
+            # deep in the tree: the 30-day figure gives way first (the line under the tree has it)
+            short = short_estimate(n.estimate.model_copy(update={"last_30_days": None}), lang)
+            tail = f"  {short}" if short else ""
         left = max(8, room - head.cell_len - len(tail))
         if len(label) > left:
             label = label[: left - 1].rstrip() + "…"
     head.append(label)
     if tail:
         head.append(tail, style="cyan")
+    if room is not None and head.cell_len > room:  # still too long: cut, never past the edge
+        head.truncate(max(1, room - 1))
+        head.append("…")
     return head
 
 
