@@ -938,6 +938,7 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
             and bits & top_bits == top_bits
             and bits != top_bits
             and _name_words(combo) >= _name_words(top)
+            and not _one_of_its_parts(top, combo)
         ):
             top_key, top, top_bits = key, combo, bits
     others: list[ProductMatch] = []
@@ -966,6 +967,27 @@ def _choose_products(catalog: Catalog, words: Sequence[str], hits: list[_RawHit]
                 )
             )
     return first, others[:5], covered, links
+
+
+def _one_of_its_parts(narrow: Iterable[_Candidate], broad: Iterable[_Candidate]) -> bool:
+    """Whether the broader reading's value is a list ("Bolsos y accesorios", "Bags & Accessories")
+    with the narrower value as one of its parts: the words then name that part, not the list ("un
+    bolso" is the subcategory Bolsos; the category would add belts and sunglasses).
+
+    >>> from types import SimpleNamespace as N
+    >>> _one_of_its_parts([N(values=["Bolsos"])], [N(values=["Bolsos y accesorios"])])
+    True
+    >>> _one_of_its_parts([N(values=["Picture Books"])], [N(values=["Children's Books"])])
+    False
+    """
+    names = {fold(v) for c in narrow for v in c.values}
+    for c in broad:
+        for v in c.values:
+            split = re.split(r"\s*(?:,|&|\+|/|\by\b|\be\b|\band\b)\s*", v, flags=re.IGNORECASE)
+            parts = [fold(x).strip() for x in split]
+            if len(parts) > 1 and names & set(parts):
+                return True
+    return False
 
 
 def _name_words(combo: Iterable[_Candidate]) -> int:

@@ -551,3 +551,42 @@ def test_a_subcategory_taken_names_the_others_sharing_its_name(
     narrow = catalog.match_products(kin[0].lower(), "es")
     assert narrow.match is not None and narrow.match.subcategory == [kin[0]]
     assert "no incluye" not in narrow.assumption
+
+
+@pytest.mark.parametrize(
+    ("catalog", "word", "subcategory"),
+    [
+        (
+            Catalog.from_values(
+                [
+                    ("Bolso Tote Piel", "Bolsos y accesorios", "Bolsos", "Mango"),
+                    ("Cinturón Trenzado", "Bolsos y accesorios", "Cinturones", "Zara"),
+                    ("Zapatillas Urbanas", "Calzado", "Zapatillas", "Skechers"),
+                ]
+            ),
+            "bolso",
+            "Bolsos",
+        ),
+        (
+            Catalog.from_values(
+                [
+                    ("Leather Tote", "Bags & Accessories", "Bags", "Fossil"),
+                    ("Braided Belt", "Bags & Accessories", "Belts", "Levi's"),
+                    ("Canvas Sneakers", "Footwear", "Sneakers", "Vans"),
+                ]
+            ),
+            "bag",
+            "Bags",
+        ),
+    ],
+    ids=["fashion_es", "fashion_en"],
+)
+def test_a_value_the_word_names_whole_beats_a_broader_one_it_names_in_part(
+    catalog: Catalog, word: str, subcategory: str
+) -> None:
+    """'un bolso' is the subcategory Bolsos, not the category Bolsos y accesorios that holds it: the
+    broader value would add belts and sunglasses the word never named (a wrong answer)."""
+    link = catalog.match_products(word, "es")
+    assert link.match is not None and link.match.subcategory == [subcategory] and not link.match.category, (
+        link
+    )
