@@ -184,6 +184,20 @@ def import_(
         bool,
         typer.Option("--skip-invalid", help="Leave out invalid rows (and say how many) instead of refusing."),
     ] = False,
+    map_: Annotated[
+        Path | None,
+        typer.Option(
+            "--map",
+            exists=True,
+            dir_okay=False,
+            metavar="MAP.toml",
+            help="Read any platform's exports through a column map (README, 'Bring your shop').",
+        ),
+    ] = None,
+    suggest_map: Annotated[
+        bool,
+        typer.Option("--suggest-map", help="Print a starting column map for the files in DIR, and stop."),
+    ] = False,
     append: Annotated[
         bool,
         typer.Option(
@@ -201,8 +215,17 @@ def import_(
     """Load a shop's files into the warehouse; on any problem the previous warehouse is left as it was."""
     from segmenta.warehouse.importer import import_shop
 
+    if suggest_map:
+        from segmenta.warehouse.colmap import suggest_map as suggest
+
+        typer.echo(suggest(src), nl=False)
+        return
     with render.progress_bar() as progress:
-        if append:
+        if map_ is not None:
+            from segmenta.warehouse.colmap import import_mapped
+
+            report = import_mapped(src, _db(db), map_, skip_invalid=skip_invalid, progress=progress)
+        elif append:
             if format_ is not ImportFormat.canonical:
                 from segmenta.errors import ImportProblem, ShopImportError
 

@@ -56,8 +56,19 @@ def run(line: str, shared: Path) -> tuple[int, str]:
         return done.returncode, done.stdout + done.stderr
     command = line.split("|", 1)[0]  # "| python -m json.tool": the JSON is checked below
     args = shlex.split(command, comments=True)[1:]
-    args = [a.replace("../shared", str(shared)).replace("tests/data/", f"{ROOT}/tests/data/") for a in args]
+    args = [
+        a.replace("../shared", str(shared))
+        .replace("tests/data/", f"{ROOT}/tests/data/")
+        .replace("docs/maps/", f"{ROOT}/docs/maps/")
+        for a in args
+    ]
+    target = None
+    if ">" in args:  # "segmenta … > file": stdout into the file, as the shell would
+        target = Path(args[args.index(">") + 1])
+        args = args[: args.index(">")]
     result = CliRunner().invoke(cli.app, args)
+    if target is not None and result.exit_code == 0:
+        target.write_text(result.stdout, encoding="utf-8")
     if isinstance(result.exception, SegmentaError):
         return 1, f"{result.output}\nerror: {result.exception}"
     if result.exception is not None and not isinstance(result.exception, SystemExit):
@@ -112,3 +123,4 @@ def test_every_command_of_the_readme_runs_in_order_as_it_says(
     for name in ("shop.duckdb", "sends.csv", "revenue.xlsx", "sends.svg", "madrid.csv", "madrid.xlsx"):
         assert (work / name).is_file(), name
     assert (work / "cart.json").is_file() and (work / "lead_scores.csv").is_file()
+    assert "[orders]" in (work / "prestashop-map.toml").read_text(encoding="utf-8")
