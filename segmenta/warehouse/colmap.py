@@ -127,7 +127,10 @@ def _open_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
 
 
 def apply_map(
-    src: Path, mapping: dict[str, Any], out: Path, sources: dict[str, tuple[str, list[int]]] | None = None
+    src: Path,
+    mapping: dict[str, Any],
+    out: Path,
+    sources: dict[str, tuple[str, list[int], dict[str, str]]] | None = None,
 ) -> list[str]:
     """Write the canonical CSVs of ``src`` under ``mapping`` into ``out``; the notes to show.
     ``sources`` gets, per table, its file's name and the file's line of each row written.
@@ -160,7 +163,12 @@ def apply_map(
         written = repeated = 0
         kept_lines: list[int] = []
         if sources is not None:
-            sources[table] = (path.name, kept_lines)
+            headers_of = {
+                c: (src_ if isinstance(src_, str) else str(src_.get("column")))
+                for c, src_ in columns.items()
+                if isinstance(src_, str) or "column" in src_
+            }
+            sources[table] = (path.name, kept_lines, headers_of)
         with (out / f"{table}.csv").open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(list(columns))
@@ -218,7 +226,7 @@ def import_mapped(
     mapping = load_map(map_path)
     db.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{db.name}.mapped-", dir=db.parent))
-    sources: dict[str, tuple[str, list[int]]] = {}
+    sources: dict[str, tuple[str, list[int], dict[str, str]]] = {}
     try:
         notes = apply_map(src, mapping, work, sources)
         try:
@@ -233,14 +241,17 @@ def import_mapped(
     return report
 
 
-def _theirs(p: ImportProblem, sources: dict[str, tuple[str, list[int]]]) -> ImportProblem:
+def _theirs(p: ImportProblem, sources: dict[str, tuple[str, list[int], dict[str, str]]]) -> ImportProblem:
     """A problem of a mapped table named by the platform's file and line."""
     table = p.file.removesuffix(".csv")
     if table not in sources:
         return p
-    name, lines = sources[table]
+    name, lines, headers = sources[table]
     line = lines[p.line - 2] if p.line is not None and 0 <= p.line - 2 < len(lines) else p.line
-    return ImportProblem(f"{name} (as {table})", p.message, line, p.column, p.value)
+    column = p.column
+    if column in headers:  # the platform's header, with the warehouse column it became
+        column = f"{headers[column]} (as {column})"
+    return ImportProblem(f"{name} (as {table})", p.message, line, column, p.value)
 
 
 def suggest_map(src: Path) -> str:

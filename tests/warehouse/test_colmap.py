@@ -107,7 +107,7 @@ def test_a_mapped_value_the_import_refuses_is_named_by_the_platforms_file_and_li
     assert (p.file, p.line, p.column, p.value) == (
         "customer.csv (as contacts)",
         3,
-        "birth_date",
+        "birthday (as birth_date)",
         "0000-00-00",
     )
     assert not (tmp_path / "ps.duckdb").exists()
