@@ -13,7 +13,7 @@ from rich.text import Text
 
 from segmenta.assistant.answer import Answer
 from segmenta.cells import shown, terminal_text
-from segmenta.labels import header, is_money, value_label
+from segmenta.labels import header, value_label
 from segmenta.locale_text import cell, integer
 
 _T = {
@@ -52,7 +52,7 @@ _T = {
 
 def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) -> RenderableType:
     """Everything a marketer needs to check an answer, top to bottom."""
-    from segmenta.report_view import is_rate
+    from segmenta.report_view import shown_value
 
     t = _T[a.language]
     parts: list[RenderableType] = []
@@ -98,12 +98,7 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
             parts.append(
                 shown(
                     f"{header(a.columns[0], a.language, a.currency, a.locale)}: "
-                    + cell(
-                        a.rows[0][0],
-                        a.locale,
-                        rate=is_rate(a.columns[0]),
-                        currency=a.currency if is_money(a.columns[0]) else None,
-                    ),
+                    + shown_value(a.columns[0], a.rows[0][0], a.locale, a.currency),
                     style="bold green",
                 )
             )

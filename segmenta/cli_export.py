@@ -191,10 +191,10 @@ def export(
     except SegmentaError as e:
         raise _fail(e) from None
     from segmenta.assistant.text import detect_language
-    from segmenta.warehouse.config import load_config
+    from segmenta.warehouse.config import shop_locale
 
     lang: Lang = detect_language(ask) if ask else "en"
-    for table in _preflight_tables(report.preflight, lang, load_config(path).locale.default_country):
+    for table in _preflight_tables(report.preflight, lang, shop_locale(path)[1]):
         render.err.print(table)
     for warning in report.warnings:
         render.err.print(Text(f"warning: {warning}", style="yellow"))

@@ -95,9 +95,9 @@ def draft_cmd(
     if mermaid:
         render.out.print(workflows.mermaid(d), markup=False, end="")
     else:
-        from segmenta.warehouse.config import load_config
+        from segmenta.warehouse.config import shop_locale
 
-        country = load_config(store.resolve_db(db)).locale.default_country
+        country = shop_locale(store.resolve_db(db))[1]
         render.out.print(tree(d, country), soft_wrap=False)  # wrapped at the terminal's width, never cut
     for a in d.assumptions:
         render.print_note(a)

@@ -24,8 +24,9 @@ from segmenta.assistant.answer import Answer
 from segmenta.cells import spreadsheet_text
 from segmenta.errors import ExportError, cannot_write
 from segmenta.files import check_writable, put
-from segmenta.locale_text import cell as shown_cell
-from segmenta.tui.format import as_float, cell, chart_kind, is_number, numeric_columns
+from segmenta.labels import column_label, is_money
+from segmenta.locale_text import cell
+from segmenta.tui.format import as_float, chart_kind, is_number, numeric_columns
 from segmenta.warehouse.locks import discard
 
 Shape = Literal["lines", "bars"]
@@ -57,6 +58,17 @@ def is_rate(column: str) -> bool:
     return base in METRICS and METRICS[base].kind == "rate"
 
 
+def shown_value(column: str, value: Any, loc: str, currency: str = "") -> str:
+    """A report's value as a person reads it: a rate in percent, an amount with the currency's
+    symbol, any other number in the locale's marks.
+
+    >>> shown_value("open_rate", 0.25, "en"), shown_value("revenue", 1500.5, "es_ES", "EUR")
+    ('25.0%', '1.500,50\\xa0€')
+    """
+    money = currency if currency and is_money(column) else None
+    return cell(value, loc, rate=is_rate(column), currency=money)
+
+
 def rate_columns(answer: Answer) -> set[int]:
     """Indexes of the report columns that are rates (fractions shown as percentages)."""
     return {i for i, c in enumerate(answer.columns) if is_rate(c)}
@@ -70,13 +82,6 @@ def _kind(column: str) -> str:
         return "rate"
     base = column.removesuffix("_previous")
     return METRICS[base].kind if base in METRICS else column
-
-
-def _label(column: str, lang: Literal["es", "en"]) -> str:
-    """A metric column's name for a person (``segmenta.labels.column_label``)."""
-    from segmenta.labels import column_label
-
-    return column_label(column, lang)
 
 
 PARTIAL_MARK = "*"
@@ -114,7 +119,6 @@ def chart_title(answer: Answer) -> str:
     'Facturación por mes y método de pago'
     """
     from segmenta.assistant.explainer import join_words
-    from segmenta.labels import column_label
 
     plan, lang = answer.plan or {}, answer.language
     metrics = [column_label(m, lang) for m in plan.get("metrics") or []]
@@ -242,14 +246,16 @@ def chart_data(answer: Answer, *, max_series: int = MAX_SERIES, max_bars: int = 
         series = []
         for i in cols:
             if shape == "bars":
-                series.append(Series(_label(answer.columns[i], lang), [_num(groups[g][0][i]) for g in x]))
+                series.append(
+                    Series(column_label(answer.columns[i], lang), [_num(groups[g][0][i]) for g in x])
+                )
                 continue
             for g, members in groups.items():
                 at = {r[0]: _num(r[i]) for r in members}
-                name = _label(answer.columns[i], lang)
+                name = column_label(answer.columns[i], lang)
                 label = name if not g else g if len(cols) == 1 else f"{g} · {name}"
                 series.append(Series(label, [at.get(d) for d in x]))
-        title = ", ".join(_label(answer.columns[i], lang) for i in cols)
+        title = ", ".join(column_label(answer.columns[i], lang) for i in cols)
         money = all(is_money(answer.columns[i]) for i in cols)
         if money and answer.currency:
             from babel.numbers import get_currency_symbol
@@ -265,15 +271,18 @@ def axis_mark(value: float, loc: str, *, rate: bool = False, currency: str = "")
 
     >>> axis_mark(5078877.66, "es_ES", currency="EUR"), axis_mark(0.25, "en", rate=True)
     ('5,1\xa0M\xa0€', '25%')
+    >>> axis_mark(10.0, "es_ES", rate=True), axis_mark(0.125, "es_ES", rate=True)
+    ('1.000\xa0%', '12,5\xa0%')
     >>> axis_mark(1269719.4, "en"), axis_mark(950, "es_ES", currency="EUR"), axis_mark(2.5, "en")
     ('1.3M', '950\xa0€', '2.5')
     """
-    from babel.numbers import format_compact_currency, format_compact_decimal, format_currency
+    from babel.numbers import format_compact_currency, format_compact_decimal, format_currency, format_percent
 
     from segmenta.locale_text import decimal, percent
 
-    if rate:
-        return percent(value, loc).replace(",0", "").replace(".0", "")
+    if rate:  # a whole percentage in the locale's own pattern, else one decimal
+        whole = round(value * 100, 6).is_integer()
+        return str(format_percent(value, locale=loc)) if whole else percent(value, loc)
     if abs(value) >= 10000:
         if currency:
             return str(format_compact_currency(value, currency, locale=loc, fraction_digits=1))
@@ -313,6 +322,17 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     step = min((m * power for m in (1, 2, 2.5, 5, 10)), key=lambda st: abs(st - raw))
     first = math.ceil(lo / step - 1e-9)
     return [float(round(k * step, 10)) for k in range(first, math.floor(hi / step + 1e-9) + 1)]
+
+
+def value_ticks(found: Sequence[float], *, lines: bool, n: int) -> list[float]:
+    """Round marks for a value axis: lines span the data alone (as plotext draws them), bars start
+    at zero.
+
+    >>> value_ticks([120.0, 480.0], lines=True, n=4), value_ticks([120.0, 480.0], lines=False, n=4)
+    ([200.0, 300.0, 400.0], [0.0, 100.0, 200.0, 300.0, 400.0])
+    """
+    lo = min(found) if lines else min(0.0, *found)
+    return [v for v in nice_ticks(lo, max(0.0, *found), n) if v >= lo]
 
 
 def _num(value: Any) -> float | None:
@@ -415,9 +435,7 @@ def terminal_chart(answer: Answer, width: int, height: int | None = None) -> str
             place([t[0] for t in marks], [t[1] for t in marks])
         elif found:
             # the locale's marks and the shop's currency, never plotext's raw 1269719.4
-            # lines: plotext spans the data alone, so do the marks; bars start at zero
-            lo = min(found) if data.shape == "lines" else min(0.0, *found)
-            at = [v for v in nice_ticks(lo, max(0.0, *found), 4) if v >= lo]
+            at = value_ticks(found, lines=data.shape == "lines", n=4)
             place(at, [data.tick(v, panel) for v in at])
     drawn = _clip(data.title, width).center(width).rstrip() + "\n" + str(fig.build())
     if not any(legends):
@@ -555,7 +573,7 @@ def _bars(ax: Any, data: ChartData, panel: ChartPanel) -> None:
         )
         if len(data.labels) * k <= 24:
             money = data.currency if panel.money else None
-            said = [shown_cell(v, data.locale, rate=panel.rate, currency=money) for v in s.values]
+            said = [cell(v, data.locale, rate=panel.rate, currency=money) for v in s.values]
             ax.bar_label(bars, labels=said, padding=3, fontsize=10)
     ticks = list(range(len(data.labels)))
     if data.horizontal:

@@ -61,7 +61,9 @@ class Engine:
         self.timeout = timeout
         self.catalog = Catalog.load(self.con)
         self.schema = warehouse_schema(self.con)
-        shop_currency, self.country = self._locale()
+        from segmenta.warehouse.config import shop_locale
+
+        shop_currency, self.country = shop_locale(db)
         self.currency = currency or shop_currency
         from segmenta.warehouse.vocab import load as load_vocab
 
@@ -102,16 +104,6 @@ class Engine:
                     else f"'{name}' is a snapshot: its members when saved that exist on {as_of.isoformat()}"
                 )
         return _with_saved(plan, defs), out
-
-    def _locale(self) -> tuple[str, str]:
-        """The shop's (currency, country) from its settings."""
-        try:
-            from segmenta.warehouse.config import load_config
-
-            loc = load_config(self.db).locale
-            return loc.currency, loc.default_country
-        except Exception:  # the config is optional for answering
-            return "EUR", ""
 
     def saved_segment_names(self) -> list[str]:
         """The saved segments' names as they are now in their store (a save in another window counts)."""

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_decimal
 
 from segmenta.assistant.plan import (
     All,
@@ -39,7 +39,7 @@ from segmenta.assistant.plan import (
 )
 from segmenta.assistant.windows import calendar_window, describe_window, resolve_window
 from segmenta.errors import SegmentaError
-from segmenta.locale_text import locale_id
+from segmenta.locale_text import decimal, locale_id, money
 
 Lang = Literal["es", "en"]
 LABEL_MAX = 60
@@ -276,9 +276,9 @@ def format_money(value: float, lang: Lang, currency: str = "EUR", country: str =
         return f"{value!r} {currency}".strip()
     loc = locale_id(lang, country)
     if not currency:
-        return format_decimal(value, format="#,##0.00", locale=loc)
+        return decimal(value, loc)
     # a normal space: explanations are read, copied and searched as plain text
-    return format_currency(value, currency, locale=loc).replace("\xa0", " ")
+    return money(value, loc, currency).replace("\xa0", " ")
 
 
 def _euphony(word: str, following: str) -> str:

@@ -94,13 +94,10 @@ def localised(db: Path, answer: Answer) -> Answer:
     numbers and money are shown in."""
     if answer.country:
         return answer
-    try:
-        from segmenta.warehouse.config import load_config
+    from segmenta.warehouse.config import shop_locale
 
-        loc = load_config(db).locale
-    except Exception:  # the settings are optional for answering
-        return answer
-    return answer.model_copy(update={"country": loc.default_country, "currency": loc.currency})
+    currency, country = shop_locale(db)
+    return answer.model_copy(update={"country": country, "currency": currency})
 
 
 def choose(conv: Conversation, n: int) -> tuple[str, tuple[str, str]]:

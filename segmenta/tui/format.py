@@ -17,20 +17,6 @@ from segmenta.tools.choices import resolve_option as resolve_option
 ChartKind = Literal["lines", "bars", "none"]
 
 
-def cell(value: Any, *, rate: bool = False, loc: str = "en") -> str:
-    """One value as a table cell (``segmenta.locale_text.cell``): thousands separators, money with 2
-    decimals, rates as percentages, in the locale ``loc``.
-
-    >>> cell(1234567), cell(Decimal("1498.634")), cell(0.4567, rate=True), cell(None)
-    ('1,234,567', '1,498.63', '45.7%', '')
-    >>> cell(dt.date(2026, 1, 1)), cell(True), cell(" Ana "), cell(1234567, loc="es_ES")
-    ('2026-01-01', 'True', ' Ana ', '1.234.567')
-    """
-    from segmenta.locale_text import cell as shown_cell
-
-    return shown_cell(value, loc, rate=rate)
-
-
 def bar(count: int, top: int, width: int) -> str:
     """A bar of ``width`` cells, filled in proportion to ``count / top``.
 

@@ -138,6 +138,16 @@ def _config_error(e: ValidationError, where: str) -> ConfigError:
     return ConfigError(text)
 
 
+def shop_locale(db: Path) -> tuple[str, str]:
+    """The shop's (currency, country) from its settings, the numbers and money of its answers are
+    shown in; ``("EUR", "")`` when the settings cannot be read (they are optional for answering)."""
+    try:
+        loc = load_config(db).locale
+    except Exception:
+        return "EUR", ""
+    return loc.currency, loc.default_country
+
+
 def load_config(db: Path) -> Config:
     """The config beside the warehouse ``db``; the defaults when there is no file.
 

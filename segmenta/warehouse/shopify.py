@@ -432,24 +432,12 @@ def _new_order(
     name = row["Name"].strip()
     order_id = row.get("Id", "").strip().lstrip("'") or name
     if order_id in out.orders:
-        problems.append(
-            ImportProblem(
-                path.name, f"order {name} appears again, apart from its first rows", line=line, column="Name"
-            )
-        )
+        _bad(problems, path, f"order {name} appears again, apart from its first rows", line, "Name")
         return {"name": name, "_skip": "1"}
     created = row.get("Created at", "")
     ordered_at = shop_time(created)
     if ordered_at is None:
-        problems.append(
-            ImportProblem(
-                path.name,
-                "not a timestamp (YYYY-MM-DD HH:MM:SS +HHMM)",
-                line=line,
-                column="Created at",
-                value=created,
-            )
-        )
+        _bad(problems, path, "not a timestamp (YYYY-MM-DD HH:MM:SS +HHMM)", line, "Created at", created)
         return {"name": name, "_skip": "1"}
     total_text = row.get("Total", "")
     total = amount(total_text)
@@ -516,11 +504,7 @@ def _add_line(
     try:
         quantity = int(qty_text.strip())
     except ValueError:
-        problems.append(
-            ImportProblem(
-                path.name, "not a whole number", line=line, column="Lineitem quantity", value=qty_text
-            )
-        )
+        _bad(problems, path, "not a whole number", line, "Lineitem quantity", qty_text)
         return
     price = amount(price_text)
     if price is None:

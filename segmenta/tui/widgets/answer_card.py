@@ -22,9 +22,9 @@ from textual.widgets import Button, Collapsible, Static
 
 from segmenta.assistant.answer import Answer
 from segmenta.cells import shown
-from segmenta.labels import header, is_money
-from segmenta.locale_text import cell, integer
-from segmenta.report_view import is_rate
+from segmenta.labels import header
+from segmenta.locale_text import integer
+from segmenta.report_view import shown_value
 from segmenta.tui.format import bar, resolve_option
 from segmenta.tui.strings import Lang, tr
 
@@ -80,9 +80,8 @@ def result_line(answer: Answer, lang: Lang) -> Text | None:
         return Text(f"{integer(answer.count, answer.locale)} {tr('contacts', lang)}", style="bold green")
     if answer.kind == "report":
         if len(answer.rows) == 1 and len(answer.columns) == 1:
-            column, value, loc = answer.columns[0], answer.rows[0][0], answer.locale
-            money = answer.currency if is_money(column) else None
-            said = cell(value, loc, rate=is_rate(column), currency=money)
+            column = answer.columns[0]
+            said = shown_value(column, answer.rows[0][0], answer.locale, answer.currency)
             return shown(f"{header(column, answer.language)}: {said}", style="bold green")
         return Text(f"{integer(len(answer.rows), answer.locale)} {tr('rows', lang)}", style="bold green")
     return None

@@ -265,15 +265,14 @@ class ResultsPane(Vertical):
     def _value_marks(place: Any, answer: Answer, column: str, values: list[float], *, lines: bool) -> None:
         """The value axis in the answer's locale: amounts with the currency, rates in percent."""
         from segmenta.labels import is_money
-        from segmenta.report_view import axis_mark, is_rate, nice_ticks
+        from segmenta.report_view import axis_mark, is_rate, value_ticks
 
         found = [v for v in values if v == v]  # NaN: no value
         if not found:
             return
-        lo = min(found) if lines else min(0.0, *found)
         # two marks, the low end and the largest round value: always room for both labels, so
         # plotext never has to choose which to drop
-        marks = [v for v in nice_ticks(lo, max(0.0, *found), 3) if v >= lo]
+        marks = value_ticks(found, lines=lines, n=3)
         at = sorted({marks[0], marks[-1]}) if marks else []
         money = answer.currency if is_money(column) else ""
         place(at, [axis_mark(v, answer.locale, rate=is_rate(column), currency=money) for v in at])
