@@ -26,7 +26,7 @@ from typer.core import TyperGroup
 
 from segmenta import render
 from segmenta.cli_options import DbOption, ensure_warehouse, parse_date
-from segmenta.errors import SegmentaError, WarehouseError
+from segmenta.errors import SegmentaError, WarehouseError, say, speaking
 from segmenta.warehouse import store
 from segmenta.warehouse.schema import META_TABLE, TABLES
 
@@ -41,14 +41,16 @@ class _SegmentaGroup(TyperGroup):
     """
 
     def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except SegmentaError as e:
-            render.print_error(e)
-            raise typer.Exit(code=1) from None
-        except KeyboardInterrupt:
-            render.print_error("interrupted")
-            raise typer.Exit(code=130) from None
+        # a command speaks English until it reads a request (``speak``), and no further than itself
+        with speaking("en"):
+            try:
+                return super().invoke(ctx)
+            except SegmentaError as e:
+                render.print_error(e)
+                raise typer.Exit(code=1) from None
+            except KeyboardInterrupt:
+                render.print_error(say("interrupted", "interrumpido"))
+                raise typer.Exit(code=130) from None
 
 
 app = typer.Typer(
@@ -489,9 +491,12 @@ def ask(
 
     Exit code 0 when answered, 3 when segmenta needs a clarification or did not understand.
     """
+    from segmenta.errors import speak
     from segmenta.tools.ask import ask as ask_tool
+    from segmenta.tools.ask import request_language
 
     path = _db(db)
+    speak(request_language(path, text, continue_=continue_))
     _check_outputs(csv_path, xlsx_path, chart=chart_path, force=force)
     ensure_warehouse(path)
     answer = ask_tool(
@@ -511,7 +516,12 @@ def ask(
         for note in notes:
             render.print_note(note)
     elif csv_path or xlsx_path or chart_path:
-        render.print_note("Nothing written: the request was not answered.")
+        render.print_note(
+            say(
+                "Nothing written: the request was not answered.",
+                "No escribí nada: la petición no tuvo respuesta.",
+            )
+        )
     if as_json:
         typer.echo(json.dumps(answer.contract(), ensure_ascii=False, default=str))
     else:
@@ -648,7 +658,7 @@ def main() -> None:
         render.print_error(e)
         sys.exit(1)
     except KeyboardInterrupt:
-        render.print_error("interrupted")
+        render.print_error(say("interrupted", "interrumpido"))
         sys.exit(130)
     except OSError as e:
         # a path the marketer gave that cannot be used: a folder that is a file, no permission, a
@@ -659,7 +669,7 @@ def main() -> None:
         from_duckdb = type(e).__module__.startswith(("duckdb", "_duckdb", "builtins"))
         if from_duckdb and "interrupted" in str(e).lower():
             # Ctrl-C while DuckDB runs a query surfaces as its own error, not KeyboardInterrupt
-            render.print_error("interrupted")
+            render.print_error(say("interrupted", "interrumpido"))
             sys.exit(130)
         if os.environ.get(DEBUG_ENV):
             raise

@@ -22,7 +22,7 @@ from rich.text import Text
 
 from segmenta import render
 from segmenta.cli_options import parse_date
-from segmenta.errors import ExportError, SegmentaError
+from segmenta.errors import ExportError, SegmentaError, say
 from segmenta.labels import Lang, export_word
 from segmenta.locale_text import integer, locale_id, percent
 from segmenta.warehouse import store
@@ -163,11 +163,15 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it exists.")] = False,
 ) -> None:
     """Write an audience file: hashed Meta or Google Ads customer list, or a plain contact CSV."""
-    from segmenta.tools.exports import TARGETS, export_audience
+    from segmenta.assistant.text import detect_language
+    from segmenta.errors import speak
+    from segmenta.tools.exports import TARGETS, export_audience, unknown_target
 
+    lang: Lang = detect_language(ask) if ask else "en"
+    speak(lang)  # what goes wrong is said in the language of --ask's request
     try:
         if to not in TARGETS:
-            raise ExportError(f"unknown export target {to!r}: use one of {', '.join(TARGETS)}")
+            raise ExportError(unknown_target(to))
         day = as_of or dt.date.today()
         path = store.resolve_db(db)
         if out is not None:
@@ -190,13 +194,11 @@ def export(
             )
     except SegmentaError as e:
         raise _fail(e) from None
-    from segmenta.assistant.text import detect_language
     from segmenta.warehouse.config import shop_locale
 
-    lang: Lang = detect_language(ask) if ask else "en"
     for table in _preflight_tables(report.preflight, lang, shop_locale(path)[1]):
         render.err.print(table)
     for warning in report.warnings:
-        render.err.print(Text(f"warning: {warning}", style="yellow"))
+        render.err.print(Text(f"{say('warning', 'aviso')}: {warning}", style="yellow"))
     render.print_note(f"Wrote {report.rows:,} rows to {report.path} in {report.seconds:.1f} s")
     typer.echo(str(report.path))

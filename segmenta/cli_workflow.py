@@ -82,8 +82,11 @@ def draft_cmd(
     last: Annotated[bool, typer.Option("--last", help="Audience: the conversation's last segment.")] = False,
 ) -> None:
     """Draft a workflow for an audience, with estimates from the warehouse."""
+    from segmenta.assistant.text import detect_language
+    from segmenta.errors import speak
     from segmenta.tools import workflows
 
+    speak(detect_language(text))  # what goes wrong is said in the request's language
     try:
         d = workflows.draft(store.resolve_db(db), text, as_of or dt.date.today(), use_last=last)
     except workflows.UnknownKind as e:

@@ -14,12 +14,15 @@ import os
 import re
 from pathlib import Path
 
-from segmenta.errors import ExportError
+from segmenta.errors import ExportError, say
 
 
 def exists_message(path: Path) -> str:
     """The one line for a file in the way."""
-    return f"{path} already exists: nothing was written; choose another name, or add --force to replace it"
+    return say(
+        f"{path} already exists: nothing was written; choose another name, or add --force to replace it",
+        f"{path} ya existe: no escribí nada; elige otro nombre, o añade --force para reemplazarlo",
+    )
 
 
 def check_writable(path: Path, *, force: bool) -> None:
@@ -29,7 +32,9 @@ def check_writable(path: Path, *, force: bool) -> None:
         ExportError: one line naming the path and what to do.
     """
     if path.is_dir():
-        raise ExportError(f"cannot write {path}: it is a folder")
+        raise ExportError(
+            say(f"cannot write {path}: it is a folder", f"no puedo escribir {path}: es una carpeta")
+        )
     if path.exists() and not force:
         raise ExportError(exists_message(path))
 

@@ -73,6 +73,36 @@ def column_label(column: str, lang: Lang) -> str:
     return column
 
 
+_CATALOG_FIELDS: dict[str, tuple[str, str]] = {  # catalog fields whose column names no person
+    "name": ("product", "producto"),
+    "postal_prefix": ("postal code", "código postal"),
+    "coupon_code": ("coupon", "cupón"),
+    "web_category": ("category viewed", "categoría vista"),
+    "message_channel": ("message channel", "canal del mensaje"),
+    "message_name": ("message", "mensaje"),
+    "message_type": ("message type", "tipo de mensaje"),
+    "message_campaign": ("message campaign", "campaña del mensaje"),
+    "workflow_id": ("workflow", "workflow"),
+    "custom_field": ("custom field", "campo personalizado"),
+    "language": ("language", "idioma"),
+    "device": ("device", "dispositivo"),
+}
+
+
+def field_label(field: str, lang: Lang) -> str:
+    """A catalog field's name for a person, as an option of a question back shows it ("ciudad:
+    Barcelona", not "city: Barcelona"); a shop's own field (``custom:talla``) by its name.
+
+    >>> field_label("region", "es"), field_label("name", "es"), field_label("custom:talla", "en")
+    ('región', 'producto', 'talla')
+    """
+    if field.startswith("custom:"):
+        return field.removeprefix("custom:")
+    if field in _CATALOG_FIELDS:
+        return _CATALOG_FIELDS[field][1 if lang == "es" else 0]
+    return column_label(field, lang)
+
+
 def value_label(column: str, value: Any, lang: Lang) -> Any:
     """A cell's value for a person: a data-model code of that column in words, anything else as it is.
 
@@ -147,3 +177,16 @@ def export_word(code: str, lang: Lang) -> str:
     """
     words = _EXPORT_WORDS.get(code)
     return words[1 if lang == "es" else 0] if words else code.replace("_", " ")
+
+
+def option_label(field: str, value: Any, lang: str) -> str:
+    """One option of a question back, in the request's language (what ``choices.option_value``
+    reads the value from).
+
+    >>> option_label("city", "Barcelona", "es"), option_label("payment_method", "credit_card", "es")
+    ('ciudad: Barcelona', 'método de pago: tarjeta de crédito')
+    >>> option_label("subcategory", "Rackets", "en")
+    'subcategory: Rackets'
+    """
+    lang_: Lang = "es" if lang == "es" else "en"
+    return f"{field_label(field, lang_)}: {value_label(field, value, lang_)}"

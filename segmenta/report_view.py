@@ -22,10 +22,10 @@ from typing import Any, Literal
 
 from segmenta.assistant.answer import Answer
 from segmenta.cells import spreadsheet_text
-from segmenta.errors import ExportError, cannot_write
+from segmenta.errors import ExportError, cannot_write, say
 from segmenta.files import check_writable, put
 from segmenta.labels import column_label, is_money
-from segmenta.locale_text import cell
+from segmenta.locale_text import cell, integer
 from segmenta.tui.format import as_float, chart_kind, is_number, numeric_columns
 from segmenta.warehouse.locks import discard
 
@@ -495,10 +495,14 @@ def chart_format(path: Path) -> str:
     """
     fmt = CHART_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        said = f"'{path.suffix}'" if path.suffix else "no extension"
+        said = f"'{path.suffix}'" if path.suffix else say("no extension", "sin extensión")
         raise ExportError(
-            f"cannot draw {path}: {said} is not a chart format segmenta writes; "
-            "name the file .png, .svg or .pdf"
+            say(
+                f"cannot draw {path}: {said} is not a chart format segmenta writes; "
+                "name the file .png, .svg or .pdf",
+                f"no puedo dibujar {path}: {said} no es un formato de gráfico que segmenta escriba; "
+                "llama al fichero .png, .svg o .pdf",
+            )
         )
     return fmt
 
@@ -519,7 +523,12 @@ def write_png(answer: Answer, path: Path, *, force: bool = False) -> Path:
 
     data = chart_data(answer)
     if data is None:
-        raise ExportError(f"cannot draw {path}: the answer is not a report with two or more rows to chart")
+        raise ExportError(
+            say(
+                f"cannot draw {path}: the answer is not a report with two or more rows to chart",
+                f"no puedo dibujar {path}: la respuesta no es un informe con dos o más filas que dibujar",
+            )
+        )
     n = len(data.panels)
     side = data.horizontal and n > 1  # horizontal bars share their labels side by side
     with rc_context(
@@ -594,7 +603,12 @@ XLSX_MAX_ROWS = 1_048_576
 
 def _check_rows(answer: Answer, path: Path) -> None:
     if not answer.columns:
-        raise ExportError(f"cannot write {path}: the answer has no rows ({answer.kind})")
+        raise ExportError(
+            say(
+                f"cannot write {path}: the answer has no rows ({answer.kind})",
+                f"no puedo escribir {path}: la respuesta no tiene filas ({answer.kind})",
+            )
+        )
 
 
 def _atomic(path: Path, write: Callable[[Path], Any], force: bool = False) -> None:
@@ -688,8 +702,12 @@ def write_xlsx(
     columns, rows = table if table is not None else (answer.columns, [tuple(r) for r in answer.rows])
     if len(rows) >= XLSX_MAX_ROWS:
         raise ExportError(
-            f"cannot write {path}: {len(rows):,} rows do not fit an Excel sheet "
-            f"({XLSX_MAX_ROWS - 1:,} at most); write a CSV (--csv) instead"
+            say(
+                f"cannot write {path}: {len(rows):,} rows do not fit an Excel sheet "
+                f"({XLSX_MAX_ROWS - 1:,} at most); write a CSV (--csv) instead",
+                f"no puedo escribir {path}: {integer(len(rows), 'es')} filas no caben en una hoja de Excel "
+                f"({integer(XLSX_MAX_ROWS - 1, 'es')} como máximo); escribe un CSV (--csv)",
+            )
         )
     book = Workbook()
     sheet = book.active
@@ -734,6 +752,16 @@ def write_xlsx(
 # ----------------------------------------------------------------- the files ``ask`` was asked for
 
 
+def _wrote(answer: Answer, n: int, what: str, path: Path) -> str:
+    """``Wrote 1,357 contacts to x.csv`` / ``Escribí 1.357 contactos en x.csv``: in the answer's
+    language and number format."""
+    count, one = integer(n, answer.locale), n == 1
+    if answer.language == "es":
+        word = ("contacto" if one else "contactos") if what == "contacts" else ("fila" if one else "filas")
+        return f"Escribí {count} {word} en {path}"
+    return f"Wrote {count} {what[:-1] if one else what} to {path}"
+
+
 def write_files(
     answer: Answer,
     db: Path,
@@ -766,10 +794,10 @@ def write_files(
             from segmenta.tools.exports import export_audience
 
             report = export_audience(db, answer.sql or "", "csv", csv_path, as_of=day, force=force)
-            notes.append(f"Wrote {report.rows:,} contacts to {report.path}")
+            notes.append(_wrote(answer, report.rows, "contacts", report.path))
         else:
             write_csv(answer, csv_path, force=force)
-            notes.append(f"Wrote {len(answer.rows):,} rows to {csv_path}")
+            notes.append(_wrote(answer, len(answer.rows), "rows", csv_path))
         written.append(str(csv_path))
     if xlsx_path is not None:
         if segment:
@@ -777,13 +805,17 @@ def write_files(
 
             table = contact_table(db, answer.sql or "", day, max_rows=XLSX_MAX_ROWS - 1)
             write_xlsx(answer, xlsx_path, force=force, table=table)
-            notes.append(f"Wrote {len(table[1]):,} contacts to {xlsx_path}")
+            notes.append(_wrote(answer, len(table[1]), "contacts", xlsx_path))
         else:
             write_xlsx(answer, xlsx_path, force=force)
-            notes.append(f"Wrote {len(answer.rows):,} rows to {xlsx_path}")
+            notes.append(_wrote(answer, len(answer.rows), "rows", xlsx_path))
         written.append(str(xlsx_path))
     if png_path is not None:
         write_png(answer, png_path, force=force)
-        notes.append(f"Drew the chart in {png_path} ({PNG_SIZE[0]}x{PNG_SIZE[1]})")
+        notes.append(
+            f"Dibujé el gráfico en {png_path} ({PNG_SIZE[0]}x{PNG_SIZE[1]})"
+            if answer.language == "es"
+            else f"Drew the chart in {png_path} ({PNG_SIZE[0]}x{PNG_SIZE[1]})"
+        )
         written.append(str(png_path))
     return answer.model_copy(update={"files": [*answer.files, *written]}), notes

@@ -377,3 +377,38 @@ def test_every_command_is_in_the_readme() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in _commands():
         assert "segmenta " + " ".join(path) in text, path
+
+
+def test_a_refusal_is_said_in_the_language_of_the_request_and_goes_no_further(
+    tiny: Path, tmp_path: Path
+) -> None:
+    chart = tmp_path / "c.jpg"
+    es = run("ask", "mujeres de Madrid", "--db", tiny, "--chart", chart)
+    assert es.exit_code == 1 and "no es un formato de gráfico" in es.stderr and ".svg" in es.stderr
+    en = run("ask", "women in Madrid", "--db", tiny, "--chart", chart)
+    assert en.exit_code == 1 and "is not a chart format" in en.stderr
+    es = run("export", "--to", "tiktok", "--ask", "mujeres de Madrid", "--db", tiny)
+    assert es.exit_code == 1 and "destino de exportación desconocido 'tiktok'" in es.stderr
+    out = tmp_path / "madrid.csv"
+    es = run("ask", "clientes de Madrid", "--db", tiny, "--as-of", "2026-03-10", "--csv", out)
+    assert es.exit_code == 0 and f"Escribí 1 contacto en {out}" in es.stderr, es.output
+    # a command with no request after a Spanish one speaks English again (one process, many commands)
+    after = run("segments", "show", "VIP", "--db", tiny)
+    assert after.exit_code == 1 and "no saved segment named 'VIP'" in after.stderr
+
+
+def test_an_error_heading_and_a_message_raised_in_the_query_thread_keep_the_request_language(
+    tiny: Path,
+) -> None:
+    from segmenta.errors import ExportError, QueryError, speaking
+
+    assert ExportError("x").heading == "Export"
+    with speaking("es"):
+        refused = ExportError("x")
+        con = store.connect_readonly(tiny)
+        try:
+            with pytest.raises(QueryError, match="la consulta da más de 5 filas"):
+                store.run_query(con, "SELECT * FROM range(10)", max_rows=5)
+        finally:
+            con.close()
+    assert refused.heading == "Exportación", "the heading is the language it was raised in"

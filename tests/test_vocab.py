@@ -58,7 +58,7 @@ def test_an_option_of_the_last_question_can_be_chosen_and_remembered(tiny: Path)
     assert first["kind"] == "clarification"
     options = [o for c in first["clarifications"] for o in c["options"]]
     assert options, first
-    n = options.index("subcategory: Rackets") + 1
+    n = options.index("subcategoría: Rackets") + 1  # the options are in the request's language
     chosen = ask(tiny, str(n), "--continue", "--remember")
     assert chosen["kind"] == "segment" and chosen["count"] == 1, chosen
     assert chosen["request"] == "clientes que compraron Rackets"
@@ -73,7 +73,7 @@ def test_choosing_with_no_question_or_no_such_option_says_so(tiny: Path) -> None
     assert r.exit_code != 0 and "no question" in r.output
     ask(tiny, "clientes que compraron Rakeet Pro")
     r = run("ask", "9", "--continue", "--db", tiny, "--as-of", "2026-03-10")
-    assert r.exit_code != 0 and "option 9" in r.output
+    assert r.exit_code != 0 and "la opción 9 no existe" in r.output  # said in the request's language
 
 
 def test_a_request_that_says_remember_keeps_the_word_and_answers_the_question_again(tiny: Path) -> None:

@@ -42,7 +42,7 @@ from segmenta.errors import SegmentaError
 from segmenta.locale_text import decimal, locale_id, money
 
 Lang = Literal["es", "en"]
-LABEL_MAX = 60
+LABEL_MAX = 80
 
 
 class ExplainError(SegmentaError):
@@ -1008,8 +1008,8 @@ def explain_plan(plan: SegmentPlan, as_of: date, *, currency: str = "EUR", count
 def _clip(text: str, limit: int = LABEL_MAX) -> str:
     """Cut a label to ``limit`` characters, marking the cut with an ellipsis.
 
-    >>> _clip("bought Football / Boots"), _clip("x" * 70)[-3:], len(_clip("x" * 70))
-    ('bought Football / Boots', 'xx…', 60)
+    >>> _clip("bought Football / Boots"), _clip("x" * 90)[-3:], len(_clip("x" * 90))
+    ('bought Football / Boots', 'xx…', 80)
     """
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -1038,24 +1038,38 @@ def _purchase_label(cond: PurchaseCondition, ctx: _Ctx) -> str:
 
 
 def _with_order_tests(label: str, cond: PurchaseCondition, ctx: _Ctx) -> str:
-    """A purchase label with what its order must be (paid by card, online...): the step that counts
-    "pagaron con tarjeta" says so, not just "tuvo un pedido completado"."""
+    """A purchase label with its window and what its order must be (paid by card, online...): the
+    step that counts "pagaron con tarjeta en marzo" says so, not just "tuvo un pedido completado"."""
     tests = _order_tests(cond, ctx)
+    label += _label_when(cond.window, ctx)
     return f"{label} {tests}" if tests else label
+
+
+def _label_when(w: Window | None, ctx: _Ctx) -> str:
+    """The window of a label, short: `` since 2025-12-01`` when it runs to the as-of date, `` from A
+    to B`` when it ends before, `` up to B`` when it has no start; empty without a window.
+
+    >>> ctx = _ctx(date(2026, 9, 30), "es", "EUR")
+    >>> _label_when(Window(kind="last", n=10, unit="month"), ctx), _label_when(None, ctx)
+    (' desde el 2025-12-01', '')
+    >>> _label_when(Window(kind="range", start=date(2026, 3, 1), end=date(2026, 5, 16)), ctx)
+    ' del 2026-03-01 al 2026-05-15'
+    """
+    if w is None:
+        return ""
+    start, end = resolve_window(w, ctx.as_of)
+    last = (end - timedelta(days=1)).date() if end is not None else ctx.as_of
+    if start is None:
+        return ctx.t(f" up to {last}", f" hasta el {last}")
+    if last >= ctx.as_of:
+        return ctx.t(f" since {start.date()}", f" desde el {start.date()}")
+    return ctx.t(f" from {start.date()} to {last}", f" del {start.date()} al {last}")
 
 
 def _not_in_window_label(cond: PurchaseCondition, ctx: _Ctx) -> str:
     """``no purchase of X since D1`` for a purchase not made within a window (never "never")."""
     assert cond.window is not None
-    start, end = resolve_window(cond.window, ctx.as_of)
-    last = (end - timedelta(days=1)).date() if end is not None else ctx.as_of
-    up_to_d = last >= ctx.as_of
-    if start is None:
-        when = ctx.t(f" up to {last}", f" hasta el {last}")
-    elif up_to_d:
-        when = ctx.t(f" since {start.date()}", f" desde el {start.date()}")
-    else:
-        when = ctx.t(f" from {start.date()} to {last}", f" del {start.date()} al {last}")
+    when = _label_when(cond.window, ctx)
     short = _product(cond.product, ctx, short=True)
     completed = cond.status == "completed"
     if short:
@@ -1088,9 +1102,9 @@ def _label(node: Node, ctx: _Ctx, nested: bool) -> str:
                 return _not_in_window_label(item, ctx)
             return ctx.t("never ", "nunca ") + _purchase_label(item, ctx)
         if isinstance(item, WebCondition) and item.count is None:
-            return str(_web(item, ctx, negated=True, bare=True))
+            return str(_web(item, ctx, negated=True, bare=True)) + _label_when(item.window, ctx)
         if isinstance(item, MessageCondition) and item.count is None:
-            return str(_message(item, ctx, negated=True, bare=True))
+            return str(_message(item, ctx, negated=True, bare=True)) + _label_when(item.window, ctx)
         if isinstance(item, (AttributeCondition, SavedSegmentCondition)):
             plain = _leaf(item, ctx, negated=True)
             if plain and (not isinstance(item, AttributeCondition) or item.op != "in"):
@@ -1120,14 +1134,14 @@ def _label(node: Node, ctx: _Ctx, nested: bool) -> str:
     if isinstance(node, LeadScoreCondition):
         return ctx.t("lead score ", "puntuación de lead ") + _sym(node.compare, ctx)
     if isinstance(node, WebCondition):
-        return str(_web(node, ctx, bare=True))
+        return str(_web(node, ctx, bare=True)) + _label_when(node.window, ctx)
     if isinstance(node, MessageCondition):
-        return str(_message(node, ctx, bare=True))
+        return str(_message(node, ctx, bare=True)) + _label_when(node.window, ctx)
     return _render(node, ctx, nested)
 
 
 def step_label(node: Node, as_of: date, lang: Lang, *, currency: str = "EUR", country: str = "") -> str:
-    """A short label (at most 60 characters) for a funnel row or checklist: ``age > 30``, ``RFM 5-5-5``.
+    """A short label (at most 80 characters) for a funnel row or checklist: ``age > 30``, ``RFM 5-5-5``.
 
     Args:
         node: a condition or tree.
@@ -1137,6 +1151,6 @@ def step_label(node: Node, as_of: date, lang: Lang, *, currency: str = "EUR", co
         country: the shop's country, for the locale's number marks (Babel).
 
     Returns:
-        The label, cut with ``…`` when longer than 60 characters.
+        The label, cut with ``…`` when longer than 80 characters.
     """
     return _clip(_label(node, _ctx(as_of, lang, currency, country), nested=False))

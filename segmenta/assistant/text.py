@@ -62,15 +62,21 @@ def clean_request(text: str) -> str:
     Raises:
         RequestError: the request is longer than MAX_REQUEST characters.
     """
-    from segmenta.errors import RequestError
+    from segmenta.errors import RequestError, say
+    from segmenta.locale_text import integer
 
     if _has_surrogate(text):  # a pair becomes its character, a lone half one U+FFFD
         text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     text = _CONTROL.sub(" ", text)
     if len(text) > MAX_REQUEST:
         raise RequestError(
-            f"the request is {len(text):,} characters long; segmenta reads up to {MAX_REQUEST:,}: "
-            "say it in fewer words, or ask in steps (each follow-up refines the last answer)"
+            say(
+                f"the request is {len(text):,} characters long; segmenta reads up to {MAX_REQUEST:,}: "
+                "say it in fewer words, or ask in steps (each follow-up refines the last answer)",
+                f"la petición tiene {integer(len(text), 'es')} caracteres; segmenta lee hasta "
+                f"{integer(MAX_REQUEST, 'es')}: dilo en menos palabras, o pide por pasos (cada "
+                "continuación refina la última respuesta)",
+            )
         )
     return text
 

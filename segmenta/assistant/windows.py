@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from segmenta.assistant.plan import TimeUnit, Window
-from segmenta.errors import SegmentaError
+from segmenta.errors import SegmentaError, say
 
 Range = tuple[datetime | None, datetime | None]
 
@@ -241,7 +241,12 @@ def resolve_window(w: Window, as_of: date) -> Range:
     try:
         start, end = _bounds(w, as_of)
     except (ValueError, OverflowError) as e:
-        raise WindowError(f"time window {w.text or w.kind!r}: a date out of range ({e})") from e
+        raise WindowError(
+            say(
+                f"time window {w.text or w.kind!r}: a date out of range ({e})",
+                f"periodo {w.text or w.kind!r}: una fecha fuera de rango ({e})",
+            )
+        ) from e
     end_all = as_of + timedelta(days=1)
     cut = end_all if end is None or end > end_all else end
     return (None if start is None else _at(start)), _at(cut)

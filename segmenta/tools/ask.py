@@ -13,7 +13,7 @@ from segmenta.assistant.answer import Answer
 from segmenta.assistant.conversation import Conversation
 from segmenta.assistant.llm import Mode
 from segmenta.assistant.plan import SegmentPlan
-from segmenta.errors import SegmentaError
+from segmenta.errors import SegmentaError, say, speaking
 from segmenta.tools.engines import open_engine
 from segmenta.tools.intents import Intent
 from segmenta.warehouse.store import state_path
@@ -36,8 +36,38 @@ def ask(
     """Answer one request; with ``continue_`` it refines the last plan kept beside the warehouse.
 
     An action about the last segment ("export them for Facebook", "save as VIP Madrid", "draft a
-    win-back workflow for them") is carried out on the conversation's last segment.
+    win-back workflow for them") is carried out on the conversation's last segment. A message of
+    an error raised on the way is said in the request's language.
     """
+    with speaking(request_language(db, text, continue_=continue_)):
+        return _ask(db, text, as_of, continue_=continue_, timeout=timeout, mode=mode, remember=remember)
+
+
+def request_language(db: Path, text: str, *, continue_: bool = False) -> str:
+    """``es`` or ``en``: the language of ``text``, or with ``ask N --continue`` of the question
+    back that option N answers (else of the conversation's last request)."""
+    from segmenta.assistant.text import detect_language
+
+    if continue_ and text.strip().isdigit():
+        try:
+            conv = Conversation.load(state_path(db))
+        except (OSError, SegmentaError):
+            conv = Conversation()  # no conversation to read: the message stays in English
+        last = conv.turns[-1].request if conv.turns else ""
+        text = str((conv.asked or {}).get("request", "")) or last or text
+    return detect_language(text)
+
+
+def _ask(
+    db: Path,
+    text: str,
+    as_of: date,
+    *,
+    continue_: bool,
+    timeout: float,
+    mode: Mode | None,
+    remember: bool,
+) -> Answer:
     from segmenta.assistant.text import clean_request
     from segmenta.tools.intents import read_intent
     from segmenta.tools.shopwords import add_word, kept_note, read_remember, request_again
@@ -112,9 +142,19 @@ def choose(conv: Conversation, n: int) -> tuple[str, tuple[str, str]]:
     asked = conv.asked or {}
     options: list[str] = list(asked.get("options", []))
     if not options:
-        raise ChoiceError("there is no question with options to answer: ask something first")
+        raise ChoiceError(
+            say(
+                "there is no question with options to answer: ask something first",
+                "no hay ninguna pregunta con opciones que responder: pide algo primero",
+            )
+        )
     if not 1 <= n <= len(options):
-        raise ChoiceError(f"option {n} does not exist: the last question had options 1 to {len(options)}")
+        raise ChoiceError(
+            say(
+                f"option {n} does not exist: the last question had options 1 to {len(options)}",
+                f"la opción {n} no existe: la última pregunta tenía las opciones 1 a {len(options)}",
+            )
+        )
     option = options[n - 1]
     request, words = str(asked.get("request", "")), [str(w) for w in asked.get("unrecognized", [])]
     found = next((w for w in words if w.casefold() in request.casefold()), "")

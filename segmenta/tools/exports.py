@@ -25,8 +25,9 @@ from typing import Any, Literal
 import duckdb
 
 from segmenta.cells import SQL_SPREADSHEET_TEXT, spreadsheet_text
-from segmenta.errors import ExportError, QueryError, cannot_write
+from segmenta.errors import ExportError, QueryError, cannot_write, say
 from segmenta.files import check_writable, default_name, put
+from segmenta.locale_text import integer
 from segmenta.tools import normalize as nz
 from segmenta.warehouse import userstore
 from segmenta.warehouse.config import load_config
@@ -106,14 +107,22 @@ def default_path(target: Target, as_of: dt.date, folder: Path | None = None, wha
 
 def _check_target(to: str) -> Target:
     if to not in TARGETS:
-        raise ExportError(f"unknown export target {to!r}: use one of {', '.join(TARGETS)}")
+        raise ExportError(unknown_target(to))
     return to
+
+
+def unknown_target(to: str) -> str:
+    """The one line for an export target segmenta does not write."""
+    return say(
+        f"unknown export target {to!r}: use one of {', '.join(TARGETS)}",
+        f"destino de exportación desconocido {to!r}: usa uno de {', '.join(TARGETS)}",
+    )
 
 
 def _segment_ids(contact_ids_sql: str) -> str:
     body = contact_ids_sql.strip().rstrip(";").strip()
     if not body:
-        raise ExportError("the segment has no SQL to export")
+        raise ExportError(say("the segment has no SQL to export", "el segmento no tiene SQL que exportar"))
     return f"SELECT DISTINCT segment.contact_id FROM (\n{body}\n) AS segment"
 
 
@@ -135,8 +144,13 @@ def _query(
 
 def _query_error(e: duckdb.Error) -> QueryError:
     if "contact_id" in str(e):
-        return QueryError(f"the segment SQL must return a contact_id column: {e}")
-    return QueryError(f"the export query failed: {e}")
+        return QueryError(
+            say(
+                f"the segment SQL must return a contact_id column: {e}",
+                f"el SQL del segmento debe devolver una columna contact_id: {e}",
+            )
+        )
+    return QueryError(say(f"the export query failed: {e}", f"la consulta de exportación falló: {e}"))
 
 
 def _counts(con: duckdb.DuckDBPyConnection, sql: str, as_of: dt.date) -> tuple[int, int]:
@@ -147,7 +161,11 @@ def _counts(con: duckdb.DuckDBPyConnection, sql: str, as_of: dt.date) -> tuple[i
         columns = con.sql(f"SELECT * FROM (\n{body}\n) AS segment LIMIT 0").columns if body else []
         if body and "contact_id" not in columns:
             raise QueryError(
-                "the segment SQL must return a contact_id column; it returns " + ", ".join(columns)
+                say(
+                    "the segment SQL must return a contact_id column; it returns ",
+                    "el SQL del segmento debe devolver una columna contact_id; devuelve ",
+                )
+                + ", ".join(columns)
             )
         row = con.sql(_query(sql, as_of, counts, ordered=False)).fetchall()[0]
     except duckdb.Error as e:
@@ -388,7 +406,7 @@ def _contacts_csv(
             if progress is not None:
                 progress("exporting", total, total)
     except duckdb.IOException as e:
-        raise ExportError(f"cannot write {dest}: {e}") from e
+        raise ExportError(say(f"cannot write {dest}: {e}", f"no puedo escribir {dest}: {e}")) from e
     except duckdb.Error as e:
         raise _query_error(e) from e
     finally:
@@ -487,18 +505,33 @@ def _preflight(
         if run.include_no_consent:
             if run.no_consent:
                 warnings.append(
-                    f"{run.no_consent:,} contact(s) without ads consent are included: upload "
-                    "them only if you have another legal basis to match them in ad platforms"
+                    say(
+                        f"{run.no_consent:,} contact(s) without ads consent are included: upload "
+                        "them only if you have another legal basis to match them in ad platforms",
+                        f"se incluyen {integer(run.no_consent, 'es')} contacto(s) sin consentimiento de "
+                        "anuncios: súbelos solo si tienes otra base legal para cruzarlos en las "
+                        "plataformas de anuncios",
+                    )
                 )
         else:
             all_dropped = {"no_consent": run.no_consent, **dropped}
         if not run.hashed:
             warnings.append(
-                "the file holds readable personal data (--plain): keep it private and delete it "
-                "after the upload"
+                say(
+                    "the file holds readable personal data (--plain): keep it private and delete it "
+                    "after the upload",
+                    "el fichero tiene datos personales legibles (--plain): guárdalo en privado y "
+                    "bórralo después de subirlo",
+                )
             )
         if run.rows < 100:
-            warnings.append(f"only {run.rows} row(s): ad platforms may refuse lists under 100 people")
+            warnings.append(
+                say(
+                    f"only {run.rows} row(s): ad platforms may refuse lists under 100 people",
+                    f"solo {run.rows} fila(s): las plataformas de anuncios pueden rechazar listas de "
+                    "menos de 100 personas",
+                )
+            )
     normalized = run.plain_preview
     return Preflight(
         target=run.target,

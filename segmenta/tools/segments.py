@@ -38,9 +38,9 @@ from segmenta.assistant.explainer import step_label
 from segmenta.assistant.plan import SavedSegmentCondition, SegmentPlan, conjuncts, walk
 from segmenta.assistant.text import fold
 from segmenta.assistant.validator import validate
-from segmenta.errors import SegmentaError, WarehouseError
+from segmenta.errors import SegmentaError, WarehouseError, say
 from segmenta.warehouse import userstore
-from segmenta.warehouse.store import run_query
+from segmenta.warehouse.store import no_warehouse, run_query
 from segmenta.warehouse.userstore import HISTORY, MEMBERS, SEGMENTS
 
 MAX_NAME = 80
@@ -177,7 +177,7 @@ def _prod(xs: list[float]) -> float:
 def _writable(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The segment store, writable, in one transaction; commits on success (``userstore.writable``)."""
     if not db.exists():
-        raise WarehouseError(f"no warehouse at {db}: run `segmenta demo` or `segmenta import DIR` first")
+        raise WarehouseError(no_warehouse(db))
     with userstore.writable(db) as con:
         yield con
 
@@ -191,6 +191,20 @@ def _engine(db: Path) -> Any:
 # ---------------------------------------------------------------- names
 
 
+_KIND_ES = {
+    "report": "un informe",
+    "export": "una exportación",
+    "workflow": "un workflow",
+    "clarification": "una pregunta",
+    "not_understood": "algo no entendido",
+}
+
+
+def not_saved(name: str) -> str:
+    """``no saved segment named 'X'`` in the request's language."""
+    return say(f"no saved segment named {name!r}", f"no hay ningún segmento guardado llamado {name!r}")
+
+
 def check_name(name: str) -> str:
     """A segment name trimmed, or an error when it cannot be used in a request.
 
@@ -199,13 +213,24 @@ def check_name(name: str) -> str:
     """
     clean = " ".join(name.split())
     if not clean:
-        raise SegmentError("a segment name cannot be empty")
+        raise SegmentError(
+            say("a segment name cannot be empty", "el nombre de un segmento no puede estar vacío")
+        )
     if len(clean) > MAX_NAME:
-        raise SegmentError(f"the segment name is {len(clean)} characters long; at most {MAX_NAME}")
+        raise SegmentError(
+            say(
+                f"the segment name is {len(clean)} characters long; at most {MAX_NAME}",
+                f"el nombre del segmento tiene {len(clean)} caracteres; como máximo {MAX_NAME}",
+            )
+        )
     if any(ch in clean for ch in "'\"`") or not clean.isprintable():
         raise SegmentError(
-            f"the segment name {clean!r} has quotes or control characters; a request names a "
-            "segment between quotes, so it cannot hold them"
+            say(
+                f"the segment name {clean!r} has quotes or control characters; a request names a "
+                "segment between quotes, so it cannot hold them",
+                f"el nombre del segmento {clean!r} tiene comillas o caracteres de control; una petición "
+                "nombra un segmento entre comillas, así que no puede llevarlas",
+            )
         )
     return clean
 
@@ -235,23 +260,27 @@ def _resolve(con: duckdb.DuckDBPyConnection, name: str) -> str:
         return same[0]
     if not names:
         raise SegmentError(
-            f"no saved segment named {name!r}: no segments are saved yet "
-            "(save one with `segmenta segments save NAME --ask TEXT`)"
+            say(
+                f"no saved segment named {name!r}: no segments are saved yet "
+                "(save one with `segmenta segments save NAME --ask TEXT`)",
+                f"no hay ningún segmento guardado llamado {name!r}: aún no hay segmentos guardados "
+                "(guarda uno con `segmenta segments save NOMBRE --ask TEXTO`)",
+            )
         )
     near = closest(name, names)
     hint = (
-        ("; closest: " + ", ".join(f"'{n}'" for n in near))
+        (say("; closest: ", "; los más parecidos: ") + ", ".join(f"'{n}'" for n in near))
         if near
-        else "; saved: " + ", ".join(f"'{n}'" for n in names[:10])
+        else say("; saved: ", "; guardados: ") + ", ".join(f"'{n}'" for n in names[:10])
     )
-    raise SegmentError(f"no saved segment named {name!r}{hint}")
+    raise SegmentError(not_saved(name) + hint)
 
 
 @contextmanager
 def _reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """The saved segments as they are now, on a short-lived in-memory connection."""
     if not db.exists():
-        raise WarehouseError(f"no warehouse at {db}: run `segmenta demo` or `segmenta import DIR` first")
+        raise WarehouseError(no_warehouse(db))
     con = duckdb.connect()
     try:
         found = userstore.tables(db) or userstore.legacy(db)
@@ -273,8 +302,15 @@ def plan_from_request(db: Path, text: str, as_of: date) -> SegmentPlan:
     with open_engine(db) as engine:
         answer = Conversation().ask(engine, text, as_of)
     if not answer.answered or answer.plan is None or answer.plan.get("kind") != "segment":
-        why = "; ".join(c.question for c in answer.clarifications) or f"it reads as a {answer.kind}"
-        raise SegmentError(f"{text!r} is not a segment that can be saved: {why}")
+        why = "; ".join(c.question for c in answer.clarifications) or say(
+            f"it reads as a {answer.kind}", f"se lee como {_KIND_ES.get(answer.kind, answer.kind)}"
+        )
+        raise SegmentError(
+            say(
+                f"{text!r} is not a segment that can be saved: {why}",
+                f"{text!r} no es un segmento que se pueda guardar: {why}",
+            )
+        )
     plan = SegmentPlan.model_validate(answer.plan)
     return plan.model_copy(update={"question": "list"})
 
@@ -286,7 +322,12 @@ def last_plan(db: Path) -> tuple[SegmentPlan, str]:
 
     conv = Conversation.load(state_path(db))
     if not isinstance(conv.plan, SegmentPlan):
-        raise SegmentError('there is no last segment to save: ask for one first (`segmenta ask "..."`)')
+        raise SegmentError(
+            say(
+                'there is no last segment to save: ask for one first (`segmenta ask "..."`)',
+                'no hay un último segmento que guardar: pide uno primero (`segmenta ask "..."`)',
+            )
+        )
     # a refined answer was asked for in steps ("mujeres de Madrid", then "solo las de +30"): the
     # segment keeps them all, not the last follow-up alone
     request = " + ".join(conv.plan_requests())
@@ -399,14 +440,23 @@ def save(
     if plan is None:
         plan = plan_from_request(db, request, as_of)
     if clean in _refs(plan) or fold(clean) in {fold(r) for r in _refs(plan)}:
-        raise SegmentError(f"the segment {clean!r} cannot be defined in terms of itself")
+        raise SegmentError(
+            say(
+                f"the segment {clean!r} cannot be defined in terms of itself",
+                f"el segmento {clean!r} no puede definirse a partir de sí mismo",
+            )
+        )
     ((ids, steps),) = _evaluate(db, plan, [as_of], members=True)
     with _writable(db) as con:
         taken = [n for n in _names(con) if fold(n) == fold(clean)]
         if taken and not replace:
             raise SegmentError(
-                f"a segment named {taken[0]!r} already exists: refresh it, delete it, "
-                "or save with another name"
+                say(
+                    f"a segment named {taken[0]!r} already exists: refresh it, delete it, "
+                    "or save with another name",
+                    f"ya existe un segmento llamado {taken[0]!r}: actualízalo, bórralo "
+                    "o guárdalo con otro nombre",
+                )
             )
         for old in taken:
             _drop(con, old)
@@ -443,7 +493,7 @@ def _load(con: duckdb.DuckDBPyConnection, name: str) -> SavedSegment:
         f"SELECT name, kind, plan, request, created_at, as_of FROM {SEGMENTS} WHERE name = ?", [name]
     ).fetchone()
     if row is None:
-        raise SegmentError(f"no saved segment named {name!r}")
+        raise SegmentError(not_saved(name))
     members = con.execute(f"SELECT count(*) FROM {MEMBERS} WHERE segment = ?", [name]).fetchone()
     hist = con.execute(
         f"SELECT as_of, size, recorded_at, step_counts FROM {HISTORY} WHERE segment = ? ORDER BY as_of",

@@ -34,7 +34,7 @@ from segmenta.assistant.compiler import compile_segment, condition_sql, render
 from segmenta.assistant.plan import AttributeCondition, SegmentPlan, Window
 from segmenta.assistant.text import detect_language, fold
 from segmenta.assistant.validator import validate
-from segmenta.errors import SegmentaError
+from segmenta.errors import SegmentaError, say
 from segmenta.tools.workflow_kinds import (
     BRANCHES,
     EMAIL_OK,
@@ -163,7 +163,12 @@ def detect_kind(text: str) -> str:
                 best = (len(p), kind)
     if best is None:
         kinds = ", ".join(f"{k} ({KIND_TITLES[k]})" for k in KIND_WORDS)
-        raise UnknownKind(f"no workflow kind found in {text!r}; known kinds: {kinds}")
+        raise UnknownKind(
+            say(
+                f"no workflow kind found in {text!r}; known kinds: {kinds}",
+                f"no encuentro un tipo de workflow en {text!r}; tipos conocidos: {kinds}",
+            )
+        )
     return best[1]
 
 
@@ -370,7 +375,12 @@ def _audience(db: Path, text: str, audience: str | None, use_last: bool) -> tupl
         result = engine.parse(audience)
     if not isinstance(result.plan, SegmentPlan) or result.plan.where is None or result.unrecognized:
         words = ", ".join(f"'{w}'" for w in result.unrecognized) or repr(audience)
-        raise WorkflowError(f"the audience {audience!r} in {text!r} was not understood ({words})")
+        raise WorkflowError(
+            say(
+                f"the audience {audience!r} in {text!r} was not understood ({words})",
+                f"no entendí la audiencia {audience!r} de {text!r} ({words})",
+            )
+        )
     return result.plan.model_copy(update={"question": "list"}), audience
 
 
@@ -581,7 +591,12 @@ def load_json(path: Path) -> WorkflowDraft:
     try:
         return WorkflowDraft.model_validate_json(path.read_text(encoding="utf-8"))
     except ValueError as e:
-        raise WorkflowError(f"{path} is not a workflow draft: {str(e).splitlines()[0]}") from e
+        raise WorkflowError(
+            say(
+                f"{path} is not a workflow draft: {str(e).splitlines()[0]}",
+                f"{path} no es un borrador de workflow: {str(e).splitlines()[0]}",
+            )
+        ) from e
 
 
 def json_schema() -> str:

@@ -27,7 +27,7 @@ from textual.widgets import Header, Input, Label, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from segmenta.assistant.answer import Answer
-from segmenta.errors import SegmentaError
+from segmenta.errors import SegmentaError, speaking
 from segmenta.locale_text import integer, locale_id
 from segmenta.tui.commands import Command, parse_command
 from segmenta.tui.format import human_size
@@ -139,9 +139,10 @@ class SegmentaApp(App[None]):
     def open_warehouse(self) -> None:
         """Open the engine and count the contacts for the header."""
         try:
-            info = self.session.open()
+            with speaking(self.lang):
+                info = self.session.open()
         except SegmentaError as e:
-            self.post_message(Failed(str(e), e.title))
+            self.post_message(Failed(str(e), e.heading))
             return
         self.post_message(Opened(info))
         serial = self._serial  # a request typed meanwhile wins: the resumed answer is then dropped
@@ -159,12 +160,13 @@ class SegmentaApp(App[None]):
         """Answer one request (or run ``again`` at the new as-of date), and read the first page of a
         segment, off the UI thread."""
         worker = get_current_worker()
-        try:
-            answer = self.session.rerun(again) if again is not None else self.session.ask(text)
-            page = self.session.page(answer, 0) if answer.kind == "segment" else []
+        try:  # a request's own language wins inside ``ask``; a run again speaks the chat's
+            with speaking(again.language if again is not None else self.lang):
+                answer = self.session.rerun(again) if again is not None else self.session.ask(text)
+                page = self.session.page(answer, 0) if answer.kind == "segment" else []
         except SegmentaError as e:
             if not worker.is_cancelled:
-                self.post_message(Failed(str(e), e.title))
+                self.post_message(Failed(str(e), e.heading))
             return
         if not worker.is_cancelled:
             self.post_message(Answered(serial, answer, page))

@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, LoadingIndicator, Static
 
-from segmenta.errors import SegmentaError
+from segmenta.errors import SegmentaError, speaking
 from segmenta.labels import export_word
 from segmenta.locale_text import integer, locale_id, percent
 from segmenta.tools.exports import TARGETS, Preflight, export_audience, preflight
@@ -162,7 +162,9 @@ class ExportScreen(ModalScreen[Path | None]):
         """The preflight of ``target``, read in a thread."""
         try:
             self.session.release()
-            self.post_message(self.Checked(preflight(self.db, self.sql, target, as_of=self.as_of)))
+            with speaking(self.lang):
+                checked = preflight(self.db, self.sql, target, as_of=self.as_of)
+            self.post_message(self.Checked(checked))
         except SegmentaError as e:
             self.post_message(self.Failed(str(e)))
 
@@ -171,7 +173,8 @@ class ExportScreen(ModalScreen[Path | None]):
         """Write the audience file in a thread."""
         try:  # to segmenta-<target>-<request>-<as_of>-<time>.csv in the current folder: a new file
             self.session.release()
-            report = export_audience(self.db, self.sql, target, as_of=self.as_of, name=self.audience_name)
+            with speaking(self.lang):
+                report = export_audience(self.db, self.sql, target, as_of=self.as_of, name=self.audience_name)
         except SegmentaError as e:
             self.post_message(self.Failed(str(e)))
             return

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator
 
 from segmenta.assistant.answer import Answer
-from segmenta.errors import SegmentaError
+from segmenta.errors import SegmentaError, speaking
 from segmenta.tools.segments import SavedSegment
 from segmenta.tui.session import Session
 from segmenta.tui.strings import Lang, tr
@@ -140,11 +140,12 @@ class SaveScreen(ModalScreen[SavedSegment | None]):
     def write(self, name: str, static: bool, replace: bool) -> None:
         """Check the name, then save, off the UI thread."""
         try:
-            existing = self.session.taken(name)
-            if existing is not None and not replace:
-                self.post_message(self.Taken(existing))
-                return
-            seg = self.session.save_segment(self.answer, name, static=static, replace=replace)
+            with speaking(self.lang):
+                existing = self.session.taken(name)
+                if existing is not None and not replace:
+                    self.post_message(self.Taken(existing))
+                    return
+                seg = self.session.save_segment(self.answer, name, static=static, replace=replace)
         except SegmentaError as e:
             self.post_message(self.Failed(str(e)))
             return

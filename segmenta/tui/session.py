@@ -28,7 +28,7 @@ from segmenta.assistant.engine import PREVIEW_COLUMNS, Engine
 from segmenta.assistant.plan import SegmentPlan
 from segmenta.assistant.text import fold
 from segmenta.assistant.validator import validate
-from segmenta.errors import SegmentaError, WarehouseError
+from segmenta.errors import SegmentaError, WarehouseError, say
 from segmenta.warehouse.store import run_query, state_path
 
 if TYPE_CHECKING:
@@ -161,7 +161,12 @@ class Session:
         refine the current segment a second time); the conversation keeps its current segment.
         """
         if answer.plan is None or answer.kind not in ("segment", "report"):
-            raise SegmentaError(f"the answer to {answer.request!r} cannot be run at another date")
+            raise SegmentaError(
+                say(
+                    f"the answer to {answer.request!r} cannot be run at another date",
+                    f"la respuesta a {answer.request!r} no se puede calcular en otra fecha",
+                )
+            )
         return self._run(answer.request, answer.plan, [])
 
     def resume(self) -> Answer | None:
@@ -197,7 +202,12 @@ class Session:
         try:
             self.conversation.save(path)
         except OSError as e:
-            raise WarehouseError(f"cannot keep the conversation in {path}: {e.strerror or e}") from e
+            raise WarehouseError(
+                say(
+                    f"cannot keep the conversation in {path}: {e.strerror or e}",
+                    f"no puedo guardar la conversación en {path}: {e.strerror or e}",
+                )
+            ) from e
         return path
 
     @property
@@ -247,7 +257,12 @@ class Session:
         from segmenta.tools.segments import SegmentError, save
 
         if answer.kind != "segment" or answer.plan is None:
-            raise SegmentError(f"the answer to {answer.request!r} is a {answer.kind}, not a segment")
+            raise SegmentError(
+                say(
+                    f"the answer to {answer.request!r} is a {answer.kind}, not a segment",
+                    f"la respuesta a {answer.request!r} no es un segmento ({answer.kind})",
+                )
+            )
         plan = SegmentPlan.model_validate(answer.plan).model_copy(update={"question": "list"})
         current = self.conversation.plan
         steps = self.conversation.plan_requests()

@@ -23,7 +23,7 @@ from textual.widgets import Label, LoadingIndicator, Select, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from segmenta.cells import shown, terminal_text
-from segmenta.errors import SegmentaError
+from segmenta.errors import SegmentaError, speaking
 from segmenta.tools.workflows import (
     Estimate,
     WorkflowDraft,
@@ -347,7 +347,8 @@ class WorkflowScreen(ModalScreen[None]):
     def build(self, serial: int, text: str) -> None:
         """Draft in a thread and post the draft."""
         try:
-            d = self.session.draft_workflow(text, use_last=self.use_last, lang=self.lang)
+            with speaking(self.lang):
+                d = self.session.draft_workflow(text, use_last=self.use_last, lang=self.lang)
         except SegmentaError as e:
             self.post_message(self.Failed(serial, str(e)))
             return

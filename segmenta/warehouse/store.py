@@ -7,6 +7,7 @@ neither write nor read anything outside the warehouse.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 import traceback
@@ -17,7 +18,8 @@ from typing import Any, TypeVar
 import duckdb
 import platformdirs
 
-from segmenta.errors import QueryError, SegmentaError, WarehouseError
+from segmenta.errors import QueryError, SegmentaError, WarehouseError, say
+from segmenta.locale_text import integer
 from segmenta.warehouse.locks import LOCK_WAIT_S as LOCK_WAIT_S  # re-exported: store.LOCK_WAIT_S
 from segmenta.warehouse.locks import open_retrying as open_retrying  # re-exported
 from segmenta.warehouse.paths import config_path as config_path  # re-exported: store.config_path
@@ -46,6 +48,14 @@ def resolve_db(db: Path | str | None) -> Path:
     return Path(db).expanduser() if db else default_db_path()
 
 
+def no_warehouse(db: Path) -> str:
+    """The one line for a warehouse that is not there yet."""
+    return say(
+        f"no warehouse at {db}: run `segmenta demo` or `segmenta import DIR` first",
+        f"no hay almacén en {db}: ejecuta `segmenta demo` o `segmenta import CARPETA` primero",
+    )
+
+
 def state_path(db: Path) -> Path:
     """The file beside a warehouse that keeps the last conversation (for ``ask --continue``)."""
     return db.with_name(db.stem + ".conversation.json")
@@ -54,7 +64,7 @@ def state_path(db: Path) -> Path:
 def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
     """Open an existing warehouse read-only, with external access disabled and the config locked."""
     if not db.exists():
-        raise WarehouseError(f"no warehouse at {db}: run `segmenta demo` or `segmenta import DIR` first")
+        raise WarehouseError(no_warehouse(db))
     con = open_retrying(db, read_only=True)
     version = schema_version(con)
     if version is None:
@@ -113,14 +123,23 @@ def run_query(
     try:
         cols, rows = _interruptible(con, work)
     except duckdb.InterruptException as e:
-        raise QueryError(f"the query took longer than {timeout:g} s and was stopped") from e
+        raise QueryError(
+            say(
+                f"the query took longer than {timeout:g} s and was stopped",
+                f"la consulta tardó más de {timeout:g} s y se detuvo",
+            )
+        ) from e
     except duckdb.OutOfMemoryException as e:
         raise QueryError(
-            "the query needed more memory than this warehouse's limit and was stopped: narrow it, "
-            "or raise [limits] memory in the settings (segmenta config)"
+            say(
+                "the query needed more memory than this warehouse's limit and was stopped: narrow it, "
+                "or raise [limits] memory in the settings (segmenta config)",
+                "la consulta necesitó más memoria que el límite de este almacén y se detuvo: acótala, "
+                "o sube [limits] memory en los ajustes (segmenta config)",
+            )
         ) from e
     except duckdb.Error as e:
-        raise QueryError(f"the query failed: {e}") from e
+        raise QueryError(say(f"the query failed: {e}", f"la consulta falló: {e}")) from e
     finally:
         timer.cancel()
     return cols, rows
@@ -150,7 +169,10 @@ def _interruptible(con: duckdb.DuckDBPyConnection, work: Callable[[], _T]) -> _T
         finally:
             done.set()
 
-    threading.Thread(target=run, name="segmenta-query", daemon=True).start()
+    # in the request's context: a message raised in the thread is said in the request's language
+    threading.Thread(
+        target=contextvars.copy_context().run, args=(run,), name="segmenta-query", daemon=True
+    ).start()
     try:
         while not done.wait(0.1):
             pass
@@ -185,13 +207,21 @@ def _fetch(
         n, size = n + batch.num_rows, size + batch.nbytes
         if n > max_rows:
             raise QueryError(
-                f"the query gives more than {max_rows:,} rows and was stopped: add a LIMIT or narrow it "
-                "(an audience export writes any size)"
+                say(
+                    f"the query gives more than {max_rows:,} rows and was stopped: add a LIMIT or narrow "
+                    "it (an audience export writes any size)",
+                    f"la consulta da más de {integer(max_rows, 'es')} filas y se detuvo: añade un LIMIT "
+                    "o acótala (una exportación de audiencia escribe cualquier tamaño)",
+                )
             )
         if size > MAX_RESULT_BYTES:
             raise QueryError(
-                f"the query's result is larger than {MAX_RESULT_BYTES // 2**20:,} MB and was stopped: "
-                "add a LIMIT, or select fewer or smaller columns"
+                say(
+                    f"the query's result is larger than {MAX_RESULT_BYTES // 2**20:,} MB and was stopped: "
+                    "add a LIMIT, or select fewer or smaller columns",
+                    f"el resultado de la consulta pasa de {integer(MAX_RESULT_BYTES // 2**20, 'es')} MB y se "
+                    "detuvo: añade un LIMIT, o elige menos columnas o más pequeñas",
+                )
             )
         batches.append(batch)
     if not cols:

@@ -618,8 +618,8 @@ LABELS: list[tuple[Node, str, str]] = [
     (Not(item=attr("city", "in", "Madrid")), "city not Madrid", "ciudad no Madrid"),
     (
         PurchaseCondition(amount=cmp(">", 300), window=LAST_10_MONTHS),
-        "spent > €300.00",
-        "gastó > 300,00 €",
+        "spent > €300.00 since 2025-09-01",
+        "gastó > 300,00 € desde el 2025-09-01",
     ),
     (
         PurchaseCondition(units=cmp(">=", 3), product=ProductMatch(category=["Swimming"])),
@@ -627,7 +627,11 @@ LABELS: list[tuple[Node, str, str]] = [
         "unidades de Swimming >= 3",
     ),
     (PurchaseCondition(count=cmp(">=", 3)), "orders >= 3", "pedidos >= 3"),
-    (PurchaseCondition(window=LAST_10_MONTHS), "had a completed order", "tuvo un pedido completado"),
+    (
+        PurchaseCondition(window=LAST_10_MONTHS),
+        "had a completed order since 2025-09-01",
+        "tuvo un pedido completado desde el 2025-09-01",
+    ),
     (
         PurchaseCondition(product=SHOES, count=cmp(">=", 2)),
         "bought Running / Shoes >= 2 times",
@@ -647,13 +651,13 @@ LABELS: list[tuple[Node, str, str]] = [
     (LeadScoreCondition(compare=cmp(">", 50)), "lead score > 50", "puntuación de lead > 50"),
     (
         WebCondition(event="product_view", product=SHOES, window=THIS_MONTH),
-        "viewed Running / Shoes",
-        "vio Running / Shoes",
+        "viewed Running / Shoes since 2026-06-01",
+        "vio Running / Shoes desde el 2026-06-01",
     ),
     (
         Not(item=MessageCondition(event="opened", channel=["email"], window=LAST_90_DAYS)),
-        "did NOT open any email",
-        "no abrió ningún email",
+        "did NOT open any email since 2026-04-02",
+        "no abrió ningún email desde el 2026-04-02",
     ),
     (
         Any_(
@@ -667,10 +671,11 @@ LABELS: list[tuple[Node, str, str]] = [
             items=[
                 age(">", 30),
                 All(items=[attr("is_company", "is_true"), SavedSegmentCondition(name="VIP Madrid")]),
+                attr("city", "in", "Barcelona"),
             ]
         ),
-        "age > 30 or (a company and member of saved segment 'VIP Mad…",
-        "edad > 30 o (es empresa y miembro del segmento guardado 'VI…",
+        "age > 30 or (a company and member of saved segment 'VIP Madrid') or city: Barce…",
+        "edad > 30 o (es empresa y miembro del segmento guardado 'VIP Madrid') o ciudad:…",
     ),
 ]
 
@@ -681,13 +686,29 @@ def test_a_step_label_is_the_short_form_of_the_condition(node: Node, english: st
     assert step_label(node, D, "es") == spanish
 
 
-def test_a_long_step_label_is_cut_to_sixty_characters_with_an_ellipsis() -> None:
+def test_a_long_step_label_is_cut_to_eighty_characters_with_an_ellipsis() -> None:
     node = MessageCondition(
-        event="clicked", channel=["email", "sms"], message=["Cart reminder 1"], campaign=["bf"]
+        event="clicked",
+        channel=["email", "sms"],
+        message=["Cart reminder 1"],
+        campaign=["bf"],
+        window=THIS_MONTH,
     )
     label = step_label(node, D, "en")
-    assert label == "clicked a message by email or sms named 'Cart reminder 1' o…"
-    assert len(label) == 60
+    assert label == "clicked a message by email or sms named 'Cart reminder 1' of campaign bf since…"
+    assert len(label) <= 80
+
+
+def test_a_step_label_keeps_the_window_and_the_order_tests_of_its_condition() -> None:
+    """The funnel row of "pagaron con tarjeta en marzo" says the month and the payment, as the
+    explanation does (the row once read "tuvo un pedido completado", as if any order counted)."""
+    march = Window(kind="range", start=date(2026, 3, 1), end=date(2026, 4, 1))
+    node = PurchaseCondition(window=march, payment_method=["credit_card", "debit_card"])
+    label = step_label(node, D, "es")
+    assert label.startswith("tuvo un pedido completado del 2026-03-01 al 2026-03-31 pagando con tarjeta")
+    assert step_label(node, D, "en").startswith(
+        "had a completed order from 2026-03-01 to 2026-03-31 paid with"
+    )
 
 
 def test_a_plan_gives_one_sentence_per_top_level_condition_with_nested_trees_inline() -> None:
@@ -945,7 +966,7 @@ def test_any_valid_plan_explains_without_raising(where: Node | None, lang: str, 
     sentences = explain_plan(plan, as_of)
     assert sentences and all(s.strip() for s in sentences)
     if where is not None:
-        assert all(0 < len(step_label(where, as_of, plan.language)) <= 60 for _ in sentences)
+        assert all(0 < len(step_label(where, as_of, plan.language)) <= 80 for _ in sentences)
 
 
 @settings(max_examples=200, deadline=None)

@@ -205,3 +205,32 @@ def test_an_unknown_word_is_reported_not_dropped(sports_catalog: Catalog) -> Non
 def test_the_language_of_the_request_is_kept(sports_catalog: Catalog) -> None:
     assert parse("mujeres de Madrid", sports_catalog).language == "es"
     assert parse("women in Madrid", sports_catalog).language == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "option"),
+    [
+        ("clientes de 'Granda Norte'", "ciudad: Granada"),
+        ("customers in 'Granda North'", "city: Granada"),
+        ("clientes de 'Granda Norte'", "región: Granada"),
+    ],
+)
+def test_the_options_of_a_question_back_are_in_the_requests_language(text: str, option: str) -> None:
+    """An option names its field as the explanation does ("ciudad: Granada", not "city: Granada"),
+    a data-model code in words, and still gives its value to the request it completes."""
+    from segmenta.tools.choices import option_value
+
+    r = parse(text, PHARMACY)
+    options = [o for c in r.clarifications for o in c.options]
+    assert option in options, options
+    assert option_value(option) == option.split(": ", 1)[1]
+
+
+def test_the_options_of_a_question_back_name_fields_in_spanish_on_the_sports_catalog(
+    sports_catalog: Catalog,
+) -> None:
+    r = parse("mujeres de 'Barclona Norte'", sports_catalog)
+    options = [o for c in r.clarifications for o in c.options]
+    assert options and all(o.split(": ", 1)[0] in ("ciudad", "región", "país", "tienda") for o in options), (
+        options
+    )

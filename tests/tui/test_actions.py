@@ -191,3 +191,15 @@ async def test_a_workflow_for_them_before_any_segment_says_what_to_do_first(spor
         await send(pilot, "draft a win-back workflow for them")
         assert not isinstance(app.screen, WorkflowScreen)
         assert notes(app) == ["Ask for a segment first"]
+
+
+async def test_a_refusal_in_a_spanish_chat_is_said_in_spanish(shop_db: Path) -> None:
+    app = SegmentaApp(shop_db, AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "mujeres de Madrid")
+        await pilot.press("f6")
+        assert isinstance(app.screen, SaveScreen)
+        await pilot.press(*'VIP "Madrid"', "enter")
+        await settle(pilot)
+        said = str(app.screen.query_one("#save-error", Label).content)
+        assert "tiene comillas o caracteres de control" in said, said

@@ -99,18 +99,24 @@ def test_an_export_removes_a_dead_exports_partial_file_and_writes_owner_only_par
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "said"),
     [
-        ("sql", "SELECT 1", "--csv", "{blocker}/x.csv"),
-        ("ask", "mujeres", "--csv", "{blocker}/x.csv"),
-        ("export", "--to", "meta", "--ask", "mujeres", "--out", "{blocker}/x.csv"),
+        (("sql", "SELECT 1", "--csv", "{blocker}/x.csv"), "is a file, not a folder"),
+        (("ask", "women", "--csv", "{blocker}/x.csv"), "is a file, not a folder"),
+        (("ask", "mujeres", "--csv", "{blocker}/x.csv"), "es un fichero, no una carpeta"),
+        (
+            ("export", "--to", "meta", "--ask", "mujeres", "--out", "{blocker}/x.csv"),
+            "es un fichero, no una carpeta",
+        ),
     ],
 )
-def test_an_output_path_that_cannot_be_used_is_one_clear_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+def test_an_output_path_that_cannot_be_used_is_one_clear_line(
+    tmp_path: Path, args: tuple[str, ...], said: str
+) -> None:
     db = tmp_path / "shop.duckdb"
     import_shop(BASE, db)
     blocker = tmp_path / "afile"
     blocker.write_text("", encoding="utf-8")
     r = run(*(a.format(blocker=blocker) for a in args), "--db", db, "--as-of", "2025-06-30")
     assert r.exit_code == 1, r.output
-    assert f"{blocker} is a file, not a folder" in r.output and "bug" not in r.output
+    assert f"{blocker} {said}" in r.output and "bug" not in r.output  # in the request's language

@@ -26,7 +26,7 @@ from segmenta.assistant.reading.pieces import (
 )
 from segmenta.assistant.reading.words import is_filler, known_word, operator_class
 from segmenta.assistant.text import fold
-from segmenta.labels import Lang
+from segmenta.labels import Lang, field_label, option_label, value_label
 
 _PLACE_LEADS = frozenset({"in", "en", "de", "del", "from", "desde", "near", "around", "cerca", "of"})
 
@@ -185,7 +185,6 @@ class Linking(Grammar):
                     tied = [x.value for x in links if x.field == lk.field and x.score >= lk.score - 0.5]
                     if len(tied) > 1:
                         from segmenta.assistant.explainer import join_words
-                        from segmenta.labels import value_label
 
                         lang: Lang = "es" if self.lang == "es" else "en"
                         words = join_words([str(value_label(lk.field, v, lang)) for v in tied], lang)
@@ -327,7 +326,9 @@ class Linking(Grammar):
         kinds = {r[0]: (r[2] or r[1] or "") for r in rows if r[0] in m.name}
         if len(set(kinds.values())) < 2:
             return []
-        return [f"name: {n} ({kinds.get(n, '')})" for n in m.name]
+        lang: Lang = "es" if self.lang == "es" else "en"
+        name = field_label("name", lang)
+        return [f"{name}: {n} ({kinds.get(n, '')})" for n in m.name]
 
     @staticmethod
     def _names_a_joined_value(m: ProductMatch) -> bool:
@@ -366,15 +367,16 @@ class Linking(Grammar):
         """The catalog's product values closest to a phrase the shop does not have: only values of
         the kind "bought" asks for (category, subcategory, brand, product name)."""
         fields = ["category", "subcategory", "brand", "name"]
-        out = [f"{lk.field}: {lk.value}" for lk in self.cat.link(phrase, fields=fields, lang=self.lang)[:5]]
+        links = [(lk.field, lk.value) for lk in self.cat.link(phrase, fields=fields, lang=self.lang)[:5]]
         nearest = getattr(self.cat, "nearest", None)
-        if not out and nearest is not None:
-            out = [f"{f}: {v}" for f, v in nearest(phrase, fields)]
-        return out
+        if not links and nearest is not None:
+            links = list(nearest(phrase, fields))
+        return [option_label(f, v, self.lang) for f, v in links]
 
     def _pm_label(self, m: ProductMatch) -> str:
+        lang: Lang = "es" if self.lang == "es" else "en"
         parts = [
-            f"{k} {', '.join(v)}"
+            f"{field_label(k, lang)} {', '.join(v)}"
             for k, v in (
                 ("category", m.category),
                 ("subcategory", m.subcategory),
@@ -479,7 +481,9 @@ class Linking(Grammar):
         self.unrec.append(w.raw)
         s.claim(a, a + 1, "unknown")
         near = [
-            f"{lk.field}: {lk.value}" for lk in self.cat.link(w.raw, lang=self.lang)[:4] if lk.score >= 60
+            option_label(lk.field, lk.value, self.lang)
+            for lk in self.cat.link(w.raw, lang=self.lang)[:4]
+            if lk.score >= 60
         ]
         self.clar.append(
             Clarification(
