@@ -18,6 +18,7 @@ rows first, in their order.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -76,6 +77,16 @@ def append_shop(src: Path, db: Path, *, skip_invalid: bool = False, progress: An
         problems = [
             ImportProblem(str(src), "no shop files here (contacts.csv, orders.csv, order_lines.csv, ...)")
         ]
+    if files and not problems:
+        from segmenta.warehouse.fast_append import fast_append
+        from segmenta.warehouse.importer import _load_config
+
+        fast = fast_append(src, db, files, _notes, _load_config(db))
+        if fast is not None:
+            report, tallies = fast
+            merged_fast = [Merged(t, *tallies.get(t, (0, 0, 0))) for t in TABLES]
+            return _said(report, src, merged_fast)
+        files, found, _notes = discover(src)  # the careful path reads them afresh
     con = duckdb.connect()
     work = Path(tempfile.mkdtemp(prefix=f".{db.name}.append-", dir=db.parent))
     try:
@@ -95,6 +106,11 @@ def append_shop(src: Path, db: Path, *, skip_invalid: bool = False, progress: An
     finally:
         con.close()
         shutil.rmtree(work, ignore_errors=True)
+    return _said(report, src, merged)
+
+
+def _said(report: Any, src: Path, merged: list[Merged]) -> Any:
+    """The report of an append: its source, and per table what was added, changed and already there."""
     report.source = src
     report.files = []
     said = "; ".join(
@@ -111,9 +127,11 @@ def _their_line(p: ImportProblem, files: dict[str, SourceFile]) -> ImportProblem
     (the merged tables are Parquet, where the importer counts rows from 1, the files' rows first)."""
     table = p.file.removesuffix(".parquet")
     sf = files.get(table)
+    # "not in contacts.parquet": the merged table is the warehouse's rows and the appended ones
+    message = re.sub(r"\b(\w+)\.parquet\b", r"\1 (the warehouse's and the appended files')", p.message)
     if sf is None or p.line is None or p.line - 1 >= sf.rows:
-        return ImportProblem(f"{table} (as stored in the warehouse)", p.message, p.line, p.column, p.value)
-    return ImportProblem(sf.name, p.message, sf.line_of(p.line - 1), p.column, p.value)
+        return ImportProblem(f"{table} (as stored in the warehouse)", message, p.line, p.column, p.value)
+    return ImportProblem(sf.name, message, sf.line_of(p.line - 1), p.column, p.value)
 
 
 def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile | None, work: Path) -> Merged:
@@ -158,9 +176,10 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile | None, wor
     def matching(cols: Sequence[str]) -> str:
         return " AND ".join(f"o.{_q(k)} IS NOT DISTINCT FROM n.{_q(k)}" for k in cols)
 
-    # a column the file lacks keeps the stored value of the same row
+    # a column the file lacks keeps the stored value of the same row (for an event already stored:
+    # the row the file's columns match, which stays as it is)
     pick = ", ".join(
-        f"n.{_q(c)}" if c in new_cols else (f"o.{_q(c)}" if key and c in held else "NULL") + f" AS {_q(c)}"
+        f"n.{_q(c)}" if c in new_cols else (f"o.{_q(c)}" if c in held else "NULL") + f" AS {_q(c)}"
         for c in columns
     )
     kept = ", ".join(f"o.{_q(c)}" if c in held else f"NULL AS {_q(c)}" for c in columns)
@@ -174,7 +193,10 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile | None, wor
         )
     else:  # events: the files' rows, then the stored ones that are not among them
         common = sorted(new_cols & set(stored_cols))
-        firsts = f"SELECT {pick} FROM {new} n ORDER BY n._row"
+        firsts = (
+            f"SELECT {pick} FROM {new} n LEFT JOIN {stored} o ON {matching(common)} "
+            "QUALIFY row_number() OVER (PARTITION BY n._row) = 1 ORDER BY n._row"
+        )
         rest = (
             f"SELECT {kept} FROM {stored} o WHERE NOT EXISTS (SELECT 1 FROM {new} n WHERE {matching(common)})"
         )

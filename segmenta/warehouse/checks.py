@@ -9,6 +9,7 @@ on a dropped row (lines of a dropped order, orders of a dropped contact) are add
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
@@ -264,14 +265,23 @@ def tidy_text_columns(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> bool:
     return True
 
 
-def typed_tables_pass(con: duckdb.DuckDBPyConnection, files: dict[str, SourceFile]) -> bool:
-    """True when the loaded tables break no rule the constraints leave open: references, quantities."""
+def typed_tables_pass(
+    con: duckdb.DuckDBPyConnection,
+    files: dict[str, SourceFile],
+    parent: Callable[[str], str] | None = None,
+) -> bool:
+    """True when the loaded tables break no rule the constraints leave open: references, quantities.
+
+    ``parent`` gives the relation of the ids a reference may name (an append: the parent's rows in
+    the files and in the warehouse); without it, the parent's loaded table, when there is one.
+    """
     tests: list[str] = []
-    for child, col, parent in REFERENCES:
-        if child in files and parent in files and col in files[child].columns:
-            key = TABLES[parent].key[0]
+    for child, col, table in REFERENCES:
+        if child in files and (parent or table in files) and col in files[child].columns:
+            key = TABLES[table].key[0]
+            ids = parent(table) if parent else table
             tests.append(
-                f"SELECT count(*) FROM {child} c ANTI JOIN {parent} p ON c.{q(col)} = p.{q(key)} "
+                f"SELECT count(*) FROM {child} c ANTI JOIN {ids} p ON c.{q(col)} = p.{q(key)} "
                 f"WHERE c.{q(col)} IS NOT NULL"
             )
     if "order_lines" in files:

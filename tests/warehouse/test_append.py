@@ -144,3 +144,93 @@ def test_saved_segments_keep_their_history_across_an_append(shop: Path, tmp_path
 def test_appending_needs_a_warehouse(tmp_path: Path) -> None:
     with pytest.raises(ShopImportError, match="no warehouse to append to"):
         append_shop(_files(tmp_path / "x", orders="order_id\n"), tmp_path / "none.duckdb")
+
+
+def _tables(db: Path) -> dict[str, list[tuple]]:  # type: ignore[type-arg]
+    """Every table of a warehouse, its rows sorted (row order is no part of a table)."""
+    from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, TABLES
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+            for t in [*TABLES, CUSTOM_FIELDS_TABLE]
+        }
+    finally:
+        con.close()
+
+
+def _day(shop: Path, folder: Path) -> Path:
+    """One day of every kind of change: new and changed orders (a column missing), an order's lines
+    replaced, a new contact and a changed one whose custom field is emptied, events with and without
+    an id, one of them already stored."""
+    order_id, contact_id, product_id = _one(
+        shop,
+        "SELECT o.order_id, o.contact_id, l.product_id FROM orders o JOIN order_lines l USING (order_id) "
+        "ORDER BY o.order_id LIMIT 1",
+    )
+    other = _one(shop, "SELECT max(product_id) FROM products")[0]
+    web = _one(shop, "SELECT visitor_id, occurred_at, event_type FROM web_events ORDER BY ALL LIMIT 1")
+    return _files(
+        folder,
+        contacts="contact_id,email,city,club\n"
+        f"{contact_id},Changed@Example.com ,Cádiz,\n"
+        "NEW-C,new@example.com,Vigo,plata\n",
+        orders="order_id,contact_id,ordered_at,total_amount,currency,channel,status\n"
+        "NEW-1,NEW-C,2026-06-30 10:00:00,250.00,EUR,online,completed\n"
+        f"{order_id},{contact_id},2026-01-10 16:36:27,44.99,EUR,online,returned\n",
+        order_lines="order_id,product_id,quantity,unit_price\n"
+        f"NEW-1,{product_id},5,50.00\n"
+        f"{order_id},{other},1,44.99\n",
+        web_events="visitor_id,occurred_at,event_type\n"
+        f"{web[0]},{web[1]},{web[2]}\n"
+        "v-new,2026-06-30 12:00:00,page_view\n",
+        message_events="contact_id,channel,event_type,occurred_at,message_id\n"
+        "NEW-C,email,sent,2026-06-29 09:00:00,m-1\n",
+    )
+
+
+def test_the_fast_path_appends_exactly_what_the_careful_path_appends(
+    shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from segmenta.warehouse import fast_append
+
+    careful = tmp_path / "careful.duckdb"
+    careful.write_bytes(shop.read_bytes())
+    files = _day(shop, tmp_path / "day")
+    taken: list[bool] = []
+    real = fast_append.fast_append
+
+    def spy(*args: object, **kw: object) -> object:
+        result = real(*args, **kw)  # type: ignore[arg-type]
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(fast_append, "fast_append", spy)
+    fast_notes = append_shop(files, shop).notes
+    assert taken == [True], "one day of ordinary rows goes the fast way"
+    monkeypatch.setattr(fast_append, "fast_append", lambda *a, **k: None)
+    careful_notes = append_shop(files, careful).notes
+    assert fast_notes[0] == careful_notes[0], (fast_notes, careful_notes)
+    assert _tables(shop) == _tables(careful)
+    # twice: nothing changes, on either path
+    monkeypatch.setattr(fast_append, "fast_append", spy)
+    again = append_shop(files, shop).notes[0]
+    assert taken == [True, True] and "+0 new, 0 changed" in again and "+1 new" not in again, again
+    assert _tables(shop) == _tables(careful)
+
+
+def test_a_reference_to_a_row_in_neither_the_files_nor_the_warehouse_goes_the_careful_way(
+    shop: Path, tmp_path: Path
+) -> None:
+    before = _tables(shop)
+    files = _files(
+        tmp_path / "orphan",
+        orders="order_id,contact_id,ordered_at,total_amount\nNEW-5,NOBODY,2026-06-30 10:00:00,5.00\n",
+    )
+    with pytest.raises(ShopImportError) as e:
+        append_shop(files, shop)
+    p = e.value.problems[0]
+    assert (p.file, p.line, p.column) == ("orders.csv", 2, "contact_id"), str(e.value)
+    assert "parquet" not in str(e.value), "the message names what the marketer has, not a work file"
+    assert _tables(shop) == before
