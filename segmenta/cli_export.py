@@ -24,7 +24,7 @@ from segmenta import render
 from segmenta.cli_options import parse_date
 from segmenta.errors import ExportError, SegmentaError, say
 from segmenta.labels import Lang, export_word
-from segmenta.locale_text import integer, locale_id, percent
+from segmenta.locale_text import date_text, integer, locale_id, percent
 from segmenta.warehouse import store
 
 if TYPE_CHECKING:
@@ -70,11 +70,8 @@ def _preflight_tables(pre: Preflight, lang: Lang = "en", country: str = "") -> l
     language (English for a saved segment), numbers as the shop's locale writes them."""
     es = lang == "es"
     loc = locale_id(lang, country)
-    title = (
-        f"Exportación a {pre.target} a fecha {pre.as_of.isoformat()}"
-        if es
-        else f"Export to {pre.target} as of {pre.as_of.isoformat()}"
-    )
+    day = date_text(pre.as_of, loc)
+    title = f"Exportación a {pre.target} a fecha {day}" if es else f"Export to {pre.target} as of {day}"
     summary = Table(title=title, show_header=False)
     summary.add_column("what", style="bold")
     summary.add_column("value", justify="right")

@@ -37,6 +37,7 @@ _TYPES_ES = {
 def tree(d: object, country: str = "") -> Tree:
     """The draft as a rich Tree, estimates beside each node."""
     from segmenta.assistant.text import detect_language
+    from segmenta.locale_text import day_text
     from segmenta.tools.workflows import WorkflowDraft, WorkflowNode, estimate_text, root
 
     assert isinstance(d, WorkflowDraft)
@@ -51,7 +52,8 @@ def tree(d: object, country: str = "") -> Tree:
         return f"{head}[bold]{kind}[/bold] {escape(n.label)}" + (f"\n[cyan]{est}[/cyan]" if est else "")
 
     top = root(d)
-    as_of = f"(a {d.as_of})" if lang == "es" else f"(as of {d.as_of})"
+    day = day_text(d.as_of, lang, country)
+    as_of = f"(a {day})" if lang == "es" else f"(as of {day})"
     out = Tree(f"{d.name} {as_of} — " + label(top, ""))
     seen: set[str] = set()
 

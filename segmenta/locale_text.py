@@ -45,6 +45,27 @@ def locale_id(lang: str, country: str = "") -> str:
     return "es_ES" if lang == "es" else "en"
 
 
+def date_text(day: dt.date, loc: str) -> str:
+    """A day as the locale writes it in a sentence (CLDR's medium date): what a person reads; SQL,
+    JSON and files keep ISO dates.
+
+    >>> date_text(dt.date(2025, 9, 1), "es_ES"), date_text(dt.date(2025, 9, 1), "es_MX")
+    ('1 sept 2025', '1 sep 2025')
+    >>> date_text(dt.date(2026, 6, 30), "en"), date_text(dt.date(2026, 6, 30), "en_GB")
+    ('Jun 30, 2026', '30 Jun 2026')
+    """
+    from babel.dates import format_date
+
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    return str(format_date(day, format="medium", locale=loc))
+
+
+def day_text(day: dt.date, lang: str, country: str = "") -> str:
+    """:func:`date_text` in ``lang`` for a shop in ``country``."""
+    return date_text(day, locale_id(lang, country))
+
+
 def integer(n: int, loc: str) -> str:
     """A whole number with the locale's grouping.
 

@@ -271,6 +271,36 @@ def write_csv(
     return path
 
 
+_STEPS_ES = {
+    "starting": "empezando",
+    "reading": "leyendo",
+    "checking values": "comprobando valores",
+    "writing": "escribiendo",
+    "finishing": "terminando",
+    "exporting": "exportando",
+}
+
+
+def step_text(step: str) -> str:
+    """A progress step in the language the command speaks (a request's: ``export --ask``).
+
+    >>> step_text("reading orders.csv")
+    'reading orders.csv'
+    >>> from segmenta.errors import speaking
+    >>> with speaking("es"):
+    ...     step_text("reading orders.csv"), step_text("checking values")
+    ('leyendo orders.csv', 'comprobando valores')
+    """
+    from segmenta.errors import current_language
+
+    if current_language() != "es":
+        return step
+    if step in _STEPS_ES:
+        return _STEPS_ES[step]
+    head, _, rest = step.partition(" ")
+    return f"{_STEPS_ES[head]} {rest}" if head in _STEPS_ES else step
+
+
 @contextmanager
 def progress_bar(console: Console | None = None) -> Iterator[ProgressCallback]:
     """One progress bar on stderr, fed by ``progress(step, done, total)``: the step names the phase,
@@ -289,10 +319,10 @@ def progress_bar(console: Console | None = None) -> Iterator[ProgressCallback]:
         transient=True,
         disable=not con.is_terminal,
     )
-    task = bar.add_task("starting", total=None)
+    task = bar.add_task(step_text("starting"), total=None)
 
     def update(step: str, done: int, total: int) -> None:
-        bar.update(task, description=step, completed=done, total=total or None)
+        bar.update(task, description=step_text(step), completed=done, total=total or None)
 
     with bar:
         yield update

@@ -33,6 +33,7 @@ from segmenta.assistant.plan import (
 from segmenta.assistant.reading.pieces import ParseResult
 from segmenta.assistant.validator import validate, warehouse_schema
 from segmenta.errors import SegmentaError
+from segmenta.locale_text import day_text
 from segmenta.warehouse.store import connect_readonly, run_query
 
 PREVIEW_COLUMNS = ("contact_id", "first_name", "last_name", "email", "city", "country")
@@ -88,20 +89,21 @@ class Engine:
 
         defs = userstore.definitions(self.db)
         es = plan.language == "es"
+        day = day_text(as_of, plan.language, self.country)
         out = []
         for name in dict.fromkeys(names):
             kind, raw = defs.get(name, ("static", None))
             if kind == "dynamic" and raw:
                 out.append(
-                    f"'{name}': su definición a fecha {as_of.isoformat()}"
+                    f"'{name}': su definición a fecha {day}"
                     if es
-                    else f"'{name}': its definition as of {as_of.isoformat()}"
+                    else f"'{name}': its definition as of {day}"
                 )
             else:
                 out.append(
-                    f"'{name}' es una foto fija: sus miembros al guardarlo que existen a {as_of.isoformat()}"
+                    f"'{name}' es una foto fija: sus miembros al guardarlo que existen a {day}"
                     if es
-                    else f"'{name}' is a snapshot: its members when saved that exist on {as_of.isoformat()}"
+                    else f"'{name}' is a snapshot: its members when saved that exist on {day}"
                 )
         return _with_saved(plan, defs), out
 
@@ -168,12 +170,13 @@ class Engine:
         last = self.data_last_day
         if last is None or as_of <= last or not answer.answered:
             return answer
+        ends, day = (day_text(d, answer.language, self.country) for d in (last, as_of))
         note = (
-            f"los datos de la tienda terminan el {last.isoformat()}: a fecha {as_of.isoformat()}, "
+            f"los datos de la tienda terminan el {ends}: a fecha {day}, "
             f"los {(as_of - last).days} días posteriores no tienen datos (una ventana como 'últimos 30 "
             "días' puede salir vacía); prueba --as-of con la fecha de los datos"
             if answer.language == "es"
-            else f"the shop's data ends on {last.isoformat()}: as of {as_of.isoformat()}, the "
+            else f"the shop's data ends on {ends}: as of {day}, the "
             f"{(as_of - last).days} days after it have no data (a window such as 'last 30 days' may come "
             "out empty); try --as-of with the data's date"
         )
@@ -321,11 +324,8 @@ class Engine:
     def funnel_labels(self, plan: SegmentPlan, as_of: date) -> dict[str, str]:
         lang = plan.language
         shop = {"currency": self.currency, "country": self.country}
-        out = {
-            "contacts": "contactos a " + as_of.isoformat()
-            if lang == "es"
-            else "contacts on " + as_of.isoformat()
-        }
+        day = day_text(as_of, lang, self.country)
+        out = {"contacts": "contactos a " + day if lang == "es" else "contacts on " + day}
         for i, node in enumerate(conjuncts(plan.where), start=1):
             out[f"step_{i}"] = ("+ " if i > 1 else "") + step_label(node, as_of, lang, **shop)
             if isinstance(node, Any_):

@@ -39,7 +39,7 @@ from segmenta.assistant.plan import (
 )
 from segmenta.assistant.windows import calendar_window, describe_window, resolve_window
 from segmenta.errors import SegmentaError
-from segmenta.locale_text import decimal, locale_id, money
+from segmenta.locale_text import day_text, decimal, locale_id, money
 
 Lang = Literal["es", "en"]
 LABEL_MAX = 80
@@ -330,10 +330,14 @@ class _Ctx:
         return format_money(value, self.lang, self.currency, self.country)
 
     def window(self, w: Window) -> str:
-        return describe_window(w, self.as_of, self.lang)
+        return describe_window(w, self.as_of, self.lang, self.country)
+
+    def day(self, d: date) -> str:
+        """A day as the answer's locale writes it (``30 jun 2026``, ``Jun 30, 2026``)."""
+        return day_text(d, self.lang, self.country)
 
     def up_to(self) -> str:
-        return self.t(f"up to {self.as_of}", f"hasta el {self.as_of}")
+        return self.t(f"up to {self.day(self.as_of)}", f"hasta el {self.day(self.as_of)}")
 
     def span(self, w: Window | None) -> str:
         """The window's dates, or ``up to D`` when the condition has none."""
@@ -515,14 +519,15 @@ def _attribute(cond: AttributeCondition, ctx: _Ctx, negated: bool = False) -> st
         if cond.field == "age":
             reading = _age_reading(c, ctx)
             note = f" ({reading})" if reading else ""
-            return f"{field} {_sym(c, ctx)}{note} {ctx.t('on', 'a')} {ctx.as_of}"
+            return f"{field} {_sym(c, ctx)}{note} {ctx.t('on', 'a')} {ctx.day(ctx.as_of)}"
         return f"{field} {_sym(c, ctx)}" + (f" ({_inclusive(ctx)})" if c.op == "between" else "")
     if op == "birthday_in":
         whole = calendar_window(_win(cond.window, f"{cond.field} {op}"), ctx.as_of)
         if whole.kind == "range" and whole.start and whole.end:
             last = whole.end - timedelta(days=1)
             return ctx.t(
-                f"has a birthday from {whole.start} to {last}", f"cumple años del {whole.start} al {last}"
+                f"has a birthday from {ctx.day(whole.start)} to {ctx.day(last)}",
+                f"cumple años del {ctx.day(whole.start)} al {ctx.day(last)}",
             )
     window = ctx.window(_win(cond.window, f"{cond.field} {op}"))
     if op == "birthday_in":
@@ -720,12 +725,13 @@ def _days_note(c: Compare, ctx: _Ctx) -> str | None:
         if c.op == "between":
             first = ctx.as_of - timedelta(days=math.floor(_second(c)))
             last = ctx.as_of - timedelta(days=math.ceil(c.value))
-            return ctx.t(f"last order from {first} to {last}", f"último pedido del {first} al {last}")
+            f1, l1 = ctx.day(first), ctx.day(last)
+            return ctx.t(f"last order from {f1} to {l1}", f"último pedido del {f1} al {l1}")
         bound = _whole_bound(c)
         if bound is None:
             return None
         kind, n = bound
-        day = ctx.as_of - timedelta(days=n)
+        day = ctx.day(ctx.as_of - timedelta(days=n))
     except (OverflowError, ValueError):
         return None
     return {
@@ -796,8 +802,8 @@ def _lead_score(cond: LeadScoreCondition, ctx: _Ctx) -> str:
     c = cond.compare
     incl = f"{_inclusive(ctx)}; " if c.op == "between" else ""
     return ctx.t(
-        f"lead score {_sym(c, ctx)} ({incl}points over the 365 days to {ctx.as_of})",
-        f"puntuación de lead {_sym(c, ctx)} ({incl}puntos de los 365 días hasta el {ctx.as_of})",
+        f"lead score {_sym(c, ctx)} ({incl}points over the 365 days to {ctx.day(ctx.as_of)})",
+        f"puntuación de lead {_sym(c, ctx)} ({incl}puntos de los 365 días hasta el {ctx.day(ctx.as_of)})",
     )
 
 
@@ -870,7 +876,7 @@ def _message_nouns(cond: MessageCondition, ctx: _Ctx) -> dict[str, str]:
     if cond.latest:
         quals.append(
             ctx.t("(only the latest one sent up to ", "(solo el último enviado hasta el ")
-            + ctx.as_of.isoformat()
+            + ctx.day(ctx.as_of)
             + ")"
         )
     tail = "".join(f" {q}" for q in quals)
@@ -1001,7 +1007,7 @@ def explain_plan(plan: SegmentPlan, as_of: date, *, currency: str = "EUR", count
     ctx = _ctx(as_of, plan.language, currency, country)
     steps = conjuncts(plan.where)
     if not steps:
-        return [ctx.t(f"all contacts on {as_of}", f"todos los contactos a {as_of}")]
+        return [ctx.t(f"all contacts on {ctx.day(as_of)}", f"todos los contactos a {ctx.day(as_of)}")]
     return [_render(step, ctx, nested=False) for step in steps]
 
 
@@ -1046,24 +1052,26 @@ def _with_order_tests(label: str, cond: PurchaseCondition, ctx: _Ctx) -> str:
 
 
 def _label_when(w: Window | None, ctx: _Ctx) -> str:
-    """The window of a label, short: `` since 2025-12-01`` when it runs to the as-of date, `` from A
+    """The window of a label, short: `` since Dec 1, 2025`` when it runs to the as-of date, `` from A
     to B`` when it ends before, `` up to B`` when it has no start; empty without a window.
 
     >>> ctx = _ctx(date(2026, 9, 30), "es", "EUR")
     >>> _label_when(Window(kind="last", n=10, unit="month"), ctx), _label_when(None, ctx)
-    (' desde el 2025-12-01', '')
+    (' desde el 1 dic 2025', '')
     >>> _label_when(Window(kind="range", start=date(2026, 3, 1), end=date(2026, 5, 16)), ctx)
-    ' del 2026-03-01 al 2026-05-15'
+    ' del 1 mar 2026 al 15 may 2026'
     """
     if w is None:
         return ""
     start, end = resolve_window(w, ctx.as_of)
     last = (end - timedelta(days=1)).date() if end is not None else ctx.as_of
+    to = ctx.day(last)
     if start is None:
-        return ctx.t(f" up to {last}", f" hasta el {last}")
+        return ctx.t(f" up to {to}", f" hasta el {to}")
+    since = ctx.day(start.date())
     if last >= ctx.as_of:
-        return ctx.t(f" since {start.date()}", f" desde el {start.date()}")
-    return ctx.t(f" from {start.date()} to {last}", f" del {start.date()} al {last}")
+        return ctx.t(f" since {since}", f" desde el {since}")
+    return ctx.t(f" from {since} to {to}", f" del {since} al {to}")
 
 
 def _not_in_window_label(cond: PurchaseCondition, ctx: _Ctx) -> str:

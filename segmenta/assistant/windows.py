@@ -288,40 +288,47 @@ def is_empty(start: datetime | None, end: datetime | None) -> bool:
     return start is not None and end is not None and start >= end
 
 
-def describe_window(w: Window, as_of: date, lang: Literal["es", "en"]) -> str:
-    """The exact dates of a window in words, the last day shown inclusive.
+def describe_window(w: Window, as_of: date, lang: Literal["es", "en"], country: str = "") -> str:
+    """The exact dates of a window in words, the last day shown inclusive, as the language writes
+    dates in the shop's country (Babel).
 
     Args:
         w: the window.
         as_of: the as-of date D.
         lang: ``es`` or ``en``.
+        country: the shop's country (``ES``, ``MX``, ``GB``), for the locale's dates.
 
     Returns:
-        ``from 2025-09-01 to 2026-06-30`` / ``del 2025-09-01 al 2026-06-30``, ``up to ...`` /
+        ``from Sep 1, 2025 to Jun 30, 2026`` / ``del 1 sept 2025 al 30 jun 2026``, ``up to ...`` /
         ``hasta el ...`` when unbounded below, ``before ...`` / ``antes del ...`` for a
         ``before`` window, or a sentence saying the window is empty.
 
     >>> describe_window(Window(kind="last", n=10, unit="month"), date(2026, 6, 30), "en")
-    'from 2025-09-01 to 2026-06-30'
+    'from Sep 1, 2025 to Jun 30, 2026'
     >>> describe_window(Window(kind="before", start=date(2025, 1, 1)), date(2026, 6, 30), "es")
-    'antes del 2025-01-01'
-    >>> describe_window(Window(kind="year", year=2027), date(2026, 6, 30), "en")
-    'no dates: the window starts on 2027-01-01, after the as-of date 2026-06-30'
+    'antes del 1 ene 2025'
+    >>> describe_window(Window(kind="year", year=2027), date(2026, 6, 30), "en", "GB")
+    'no dates: the window starts on 1 Jan 2027, after the as-of date 30 Jun 2026'
     """
+    from segmenta.locale_text import day_text
+
+    def day(d: date) -> str:
+        return day_text(d, lang, country)
+
     start, end = resolve_window(w, as_of)
     assert end is not None
     if is_empty(start, end):
         assert start is not None
-        first = start.date().isoformat()
+        first, ref = day(start.date()), day(as_of)
         if lang == "es":
-            return f"ningún día: la ventana empieza el {first}, después de la fecha de referencia {as_of}"
-        return f"no dates: the window starts on {first}, after the as-of date {as_of}"
+            return f"ningún día: la ventana empieza el {first}, después de la fecha de referencia {ref}"
+        return f"no dates: the window starts on {first}, after the as-of date {ref}"
     if start is None:
         if w.kind == "before" and not (w.start is not None and _at(w.start) > end):
-            bound = end.date().isoformat()
+            bound = day(end.date())
             return f"antes del {bound}" if lang == "es" else f"before {bound}"
-        last = (end - timedelta(days=1)).date().isoformat()
+        last = day((end - timedelta(days=1)).date())
         return f"hasta el {last}" if lang == "es" else f"up to {last}"
-    first = start.date().isoformat()
-    last = (end - timedelta(days=1)).date().isoformat()
+    first = day(start.date())
+    last = day((end - timedelta(days=1)).date())
     return f"del {first} al {last}" if lang == "es" else f"from {first} to {last}"

@@ -56,11 +56,12 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
     validate(sql, engine.schema)
     cols, rows = run_query(engine.con, sql, timeout=engine.timeout)
     if rows:
-        assumptions = [*assumptions, *partial_buckets(plan, as_of)]
+        assumptions = [*assumptions, *partial_buckets(plan, as_of, engine.country)]
     explanation = [metric_formula(m, lang) for m in plan.metrics]
     if plan.window is not None:
         explanation.append(
-            ("periodo: " if lang == "es" else "period: ") + describe_window(plan.window, as_of, lang)
+            ("periodo: " if lang == "es" else "period: ")
+            + describe_window(plan.window, as_of, lang, engine.country)
         )
     else:
         explanation.append(

@@ -27,6 +27,7 @@ from segmenta.assistant.compiler import compile_segment, render, ts
 from segmenta.assistant.plan import ProductMatch, PurchaseCondition, ReportPlan, SegmentPlan
 from segmenta.assistant.windows import add_months, resolve_window, unit_start
 from segmenta.errors import SegmentaError
+from segmenta.locale_text import day_text
 from segmenta.tools.metrics import DIMENSIONS, METRICS, TIME_COLUMN, AggContext, Metric, bucket, check, ratio
 
 __all__ = ["ReportError", "compile_report", "excluded_columns", "excluded_sql", "render", "report_columns"]
@@ -481,8 +482,9 @@ def partial_bucket_days(plan: ReportPlan, as_of: date) -> list[tuple[date, date,
     return out
 
 
-def partial_buckets(plan: ReportPlan, as_of: date) -> list[str]:
-    """One line per first or last bucket of a report by period that the window cuts short.
+def partial_buckets(plan: ReportPlan, as_of: date, country: str = "") -> list[str]:
+    """One line per first or last bucket of a report by period that the window cuts short: the
+    bucket named as its row shows it (ISO), the day it is cut at as the locale writes it.
 
     A weekly report "since March" starts on a Thursday and ends at the as-of date: its first and
     last weeks hold fewer days than the others, and a chart shows them as drops that did not happen.
@@ -493,17 +495,18 @@ def partial_buckets(plan: ReportPlan, as_of: date) -> list[str]:
     what_es, partial_es, what_en = _GRAIN_WORDS[plan.grain]
     out: list[str] = []
     for start, bound, first in partial_bucket_days(plan, as_of):
+        day = day_text(bound, plan.language, country)
         if first:
             out.append(
-                f"{what_es} {start.isoformat()} está {partial_es}: cuenta desde el {bound.isoformat()}"
+                f"{what_es} {start.isoformat()} está {partial_es}: cuenta desde el {day}"
                 if es
-                else f"{what_en} {start.isoformat()} is partial: it counts from {bound.isoformat()}"
+                else f"{what_en} {start.isoformat()} is partial: it counts from {day}"
             )
         else:
             out.append(
-                f"{what_es} {start.isoformat()} está {partial_es}: cuenta hasta el {bound.isoformat()}"
+                f"{what_es} {start.isoformat()} está {partial_es}: cuenta hasta el {day}"
                 if es
-                else f"{what_en} {start.isoformat()} is partial: it counts up to {bound.isoformat()}"
+                else f"{what_en} {start.isoformat()} is partial: it counts up to {day}"
             )
     return out
 

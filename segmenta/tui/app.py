@@ -28,7 +28,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from segmenta.assistant.answer import Answer
 from segmenta.errors import SegmentaError, speaking
-from segmenta.locale_text import integer, locale_id
+from segmenta.locale_text import day_text, integer, locale_id
 from segmenta.tui.commands import Command, parse_command
 from segmenta.tui.format import human_size
 from segmenta.tui.screens import AsOfScreen, HelpScreen
@@ -117,7 +117,7 @@ class SegmentaApp(App[None]):
         yield Static(key_bar(self.lang, self.size.width), id="keys")
 
     def on_mount(self) -> None:
-        self.sub_title = f"{tr('as_of', self.lang)} {self.session.as_of.isoformat()}"
+        self.sub_title = self._as_of_title()
         self.title = f"segmenta · {self.session.db.name}"
         self._fit(self.size.width)
         self.query_one(PromptInput).focus()
@@ -185,7 +185,12 @@ class SegmentaApp(App[None]):
             wide = self.size.width >= 100
             size = f" · {human_size(self.info.size_bytes)}" if wide else ""
             self.title = f"{self.info.name}{size} · {contacts}"
-        self.sub_title = f"{tr('as_of', self.lang)} {self.session.as_of.isoformat()}"
+        self.sub_title = self._as_of_title()
+
+    def _as_of_title(self) -> str:
+        """``a fecha 30 jun 2026``: the day every answer is as of, as the shop's locale writes it."""
+        country = self.info.country if self.info else ""
+        return f"{tr('as_of', self.lang)} {day_text(self.session.as_of, self.lang, country)}"
 
     @on(Input.Submitted, "#prompt")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -282,7 +287,8 @@ class SegmentaApp(App[None]):
             if day is not None and day != self.session.as_of:
                 self.session.as_of = day
                 self._retitle()
-                self.notify(f"{tr('date_set', self.lang)} {day.isoformat()}")
+                country = self.info.country if self.info else ""
+                self.notify(f"{tr('date_set', self.lang)} {day_text(day, self.lang, country)}")
                 last = self.answers[-1] if self.answers else None
                 if last is not None and last.kind in ("segment", "report") and last.plan is not None:
                     # the answer on screen is redone at the new date, so the two never disagree
@@ -344,7 +350,7 @@ class SegmentaApp(App[None]):
 
         def saved(seg: SavedSegment | None) -> None:
             if seg is not None:
-                self.notify(saved_note(seg, self.lang))
+                self.notify(saved_note(seg, self.lang, self.info.country if self.info else ""))
                 library = self.query_one(SegmentLibrary)
                 if library.is_open:
                     library.reload(self.session)

@@ -41,12 +41,15 @@ _T: dict[str, dict[Lang, str]] = {
 }
 
 
-def saved_note(seg: SavedSegment, lang: Lang) -> str:
-    """What the chat says once a segment is saved: its name, size, kind and date."""
+def saved_note(seg: SavedSegment, lang: Lang, country: str = "") -> str:
+    """What the chat says once a segment is saved: its name, size, kind and date, as the shop's
+    locale writes them."""
+    from segmenta.locale_text import day_text, integer, locale_id
+
     kind = tr("static", lang) if seg.kind == "static" else tr("dynamic", lang)
     return (
-        f"{tr('saved', lang)} '{seg.name}': {seg.size:,} {tr('contacts', lang)} "
-        f"({kind}, {tr('as_of', lang)} {seg.as_of.isoformat()})"
+        f"{tr('saved', lang)} '{seg.name}': {integer(seg.size, locale_id(lang, country))} "
+        f"{tr('contacts', lang)} ({kind}, {tr('as_of', lang)} {day_text(seg.as_of, lang, country)})"
     )
 
 

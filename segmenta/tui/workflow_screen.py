@@ -24,6 +24,7 @@ from textual.widgets.tree import TreeNode
 
 from segmenta.cells import shown, terminal_text
 from segmenta.errors import SegmentaError, speaking
+from segmenta.locale_text import day_text
 from segmenta.tools.workflows import (
     Estimate,
     WorkflowDraft,
@@ -192,7 +193,7 @@ def fill_tree(tree: Tree[str], d: WorkflowDraft, lang: Lang, width: int | None =
     points at it. With ``width`` (the tree's columns), each line fits it (``node_label``).
     """
     tree.clear()
-    tree.root.set_label(Text(f"{d.name} ({_T['as_of'][lang]} {d.as_of.isoformat()})", style="bold"))
+    tree.root.set_label(Text(f"{d.name} ({_T['as_of'][lang]} {day_text(d.as_of, lang)})", style="bold"))
     top = root(d)
     seen = {top.id}
 

@@ -36,6 +36,7 @@ from segmenta.assistant.plan import (
     WebCondition,
     Window,
 )
+from tests.assistant.dates import dated
 
 D = date(2026, 6, 30)
 LAST_10_MONTHS = Window(kind="last", n=10, unit="month")  # 2025-09-01 .. 2026-06-30
@@ -604,8 +605,8 @@ def test_each_condition_reads_as_its_exact_sentence_in_both_languages(
     english: str,
     spanish: str,
 ) -> None:
-    assert explain_condition(node, D, "en") == english
-    assert explain_condition(node, D, "es") == spanish
+    assert explain_condition(node, D, "en") == dated(english, "en")
+    assert explain_condition(node, D, "es") == dated(spanish, "es")
 
 
 LABELS: list[tuple[Node, str, str]] = [
@@ -682,8 +683,8 @@ LABELS: list[tuple[Node, str, str]] = [
 
 @pytest.mark.parametrize(("node", "english", "spanish"), LABELS, ids=[e for _, e, _ in LABELS])
 def test_a_step_label_is_the_short_form_of_the_condition(node: Node, english: str, spanish: str) -> None:
-    assert step_label(node, D, "en") == english
-    assert step_label(node, D, "es") == spanish
+    assert step_label(node, D, "en") == dated(english, "en")
+    assert step_label(node, D, "es") == dated(spanish, "es")
 
 
 def test_a_long_step_label_is_cut_to_eighty_characters_with_an_ellipsis() -> None:
@@ -705,9 +706,9 @@ def test_a_step_label_keeps_the_window_and_the_order_tests_of_its_condition() ->
     march = Window(kind="range", start=date(2026, 3, 1), end=date(2026, 4, 1))
     node = PurchaseCondition(window=march, payment_method=["credit_card", "debit_card"])
     label = step_label(node, D, "es")
-    assert label.startswith("tuvo un pedido completado del 2026-03-01 al 2026-03-31 pagando con tarjeta")
+    assert label.startswith("tuvo un pedido completado del 1 mar 2026 al 31 mar 2026 pagando con tarjeta")
     assert step_label(node, D, "en").startswith(
-        "had a completed order from 2026-03-01 to 2026-03-31 paid with"
+        "had a completed order from Mar 1, 2026 to Mar 31, 2026 paid with"
     )
 
 
@@ -722,21 +723,23 @@ def test_a_plan_gives_one_sentence_per_top_level_condition_with_nested_trees_inl
     plan = SegmentPlan(where=where, language="es")
     assert explain_plan(plan, D) == [
         "género: mujer",
-        "edad > 30 (31 o más) a 2026-06-30",
+        "edad > 30 (31 o más) a 30 jun 2026",
         "ciudad: Madrid o nunca compró productos de la categoría Running y subcategoría Shoes "
-        "(ningún pedido completado hasta el 2026-06-30)",
+        "(ningún pedido completado hasta el 30 jun 2026)",
     ]
 
 
 def test_a_plan_of_a_single_condition_gives_one_sentence() -> None:
     plan = SegmentPlan(where=age(">=", 30), language="en")
-    assert explain_plan(plan, D) == ["age >= 30 (30 or older) on 2026-06-30"]
+    assert explain_plan(plan, D) == ["age >= 30 (30 or older) on Jun 30, 2026"]
 
 
 def test_an_empty_plan_means_all_contacts_on_the_as_of_date() -> None:
-    assert explain_plan(SegmentPlan(language="en"), D) == ["all contacts on 2026-06-30"]
-    assert explain_plan(SegmentPlan(language="es"), D) == ["todos los contactos a 2026-06-30"]
-    assert explain_plan(SegmentPlan(where=All(items=[]), language="en"), D) == ["all contacts on 2026-06-30"]
+    assert explain_plan(SegmentPlan(language="en"), D) == ["all contacts on Jun 30, 2026"]
+    assert explain_plan(SegmentPlan(language="es"), D) == ["todos los contactos a 30 jun 2026"]
+    assert explain_plan(SegmentPlan(where=All(items=[]), language="en"), D) == [
+        "all contacts on Jun 30, 2026"
+    ]
 
 
 def test_a_count_question_explains_the_same_conditions_as_a_list() -> None:
@@ -748,18 +751,18 @@ def test_a_count_question_explains_the_same_conditions_as_a_list() -> None:
 def test_amounts_show_the_currency_given() -> None:
     plan = SegmentPlan(where=PurchaseCondition(amount=cmp(">=", 1500)), language="en")
     assert explain_plan(plan, D, currency="MXN") == [
-        "spent >= MX$1,500.00 in completed orders up to 2026-06-30"
+        "spent >= MX$1,500.00 in completed orders up to Jun 30, 2026"
     ]
     node = metric("avg_order_value", "<", 99.5)
     assert explain_condition(node, D, "es", currency="USD") == (
-        "valor medio de pedido < 99,50 US$ (pedidos completados hasta el 2026-06-30)"
+        "valor medio de pedido < 99,50 US$ (pedidos completados hasta el 30 jun 2026)"
     )
 
 
 def test_a_window_after_the_as_of_date_is_said_to_be_empty() -> None:
     node = PurchaseCondition(window=Window(kind="year", year=2027))
     assert explain_condition(node, D, "en") == (
-        "had a completed order no dates: the window starts on 2027-01-01, after the as-of date 2026-06-30"
+        "had a completed order no dates: the window starts on Jan 1, 2027, after the as-of date Jun 30, 2026"
     )
 
 
@@ -999,3 +1002,20 @@ def test_a_purchase_label_keeps_what_the_order_must_be() -> None:
     assert step_label(paid, D, "es").startswith("tuvo un pedido completado pagando con tarjeta de crédito")
     online = PurchaseCondition(product=SHOES, channel="online")
     assert step_label(online, D, "en") == "bought Running / Shoes online"
+
+
+@pytest.mark.parametrize(
+    ("country", "spanish", "english", "since"),
+    [
+        ("ES", "del 1 sept 2025 al 30 jun 2026", "from Sep 1, 2025 to Jun 30, 2026", "1 sept 2025"),
+        ("MX", "del 1 sep 2025 al 30 jun 2026", "from Sep 1, 2025 to Jun 30, 2026", "1 sep 2025"),
+        ("GB", "del 1 sept 2025 al 30 jun 2026", "from 1 Sept 2025 to 30 Jun 2026", "1 sept 2025"),
+    ],
+)
+def test_a_window_says_its_days_as_the_language_writes_them_in_the_shops_country(
+    country: str, spanish: str, english: str, since: str
+) -> None:
+    node = PurchaseCondition(window=Window(kind="last", n=10, unit="month"))
+    assert explain_condition(node, D, "es", country=country) == f"tuvo un pedido completado {spanish}"
+    assert explain_condition(node, D, "en", country=country) == f"had a completed order {english}"
+    assert step_label(node, D, "es", country=country) == f"tuvo un pedido completado desde el {since}"

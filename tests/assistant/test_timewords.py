@@ -13,6 +13,7 @@ from segmenta.assistant.plan import Window
 from segmenta.assistant.text import tokenize
 from segmenta.assistant.timewords import canonical, find_windows
 from segmenta.assistant.windows import describe_window
+from tests.assistant.dates import dated
 
 JUNE_30 = date(2026, 6, 30)
 FEB_10 = date(2026, 2, 10)
@@ -23,7 +24,8 @@ def W(kind: str, **fields: Any) -> Window:
     return Window(kind=kind, **fields)  # type: ignore[arg-type]
 
 
-# phrase, lang, window, dates at 2026-06-30, dates at 2026-02-10 (as describe_window says them, en)
+# phrase, lang, window, dates at 2026-06-30, dates at 2026-02-10 (as describe_window says them in
+# English, the days written ISO here: ``dated`` turns them into the locale's)
 PHRASES: list[tuple[str, str, Window, str, str]] = [
     (
         "en los últimos 10 meses",
@@ -491,8 +493,8 @@ def test_each_time_phrase_is_one_span_with_its_window_and_dates(
     span = spans[0]
     assert (span.start_token, span.end_token) == (0, len(tokens))
     assert span.window == window.model_copy(update={"text": phrase})
-    assert describe_window(span.window, JUNE_30, "en") == at_june
-    assert describe_window(span.window, FEB_10, "en") == at_feb
+    assert describe_window(span.window, JUNE_30, "en") == dated(at_june, "en")
+    assert describe_window(span.window, FEB_10, "en") == dated(at_feb, "en")
 
 
 @pytest.mark.parametrize(

@@ -100,22 +100,22 @@ def test_a_window_wholly_after_the_as_of_date_is_empty_and_says_so() -> None:
     start, end = resolve_window(window, JUNE_30)
     assert is_empty(start, end)
     assert end == d("2026-07-01")
-    assert "after the as-of date 2026-06-30" in describe_window(window, JUNE_30, "en")
-    assert "después de la fecha de referencia 2026-06-30" in describe_window(window, JUNE_30, "es")
+    assert "after the as-of date Jun 30, 2026" in describe_window(window, JUNE_30, "en")
+    assert "después de la fecha de referencia 30 jun 2026" in describe_window(window, JUNE_30, "es")
 
 
 DESCRIPTIONS: list[tuple[Window, str, str]] = [
     (
         Window(kind="last", n=10, unit="month"),
-        "from 2025-09-01 to 2026-06-30",
-        "del 2025-09-01 al 2026-06-30",
+        "from Sep 1, 2025 to Jun 30, 2026",
+        "del 1 sept 2025 al 30 jun 2026",
     ),
-    (Window(kind="before", start=date(2025, 1, 1)), "before 2025-01-01", "antes del 2025-01-01"),
-    (Window(kind="before", start=date(2027, 1, 1)), "up to 2026-06-30", "hasta el 2026-06-30"),
+    (Window(kind="before", start=date(2025, 1, 1)), "before Jan 1, 2025", "antes del 1 ene 2025"),
+    (Window(kind="before", start=date(2027, 1, 1)), "up to Jun 30, 2026", "hasta el 30 jun 2026"),
     (
         Window(kind="previous", n=1, unit="day"),
-        "from 2026-06-29 to 2026-06-29",
-        "del 2026-06-29 al 2026-06-29",
+        "from Jun 29, 2026 to Jun 29, 2026",
+        "del 29 jun 2026 al 29 jun 2026",
     ),
 ]
 

@@ -243,12 +243,12 @@ def test_a_report_by_period_names_its_first_and_last_buckets_when_the_window_cut
     since = Window.model_validate({"kind": "since", "start": "2026-03-01"})
     weekly = ReportPlan(metrics=["sends"], grain="week", window=since)
     assert partial_buckets(weekly, date(2026, 6, 30)) == [
-        "the week of 2026-02-23 is partial: it counts from 2026-03-01",
-        "the week of 2026-06-29 is partial: it counts up to 2026-06-30",
+        "the week of 2026-02-23 is partial: it counts from Mar 1, 2026",  # the row as its table shows it
+        "the week of 2026-06-29 is partial: it counts up to Jun 30, 2026",
     ]
     monthly = ReportPlan(metrics=["revenue"], grain="month", window=since, language="es")
     assert partial_buckets(monthly, date(2026, 6, 30)) == []  # whole months from 1 March to 30 June
     assert partial_buckets(monthly, date(2026, 6, 15)) == [
-        "el mes de 2026-06-01 está incompleto: cuenta hasta el 2026-06-15"
+        "el mes de 2026-06-01 está incompleto: cuenta hasta el 15 jun 2026"
     ]
     assert partial_buckets(ReportPlan(metrics=["revenue"], dimensions=["brand"]), date(2026, 6, 15)) == []

@@ -132,7 +132,7 @@ def test_a_saved_segment_is_used_by_name_in_a_later_request(db: Path) -> None:
     assert answer.count is not None and 0 < answer.count < s.size
     # a dynamic segment is its definition, inlined: the SQL runs on the warehouse file as printed
     assert "user_segment_members" not in (answer.sql or "") and "'Madrid'" in (answer.sql or "")
-    assert "'VIP Madrid': its definition as of 2026-06-30" in answer.assumptions
+    assert "'VIP Madrid': its definition as of Jun 30, 2026" in answer.assumptions
     assert "saved_segment" in json.dumps(answer.plan) and "definition" not in json.dumps(answer.plan)
 
 

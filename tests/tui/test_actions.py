@@ -54,15 +54,16 @@ async def test_f6_saves_the_segment_and_the_library_shows_it_with_its_size(shop_
         await pilot.press(*"VIP Madrid", "enter")
         await settle(pilot)
         assert not isinstance(app.screen, SaveScreen)
-        assert notes(app) == [f"Guardado 'VIP Madrid': {count:,} contactos (dinámico, a fecha 2026-06-30)"]
+        said = f"{count:,}".replace(",", ".")  # as Spanish in Spain writes it
+        assert notes(app) == [f"Guardado 'VIP Madrid': {said} contactos (dinámico, a fecha 30 jun 2026)"]
         await pilot.press("f7")
         await settle(pilot)
         library = app.query_one(SegmentLibrary)
         assert library.is_open and library.region.width > 0
         (entry,) = library.query(SegmentEntry)
         assert entry.segment.name == "VIP Madrid" and entry.segment.size == count
-        assert str(entry.query(Label)[1].content) == f"{count:,} contactos · dinámico"
-        assert str(entry.query(Label)[2].content) == "a fecha 2026-06-30"
+        assert str(entry.query(Label)[1].content) == f"{said} contactos · dinámico"
+        assert str(entry.query(Label)[2].content) == "a fecha 30 jun 2026"
         assert entry.query_one(Sparkline).data == [float(count)]
         await send(pilot, "solo las que compraron zapatillas")
         assert app.query(AnswerCard).last().answer.count, "the chat answers again after the save"

@@ -17,21 +17,23 @@ from textual.message import Message
 from textual.widgets import Label, ListItem, ListView, Sparkline, Static
 
 from segmenta.errors import SegmentaError
+from segmenta.locale_text import day_text, integer, locale_id
 from segmenta.tools.segments import SavedSegment
 from segmenta.tui.session import Session
 from segmenta.tui.strings import Lang, tr
+from segmenta.warehouse.config import shop_locale
 
 
-def size_line(seg: SavedSegment, lang: Lang) -> str:
+def size_line(seg: SavedSegment, lang: Lang, country: str = "") -> str:
     """The second line of a library entry: the size and whether it is dynamic or static."""
     kind = tr("static", lang) if seg.kind == "static" else tr("dynamic", lang)
-    return f"{seg.size:,} {tr('contacts', lang)} · {kind}"
+    return f"{integer(seg.size, locale_id(lang, country))} {tr('contacts', lang)} · {kind}"
 
 
-def date_line(seg: SavedSegment, lang: Lang) -> str:
+def date_line(seg: SavedSegment, lang: Lang, country: str = "") -> str:
     """The third line of a library entry: the as-of date of its members and how many sizes are recorded."""
     points = len(seg.history)
-    return f"{tr('as_of', lang)} {seg.as_of.isoformat()}" + (
+    return f"{tr('as_of', lang)} {day_text(seg.as_of, lang, country)}" + (
         f" · {points} {tr('points', lang)}" if points > 1 else ""
     )
 
@@ -39,16 +41,17 @@ def date_line(seg: SavedSegment, lang: Lang) -> str:
 class SegmentEntry(ListItem):
     """One saved segment in the library."""
 
-    def __init__(self, seg: SavedSegment, lang: Lang) -> None:
+    def __init__(self, seg: SavedSegment, lang: Lang, country: str = "") -> None:
         super().__init__()
         self.segment = seg
         self.lang = lang
+        self.country = country
 
     def compose(self) -> ComposeResult:
         seg = self.segment
         yield Label(seg.name, classes="entry-name", markup=False)
-        yield Label(size_line(seg, self.lang), classes="entry-size")
-        yield Label(date_line(seg, self.lang), classes="entry-size")
+        yield Label(size_line(seg, self.lang, self.country), classes="entry-size")
+        yield Label(date_line(seg, self.lang, self.country), classes="entry-size")
         yield Sparkline([float(p.size) for p in seg.history] or [float(seg.size)], classes="entry-history")
 
 
@@ -93,6 +96,7 @@ class SegmentLibrary(Vertical):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.lang: Lang = "en"
+        self.country = ""  # the shop's, for its numbers and dates
         self.segments: list[SavedSegment] = []
 
     def compose(self) -> ComposeResult:
@@ -120,6 +124,7 @@ class SegmentLibrary(Vertical):
         """Read the saved segments in a thread and post them."""
         try:
             segments = session.saved_segments()
+            self.country = shop_locale(session.db)[1]
         except SegmentaError as e:
             self.post_message(self.LoadFailed(str(e)))
             return
@@ -139,7 +144,7 @@ class SegmentLibrary(Vertical):
         view = self.query_one(ListView)
         index = view.index
         view.clear()
-        view.extend(SegmentEntry(s, self.lang) for s in segments)
+        view.extend(SegmentEntry(s, self.lang, self.country) for s in segments)
         if segments:
             view.index = min(index or 0, len(segments) - 1)
         self.query_one("#library-empty").display = not segments

@@ -125,7 +125,8 @@ class ResultsPane(Vertical):
             title.update(tr("no_results", self.lang))
         elif a.kind == "segment":
             title.update(
-                f"{tr('results', self.lang)}: {integer(self.total, a.locale)} {tr('contacts', self.lang)} · "
+                f"{tr('results', self.lang)}: {integer(self.total, a.locale)} "
+                f"{tr('contact' if self.total == 1 else 'contacts', self.lang)} · "
                 f"{integer(self.loaded, a.locale)} {tr('loaded', self.lang)}"
             )
         else:
