@@ -51,6 +51,9 @@ class _SegmentaGroup(TyperGroup):
             except KeyboardInterrupt:
                 render.print_error(say("interrupted", "interrumpido"))
                 raise typer.Exit(code=130) from None
+            except OSError as e:  # a path that cannot be used, said while the request's language holds
+                render.print_error(_os_error_line(e))
+                raise typer.Exit(code=1) from None
 
 
 app = typer.Typer(
@@ -646,7 +649,7 @@ def _os_error_line(e: OSError) -> str:
     from segmenta.errors import cannot_write
 
     if e.filename is None:
-        return f"file error: {e.strerror or e}"
+        return say(f"file error: {e.strerror or e}", f"error de fichero: {e.strerror or e}")
     return cannot_write(e.filename, e)
 
 
