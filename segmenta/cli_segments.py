@@ -53,13 +53,28 @@ def save_cmd(
 
     if (ask is None) == (not last):
         raise typer.BadParameter("give exactly one of --ask TEXT or --last")
+    from segmenta.assistant.text import detect_language
+    from segmenta.errors import speak
+    from segmenta.locale_text import day_text, integer, locale_id
+    from segmenta.warehouse.config import shop_locale
+
     path, day = store.resolve_db(db), as_of or dt.date.today()
     if last:
         plan, request = segments.last_plan(path)
+        lang = detect_language(request)
+        speak(lang)  # what goes wrong is said in the language of the request the segment holds
         seg = segments.save(path, name, plan=plan, request=request, static=static, as_of=day)
     else:
+        lang = detect_language(ask or "")
+        speak(lang)
         seg = segments.save(path, name, plan=None, request=ask or "", static=static, as_of=day)
-    render.print_lines([f"saved {seg.kind} segment '{seg.name}': {seg.size:,} contacts on {seg.as_of}"])
+    country = shop_locale(path)[1]
+    size, when = integer(seg.size, locale_id(lang, country)), day_text(seg.as_of, lang, country)
+    if lang == "es":
+        kind = "dinámico" if seg.kind == "dynamic" else "estático"
+        render.print_lines([f"guardado el segmento {kind} '{seg.name}': {size} contactos a {when}"])
+    else:
+        render.print_lines([f"saved {seg.kind} segment '{seg.name}': {size} contacts on {when}"])
 
 
 @segments_app.command("list")

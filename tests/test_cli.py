@@ -412,3 +412,17 @@ def test_an_error_heading_and_a_message_raised_in_the_query_thread_keep_the_requ
         finally:
             con.close()
     assert refused.heading == "Exportación", "the heading is the language it was raised in"
+
+
+def test_saving_from_a_request_says_the_size_and_day_as_the_language_writes_them_and_keeps_a_quoted_name_whole(
+    tiny: Path,
+) -> None:
+    assert run("ask", "clientes de Madrid", "--db", tiny, "--as-of", "2026-03-10").exit_code == 0
+    saved = run("ask", "guárdalo como 'Prueba'", "--db", tiny, "--as-of", "2026-03-10", "--json")
+    assert saved.exit_code == 0, saved.output
+    assert json.loads(saved.stdout)["explanation"] == ["guardado como 'Prueba': 1 contacto a 10 mar 2026"]
+    # quotes inside the name: refused with the reason, never saved as the part before them
+    cut = run("ask", 'guárdalo como "Sevilla "VIP" 2"', "--db", tiny, "--as-of", "2026-03-10")
+    assert cut.exit_code == 1 and "tiene comillas" in cut.stderr, cut.output
+    listed = run("segments", "list", "--db", tiny)
+    assert "Prueba" in listed.stdout and "Sevilla" not in listed.stdout

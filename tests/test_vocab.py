@@ -70,7 +70,7 @@ def test_an_option_of_the_last_question_can_be_chosen_and_remembered(tiny: Path)
 
 def test_choosing_with_no_question_or_no_such_option_says_so(tiny: Path) -> None:
     r = run("ask", "3", "--continue", "--db", tiny, "--as-of", "2026-03-10")
-    assert r.exit_code != 0 and "no question" in r.output
+    assert r.exit_code != 0 and "asked no question with options" in r.output
     ask(tiny, "clientes que compraron Rakeet Pro")
     r = run("ask", "9", "--continue", "--db", tiny, "--as-of", "2026-03-10")
     assert r.exit_code != 0 and "la opción 9 no existe" in r.output  # said in the request's language

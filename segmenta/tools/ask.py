@@ -144,8 +144,10 @@ def choose(conv: Conversation, n: int) -> tuple[str, tuple[str, str]]:
     if not options:
         raise ChoiceError(
             say(
-                "there is no question with options to answer: ask something first",
-                "no hay ninguna pregunta con opciones que responder: pide algo primero",
+                "the last answer asked no question with options: 'ask N --continue' picks option N of "
+                "a question back",
+                "la última respuesta no hizo ninguna pregunta con opciones: 'ask N --continue' elige la "
+                "opción N de una pregunta",
             )
         )
     if not 1 <= n <= len(options):
@@ -183,6 +185,11 @@ def act(db: Path, text: str, intent: Intent, conv: Conversation, as_of: date) ->
             clarifications=[ClarificationOut(question=question)],
         )
     request = " + ".join(conv.plan_requests())
+    from segmenta.locale_text import day_text, integer, locale_id
+    from segmenta.warehouse.config import shop_locale
+
+    country = shop_locale(db)[1]
+    loc, day = locale_id(lang, country), day_text(as_of, lang, country)
     if intent.action == "export":
         from segmenta.tools.exports import export_audience
 
@@ -192,7 +199,7 @@ def act(db: Path, text: str, intent: Intent, conv: Conversation, as_of: date) ->
         sql = render(compile_segment(resolve_saved(db, plan), as_of))
         report = export_audience(db, sql, intent.arg, as_of=as_of, name=request)
         lines = [
-            f"{'fichero' if lang == 'es' else 'file'}: {report.path} ({report.rows:,} "
+            f"{'fichero' if lang == 'es' else 'file'}: {report.path} ({integer(report.rows, loc)} "
             f"{'filas' if lang == 'es' else 'rows'})",
             *report.warnings,
         ]
@@ -213,9 +220,11 @@ def act(db: Path, text: str, intent: Intent, conv: Conversation, as_of: date) ->
         assert plan is not None
         saved = save(db, intent.arg, plan=plan, request=request, static=False, as_of=as_of)
         line = (
-            f"guardado como '{saved.name}': {saved.members:,} contactos a {as_of.isoformat()}"
+            f"guardado como '{saved.name}': {integer(saved.members, loc)} "
+            f"{'contacto' if saved.members == 1 else 'contactos'} a {day}"
             if lang == "es"
-            else f"saved as '{saved.name}': {saved.members:,} contacts on {as_of.isoformat()}"
+            else f"saved as '{saved.name}': {integer(saved.members, loc)} "
+            f"{'contact' if saved.members == 1 else 'contacts'} on {day}"
         )
         return Answer(
             request=text,
@@ -232,7 +241,7 @@ def act(db: Path, text: str, intent: Intent, conv: Conversation, as_of: date) ->
     out = Path.cwd() / f"segmenta-workflow-{d.kind}-{as_of.isoformat()}.json"
     save_json(d, out)
     lines = [
-        f"{d.name}: {d.audience.size:,} "
+        f"{d.name}: {integer(d.audience.size, loc)} "
         + ("contactos en la audiencia" if lang == "es" else "contacts in the audience")
     ]
     lines += [f"{n.label}" for n in d.nodes]

@@ -92,10 +92,22 @@ def read_intent(text: str) -> Intent | None:
 
 
 def _original_name(raw: str, folded_name: str) -> str:
-    """The segment name as typed (accents and case kept), without quotes."""
+    """The segment name as typed (accents and case kept), without its outer quotes.
+
+    A name with quotes inside (``"Sevilla "VIP" 2"``) is kept whole, so the save refuses it and
+    says why, rather than saving ``Sevilla`` and dropping the rest.
+
+    >>> _original_name("guárdalo como 'VIP Madrid'", "vip madrid"), _original_name("save as Oro", "oro")
+    ('VIP Madrid', 'Oro')
+    >>> _original_name('guárdalo como "Sevilla "VIP" 2"', 'sevilla "vip" 2')
+    'Sevilla "VIP" 2'
+    """
     quoted = re.search(r"[\"'«“‘](.+?)[\"'»”’]", raw)
-    if quoted:
+    if quoted and not re.search(r"[\"'«»“”‘’]", raw[quoted.end() :]):
         return quoted.group(1).strip()
     words = raw.split()
     n = len(folded_name.split())
-    return " ".join(words[-n:]).strip("\"'«»“”‘’ ")
+    typed = " ".join(words[-n:]).strip()
+    if len(typed) > 1 and typed[0] in "\"'«“‘" and typed[-1] in "\"'»”’":
+        return typed[1:-1].strip()  # quotes inside: kept, for the save to refuse and say why
+    return typed.strip("\"'«»“”‘’ ")

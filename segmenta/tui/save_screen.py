@@ -62,7 +62,7 @@ class SaveScreen(ModalScreen[SavedSegment | None]):
                             border: thick $accent; background: $surface; padding: 1 2; }
     SaveScreen .title { text-style: bold; }
     SaveScreen #save-what { color: $text-muted; margin: 0 0 1 0; }
-    SaveScreen #save-error { color: $error; height: auto; }
+    SaveScreen #save-error { color: $error; height: auto; width: 100%; }
     SaveScreen Horizontal { height: auto; margin: 1 0 0 0; }
     SaveScreen Button { margin: 0 1 0 0; }
     SaveScreen #save-replace { display: none; }

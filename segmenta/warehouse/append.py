@@ -113,6 +113,7 @@ def _said(report: Any, src: Path, merged: list[Merged]) -> Any:
     """The report of an append: its source, and per table what was added, changed and already there."""
     report.source = src
     report.files = []
+    report.appended = True
     said = "; ".join(
         f"{m.table} +{m.added:,} new, {m.changed:,} changed, {m.same:,} already there"
         for m in merged

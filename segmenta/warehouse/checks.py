@@ -102,14 +102,24 @@ def value_rules(sf: SourceFile, *, decimal_comma: bool, spanish_letters: bool) -
                 "date": " (use ISO 8601, e.g. 1990-05-17)",
                 "boolean": " (use true/false, 1/0, yes/no, sí/no)",
             }.get(kind, "")
-            rules.append(
-                Rule(
-                    col.name,
-                    f"NOT ({empty}) AND {conv} IS NULL",
-                    f"not a valid {kind}{hint}",
-                    f"bad {kind} in {col.name}",
+            bad = f"NOT ({empty}) AND {conv} IS NULL"
+            if kind in ("timestamp", "date"):
+                # "2026-02-30" is written the right way: the day is what does not exist
+                v = text_sql(col.name)
+                no_day = (
+                    f"regexp_matches({v}, '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+                    f"AND try_strptime(left({v}, 10), '%Y-%m-%d') IS NULL"
                 )
-            )
+                rules.append(
+                    Rule(
+                        col.name,
+                        f"{bad} AND {no_day}",
+                        "no such day in the calendar",
+                        f"impossible day in {col.name}",
+                    )
+                )
+                bad = f"{bad} AND NOT coalesce({no_day}, false)"
+            rules.append(Rule(col.name, bad, f"not a valid {kind}{hint}", f"bad {kind} in {col.name}"))
         if col.name in ("quantity", "returned_quantity") or col.name in _NOT_NEGATIVE.get(sf.table, ()):
             rules.append(Rule(col.name, f"{conv} < 0", f"negative {col.name}", f"negative {col.name}"))
         if col.name == "birth_date":

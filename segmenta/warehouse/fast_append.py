@@ -76,7 +76,9 @@ def fast_append(
                 con.close()
             with contextlib.suppress(FileNotFoundError):
                 wal.unlink()
-            os.replace(tmp, db)
+            report.unchanged = not any(added or changed for added, changed, _ in tallies.values())
+            if not report.unchanged:  # the same files twice: the warehouse is left byte for byte
+                os.replace(tmp, db)
             with contextlib.suppress(FileNotFoundError):
                 Path(f"{db}.wal").unlink()  # a stale log of the old file must not replay onto the new one
         except duckdb.Error:

@@ -64,10 +64,18 @@ class ImportReport:
     categories: int = 0
     brands: int = 0
     elapsed: float = 0.0
+    appended: bool = False  # an ``--append``: the rows were added to the warehouse, not a new one
+    unchanged: bool = False  # an append that found nothing new or changed: the file was left as it was
 
     def lines(self) -> list[str]:
         """The human summary the CLI prints, one line per item."""
-        out = [f"Imported {self.source} into {self.db} in {self.elapsed:.1f} s"]
+        if self.unchanged:
+            head = f"Nothing new in {self.source}: {self.db} was left as it was ({self.elapsed:.1f} s)"
+        elif self.appended:
+            head = f"Appended {self.source} to {self.db} in {self.elapsed:.1f} s"
+        else:
+            head = f"Imported {self.source} into {self.db} in {self.elapsed:.1f} s"
+        out = [head]
         out += [f"  {f.describe()}: {f.rows:,} rows" for f in self.files]
         out.append("Rows: " + ", ".join(f"{t} {n:,}" for t, n in self.rows.items()))
         if self.orders_from and self.orders_to:

@@ -194,9 +194,11 @@ async def test_a_workflow_for_them_before_any_segment_says_what_to_do_first(spor
         assert notes(app) == ["Ask for a segment first"]
 
 
-async def test_a_refusal_in_a_spanish_chat_is_said_in_spanish(shop_db: Path) -> None:
+async def test_a_refusal_in_a_spanish_chat_is_said_in_spanish_and_whole_at_80_columns(shop_db: Path) -> None:
+    import html
+
     app = SegmentaApp(shop_db, AS_OF)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await send(pilot, "mujeres de Madrid")
         await pilot.press("f6")
         assert isinstance(app.screen, SaveScreen)
@@ -204,3 +206,5 @@ async def test_a_refusal_in_a_spanish_chat_is_said_in_spanish(shop_db: Path) -> 
         await settle(pilot)
         said = str(app.screen.query_one("#save-error", Label).content)
         assert "tiene comillas o caracteres de control" in said, said
+        screen = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "llevarlas" in screen, "the reason wraps inside the dialog, never cut"

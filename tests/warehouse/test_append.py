@@ -215,8 +215,12 @@ def test_the_fast_path_appends_exactly_what_the_careful_path_appends(
     assert _tables(shop) == _tables(careful)
     # twice: nothing changes, on either path
     monkeypatch.setattr(fast_append, "fast_append", spy)
-    again = append_shop(files, shop).notes[0]
+    stored = shop.read_bytes()
+    report = append_shop(files, shop)
+    again = report.notes[0]
     assert taken == [True, True] and "+0 new, 0 changed" in again and "+1 new" not in again, again
+    assert shop.read_bytes() == stored, "nothing new: the warehouse is left byte for byte"
+    assert report.lines()[0].startswith(f"Nothing new in {files}")
     assert _tables(shop) == _tables(careful)
 
 

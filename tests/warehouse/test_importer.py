@@ -193,7 +193,7 @@ def test_skip_invalid_on_the_sample_shop_drops_bad_rows_and_their_dependents_by_
     report = import_shop(src, db, skip_invalid=True)
     by_reason = {(d.file, d.reason): d.count for d in report.dropped}
     assert by_reason == {
-        ("contacts.csv", "bad date in birth_date"): 1,
+        ("contacts.csv", "impossible day in birth_date"): 1,  # 1980-02-31
         ("orders.csv", "bad timestamp in ordered_at"): 1,
         ("orders.csv", "contact was dropped"): 1,
         ("order_lines.csv", "unknown product"): 1,
@@ -423,9 +423,35 @@ def test_line_numbers_count_quoted_line_breaks_and_blank_lines(tmp_path: Path) -
     with pytest.raises(ShopImportError) as err:
         import_shop(src, tmp_path / "shop.duckdb")
     assert str(err.value.problems[0]) == (
-        "contacts.csv, line 5, column birth_date: not a valid date (use ISO 8601, e.g. 1990-05-17) "
-        "(value '1990-02-30')"
+        "contacts.csv, line 5, column birth_date: no such day in the calendar (value '1990-02-30')"
     )
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "said"),
+    [
+        ("contacts", "C9,,,,,2001-02-29,,,,,", "birth_date", "no such day in the calendar"),
+        ("contacts", "C9,,,,,17/05/1990,,,,,", "birth_date", "not a valid date (use ISO 8601"),
+        ("orders", "O9,C1,2026-04-31 10:00:00,5,EUR,completed", "ordered_at", "no such day in the calendar"),
+        (
+            "orders",
+            "O9,C1,2026-04-03 25:00:00,5,EUR,completed",
+            "ordered_at",
+            "not a valid timestamp (use ISO",
+        ),
+    ],
+)
+def test_a_day_written_right_that_the_calendar_lacks_is_said_so_not_called_a_format_error(
+    tmp_path: Path, table: str, row: str, column: str, said: str
+) -> None:
+    src = tmp_path / "shop"
+    shutil.copytree(DATA / "good" / "base", src)
+    path = src / f"{table}.csv"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + f"\n{row}\n", encoding="utf-8")
+    with pytest.raises(ShopImportError) as err:
+        import_shop(src, tmp_path / "shop.duckdb")
+    (p,) = err.value.problems
+    assert (p.file, p.column) == (f"{table}.csv", column) and p.message.startswith(said), str(p)
 
 
 def test_a_refusal_shows_the_first_20_problems_and_the_total(tmp_path: Path) -> None:
