@@ -51,13 +51,18 @@ def ensure_warehouse(path: Path) -> None:
     if path.exists():
         return
     from segmenta import render
+    from segmenta.errors import current_language, say
     from segmenta.warehouse.demo import build_demo
 
     render.print_note(
-        f"No warehouse at {path} yet: building the demo shop there first "
-        "(a sports retailer, 20,000 contacts; `segmenta import DIR` loads your own shop)."
+        say(
+            f"No warehouse at {path} yet: building the demo shop there first "
+            "(a sports retailer, 20,000 contacts; `segmenta import DIR` loads your own shop).",
+            f"Aún no hay almacén en {path}: primero construyo ahí la tienda de demostración "
+            "(una tienda de deportes, 20.000 contactos; `segmenta import CARPETA` carga tu tienda).",
+        )
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with render.progress_bar() as progress:
         report = build_demo(path, progress=progress)
-    render.print_lines(report.lines(), console=render.err)
+    render.print_lines(report.lines(current_language()), console=render.err)

@@ -59,12 +59,24 @@ class DemoReport:
     finished: bool = True
     notes: list[str] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
-        """The report as lines for the CLI."""
-        out = [f"Demo shop written to {self.db} in {self.seconds:.1f} s"]
-        out += [f"  {name:<22}{count:>12,}" for name, count in self.rows.items()]
-        out.append(f"  data from {self.first_at:%Y-%m-%d} to {self.last_at:%Y-%m-%d %H:%M:%S}")
-        return out + [f"  note: {n}" for n in self.notes]
+    def lines(self, lang: str = "en") -> list[str]:
+        """The report as lines for the CLI, in ``lang`` (the request's, when a request built it)."""
+        from segmenta.locale_text import decimal, integer
+
+        es = lang == "es"
+        loc = "es" if es else "en"
+        took = decimal(self.seconds, loc, 1)
+        out = [
+            f"Tienda de demostración escrita en {self.db} en {took} s"
+            if es
+            else f"Demo shop written to {self.db} in {took} s"
+        ]
+        out += [f"  {name:<22}{integer(count, loc):>12}" for name, count in self.rows.items()]
+        from segmenta.locale_text import day_text
+
+        span = day_text(self.first_at, loc), day_text(self.last_at, loc)
+        out.append(f"  datos del {span[0]} al {span[1]}" if es else f"  data from {span[0]} to {span[1]}")
+        return out + [f"  {'nota' if es else 'note'}: {n}" for n in self.notes]
 
 
 class _Writers:
