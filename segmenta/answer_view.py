@@ -50,8 +50,11 @@ _T = {
 }
 
 
-def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) -> RenderableType:
-    """Everything a marketer needs to check an answer, top to bottom."""
+def answer_renderable(
+    a: Answer, *, show_sql: bool = True, bar_width: int = 24, width: int | None = None
+) -> RenderableType:
+    """Everything a marketer needs to check an answer, top to bottom; the funnel's bars give way
+    to its labels within ``width`` columns."""
     from segmenta.report_view import shown_value
 
     t = _T[a.language]
@@ -63,7 +66,7 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
             body.append(terminal_text(line))
         parts.append(Panel(body, title=t["understood"], title_align="left", border_style="cyan"))
     if a.funnel:
-        parts.append(funnel_table(a, bar_width))
+        parts.append(funnel_table(a, bar_width, width))
     if a.assumptions:
         parts.append(
             Panel(
@@ -116,8 +119,15 @@ def answer_renderable(a: Answer, *, show_sql: bool = True, bar_width: int = 24) 
     return Group(*parts)
 
 
-def funnel_table(a: Answer, bar_width: int = 24) -> Table:
+def funnel_table(a: Answer, bar_width: int = 24, width: int | None = None) -> Table:
+    """The funnel: each step, its count and a bar; within ``width``, the bar shortens (to 10) so
+    the steps' labels stay on one line (a label longer than that wraps beside a whole bar)."""
     t = _T[a.language]
+    if width is not None and a.funnel:
+        label = max(len(shown(s.step)) for s in a.funnel)
+        count = max(len(integer(s.count, a.locale)) for s in a.funnel)
+        room = width - label - count - 5  # the cells' padding between the three columns
+        bar_width = min(bar_width, room) if room >= 10 else bar_width
     table = Table(title=t["funnel"], title_justify="left", show_header=False, box=None, pad_edge=False)
     table.add_column("step")
     table.add_column("count", justify="right")
@@ -170,4 +180,4 @@ def rows_table(a: Answer, title: str) -> RenderableType:
 
 
 def print_answer(a: Answer, console: Console, *, show_sql: bool = True) -> None:
-    console.print(answer_renderable(a, show_sql=show_sql))
+    console.print(answer_renderable(a, show_sql=show_sql, width=console.width))

@@ -347,3 +347,33 @@ def test_a_chart_extension_that_names_no_chart_format_is_refused_before_the_requ
     )
     assert result.exit_code == 1 and not path.exists()
     assert "'.jpg' is not a chart format" in result.stderr and ".svg" in result.stderr
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_the_funnels_bars_give_way_so_each_step_stays_on_one_line(width: int) -> None:
+    from rich.console import Console
+
+    from segmenta.answer_view import print_answer
+    from segmenta.assistant.answer import FunnelStep
+
+    steps = [
+        ("contactos a 30 jun 2026", 16386),
+        ("género: mujer", 7254),
+        ("+ tuvo un pedido completado desde el 1 abr 2026", 163),
+    ]
+    answer = Answer(
+        request="mujeres que compraron en los últimos 3 meses",
+        kind="segment",
+        as_of="2026-06-30",
+        funnel=[FunnelStep(step=s, count=n) for s, n in steps],
+        count=163,
+        language="es",
+        country="ES",
+    )
+    console = Console(width=width, record=True, color_system=None)
+    print_answer(answer, console, show_sql=False)
+    lines = console.export_text().splitlines()
+    for step, n in steps:
+        (line,) = [x for x in lines if x.startswith(step)]
+        assert f"{n:,}".replace(",", ".") in line and ("█" in line or "·" in line), line
+        assert len(line.rstrip()) <= width
