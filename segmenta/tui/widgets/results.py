@@ -25,7 +25,7 @@ from segmenta.cells import shown
 from segmenta.errors import SegmentaError
 from segmenta.labels import column_label, header, value_label
 from segmenta.locale_text import cell, integer
-from segmenta.report_view import PARTIAL_MARK, is_rate, partial_days, partial_note, rate_columns
+from segmenta.report_view import PARTIAL_MARK, chart_title, is_rate, partial_days, partial_note, rate_columns
 from segmenta.tui.format import as_float, chart_kind, numeric_columns
 from segmenta.tui.session import PAGE_SIZE, Session
 from segmenta.tui.strings import Lang, tr
@@ -221,19 +221,25 @@ class ResultsPane(Vertical):
                     pts = [(pos[r[0]], as_float(r[value])) for r in rows if str(r[1]) == name]
                     label = str(value_label(cols[1], name, lang))
                     plt.plot([p[0] for p in pts], [p[1] for p in pts], label=label, marker="braille")
-                plt.title(names[value])
+                plt.title(chart_title(answer) or names[value])
             else:
-                for i in nums[:MAX_SERIES]:
+                series = nums[:MAX_SERIES]
+                for i in series:
                     plt.plot(
                         [pos[r[0]] for r in rows],
                         [as_float(r[i]) for r in rows],
-                        label=names[i],
+                        # one line needs no legend (it would be drawn over the line): the title names it
+                        label=names[i] if len(series) > 1 else None,
                         marker="braille",
                     )
-                plt.title(", ".join(names[i] for i in nums[:MAX_SERIES]))
-            # first, middle and last date: few enough labels that plotext never has to drop one
+                plt.title(chart_title(answer) or ", ".join(names[i] for i in series))
+            # first, middle and last date: few enough labels that plotext never has to drop one; a
+            # bucket the window cuts short is marked as in the table
             ticks = sorted({0.0, float(len(dates) // 2), float(len(dates) - 1)})
-            plt.xticks(ticks, [cell(dates[int(i)]) for i in ticks])
+            cut = partial_days(answer)
+            plt.xticks(
+                ticks, [cell(dates[int(i)]) + (PARTIAL_MARK if dates[int(i)] in cut else "") for i in ticks]
+            )
             shown_values = [as_float(r[i]) for r in rows for i in nums[:MAX_SERIES]]
             self._value_marks(plt.yticks, answer, cols[nums[0]], shown_values, lines=True)
         elif kind == "bars":
