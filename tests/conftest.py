@@ -12,6 +12,14 @@ from segmenta.warehouse.importer import import_shop
 DATA = Path(__file__).parent / "data"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """The tests keep segmenta's disk cache in a folder of their own, never the user's."""
+    import os
+    import tempfile
+
+    os.environ.setdefault("SEGMENTA_CACHE_DIR", tempfile.mkdtemp(prefix="segmenta-test-cache-"))
+
+
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     """``tests/data``: small shops (``good/*``) and broken ones (``bad/*``)."""

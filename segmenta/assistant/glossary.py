@@ -116,18 +116,11 @@ def _parse_line(vertical: str, line: str) -> Concept:
 class _Index:
     """Concepts by the folded words of each form and by their stems in the form's language."""
 
-    def __init__(self, concepts: tuple[Concept, ...]) -> None:
+    def __init__(
+        self, concepts: tuple[Concept, ...], by_key: dict[tuple[str, ...], set[int]] | None = None
+    ) -> None:
         self.concepts = concepts
-        self.by_key: dict[tuple[str, ...], set[int]] = {}
-        langs: tuple[Lang, Lang] = ("es", "en")
-        for k, concept in enumerate(concepts):
-            for lang in langs:
-                for form in concept.es if lang == "es" else concept.en:
-                    # the plural is indexed too: Snowball stems some singulars and plurals apart
-                    for variant in (form, pluralize(form, lang)):
-                        words = content_words(variant)
-                        self.by_key.setdefault(("f", *words), set()).add(k)
-                        self.by_key.setdefault((lang, *_stem_key(words, lang)), set()).add(k)
+        self.by_key = by_key if by_key is not None else _keys(concepts)
 
     def find(self, phrase: str) -> list[Concept]:
         words = content_words(phrase)
@@ -137,6 +130,21 @@ class _Index:
         for key in (("f", *words), ("es", *_stem_key(words, "es")), ("en", *_stem_key(words, "en"))):
             hits |= self.by_key.get(key, set())
         return [self.concepts[k] for k in sorted(hits)]
+
+
+def _keys(concepts: tuple[Concept, ...]) -> dict[tuple[str, ...], set[int]]:
+    """Each concept under the folded words of each form and their stems in the form's language."""
+    by_key: dict[tuple[str, ...], set[int]] = {}
+    langs: tuple[Lang, Lang] = ("es", "en")
+    for k, concept in enumerate(concepts):
+        for lang in langs:
+            for form in concept.es if lang == "es" else concept.en:
+                # the plural is indexed too: Snowball stems some singulars and plurals apart
+                for variant in (form, pluralize(form, lang)):
+                    words = content_words(variant)
+                    by_key.setdefault(("f", *words), set()).add(k)
+                    by_key.setdefault((lang, *_stem_key(words, lang)), set()).add(k)
+    return by_key
 
 
 @lru_cache(maxsize=1)
@@ -149,7 +157,17 @@ def _index() -> _Index:
     concepts = tuple(
         _parse_line(vertical, line) for vertical, lines in data["verticals"].items() for line in lines
     )
-    return _Index(concepts)
+    # stemming every form takes half a second: kept on disk under the data, the code and the
+    # stemmer it was built with (``diskcache``)
+    from importlib.metadata import version
+
+    from segmenta import diskcache
+    from segmenta.assistant import text
+
+    key = diskcache.key_of(
+        raw, diskcache.source_of(__file__), diskcache.source_of(text.__file__), version("snowballstemmer")
+    )
+    return _Index(concepts, diskcache.cached("glossary-index", key, lambda: _keys(concepts)))
 
 
 def concepts() -> tuple[Concept, ...]:

@@ -19,6 +19,7 @@ A word no recogniser and no catalog value used ends in one of two places:
 
 from __future__ import annotations
 
+import atexit
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -99,17 +100,64 @@ def _request_lemmas(lang: str) -> frozenset[str]:
     return frozenset(fold(w) for w in _data()[lang]["request_lemmas"])
 
 
+class _Lookups:
+    """simplemma's answers already given, kept on disk (``diskcache``) for the next process.
+
+    simplemma decodes a language's whole dictionary before its first lookup (0.8 s for Spanish):
+    a one-shot ``ask`` of words asked before loads none. Keyed by simplemma's version, so a new
+    version answers afresh; written once, when the process ends, if it learnt a word.
+    """
+
+    def __init__(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from segmenta import diskcache
+
+        try:
+            self.key = diskcache.key_of("simplemma", version("simplemma"))
+        except PackageNotFoundError:  # pragma: no cover - no simplemma: nothing to keep
+            self.key = ""
+        kept = diskcache.load("simplemma-lookups", self.key) if self.key else None
+        self.answers: dict[tuple[str, str, str], Any] = kept if isinstance(kept, dict) else {}
+        self.learnt = False
+        atexit.register(self.keep)
+
+    def get(self, kind: str, word: str, lang: str, ask: Any) -> Any:
+        key = (kind, lang, word)
+        if key not in self.answers:
+            self.answers[key] = ask()
+            self.learnt = True
+        return self.answers[key]
+
+    def keep(self) -> None:
+        if self.learnt and self.key:
+            from segmenta import diskcache
+
+            diskcache.save("simplemma-lookups", self.key, self.answers)
+            self.learnt = False
+
+
+@lru_cache(maxsize=1)
+def _lookups() -> _Lookups:
+    return _Lookups()
+
+
+def _simplemma() -> Any:
+    """simplemma, imported when a lookup is not already known (its import alone takes 0.1 s)."""
+    import simplemma
+
+    return simplemma
+
+
 @lru_cache(maxsize=50_000)
 def lemma(word: str, lang: str) -> str:
     """The dictionary form of a folded word (simplemma), the word itself when none is known.
 
-    >>> lemma("sacame", "es"), lemma("pulled", "en")
-    ('sacar', 'pull')
+    >>> lemma("pulled", "en"), lemma("compraron", "es")
+    ('pull', 'comprar')
     """
     try:
-        import simplemma
-
-        return fold(simplemma.lemmatize(word, lang=lang))
+        return fold(_lookups().get("lemma", word, lang, lambda: _simplemma().lemmatize(word, lang=lang)))
     except Exception:  # pragma: no cover - no lemmatiser: the word as typed
         return word
 
@@ -123,9 +171,11 @@ def known_word(word: str) -> bool:
     (True, True, False)
     """
     try:
-        import simplemma
-
-        return bool(simplemma.is_known(word, lang="es") or simplemma.is_known(word, lang="en"))
+        known = _lookups()
+        return bool(
+            known.get("known", word, "es", lambda: _simplemma().is_known(word, lang="es"))
+            or known.get("known", word, "en", lambda: _simplemma().is_known(word, lang="en"))
+        )
     except Exception:  # pragma: no cover - no dictionary: typos allowed as before
         return False
 
