@@ -36,6 +36,8 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="segmenta-cold-"))
     cache = home / "cache"
     env = {**os.environ, "HOME": str(home), "SEGMENTA_CACHE_DIR": str(cache)}
+    # as an installed segmenta runs: Python keeps the modules' bytecode (a sandbox may have it off)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     wall(["ask", REQUEST, "--json"], env)  # builds the demo warehouse (and its catalog) once
     ask = ["ask", REQUEST, "--json"]
     helps, empty, warm = [], [], []
