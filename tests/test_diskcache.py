@@ -72,3 +72,13 @@ def test_the_glossary_index_read_back_finds_what_the_built_one_finds(folder: Pat
     built = _fresh_process(code, folder)
     assert any(p.name.startswith("glossary-index-") for p in folder.iterdir())
     assert _fresh_process(code, folder) == built and built != "[]"
+
+
+def test_the_kept_answers_stop_growing_at_their_limit(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from segmenta.assistant.reading import words
+
+    monkeypatch.setattr(words._Lookups, "LIMIT", 2)
+    memo = words._Lookups()
+    answers = [memo.get("known", w, "es", lambda w=w: len(w)) for w in ("uno", "dos", "tres")]
+    assert answers == [3, 3, 4], "every word is answered"
+    assert len(memo.answers) == 2, "but only the first two are kept"

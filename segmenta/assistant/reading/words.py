@@ -122,12 +122,18 @@ class _Lookups:
         self.learnt = False
         atexit.register(self.keep)
 
+    LIMIT = 200_000
+    """The most answers kept (a few MB): past it, new words are answered but not kept."""
+
     def get(self, kind: str, word: str, lang: str, ask: Any) -> Any:
         key = (kind, lang, word)
-        if key not in self.answers:
-            self.answers[key] = ask()
+        if key in self.answers:
+            return self.answers[key]
+        answer = ask()
+        if len(self.answers) < self.LIMIT:
+            self.answers[key] = answer
             self.learnt = True
-        return self.answers[key]
+        return answer
 
     def keep(self) -> None:
         if self.learnt and self.key:
