@@ -62,8 +62,9 @@ def main() -> None:
         reports = []
 
         def run(include: bool) -> None:
+            # the same file each run: replaced on purpose (an export never replaces one unasked)
             reports.append(export_audience(args.db, sql, "meta", out / "meta.csv", include_no_consent=include,
-                                           as_of=AS_OF))
+                                           as_of=AS_OF, force=True))
 
         every = _best(lambda: run(True), args.runs)
         rows_every = reports[-1].rows
