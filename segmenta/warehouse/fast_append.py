@@ -65,8 +65,7 @@ def fast_append(
                 for sf in files.values():
                     _extra_columns(con, sf, "", report)
                 tallies = {name: _merge(con, name, files[name]) for name in TABLES if name in files}
-                if "contacts" in files:
-                    _merge_custom_fields(con, files["contacts"])
+                fields_changed = "contacts" in files and _merge_custom_fields(con, files["contacts"])
                 con.execute("USE w")
                 _finish(con, config, src)
                 _fill_figures(con, report)
@@ -76,7 +75,9 @@ def fast_append(
                 con.close()
             with contextlib.suppress(FileNotFoundError):
                 wal.unlink()
-            report.unchanged = not any(added or changed for added, changed, _ in tallies.values())
+            report.unchanged = not fields_changed and not any(
+                added or changed for added, changed, _ in tallies.values()
+            )
             if not report.unchanged:  # the same files twice: the warehouse is left byte for byte
                 os.replace(tmp, db)
             with contextlib.suppress(FileNotFoundError):
@@ -135,6 +136,8 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile) -> Tally:
     on = " AND ".join(f"o.{q(k)} IS NOT DISTINCT FROM n.{q(k)}" for k in key)
     cols = ", ".join((f"n.{q(c)}" if c in given else f"o.{q(c)}") + f" AS {q(c)}" for c in table.column_names)
     same = " AND ".join(f"o.{q(c)} IS NOT DISTINCT FROM n.{q(c)}" for c in given)
+    if name == "contacts":
+        same += _same_custom_fields(con, sf)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE merged AS SELECT {cols}, o._hit IS NOT NULL AS _stored, "
         f"o._hit IS NOT NULL AND {same} AS _same "
@@ -158,17 +161,56 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile) -> Tally:
     return int(row[0]), int(row[1]), int(row[2])
 
 
-def _merge_custom_fields(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> None:
-    """The files' custom fields replace those fields of their contacts (an empty cell removes one)."""
-    fields = [sf.columns[n].lower() for n in sf.extra if not sf.columns[n].startswith("(unnamed")]
+def _custom_fields(sf: SourceFile) -> list[str]:
+    """The custom fields a contacts file brings (its named extra columns), as they are kept."""
+    return [sf.columns[n].lower() for n in sf.extra if not sf.columns[n].startswith("(unnamed")]
+
+
+def _same_custom_fields(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> str:
+    """The test that a stored contact's custom fields are those of the file, for the fields the
+    warehouse already keeps (a new field has no stored value to differ from, as on the careful path)."""
+    held = {
+        str(r[0]) for r in con.execute(f"SELECT DISTINCT field FROM w.main.{CUSTOM_FIELDS_TABLE}").fetchall()
+    }
+    fields = [f for f in _custom_fields(sf) if f in held]
     if not fields:
-        return
+        return ""
+    listed = ", ".join("('" + f.replace("'", "''") + "')" for f in fields)
+
+    def value(db: str) -> str:
+        return (
+            f"(SELECT x.value FROM {db}.main.{CUSTOM_FIELDS_TABLE} x "
+            "WHERE x.contact_id = n.contact_id AND x.field = f.f)"
+        )
+
+    return (
+        f" AND NOT EXISTS (SELECT 1 FROM (VALUES {listed}) f(f) "
+        f"WHERE {value('w')} IS DISTINCT FROM {value('memory')})"
+    )
+
+
+def _merge_custom_fields(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> bool:
+    """The files' custom fields replace those fields of their contacts (an empty cell removes one);
+    True when that changed any (a new field included, which the tally of rows does not count)."""
+    fields = _custom_fields(sf)
+    if not fields:
+        return False
     listed = ", ".join("'" + f.replace("'", "''") + "'" for f in fields)
+    stored = (
+        f"SELECT contact_id, field, value FROM w.main.{CUSTOM_FIELDS_TABLE} WHERE field IN ({listed}) "
+        "AND contact_id IN (SELECT contact_id FROM memory.main.contacts)"
+    )
+    given = f"SELECT contact_id, field, value FROM memory.main.{CUSTOM_FIELDS_TABLE}"
+    row = con.execute(
+        f"SELECT (SELECT count(*) FROM ({stored} EXCEPT ALL {given})) "
+        f"+ (SELECT count(*) FROM ({given} EXCEPT ALL {stored}))"
+    ).fetchone()
     con.execute(
         f"DELETE FROM w.main.{CUSTOM_FIELDS_TABLE} WHERE field IN ({listed}) "
         "AND contact_id IN (SELECT contact_id FROM memory.main.contacts)"
     )
     con.execute(f"INSERT INTO w.main.{CUSTOM_FIELDS_TABLE} SELECT * FROM memory.main.{CUSTOM_FIELDS_TABLE}")
+    return bool(row and row[0])
 
 
 def _finish(con: duckdb.DuckDBPyConnection, config: Any, src: Path) -> None:

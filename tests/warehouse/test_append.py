@@ -238,3 +238,22 @@ def test_a_reference_to_a_row_in_neither_the_files_nor_the_warehouse_goes_the_ca
     assert (p.file, p.line, p.column) == ("orders.csv", 2, "contact_id"), str(e.value)
     assert "parquet" not in str(e.value), "the message names what the marketer has, not a work file"
     assert _tables(shop) == before
+
+
+def test_a_change_of_a_custom_field_alone_is_a_change_on_both_paths(
+    shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from segmenta.warehouse import fast_append
+
+    first = _one(shop, "SELECT min(contact_id) FROM contacts")[0]
+    append_shop(_files(tmp_path / "one", contacts=f"contact_id,club\n{first},oro\n"), shop)
+    careful = tmp_path / "careful.duckdb"
+    careful.write_bytes(shop.read_bytes())
+    files = _files(tmp_path / "two", contacts=f"contact_id,club\n{first},plata\n")
+    fast_notes = append_shop(files, shop).notes
+    monkeypatch.setattr(fast_append, "fast_append", lambda *a, **k: None)
+    careful_notes = append_shop(files, careful).notes
+    assert "contacts +0 new, 1 changed" in fast_notes[0], fast_notes
+    assert fast_notes[0] == careful_notes[0]
+    assert _one(shop, f"SELECT value FROM contact_custom_fields WHERE contact_id = '{first}'") == ("plata",)
+    assert _tables(shop) == _tables(careful)
