@@ -126,15 +126,20 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile) -> Tally:
     """Merge the typed rows of table ``name`` into the warehouse copy; the tally of its rows."""
     table = TABLES[name]
     given = [c for c in table.column_names if c in sf.columns]
-    if name == "order_lines" and "returned_quantity" not in given:
-        given.append("returned_quantity")  # loaded as 0, as the careful path loads it
     key: list[str] = list(table.key) if table.key else []
     if name == "web_events" and "event_id" in sf.columns:
         key = ["event_id"]
     if not key:  # events without an id: the same row is the same event
         key = given
     on = " AND ".join(f"o.{q(k)} IS NOT DISTINCT FROM n.{q(k)}" for k in key)
-    cols = ", ".join((f"n.{q(c)}" if c in given else f"o.{q(c)}") + f" AS {q(c)}" for c in table.column_names)
+
+    def pick(c: str) -> str:
+        if c in given:
+            return f"n.{q(c)}"
+        # a line the file gives without its returns keeps the stored ones (a new line: none)
+        return f"coalesce(o.{q(c)}, 0)" if (name, c) == ("order_lines", "returned_quantity") else f"o.{q(c)}"
+
+    cols = ", ".join(f"{pick(c)} AS {q(c)}" for c in table.column_names)
     same = " AND ".join(f"o.{q(c)} IS NOT DISTINCT FROM n.{q(c)}" for c in given)
     if name == "contacts":
         same += _same_custom_fields(con, sf)

@@ -170,6 +170,11 @@ def _day(shop: Path, folder: Path) -> Path:
         "ORDER BY o.order_id LIMIT 1",
     )
     other = _one(shop, "SELECT max(product_id) FROM products")[0]
+    returned = _one(
+        shop,
+        "SELECT order_id, product_id, quantity, unit_price FROM order_lines WHERE returned_quantity > 0 "
+        f"AND order_id <> '{order_id}' ORDER BY ALL LIMIT 1",
+    )
     web = _one(shop, "SELECT visitor_id, occurred_at, event_type FROM web_events ORDER BY ALL LIMIT 1")
     return _files(
         folder,
@@ -181,7 +186,9 @@ def _day(shop: Path, folder: Path) -> Path:
         f"{order_id},{contact_id},2026-01-10 16:36:27,44.99,EUR,online,returned\n",
         order_lines="order_id,product_id,quantity,unit_price\n"
         f"NEW-1,{product_id},5,50.00\n"
-        f"{order_id},{other},1,44.99\n",
+        f"{order_id},{other},1,44.99\n"
+        # a stored line sent again without its returns: it keeps them
+        f"{returned[0]},{returned[1]},{returned[2]},{returned[3]}\n",
         web_events="visitor_id,occurred_at,event_type\n"
         f"{web[0]},{web[1]},{web[2]}\n"
         "v-new,2026-06-30 12:00:00,page_view\n",
@@ -198,6 +205,11 @@ def test_the_fast_path_appends_exactly_what_the_careful_path_appends(
     careful = tmp_path / "careful.duckdb"
     careful.write_bytes(shop.read_bytes())
     files = _day(shop, tmp_path / "day")
+    resent = [
+        line.split(",") for line in (files / "order_lines.csv").read_text(encoding="utf-8").splitlines()
+    ][-1]
+    returns = f"SELECT returned_quantity FROM order_lines WHERE order_id = '{resent[0]}' AND product_id = '{resent[1]}'"
+    before = _one(shop, returns)
     taken: list[bool] = []
     real = fast_append.fast_append
 
@@ -213,6 +225,7 @@ def test_the_fast_path_appends_exactly_what_the_careful_path_appends(
     careful_notes = append_shop(files, careful).notes
     assert fast_notes[0] == careful_notes[0], (fast_notes, careful_notes)
     assert _tables(shop) == _tables(careful)
+    assert _one(shop, returns) == before and before[0] > 0, "a line sent without its returns keeps them"
     # twice: nothing changes, on either path
     monkeypatch.setattr(fast_append, "fast_append", spy)
     stored = shop.read_bytes()
