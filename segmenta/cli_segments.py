@@ -59,15 +59,10 @@ def save_cmd(
     from segmenta.warehouse.config import shop_locale
 
     path, day = store.resolve_db(db), as_of or dt.date.today()
-    if last:
-        plan, request = segments.last_plan(path)
-        lang = detect_language(request)
-        speak(lang)  # what goes wrong is said in the language of the request the segment holds
-        seg = segments.save(path, name, plan=plan, request=request, static=static, as_of=day)
-    else:
-        lang = detect_language(ask or "")
-        speak(lang)
-        seg = segments.save(path, name, plan=None, request=ask or "", static=static, as_of=day)
+    plan, request = segments.last_plan(path) if last else (None, ask or "")
+    lang = detect_language(request)
+    speak(lang)  # what goes wrong is said in the language of the request the segment holds
+    seg = segments.save(path, name, plan=plan, request=request, static=static, as_of=day)
     country = shop_locale(path)[1]
     size, when = integer(seg.size, locale_id(lang, country)), day_text(seg.as_of, lang, country)
     if lang == "es":

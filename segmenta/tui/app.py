@@ -187,10 +187,14 @@ class SegmentaApp(App[None]):
             self.title = f"{self.info.name}{size} · {contacts}"
         self.sub_title = self._as_of_title()
 
+    @property
+    def _country(self) -> str:
+        """The shop's country (for its numbers and dates), once the warehouse is open."""
+        return self.info.country if self.info else ""
+
     def _as_of_title(self) -> str:
         """``a fecha 30 jun 2026``: the day every answer is as of, as the shop's locale writes it."""
-        country = self.info.country if self.info else ""
-        return f"{tr('as_of', self.lang)} {day_text(self.session.as_of, self.lang, country)}"
+        return f"{tr('as_of', self.lang)} {day_text(self.session.as_of, self.lang, self._country)}"
 
     @on(Input.Submitted, "#prompt")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -287,8 +291,7 @@ class SegmentaApp(App[None]):
             if day is not None and day != self.session.as_of:
                 self.session.as_of = day
                 self._retitle()
-                country = self.info.country if self.info else ""
-                self.notify(f"{tr('date_set', self.lang)} {day_text(day, self.lang, country)}")
+                self.notify(f"{tr('date_set', self.lang)} {day_text(day, self.lang, self._country)}")
                 last = self.answers[-1] if self.answers else None
                 if last is not None and last.kind in ("segment", "report") and last.plan is not None:
                     # the answer on screen is redone at the new date, so the two never disagree
@@ -350,7 +353,7 @@ class SegmentaApp(App[None]):
 
         def saved(seg: SavedSegment | None) -> None:
             if seg is not None:
-                self.notify(saved_note(seg, self.lang, self.info.country if self.info else ""))
+                self.notify(saved_note(seg, self.lang, self._country))
                 library = self.query_one(SegmentLibrary)
                 if library.is_open:
                     library.reload(self.session)

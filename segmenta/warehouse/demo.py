@@ -61,7 +61,7 @@ class DemoReport:
 
     def lines(self, lang: str = "en") -> list[str]:
         """The report as lines for the CLI, in ``lang`` (the request's, when a request built it)."""
-        from segmenta.locale_text import decimal, integer
+        from segmenta.locale_text import day_text, decimal, integer
 
         es = lang == "es"
         loc = "es" if es else "en"
@@ -72,8 +72,6 @@ class DemoReport:
             else f"Demo shop written to {self.db} in {took} s"
         ]
         out += [f"  {name:<22}{integer(count, loc):>12}" for name, count in self.rows.items()]
-        from segmenta.locale_text import day_text
-
         span = day_text(self.first_at, loc), day_text(self.last_at, loc)
         out.append(f"  datos del {span[0]} al {span[1]}" if es else f"  data from {span[0]} to {span[1]}")
         return out + [f"  {'nota' if es else 'note'}: {n}" for n in self.notes]

@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 
 from segmenta.warehouse import checks
+from segmenta.warehouse.append import _lit, _sql_str
 from segmenta.warehouse.csvread import SourceFile, sniff
 from segmenta.warehouse.import_report import ImportReport
 from segmenta.warehouse.locks import write_lock
@@ -57,7 +58,7 @@ def fast_append(
             _copy(db, tmp)
             con = duckdb.connect()
             try:
-                con.execute(f"ATTACH '{_path(tmp)}' AS w")
+                con.execute(f"ATTACH {_lit(tmp)} AS w")
                 create_schema(con)  # the files' rows, typed, in memory
                 if not _load(con, files, _fast_load):
                     return None
@@ -73,15 +74,13 @@ def fast_append(
                 con.execute("DETACH w")
             finally:
                 con.close()
-            with contextlib.suppress(FileNotFoundError):
-                wal.unlink()
             report.unchanged = not fields_changed and not any(
                 added or changed for added, changed, _ in tallies.values()
             )
             if not report.unchanged:  # the same files twice: the warehouse is left byte for byte
                 os.replace(tmp, db)
-            with contextlib.suppress(FileNotFoundError):
-                Path(f"{db}.wal").unlink()  # a stale log of the old file must not replay onto the new one
+                with contextlib.suppress(FileNotFoundError):
+                    Path(f"{db}.wal").unlink()  # the old file's log must not replay onto the new one
         except duckdb.Error:
             return None  # a constraint or a strict conversion refused a row: the careful path words it
         finally:
@@ -90,10 +89,6 @@ def fast_append(
                     path.unlink()
     report.elapsed = time.perf_counter() - started
     return report, tallies
-
-
-def _path(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _copy(db: Path, tmp: Path) -> None:
@@ -167,8 +162,10 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile) -> Tally:
 
 
 def _custom_fields(sf: SourceFile) -> list[str]:
-    """The custom fields a contacts file brings (its named extra columns), as they are kept."""
-    return [sf.columns[n].lower() for n in sf.extra if not sf.columns[n].startswith("(unnamed")]
+    """The custom fields a contacts file brings (its named extra columns), as the import keeps them."""
+    from segmenta.warehouse.importer import _custom_columns
+
+    return [sf.columns[n].lower() for n in _custom_columns(sf)]
 
 
 def _same_custom_fields(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> str:
@@ -180,7 +177,7 @@ def _same_custom_fields(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> str:
     fields = [f for f in _custom_fields(sf) if f in held]
     if not fields:
         return ""
-    listed = ", ".join("('" + f.replace("'", "''") + "')" for f in fields)
+    listed = ", ".join(f"({_sql_str(f)})" for f in fields)
 
     def value(db: str) -> str:
         return (
@@ -200,7 +197,7 @@ def _merge_custom_fields(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> bool
     fields = _custom_fields(sf)
     if not fields:
         return False
-    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in fields)
+    listed = ", ".join(_sql_str(f) for f in fields)
     stored = (
         f"SELECT contact_id, field, value FROM w.main.{CUSTOM_FIELDS_TABLE} WHERE field IN ({listed}) "
         "AND contact_id IN (SELECT contact_id FROM memory.main.contacts)"

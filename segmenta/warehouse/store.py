@@ -19,7 +19,6 @@ import duckdb
 import platformdirs
 
 from segmenta.errors import QueryError, SegmentaError, WarehouseError, say
-from segmenta.locale_text import integer
 from segmenta.warehouse.locks import LOCK_WAIT_S as LOCK_WAIT_S  # re-exported: store.LOCK_WAIT_S
 from segmenta.warehouse.locks import open_retrying as open_retrying  # re-exported
 from segmenta.warehouse.paths import config_path as config_path  # re-exported: store.config_path
@@ -206,6 +205,8 @@ def _fetch(
     for batch in reader:
         n, size = n + batch.num_rows, size + batch.nbytes
         if n > max_rows:
+            from segmenta.locale_text import integer
+
             raise QueryError(
                 say(
                     f"the query gives more than {max_rows:,} rows and was stopped: add a LIMIT or narrow "
@@ -215,6 +216,8 @@ def _fetch(
                 )
             )
         if size > MAX_RESULT_BYTES:
+            from segmenta.locale_text import integer
+
             raise QueryError(
                 say(
                     f"the query's result is larger than {MAX_RESULT_BYTES // 2**20:,} MB and was stopped: "
