@@ -236,9 +236,12 @@ class ResultsPane(Vertical):
             # first, middle and last date: few enough labels that plotext never has to drop one; a
             # bucket the window cuts short is marked as in the table
             ticks = sorted({0.0, float(len(dates) // 2), float(len(dates) - 1)})
-            cut = partial_days(answer)
             plt.xticks(
-                ticks, [cell(dates[int(i)]) + (PARTIAL_MARK if dates[int(i)] in cut else "") for i in ticks]
+                ticks,
+                [
+                    cell(dates[int(i)]) + (PARTIAL_MARK if dates[int(i)] in self._partial else "")
+                    for i in ticks
+                ],
             )
             shown_values = [as_float(r[i]) for r in rows for i in nums[:MAX_SERIES]]
             self._value_marks(plt.yticks, answer, cols[nums[0]], shown_values, lines=True)
