@@ -191,11 +191,20 @@ def export(
             )
     except SegmentaError as e:
         raise _fail(e) from None
+    from segmenta.locale_text import decimal
     from segmenta.warehouse.config import shop_locale
 
-    for table in _preflight_tables(report.preflight, lang, shop_locale(path)[1]):
+    country = shop_locale(path)[1]
+    for table in _preflight_tables(report.preflight, lang, country):
         render.err.print(table)
     for warning in report.warnings:
         render.err.print(Text(f"{say('warning', 'aviso')}: {warning}", style="yellow"))
-    render.print_note(f"Wrote {report.rows:,} rows to {report.path} in {report.seconds:.1f} s")
+    loc = locale_id(lang, country)
+    rows, took = integer(report.rows, loc), decimal(report.seconds, loc, 1)
+    render.print_note(
+        say(
+            f"Wrote {rows} {'row' if report.rows == 1 else 'rows'} to {report.path} in {took} s",
+            f"Escribí {rows} {'fila' if report.rows == 1 else 'filas'} en {report.path} en {took} s",
+        )
+    )
     typer.echo(str(report.path))

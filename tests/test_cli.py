@@ -389,6 +389,9 @@ def test_a_refusal_is_said_in_the_language_of_the_request_and_goes_no_further(
     assert en.exit_code == 1 and "is not a chart format" in en.stderr
     es = run("export", "--to", "tiktok", "--ask", "mujeres de Madrid", "--db", tiny)
     assert es.exit_code == 1 and "destino de exportación desconocido 'tiktok'" in es.stderr
+    audience = tmp_path / "madrid-audience.csv"
+    es = run("export", "--to", "csv", "--ask", "clientes de Madrid", "--db", tiny, "--out", audience)
+    assert es.exit_code == 0 and f"Escribí 1 fila en {audience} en " in es.stderr, es.output
     out = tmp_path / "madrid.csv"
     es = run("ask", "clientes de Madrid", "--db", tiny, "--as-of", "2026-03-10", "--csv", out)
     assert es.exit_code == 0 and f"Escribí 1 contacto en {out}" in es.stderr, es.output
