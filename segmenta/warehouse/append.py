@@ -31,6 +31,7 @@ import duckdb
 from segmenta.errors import ImportProblem, ShopImportError
 from segmenta.warehouse.csvread import SourceFile, discover, sniff, stage
 from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, TABLES
+from segmenta.warehouse.values import lit
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,6 @@ class Merged:
 
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def append_shop(src: Path, db: Path, *, skip_invalid: bool = False, progress: Any = None) -> Any:
@@ -96,7 +93,7 @@ def append_shop(src: Path, db: Path, *, skip_invalid: bool = False, progress: An
                 problems += stage(con, sf)
         if problems:
             raise ShopImportError(problems[:20], total=len(problems))
-        con.execute(f"ATTACH {_lit(db)} AS cur (READ_ONLY)")
+        con.execute(f"ATTACH {lit(db)} AS cur (READ_ONLY)")
         merged = [_merge(con, name, files.get(name), work) for name in TABLES]
         con.execute("DETACH cur")
         try:
@@ -150,7 +147,7 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile | None, wor
         if fields:
             pivot = ", ".join(
                 f"(SELECT f.value FROM cur.main.{CUSTOM_FIELDS_TABLE} f WHERE f.contact_id = s.contact_id "
-                f"AND f.field = {_sql_str(x)}) AS {_q(x)}"
+                f"AND f.field = {lit(x)}) AS {_q(x)}"
                 for x in fields
             )
             stored_sql = f"(SELECT s.*, {pivot} FROM {stored_sql} s)"
@@ -159,7 +156,7 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile | None, wor
     stored = f"stored_{name}"
     con.execute(f"CREATE OR REPLACE TEMP TABLE {stored} AS SELECT * FROM {stored_sql}")
     out = work / f"{name}.parquet"
-    copy = f"TO {_lit(out)} (FORMAT PARQUET)"
+    copy = f"TO {lit(out)} (FORMAT PARQUET)"
     if sf is None:  # no file for this table: the stored rows as they are
         con.execute(f"COPY (SELECT {', '.join(_q(c) for c in columns)} FROM {stored}) {copy}")
         return Merged(name, 0, 0, 0)
@@ -209,10 +206,6 @@ def _merge(con: duckdb.DuckDBPyConnection, name: str, sf: SourceFile | None, wor
     )
     con.execute(f"COPY (SELECT * FROM merged_{name} UNION ALL SELECT * FROM rest_{name}) {copy}")
     return Merged(name, added, changed, same)
-
-
-def _sql_str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _key(name: str, new_cols: set[str]) -> tuple[str, ...]:

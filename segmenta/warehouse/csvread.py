@@ -20,7 +20,7 @@ import duckdb
 
 from segmenta.errors import ImportProblem
 from segmenta.warehouse.schema import TABLES
-from segmenta.warehouse.values import q
+from segmenta.warehouse.values import lit, q
 
 SNIFF_BYTES = 1 << 16
 # names other tools give these tables, for the "did you mean" of an unknown file
@@ -265,7 +265,7 @@ def sniff(sf: SourceFile, con: duckdb.DuckDBPyConnection) -> list[ImportProblem]
     """Detect a file's format details and map its header; the problems that stop it being read."""
     if sf.format == "parquet":
         try:
-            desc = con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(sf.path)})").fetchall()
+            desc = con.execute(f"DESCRIBE SELECT * FROM read_parquet({lit(sf.path)})").fetchall()
         except duckdb.Error:
             return [ImportProblem(sf.name, "not a readable Parquet file")]
         return map_columns(sf, [str(r[0]) for r in desc])
@@ -285,17 +285,13 @@ def sniff(sf: SourceFile, con: duckdb.DuckDBPyConnection) -> list[ImportProblem]
     return map_columns(sf, header)
 
 
-def _lit(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def stage(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> list[ImportProblem]:
     """Read a sniffed file into its staging table (text columns); problems for unparsable lines."""
     names = list(sf.columns)
     if sf.format == "parquet":
         cols = ", ".join(f"CAST({q(sf.columns[n])} AS VARCHAR) AS {q(n)}" for n in names)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {sf.staged} AS SELECT {cols} FROM read_parquet({_lit(sf.path)})"
+            f"CREATE OR REPLACE TEMP TABLE {sf.staged} AS SELECT {cols} FROM read_parquet({lit(sf.path)})"
         )
         sf.rows = _count(con, sf.staged)
         sf.loaded = True
@@ -318,7 +314,7 @@ def source_sql(sf: SourceFile) -> str:
     """
     if sf.format == "parquet":
         cols = ", ".join(f"CAST({q(sf.columns[n])} AS VARCHAR) AS {q(n)}" for n in sf.columns)
-        return f"(SELECT {cols} FROM read_parquet({_lit(sf.path)}))"
+        return f"(SELECT {cols} FROM read_parquet({lit(sf.path)}))"
     return _csv_call(sf, list(sf.columns)) + ")"
 
 
@@ -327,7 +323,7 @@ def _csv_call(sf: SourceFile, names: list[str]) -> str:
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     encoding = "utf-8" if sf.encoding == "UTF-8" else "latin-1"
     return (
-        f"read_csv({_lit(sf.path)}, header = true, auto_detect = false, delim = '{sf.separator}', "
+        f"read_csv({lit(sf.path)}, header = true, auto_detect = false, delim = '{sf.separator}', "
         f"quote = '\"', escape = '\"', encoding = '{encoding}', columns = {columns}"
     )
 

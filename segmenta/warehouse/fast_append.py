@@ -29,12 +29,11 @@ from typing import Any
 import duckdb
 
 from segmenta.warehouse import checks
-from segmenta.warehouse.append import _lit, _sql_str
 from segmenta.warehouse.csvread import SourceFile, sniff
 from segmenta.warehouse.import_report import ImportReport
 from segmenta.warehouse.locks import write_lock
 from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, META_TABLE, TABLES, create_schema
-from segmenta.warehouse.values import q
+from segmenta.warehouse.values import lit, q
 
 Tally = tuple[int, int, int]
 """(added, changed, already there) of one table's rows in the files."""
@@ -58,7 +57,7 @@ def fast_append(
             _copy(db, tmp)
             con = duckdb.connect()
             try:
-                con.execute(f"ATTACH {_lit(tmp)} AS w")
+                con.execute(f"ATTACH {lit(tmp)} AS w")
                 create_schema(con)  # the files' rows, typed, in memory
                 if not _load(con, files, _fast_load):
                     return None
@@ -177,7 +176,7 @@ def _same_custom_fields(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> str:
     fields = [f for f in _custom_fields(sf) if f in held]
     if not fields:
         return ""
-    listed = ", ".join(f"({_sql_str(f)})" for f in fields)
+    listed = ", ".join(f"({lit(f)})" for f in fields)
 
     def value(db: str) -> str:
         return (
@@ -197,7 +196,7 @@ def _merge_custom_fields(con: duckdb.DuckDBPyConnection, sf: SourceFile) -> bool
     fields = _custom_fields(sf)
     if not fields:
         return False
-    listed = ", ".join(_sql_str(f) for f in fields)
+    listed = ", ".join(lit(f) for f in fields)
     stored = (
         f"SELECT contact_id, field, value FROM w.main.{CUSTOM_FIELDS_TABLE} WHERE field IN ({listed}) "
         "AND contact_id IN (SELECT contact_id FROM memory.main.contacts)"

@@ -65,7 +65,7 @@ UNKNOWN_GENDER_WORDS = ("unknown", "unspecified", "desconocido", "n/a", "na", "-
 
 
 def _words(words: tuple[str, ...]) -> str:
-    return ", ".join("'" + w.replace("'", "''") + "'" for w in words)
+    return ", ".join(lit(w) for w in words)
 
 
 def q(name: str) -> str:
@@ -75,6 +75,15 @@ def q(name: str) -> str:
     '"order_id"'
     """
     return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: object) -> str:
+    """A text (or a path) as a DuckDB string literal.
+
+    >>> lit("O'Brien")
+    "'O''Brien'"
+    """
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def text_sql(col: str, *, keep_spaces: bool = False, case: str = "") -> str:
