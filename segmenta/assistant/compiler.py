@@ -3,8 +3,16 @@
 Every condition compiles to a predicate over one contact row ``c`` of ``contacts_at(D)`` (plus the
 one-row-per-contact macros ``contact_metrics`` as ``m``, ``rfm`` as ``r`` and ``lead_scores`` as
 ``ls``, LEFT JOINed only when a predicate reads them), so any all/any/not tree composes with
-AND / OR / NOT. Histories (orders, web and message events) are correlated EXISTS or scalar
-subqueries, each cut at END = D + 1 day (``completed_orders(D)`` is already cut). The as-of date
+AND / OR / NOT. Age is computed from ``c.birth_date`` in place (no join for it).
+
+Histories (orders, web and message events, custom fields) are sets of contacts: each condition is
+``c.contact_id IN (SELECT contact_id FROM ... WHERE ...)``, a query that reads no column of ``c``,
+so DuckDB computes it once per statement as a hash table and probes it for every contact, where a
+correlated EXISTS was decorrelated into a join per condition against all contacts. Every set
+leaves NULL ids out, so ``NOT (... IN ...)`` stays two-valued. Counts and sums compared keep the
+reading "a contact with no rows has 0": when the comparison holds at 0 ("fewer than 2 orders"),
+the test is "not among the contacts whose figure fails it". Each history is cut at END = D + 1 day
+(``completed_orders(D)`` is already cut). The as-of date
 and every window are baked in as literals; user values only ever enter as sqlglot literals
 (``exp.convert`` / ``exp.Literal.string``), never as SQL text.
 
@@ -47,6 +55,7 @@ from segmenta.assistant.plan import (
 )
 from segmenta.assistant.windows import calendar_window, resolve_window
 from segmenta.errors import SegmentaError
+from segmenta.warehouse.derived import STORED_MACROS, stored_name
 from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE
 
 SAVED_SEGMENTS_TABLE = "user_segment_members"
@@ -151,12 +160,45 @@ def _subquery(
     return q.where(_and([w.copy() for w in where]))
 
 
-def _exists(q: exp.Select) -> exp.Expr:
-    return exp.Exists(this=q)
+def holds_at_zero(cmp: Compare) -> bool:
+    """Whether a figure of 0 passes the comparison (the contacts with no rows then pass it).
+
+    >>> holds_at_zero(Compare(op="<", value=2)), holds_at_zero(Compare(op=">", value=300))
+    (True, False)
+    """
+    v, v2 = float(cmp.value), float(cmp.value2 if cmp.value2 is not None else cmp.value)
+    return {
+        "=": v == 0,
+        "!=": v != 0,
+        ">": 0 > v,
+        ">=": 0 >= v,
+        "<": 0 < v,
+        "<=": 0 <= v,
+        "between": v <= 0 <= v2,
+    }[cmp.op]
 
 
-def _scalar(q: exp.Select, cmp: Compare) -> exp.Expr:
-    return compare_expr(exp.func("coalesce", exp.Subquery(this=q), exp.convert(0)), cmp)
+def _ids(q: exp.Select, key: exp.Column) -> exp.Select:
+    """``q`` selecting ``key`` (an id column), NULL ids left out."""
+    where = q.args.get("where")
+    tests = [where.this] if where is not None else []
+    return q.select(key.copy(), append=False).where(_and([*tests, _not_null(key.copy())]), append=False)
+
+
+def _member(q: exp.Select, alias: str, key: str = "contact_id", outer: str = "c") -> exp.Expr:
+    """``outer.key IN (q)`` with q selecting ``alias.key`` (no NULLs): membership of a set computed once."""
+    return exp.column(key, outer).isin(query=_ids(q, exp.column(key, alias)))
+
+
+def _figure_member(q: exp.Select, alias: str, figure: exp.Expr, cmp: Compare) -> exp.Expr:
+    """Contacts whose figure (an aggregate over q's rows, none read as 0) passes ``cmp``: one grouped
+    set; when 0 passes, the contacts not among those whose figure fails (so no rows passes)."""
+    test = compare_expr(exp.func("coalesce", figure, exp.convert(0)), cmp)
+    zero = holds_at_zero(cmp)
+    grouped = _ids(q, exp.column("contact_id", alias)).group_by(exp.column("contact_id", alias))
+    grouped = grouped.having(exp.Not(this=exp.paren(test)) if zero else test)
+    inside = exp.column("contact_id", "c").isin(query=grouped)
+    return exp.Not(this=inside) if zero else inside
 
 
 def _product_tests(p: ProductMatch, alias: str) -> list[exp.Expr]:
@@ -184,11 +226,10 @@ def _custom(node: AttributeCondition, test: exp.Expr) -> exp.Expr:
     if not name:
         raise CompileError("a custom-field condition does not name its field")
     where = [
-        _eq(exp.column("contact_id", "cf"), exp.column("contact_id", "c")),
         _eq(exp.func("lower", exp.column("field", "cf")), exp.func("lower", exp.Literal.string(name))),
         test,
     ]
-    return _exists(_subquery(_table(CUSTOM_FIELDS_TABLE, "cf"), [], where, exp.convert(1)))
+    return _member(_subquery(_table(CUSTOM_FIELDS_TABLE, "cf"), [], where, exp.convert(1)), "cf")
 
 
 def _birthday(col: exp.Expr, w: Window, ctx: Ctx) -> exp.Expr:
@@ -220,6 +261,28 @@ def _birthday(col: exp.Expr, w: Window, ctx: Ctx) -> exp.Expr:
     return exp.or_(*ors)
 
 
+def age_expr(birth: exp.Expr, as_of: date) -> exp.Expr:
+    """Whole years from ``birth`` to D, as ``contact_metrics`` counts them (NULL for no birth date):
+    one less before this year's birthday, month * 100 + day putting 29 February after 28 February.
+
+    >>> print(age_expr(exp.column("b"), date(2026, 6, 30)).sql("duckdb"))
+    (2026 - YEAR(b) - CASE WHEN MONTH(b) * 100 + DAY(b) > 630 THEN 1 ELSE 0 END)
+    """
+    day_of_year = exp.Add(
+        this=exp.Mul(this=exp.func("month", birth.copy()), expression=exp.convert(100)),
+        expression=exp.func("day", birth.copy()),
+    )
+    before = exp.Case().when(
+        exp.GT(this=day_of_year, expression=exp.convert(as_of.month * 100 + as_of.day)), exp.convert(1)
+    )
+    return exp.paren(
+        exp.Sub(
+            this=exp.Sub(this=exp.convert(as_of.year), expression=exp.func("year", birth.copy())),
+            expression=before.else_(exp.convert(0)),
+        )
+    )
+
+
 def _text_test(col: exp.Expr, op: str, values: list[str], fold: bool) -> exp.Expr:
     if op in ("in", "not_in"):
         return _in(col, values, fold=fold)
@@ -236,7 +299,8 @@ def _cast(value: exp.Expr, to: str) -> exp.Expr:
 
 
 def _custom_expr(node: AttributeCondition, ctx: Ctx) -> exp.Expr:
-    """EXISTS a ``contact_custom_fields`` row of the field passing the test (NOT EXISTS for negations)."""
+    """Among the contacts with a ``contact_custom_fields`` row of the field passing the test (not
+    among them, for negations)."""
     value, op = exp.column("value", "cf"), node.op
     if op in ("in", "not_in", "prefix", "contains"):
         test = _text_test(value, op, node.values, fold=True)
@@ -257,7 +321,7 @@ def _custom_expr(node: AttributeCondition, ctx: Ctx) -> exp.Expr:
 
 
 def attribute_expr(node: AttributeCondition, ctx: Ctx) -> exp.Expr:
-    """A test on the contact's own fields (``c.*``; age from ``m.age``; custom fields by EXISTS)."""
+    """A test on the contact's own fields (``c.*``; age from ``c.birth_date``; custom fields as a set)."""
     op = node.op
     if op in ("in", "not_in", "prefix", "contains") and not node.values:
         raise CompileError(f"the {node.field} condition '{op}' has no values")
@@ -279,7 +343,7 @@ def attribute_expr(node: AttributeCondition, ctx: Ctx) -> exp.Expr:
             raise CompileError(f"the {node.field} comparison has no number")
         if node.field != "age":
             raise CompileError(f"{node.field} is not a number: it cannot be compared with {node.compare.op}")
-        return compare_expr(ctx.col("m", "age"), node.compare)
+        return compare_expr(age_expr(exp.column("birth_date", "c"), ctx.as_of), node.compare)
     if node.window is None:
         raise CompileError(f"the {node.field} condition has no time window")
     return window_expr(col, node.window, ctx) if op == "window" else _birthday(col, node.window, ctx)
@@ -298,8 +362,9 @@ def _orders_source(node: PurchaseCondition, ctx: Ctx) -> tuple[exp.Table, list[e
 
 
 def _order_tests(node: PurchaseCondition, ctx: Ctx) -> list[exp.Expr]:
+    """The tests on one order ``o`` (the contact's own id is the set's key, not a test)."""
     o = "o"
-    tests: list[exp.Expr] = [_eq(exp.column("contact_id", o), exp.column("contact_id", "c"))]
+    tests: list[exp.Expr] = []
     if node.window is not None:
         tests.append(window_expr(exp.column("ordered_at", o), node.window, ctx))
     if node.channel:
@@ -325,7 +390,7 @@ def _order_tests(node: PurchaseCondition, ctx: Ctx) -> list[exp.Expr]:
             )
         )
     for k, other in enumerate(node.also, start=2):
-        # "X and Y in the same order": a line of each in the order
+        # "X and Y in the same order": the order is among the orders with a line of each
         lines, prods = f"l{k}", f"p{k}"
         q = (
             exp.select(exp.convert(1))
@@ -334,23 +399,25 @@ def _order_tests(node: PurchaseCondition, ctx: Ctx) -> list[exp.Expr]:
                 _table("products", prods),
                 on=_eq(exp.column("product_id", prods), exp.column("product_id", lines)),
             )
-            .where(
-                exp.and_(
-                    _eq(exp.column("order_id", lines), exp.column("order_id", o)),
-                    *_product_tests(other, prods),
-                )
-            )
+            .where(_and(_product_tests(other, prods)))
         )
-        tests.append(_exists(q))
+        tests.append(_member(q, lines, key="order_id", outer=o))
     if node.first_purchase:
-        first = (
-            exp.select(exp.column("order_id", "fo"))
-            .from_(ctx.macro("completed_orders", "fo"))
-            .where(_eq(exp.column("contact_id", "fo"), exp.column("contact_id", "c")))
-            .order_by(exp.column("ordered_at", "fo"), exp.column("order_id", "fo"))
-            .limit(1)
+        # the order is its contact's first purchase: first by time, then by id
+        rank = exp.Window(
+            this=exp.RowNumber(),
+            partition_by=[exp.column("contact_id", "fo")],
+            order=exp.Order(expressions=[exp.column("ordered_at", "fo"), exp.column("order_id", "fo")]),
         )
-        tests.append(_eq(exp.column("order_id", o), exp.Subquery(this=first)))
+        ranked = exp.select(exp.column("order_id", "fo"), exp.alias_(rank, "rn")).from_(
+            ctx.macro("completed_orders", "fo")
+        )
+        first = (
+            exp.select(exp.column("order_id", "f1"))
+            .from_(exp.Subquery(this=ranked, alias=exp.TableAlias(this=exp.to_identifier("f1"))))
+            .where(_eq(exp.column("rn", "f1"), exp.convert(1)))
+        )
+        tests.append(exp.column("order_id", o).isin(query=first))
     return tests
 
 
@@ -368,17 +435,17 @@ def _line_joins(node: PurchaseCondition) -> tuple[list[tuple[exp.Table, exp.Expr
 
 
 def purchase_expr(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
-    """EXISTS over the contact's orders passing every test, or counts / spend / units compared;
-    with ``only``, also no order (or line) of the contact, in the window, that fails them."""
+    """Among the contacts with an order passing every test, or whose counts / spend / units compare;
+    with ``only``, also not among the contacts with an order (or line), in the window, failing them."""
     held = _purchase_held(node, ctx)
     if not node.only:
         return held
     source, cut = _orders_source(node, ctx)
-    scope = [_eq(exp.column("contact_id", "o"), exp.column("contact_id", "c")), *cut]
+    scope = list(cut)
     if node.window is not None:
         scope.append(window_expr(exp.column("ordered_at", "o"), node.window, ctx))
     every = node.model_copy(update={"window": None, "only": False})
-    tests = _order_tests(every, ctx)[1:]  # without the contact test
+    tests = _order_tests(every, ctx)
     joins: list[tuple[exp.Table, exp.Expr]] = []
     if node.product is not None or node.returned:
         joins, line_tests = _line_joins(every)
@@ -386,7 +453,9 @@ def purchase_expr(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
     if not tests:
         raise CompileError("'only' needs something every order has: a product, a channel, a store, a payment")
     failing = exp.Not(this=exp.func("coalesce", _and(tests), exp.false()))
-    return _and([held, exp.Not(this=_exists(_subquery(source, joins, [*scope, failing], exp.convert(1))))])
+    return _and(
+        [held, exp.Not(this=_member(_subquery(source, joins, [*scope, failing], exp.convert(1)), "o"))]
+    )
 
 
 def _purchase_held(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
@@ -395,29 +464,31 @@ def _purchase_held(node: PurchaseCondition, ctx: Ctx) -> exp.Expr:
     needs_lines = node.product is not None or node.returned or node.units is not None
     joins, line_tests = _line_joins(node) if needs_lines else ([], [])
     if node.count is None and node.amount is None and node.units is None:
-        return _exists(_subquery(source, joins, order_tests + line_tests, exp.convert(1)))
+        return _member(_subquery(source, joins, order_tests + line_tests, exp.convert(1)), "o")
     parts: list[exp.Expr] = []
-    # order-level figures: the line tests become an EXISTS on the order, so each order counts once
+    # order-level figures: the line tests pick the orders with such a line, so each order counts once
     order_where = list(order_tests)
     if line_tests:
-        order_where.append(
-            _exists(_subquery(joins[0][0], joins[1:], [joins[0][1], *line_tests], exp.convert(1)))
-        )
+        lines = _subquery(joins[0][0], joins[1:], line_tests, exp.convert(1))
+        order_where.append(_member(lines, "l", key="order_id", outer="o"))
     if node.count is not None:
-        q = _subquery(source, [], order_where, exp.Count(this=exp.Star()))
-        parts.append(_scalar(q, node.count))
+        q = _subquery(source, [], order_where, exp.convert(1))
+        parts.append(_figure_member(q, "o", exp.Count(this=exp.Star()), node.count))
     if node.amount is not None:
         if node.product is not None:
             spend: exp.Expr = exp.Mul(
                 this=exp.column("quantity", "l"), expression=exp.column("unit_price", "l")
             )
-            q = _subquery(source, joins, order_tests + line_tests, exp.func("sum", spend))
+            q = _subquery(source, joins, order_tests + line_tests, exp.convert(1))
+            parts.append(_figure_member(q, "o", exp.func("sum", spend), node.amount))
         else:
-            q = _subquery(source, [], order_where, exp.func("sum", exp.column("total_amount", "o")))
-        parts.append(_scalar(q, node.amount))
+            q = _subquery(source, [], order_where, exp.convert(1))
+            parts.append(
+                _figure_member(q, "o", exp.func("sum", exp.column("total_amount", "o")), node.amount)
+            )
     if node.units is not None:
-        q = _subquery(source, joins, order_tests + line_tests, exp.func("sum", exp.column("quantity", "l")))
-        parts.append(_scalar(q, node.units))
+        q = _subquery(source, joins, order_tests + line_tests, exp.convert(1))
+        parts.append(_figure_member(q, "o", exp.func("sum", exp.column("quantity", "l")), node.units))
     return _and(parts)
 
 
@@ -479,16 +550,13 @@ def _history(
     ctx: Ctx,
 ) -> exp.Expr:
     when = exp.column("occurred_at", alias)
-    where = [
-        _eq(exp.column("contact_id", alias), exp.column("contact_id", "c")),
-        exp.LT(this=when, expression=ts(ctx.end)),
-        *tests,
-    ]
+    where = [exp.LT(this=when, expression=ts(ctx.end)), *tests]
     if window is not None:
         where.append(window_expr(when.copy(), window, ctx))
+    q = _subquery(_table(table, alias), joins, where, exp.convert(1))
     if count is None:
-        return _exists(_subquery(_table(table, alias), joins, where, exp.convert(1)))
-    return _scalar(_subquery(_table(table, alias), joins, where, exp.Count(this=exp.Star())), count)
+        return _member(q, alias)
+    return _figure_member(q, alias, exp.Count(this=exp.Star()), count)
 
 
 def web_expr(node: WebCondition, ctx: Ctx) -> exp.Expr:
@@ -704,14 +772,17 @@ def funnel_steps(plan: SegmentPlan) -> list[str]:
     return [name for name, _ in _funnel(plan)[2]]
 
 
-def funnel_select(plan: SegmentPlan, as_of: date) -> exp.Select:
+def funnel_select(plan: SegmentPlan, as_of: date, *, first: int = 0) -> exp.Select:
     """One statement counting, in a single scan, the contacts at D and those left after each step.
 
     Each top-level condition (and each branch of a top-level ``any``) is evaluated once per
     contact into a boolean flag (NULL read as false, as WHERE does); the steps count ANDs of flags.
+    With ``first``, the same pass also lists the segment's first contacts by id (``first_ids``, the
+    rows ``compile_segment`` returns first), so the preview needs no second run of the segment.
 
     Returns:
-        A one-row SELECT whose columns are ``funnel_steps(plan)``, each ``count(*) FILTER (WHERE ...)``.
+        A one-row SELECT whose columns are ``funnel_steps(plan)``, each ``count(*) FILTER (WHERE ...)``,
+        then ``first_ids`` (a list, NULL when the segment is empty) when ``first`` is given.
     """
     ctx = Ctx(as_of)
     flags, tests, steps = _funnel(plan)
@@ -733,18 +804,64 @@ def funnel_select(plan: SegmentPlan, as_of: date) -> exp.Select:
             )
             case = case.when(exp.Not(this=exp.paren(on_flags)), exp.Literal.number(k))
         passed = case.else_(exp.Literal.number(len(tests)))
-    flagged = exp.select(*(exp.column(name, "f") for name, _ in flags), exp.alias_(passed, "passed")).from_(
-        exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("f")))
-    )
+    flagged = exp.select(
+        exp.column("contact_id", "f"),
+        *(exp.column(name, "f") for name, _ in flags),
+        exp.alias_(passed, "passed"),
+    ).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("f"))))
     cols: list[exp.Expr] = []
     for name, test in steps:
         count: exp.Expr = exp.Count(this=exp.Star())
         if test is not None:
             count = exp.Filter(this=count, expression=exp.Where(this=test))
         cols.append(exp.alias_(count, name))
+    if first > 0:
+        ids: exp.Expr = exp.func("min", exp.column("contact_id", "g"), exp.convert(int(first)))
+        last = steps[-1][1]
+        if last is not None:
+            ids = exp.Filter(this=ids, expression=exp.Where(this=last.copy()))
+        cols.append(exp.alias_(ids, "first_ids"))
     return exp.select(*cols).from_(
         exp.Subquery(this=flagged, alias=exp.TableAlias(this=exp.to_identifier("g")))
     )
+
+
+def use_stored(expr: exp.Expr, stored: frozenset[str] | set[str]) -> exp.Expr:
+    """``expr`` reading each stored derived table (``rfm_20260630``) in place of its macro call for
+    that date (``rfm(CAST('2026-06-30' AS DATE))``); calls for other dates stay as they are.
+
+    The stored table holds what the macro gives (``derived.store_derived``), so the rows are the
+    same; the SQL shown names the table, which the file has.
+
+    >>> q = exp.select("r.r_score").from_(Ctx(date(2026, 6, 30)).macro("rfm", "r"))
+    >>> use_stored(q, {"rfm_20260630"}).sql("duckdb")
+    'SELECT r.r_score FROM rfm_20260630 AS r'
+    >>> use_stored(q, {"rfm_20260531"}).sql("duckdb")
+    "SELECT r.r_score FROM RFM(CAST('2026-06-30' AS DATE)) AS r"
+    """
+    if not stored:
+        return expr
+
+    def swap(node: exp.Expr) -> exp.Expr:
+        if not isinstance(node, exp.Table) or not isinstance(node.this, exp.Anonymous):
+            return node
+        name = str(node.this.name).lower()
+        args = node.this.expressions
+        if name not in STORED_MACROS or len(args) != 1 or not isinstance(args[0], exp.Cast):
+            return node
+        day = args[0].this
+        if not isinstance(day, exp.Literal) or not day.is_string:
+            return node
+        try:
+            table = stored_name(name, date.fromisoformat(day.this))
+        except ValueError:
+            return node
+        if table not in stored:
+            return node
+        alias = node.args.get("alias")
+        return exp.Table(this=exp.to_identifier(table), alias=alias.copy() if alias else None)
+
+    return expr.transform(swap)
 
 
 def render(expr: exp.Expr) -> str:

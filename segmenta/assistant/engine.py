@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import duckdb
 
 from segmenta.assistant.answer import Answer, ClarificationOut, FunnelStep
-from segmenta.assistant.compiler import compile_segment, funnel_select, funnel_steps, render
+from segmenta.assistant.compiler import compile_segment, funnel_select, funnel_steps, render, use_stored
 from segmenta.assistant.explainer import explain_plan, step_label
 from segmenta.assistant.parser import parse
 from segmenta.assistant.plan import (
@@ -34,6 +34,7 @@ from segmenta.assistant.reading.pieces import ParseResult
 from segmenta.assistant.validator import validate, warehouse_schema
 from segmenta.errors import SegmentaError
 from segmenta.locale_text import day_text
+from segmenta.warehouse.derived import is_stored, last_data_day
 from segmenta.warehouse.store import connect_readonly, run_query
 
 PREVIEW_COLUMNS = ("contact_id", "first_name", "last_name", "email", "city", "country")
@@ -62,6 +63,8 @@ class Engine:
         self.timeout = timeout
         self.catalog = Catalog.load(self.con)
         self.schema = warehouse_schema(self.con)
+        # the derived tables stored for some dates (rfm_20260630), read in place of their macros
+        self.stored = frozenset(name for name in self.schema if is_stored(name))
         from segmenta.warehouse.config import shop_locale
 
         shop_currency, self.country = shop_locale(db)
@@ -186,14 +189,9 @@ class Engine:
     def data_last_day(self) -> date | None:
         """The last day with an order, a web event or a message in the warehouse (None when empty)."""
         try:
-            rows = self.con.execute(
-                "SELECT greatest((SELECT max(ordered_at) FROM orders), "
-                "(SELECT max(occurred_at) FROM web_events), "
-                "(SELECT max(occurred_at) FROM message_events))::DATE"
-            ).fetchall()
+            return last_data_day(self.con)
         except duckdb.Error:
             return None
-        return rows[0][0] if rows else None
 
     def _answer_parsed(self, text: str, result: ParseResult, as_of: date, *, preview: int = 20) -> Answer:
         lang = result.language
@@ -265,19 +263,15 @@ class Engine:
                 if plan.language == "es"
                 else f"{merged} repeated condition(s) counted once",
             ]
-        seg_sql = render(compile_segment(plan, as_of))
-        validate(seg_sql, self.schema)
-        # the funnel's last step is the segment's size: one scan counts every step, and only the
-        # first contacts are fetched for the preview (a segment of a million contacts stays in DuckDB)
-        funnel = self._funnel(plan, as_of)  # the plan is resolved already
+        seg_sql = self.segment_sql(plan, as_of)
+        # one pass: the funnel's steps, its last one the segment's size, and the first contacts for
+        # the preview, so a segment of a million contacts is run once and stays in DuckDB
+        funnel, ids = self._funnel_pass(plan, as_of, first=preview)  # the plan is resolved already
         count = funnel[-1].count
-        first = f"SELECT contact_id FROM (\n{seg_sql}\n) AS segment LIMIT {int(preview)}"
-        validate(first, self.schema)
-        _, ids = run_query(self.con, first, timeout=self.timeout)
         explanation = explain_plan(plan, as_of, currency=self.currency, country=self.country)
         if plan.question == "count":
             sql = f"SELECT count(*) AS contacts\nFROM (\n{seg_sql}\n) AS segment"
-            validate(sql, self.schema)
+            validate(sql, self.schema)  # shown to be run by hand: the count itself came from the pass
             return Answer(
                 request=text,
                 kind="report",
@@ -292,7 +286,7 @@ class Engine:
                 rows=[[count]],
                 language=plan.language,
             )
-        cols, rows = self.preview([r[0] for r in ids[:preview]])
+        cols, rows = self.preview(ids[:preview])
         return Answer(
             request=text,
             kind="segment",
@@ -308,18 +302,32 @@ class Engine:
             language=plan.language,
         )
 
+    def segment_sql(self, plan: SegmentPlan, as_of: date) -> str:
+        """The validated SQL of a resolved segment plan at ``as_of``, reading the stored derived tables."""
+        sql = render(use_stored(compile_segment(plan, as_of), self.stored))
+        validate(sql, self.schema)
+        return sql
+
     def funnel(self, plan: SegmentPlan, as_of: date) -> list[FunnelStep]:
         """The contacts each top-level condition keeps, saved segments read as at ``as_of``."""
         return self._funnel(self.resolve(plan), as_of)
 
     def _funnel(self, plan: SegmentPlan, as_of: date) -> list[FunnelStep]:
-        sql = render(funnel_select(plan, as_of))
+        return self._funnel_pass(plan, as_of)[0]
+
+    def _funnel_pass(
+        self, plan: SegmentPlan, as_of: date, first: int = 0
+    ) -> tuple[list[FunnelStep], list[str]]:
+        """The funnel's steps and, with ``first``, the segment's first contact ids, from one statement."""
+        sql = render(use_stored(funnel_select(plan, as_of, first=first), self.stored))
         validate(sql, self.schema)
         _, rows = run_query(self.con, sql, timeout=self.timeout)
-        values = rows[0]
         names = funnel_steps(plan)
+        values = rows[0][: len(names)]
+        ids = [str(i) for i in (rows[0][len(names)] or [])] if first > 0 else []
         labels = self.funnel_labels(plan, as_of)
-        return [FunnelStep(step=labels.get(n, n), count=int(v)) for n, v in zip(names, values, strict=True)]
+        steps = [FunnelStep(step=labels.get(n, n), count=int(v)) for n, v in zip(names, values, strict=True)]
+        return steps, ids
 
     def funnel_labels(self, plan: SegmentPlan, as_of: date) -> dict[str, str]:
         lang = plan.language

@@ -31,6 +31,7 @@ from sqlglot.errors import OptimizeError, ParseError
 from sqlglot.optimizer.qualify import qualify
 
 from segmenta.errors import SqlValidationError
+from segmenta.warehouse.derived import is_stored
 from segmenta.warehouse.schema import META_TABLE, TABLES, sql_schema
 
 # Output columns of the table macros of warehouse/derived.py (docs/CONTRACTS.md).
@@ -148,13 +149,14 @@ def known_schema(schema: dict[str, dict[str, str]] | None = None) -> dict[str, d
 
     Args:
         schema: the live warehouse's tables (see ``warehouse_schema``); only its ``user_*`` tables
-            are added, so a stray table in the file never becomes queryable.
+            and the stored derived tables (``rfm_20260630``) are added, so a stray table in the
+            file never becomes queryable.
     """
     out = sql_schema()
     out[META_TABLE] = {"key": "VARCHAR", "value": "VARCHAR"}
     out.update(MACRO_COLUMNS)
     for name, cols in (schema or {}).items():
-        if name.lower().startswith("user_"):
+        if name.lower().startswith("user_") or is_stored(name):
             out[name.lower()] = {c.lower(): t for c, t in cols.items()}
     return out
 

@@ -35,6 +35,7 @@ def open_engine(db: Path, *, timeout: float = 30.0, mode: Mode | None = None) ->
 
 def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumptions: list[str]) -> Answer:
     """Compile, validate and run a report plan; explain each metric's formula and the window."""
+    from segmenta.assistant.compiler import use_stored
     from segmenta.tools.metrics import check, metric_formula
     from segmenta.tools.report import compile_report, excluded_sql, partial_buckets, render
 
@@ -52,7 +53,7 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
             language=lang,
             clarifications=[ClarificationOut(question=p) for p in problems],
         )
-    sql = render(compile_report(plan, as_of))
+    sql = render(use_stored(compile_report(plan, as_of), engine.stored))
     validate(sql, engine.schema)
     cols, rows = run_query(engine.con, sql, timeout=engine.timeout)
     if rows:
@@ -81,7 +82,7 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
         )
     ex = excluded_sql(plan, as_of)
     if ex is not None:
-        ex_sql = render(ex)
+        ex_sql = render(use_stored(ex, engine.stored))
         validate(ex_sql, engine.schema)
         _, ex_rows = run_query(engine.con, ex_sql, timeout=engine.timeout)
         from segmenta.locale_text import integer, locale_id

@@ -33,11 +33,10 @@ import duckdb
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz import fuzz, process
 
-from segmenta.assistant.compiler import compile_segment, funnel_steps, render
+from segmenta.assistant.compiler import funnel_steps
 from segmenta.assistant.explainer import step_label
 from segmenta.assistant.plan import SavedSegmentCondition, SegmentPlan, conjuncts, walk
 from segmenta.assistant.text import fold
-from segmenta.assistant.validator import validate
 from segmenta.errors import SegmentaError, WarehouseError, say
 from segmenta.warehouse import userstore
 from segmenta.warehouse.store import no_warehouse, run_query
@@ -351,8 +350,7 @@ def _evaluate(
         for as_of in dates:
             ids: list[str] = []
             if members:
-                sql = render(compile_segment(engine.resolve(plan), as_of))
-                validate(sql, engine.schema)
+                sql = engine.segment_sql(engine.resolve(plan), as_of)
                 ids = [str(r[0]) for r in run_query(engine.con, sql, timeout=engine.timeout)[1]]
             funnel = engine.funnel(plan, as_of)
             out.append(
@@ -701,6 +699,4 @@ def segment_sql(db: Path, name: str, as_of: date) -> str:
         else SegmentPlan(where=SavedSegmentCondition(name=seg.name))
     )
     with _engine(db) as engine:
-        sql = render(compile_segment(engine.resolve(plan), as_of))
-        validate(sql, engine.schema)
-    return sql
+        return str(engine.segment_sql(engine.resolve(plan), as_of))

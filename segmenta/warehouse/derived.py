@@ -10,6 +10,14 @@ use them on the file opened read-only (macros live in the catalog, so the reader
 - ``rfm(d)``: R, F and M scores, the cell and the named segment per buyer up to D;
 - ``lead_scores(d)``: the lead score per contact of ``contacts_at(d)``.
 
+Stored per as-of date: ``contact_metrics`` and ``rfm``, which most answers join, are also kept
+as plain tables named for their date (``rfm_20260630``), built when the macros are installed
+(every import, append and settings change, which drop the previous ones) for today and the
+data's last day, the dates answers ask about unless told otherwise. The compiler reads such a
+table in place of the macro call for that date (``compiler.use_stored``), so the SQL shown names a
+table that is in the file; after the next import drops it, that SQL fails loudly rather than
+reading another date's rows. Other dates use the macros.
+
 The bodies are generated from the config (RFM method and cut points, lead-score points are
 baked in as literals), so they must be installed again when the config changes: a hash of what
 they were built from is kept in ``segmenta_meta`` under ``macros_config``, see ``macros_current``.
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import date
 from functools import cache
 from importlib.resources import files
 
@@ -33,6 +42,10 @@ from segmenta.warehouse.schema import META_TABLE
 MACROS_VERSION = "1"
 META_KEY = "macros_config"
 MACRO_NAMES = ("contacts_at", "completed_orders", "contact_metrics", "rfm", "lead_scores")
+# lead_scores stays a macro: it reads every web event of the window (2 s at 1M contacts), more than
+# storing it for two dates at each import would be worth for a rarely asked condition
+STORED_MACROS = ("contact_metrics", "rfm")
+_STORED = re.compile(r"^(contact_metrics|rfm)_(\d{8})$")
 
 # English name (as in rfm_segments.sql) -> Spanish name (accepted as a synonym), in file order.
 _SEGMENT_NAMES_ES = {
@@ -202,7 +215,8 @@ def macros_hash(config: Config) -> str:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Create or replace the table macros in the warehouse open (writable) on ``con``, for ``config``.
+    """Create or replace the table macros in the warehouse open (writable) on ``con``, for ``config``,
+    and store the derived tables for today and the data's last day (``store_derived``).
 
     Args:
         con: a writable connection to a warehouse made by ``schema.create_schema``.
@@ -213,6 +227,57 @@ def install_macros(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute(
         f"INSERT OR REPLACE INTO {META_TABLE} (key, value) VALUES (?, ?)", [META_KEY, macros_hash(config)]
     )
+    store_derived(con)
+
+
+def stored_name(macro: str, day: date) -> str:
+    """The table holding ``macro(day)``.
+
+    >>> stored_name("rfm", date(2026, 6, 30))
+    'rfm_20260630'
+    """
+    return f"{macro}_{day:%Y%m%d}"
+
+
+def is_stored(table: str) -> bool:
+    """Whether a table name is one of the stored derived tables (``rfm_20260630``)."""
+    return _STORED.match(table.lower()) is not None
+
+
+def last_data_day(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The last day with an order, a web event or a message (None when there is none)."""
+    row = con.execute(
+        "SELECT greatest((SELECT max(ordered_at) FROM orders), "
+        "(SELECT max(occurred_at) FROM web_events), "
+        "(SELECT max(occurred_at) FROM message_events))::DATE"
+    ).fetchall()
+    return row[0][0] if row else None
+
+
+def store_derived(con: duckdb.DuckDBPyConnection, days: list[date] | None = None) -> list[str]:
+    """Drop every stored derived table, then store ``contact_metrics`` and ``rfm`` for each day
+    (default: today and the data's last day); returns the tables made.
+
+    Run after ``install_macros`` on the same writable connection: the tables hold what the macros
+    give at that moment, so they are made again whenever the data or the settings change.
+    """
+    tables = [
+        str(r[0])
+        for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
+    ]
+    for name in tables:
+        if is_stored(name):
+            con.execute(f'DROP TABLE "{name}"')
+    if days is None:
+        last = last_data_day(con)
+        days = sorted({date.today(), *([last] if last else [])})
+    made = []
+    for day in days:
+        for macro in STORED_MACROS:
+            name = stored_name(macro, day)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM {macro}(DATE '{day.isoformat()}')")
+            made.append(name)
+    return made
 
 
 def macros_current(con: duckdb.DuckDBPyConnection, config: Config) -> bool:

@@ -210,8 +210,15 @@ def test_the_sql_joins_only_the_macros_the_tree_reads() -> None:
     aged = render(
         compile_segment(SegmentPlan(where=attr("age", "compare", compare=Compare(op=">", value=3))), D)
     )
-    assert "LEFT JOIN contact_metrics(CAST('2026-06-30' AS DATE)) AS m" in aged
+    # age comes from the contact's own birth date: no join at all
+    assert "contact_metrics" not in aged and "JOIN" not in aged and "year(c.birth_date)" in aged
     assert "rfm" not in aged.lower() and aged.rstrip().endswith("ORDER BY\n  c.contact_id")
+    spent = render(
+        compile_segment(
+            SegmentPlan(where=MetricCondition(metric="orders_count", compare=Compare(op=">", value=3))), D
+        )
+    )
+    assert "LEFT JOIN contact_metrics(CAST('2026-06-30' AS DATE)) AS m" in spent
 
 
 def test_condition_sql_renders_one_predicate() -> None:
