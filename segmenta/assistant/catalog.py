@@ -590,6 +590,10 @@ class Catalog:
                     # one typo away (a letter swapped, missing or extra) beats two, whatever the ratio:
                     # "quinuqin" is Quinquin with two letters swapped, not Quinnuquin with two more
                     q += ONE_TYPO_BONUS
+                    if len(cand) == len(w) and sorted(cand) == sorted(w):
+                        # two letters swapped keep every letter, the likeliest typo, though the ratio
+                        # counts it as two edits: "quinmnu" is Quinmun swapped, not Quinnu with an m
+                        q = max(q, 85.0 + (100.0 - FUZZY_RATIO) * 0.5 + ONE_TYPO_BONUS - 0.5)
                 match([cand], 0, [i], "fuzzy", (q, q))
             if len(w) <= 7 and not known_word(w):
                 # a short word is one typo away at a lower ratio ("nkie" / "nike" is 75): one swap,
