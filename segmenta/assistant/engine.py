@@ -321,7 +321,7 @@ class Engine:
         """The funnel's steps and, with ``first``, the segment's first contact ids, from one statement."""
         sql = render(use_stored(funnel_select(plan, as_of, first=first), self.stored))
         validate(sql, self.schema)
-        _, rows = run_query(self.con, sql, timeout=self.timeout)
+        _, rows = run_query(self.con, sql, timeout=self.timeout, bounded=True)
         names = funnel_steps(plan)
         values = rows[0][: len(names)]
         ids = [str(i) for i in (rows[0][len(names)] or [])] if first > 0 else []

@@ -159,8 +159,9 @@ class _Fact:
             return exp.select().from_(_macro("contacts_at", "c", d))
         return exp.select().from_(_macro("rfm", "r", d))
 
-    def join(self, q: exp.Select, alias: str) -> exp.Select:
-        """LEFT JOIN what an expression reads through ``alias`` (products, workflows, contacts, RFM...)."""
+    def join(self, q: exp.Select, alias: str, *, ranked: bool = True) -> exp.Select:
+        """LEFT JOIN what an expression reads through ``alias`` (products, workflows, contacts, RFM...);
+        ``ranked``: the query reads each order's rank in its contact's history (``fo.purchase_no``)."""
         d, key = self.as_of, exp.column("contact_id", _CONTACT_KEY[self.source])
         if alias == "p":
             on = _eq(
@@ -171,6 +172,18 @@ class _Fact:
         if alias == "w":
             on = _eq(exp.column("workflow_id", "w"), exp.column("workflow_id", "x"))
             return q.join(_table("workflows", "w"), on=on, join_type="left")
+        if alias == "fo" and not ranked:
+            # only the first purchase time: one row per contact, no window over every order
+            first = (
+                exp.select(
+                    exp.column("contact_id", "f"),
+                    exp.alias_(exp.func("min", exp.column("ordered_at", "f")), "first_at"),
+                )
+                .from_(_macro("completed_orders", "f", d))
+                .group_by(exp.column("contact_id", "f"))
+                .subquery("fo")
+            )
+            return q.join(first, on=_eq(exp.column("contact_id", "fo"), key), join_type="left")
         if alias == "fo":
             return q.join(
                 _first_orders(d),
@@ -271,9 +284,14 @@ def _fact_query(
     )
     used = {c.table for e in [*keys, *aggs, *where] for c in e.find_all(exp.Column)}
     own = {"o", "l"} if source == "lines" else {_CONTACT_KEY[source]}
+    ranked = any(
+        c.table == "fo" and c.name == "purchase_no"
+        for e in [*keys, *aggs, *where]
+        for c in e.find_all(exp.Column)
+    )
     for alias in ("p", "w", "c", "r", "ls", "fo"):
         if alias in used and alias not in own:
-            q = fact.join(q, alias)
+            q = fact.join(q, alias, ranked=ranked)
     q = q.select(*projections, append=False) if projections else q
     return (q.where(exp.and_(*where)) if where else q), keys
 

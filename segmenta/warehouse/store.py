@@ -98,6 +98,8 @@ def run_query(
     params: list[Any] | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
     max_rows: int = MAX_ROWS,
+    *,
+    bounded: bool = False,
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Run one statement with a time limit and a row cap; returns (column names, rows).
 
@@ -105,6 +107,10 @@ def run_query(
     rows are fetched up to ``max_rows`` (one more tells there are too many), so a huge result is
     refused without ever being built in Python. Ctrl-C interrupts the query too. SQL naming the
     saved-segment tables reads them as they are in their store now (``userstore.register``).
+
+    ``bounded``: the statement is segmenta's own and its result small by construction (the
+    funnel's one row of counts and at most a preview's ids), so it is fetched as it is, without
+    the Arrow measuring (nor the import of pyarrow it costs a one-shot process).
     """
     from segmenta.warehouse import userstore
 
@@ -115,6 +121,8 @@ def run_query(
         rel = con.sql(sql, params=params or None)
         if rel is None:  # not a query (a SET, say): nothing to hand back
             return [], []
+        if bounded:
+            return list(rel.columns), rel.fetchall()
         return _fetch(con, rel, max_rows)
 
     timer = threading.Timer(timeout, con.interrupt)

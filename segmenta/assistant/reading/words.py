@@ -149,10 +149,11 @@ def _lookups() -> _Lookups:
 
 
 def _simplemma() -> Any:
-    """simplemma, imported when a lookup is not already known (its import alone takes 0.1 s)."""
-    import simplemma
+    """simplemma over the cached dictionaries (``dictionaries``), imported when a lookup is not
+    already known (its import alone takes 0.1 s)."""
+    from segmenta.assistant.reading import dictionaries
 
-    return simplemma
+    return dictionaries
 
 
 @lru_cache(maxsize=50_000)
@@ -163,7 +164,7 @@ def lemma(word: str, lang: str) -> str:
     ('pull', 'comprar')
     """
     try:
-        return fold(_lookups().get("lemma", word, lang, lambda: _simplemma().lemmatize(word, lang=lang)))
+        return fold(_lookups().get("lemma", word, lang, lambda: _simplemma().lemmatize(word, lang)))
     except Exception:  # pragma: no cover - no lemmatiser: the word as typed
         return word
 
@@ -179,8 +180,8 @@ def known_word(word: str) -> bool:
     try:
         known = _lookups()
         return bool(
-            known.get("known", word, "es", lambda: _simplemma().is_known(word, lang="es"))
-            or known.get("known", word, "en", lambda: _simplemma().is_known(word, lang="en"))
+            known.get("known", word, "es", lambda: _simplemma().is_known(word, "es"))
+            or known.get("known", word, "en", lambda: _simplemma().is_known(word, "en"))
         )
     except Exception:  # pragma: no cover - no dictionary: typos allowed as before
         return False
