@@ -1,9 +1,10 @@
 """Audience files for Meta and Google Ads (and a plain contact CSV) from a segment's SQL.
 
-A segment's SQL (one ``contact_id`` column) is joined to the contacts in one DuckDB query and
-streamed in Arrow batches; each batch is normalised column by column (``normalize``), hashed
-with SHA-256 unless the marketer asks for plain values, and written to a temporary file that
-replaces the target only when everything was written. By default only contacts with
+A segment's SQL (one ``contact_id`` column) is joined to the contacts in DuckDB, which normalises
+them (emails and phones by ``audience_sql``'s SQL, the values that repeat once each by
+``normalize``), hashes them with SHA-256 unless the marketer asks for plain values, and builds each
+line of the file; the lines are written to a temporary file that replaces the target only when
+everything was written. By default only contacts with
 ``ads_consent`` are exported; a contact with no usable match key is left out; a value that cannot
 be normalised is left empty. Every one of these is counted in the ``Preflight``, which also
 shows how many rows carry each match key and the first rows before and after hashing.
@@ -11,9 +12,7 @@ shows how many rows carry each match key and the first rows before and after has
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
 import time
 from collections import Counter
@@ -24,16 +23,18 @@ from typing import Any, Literal
 
 import duckdb
 
-from segmenta.cells import SQL_SPREADSHEET_TEXT, spreadsheet_text
+from segmenta.cells import SQL_SPREADSHEET_TEXT
 from segmenta.errors import ExportError, QueryError, cannot_write, say
 from segmenta.files import check_writable, default_name, put
 from segmenta.locale_text import integer
+from segmenta.tools import audience_sql as aq
 from segmenta.tools import normalize as nz
 from segmenta.warehouse import userstore
 from segmenta.warehouse.config import load_config
 from segmenta.warehouse.locks import discard, owner_only, remove_stale_partials
 from segmenta.warehouse.schema import TABLES
 from segmenta.warehouse.store import connect_readonly, run_query
+from segmenta.warehouse.values import lit
 
 Target = Literal["meta", "google", "csv"]
 TARGETS: tuple[Target, ...] = ("meta", "google", "csv")
@@ -174,114 +175,73 @@ def _counts(con: duckdb.DuckDBPyConnection, sql: str, as_of: dt.date) -> tuple[i
     return int(row[0]), int(row[1])
 
 
-class _Memo:
-    """A normaliser memoised on its raw value: names, cities, zips and dates repeat a lot."""
-
-    def __init__(self, fn: Callable[[str], str | None]) -> None:
-        self.fn = fn
-        self.cache: dict[Any, str | None] = {}
-
-    def many(self, keys: list[Any]) -> list[str | None]:
-        """The normalised value of each raw value (None for empty or not normalisable ones)."""
-        cache = self.cache
-        missing = set(keys).difference(cache)
-        if missing:
-            if len(cache) + len(missing) > 200_000:
-                cache.clear()
-            fn = self.fn
-            for k in missing:
-                cache[k] = None if k is None or k == "" else fn(str(k))
-        return [cache[k] for k in keys]
+def _dob(raw: str) -> str | None:
+    day = nz.birth_date(raw)
+    return day.strftime("%Y%m%d") if day else None
 
 
-def _invalid(raws: list[Any], values: list[str | None], ignored: tuple[Any, ...] = (None, "")) -> int:
-    """How many non-empty raw values could not be normalised."""
-    return values.count(None) - sum(raws.count(x) for x in ignored)
-
-
-class _Normalizer:
-    """Normalises batches of contact columns into one platform's columns (plain), counting drops."""
-
-    def __init__(self, platform: nz.Platform, default_country: str) -> None:
-        self.platform = platform
-        self.default_country = default_country
-        p = platform
-        self.country = _Memo(lambda r: nz.country(r, p))
-        self.first = _Memo(lambda r: nz.name(r, p, "first"))
-        self.last = _Memo(lambda r: nz.name(r, p, "last"))
-        self.city = _Memo(nz.city)
-        self.gender = _Memo(nz.gender)
-        self.dob = _Memo(self._dob)
-        self.zip = _Memo(self._zip)
-        self.state = _Memo(self._state)
-        self.invalid: Counter[str] = Counter()
-        self.address_dropped = 0
-        self.no_key = 0
-
-    @staticmethod
-    def _dob(raw: str) -> str | None:
-        day = nz.birth_date(raw)
-        return day.strftime("%Y%m%d") if day else None
-
-    def _zip(self, key: str) -> str | None:
+def _zip_of(platform: nz.Platform) -> Callable[[str], str | None]:
+    def zip_(key: str) -> str | None:
         country, _, raw = key.partition("|")
-        return nz.postal_code(raw, country, self.platform)
+        return nz.postal_code(raw, country, platform)
 
-    def _state(self, key: str) -> str | None:
-        country, _, raw = key.partition("|")
-        return nz.state(raw, country)
+    return zip_
 
-    def _count(self, column: str, raws: list[Any], values: list[str | None], *ignored: Any) -> None:
-        bad = _invalid(raws, values, (None, "", *ignored))
-        if bad:
-            self.invalid[column] += bad
 
-    def batch(self, cols: list[list[Any]]) -> tuple[list[list[str | None]], list[bool]]:
-        """The platform's columns for one batch (``_SOURCE`` order in), and which rows have a match key."""
-        _ids, emails, phones, firsts, lasts, zips, cities, regions, countries, births, genders = cols
-        p = self.platform
-        ctry = self.country.many(countries)
-        isos = [c.upper() if c else "" for c in ctry]
-        hints = [c or self.default_country for c in isos]
-        em = [nz.email(r, p) if r else None for r in emails]
-        ph = [nz.phone(r, h, p) if r else None for r, h in zip(phones, hints, strict=True)]
-        fn = self.first.many(firsts)
-        ln = self.last.many(lasts)
-        zp = self.zip.many([f"{c}|{r}" if r else None for c, r in zip(isos, zips, strict=True)])
-        for column, raws, values in (
-            ("country", countries, ctry),
-            ("email", emails, em),
-            ("phone", phones, ph),
-            ("first_name", firsts, fn),
-            ("last_name", lasts, ln),
-            ("postal_code", zips, zp),
-        ):
-            self._count(column, raws, values)
-        if p == "google":
-            keep = []
-            for i in range(len(em)):
-                address = (fn[i], ln[i], ctry[i], zp[i])
-                if not all(address) and any(address):
-                    self.address_dropped += 1
-                    fn[i] = ln[i] = ctry[i] = zp[i] = None
-                keep.append(em[i] is not None or ph[i] is not None or fn[i] is not None)
-            self.no_key += keep.count(False)
-            return [em, ph, fn, ln, ctry, zp], keep
-        ct = self.city.many(cities)
-        st = self.state.many([f"{c}|{r}" if r else None for c, r in zip(isos, regions, strict=True)])
-        dob = self.dob.many(births)
-        doby = [d[:4] if d else None for d in dob]
-        gen = self.gender.many(genders)
-        for column, raws, values, ignored in (
-            ("city", cities, ct, ()),
-            ("region", regions, st, ()),
-            ("birth_date", births, dob, ()),
-            ("gender", genders, gen, ("other",)),
-        ):
-            self._count(column, raws, values, *ignored)
-        keep = [e is not None or f is not None for e, f in zip(em, ph, strict=True)]
-        self.no_key += keep.count(False)
-        return [em, ph, fn, ln, zp, ct, st, ctry, dob, doby, gen], keep
+def _state(key: str) -> str | None:
+    country, _, raw = key.partition("|")
+    return nz.state(raw, country)
+
+
+def _load(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[Any, ...]], types: str) -> None:
+    """A temporary table ``name`` of ``rows`` (columns ``types``: "k VARCHAR, v VARCHAR")."""
+    import pyarrow as pa
+
+    names = [c.split()[0] for c in types.split(",")]
+    arrow = {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_()}
+    schema = pa.schema([(n, arrow[c.split()[1]]) for n, c in zip(names, types.split(","), strict=True)])
+    table = pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows], schema=schema)
+    con.register("segmenta_rows", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM segmenta_rows")
+    finally:
+        con.unregister("segmenta_rows")
+
+
+def _mapped(
+    con: duckdb.DuckDBPyConnection, table: str, key: str, fn: Callable[[str], Any], name: str
+) -> None:
+    """``name`` (k, v, h): ``fn`` of each distinct non-empty value of ``key`` in ``table`` and its
+    SHA-256: in Python only the values that repeat (names, places, dates), few next to the rows."""
+    keys = con.sql(
+        f"SELECT DISTINCT k FROM (SELECT {key} AS k FROM {table}) WHERE k IS NOT NULL AND k <> ''"
+    ).fetchall()
+    _load(con, f"{name}_v", [(k, fn(str(k))) for (k,) in keys], "k VARCHAR, v VARCHAR")
+    # hashed here, once per distinct value: a name or a city repeats across thousands of contacts
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT k, v, {_hash('v')} AS h FROM {name}_v")
+
+
+def _hash(col: str) -> str:
+    """SHA-256 of a value as the file holds it: empty for no value (``normalize.sha256_hex`` in SQL)."""
+    return f"CASE WHEN {_empty(col)} THEN NULL ELSE sha256({col}) END"
+
+
+def _by_country(col: str, alias: str = "") -> str:
+    """The key ``ISO|value`` of a value read with the contact's country (NULL for an empty value)."""
+    a = f"{alias}." if alias else ""
+    return f"CASE WHEN {_empty(a + col)} THEN NULL ELSE {a}iso || '|' || {a}{col} END"
+
+
+def _empty(col: str) -> str:
+    return f"({col} IS NULL OR {col} = '')"
+
+
+def _csv_quoted(cell: str) -> str:
+    """Python's csv writer (minimal quoting, ``\\n`` ending lines) in SQL: a cell with a comma, a quote
+    or a line feed quoted, its quotes doubled. (A normalised value holds none of them: letters,
+    digits, ``@`` and dots.)"""
+    special = " OR ".join(f"contains({cell}, {x})" for x in ("','", "'\"'", "chr(10)"))
+    return f"CASE WHEN {special} THEN '\"' || replace({cell}, '\"', '\"\"') || '\"' ELSE {cell} END"
 
 
 @dataclass
@@ -414,82 +374,264 @@ def _contacts_csv(
     return _preflight(run, names, {}, {}, {})
 
 
+def _normalised(
+    con: duckdb.DuckDBPyConnection, platform: nz.Platform, default_country: str
+) -> tuple[list[str], dict[str, int]]:
+    """From ``ex_src`` (the segment's contacts, numbered ``rn``), the table ``ex_out``: the platform's
+    columns normalised (``X``) and hashed (``X_h``), a ``keep`` flag (a match key is left), and for
+    Google ``dropped_address``.
+
+    Emails and phones are normalised in SQL (``audience_sql``), the few values SQL leaves and the
+    values that repeat (names, places, dates) by ``normalize`` in Python, each once. Returns the
+    output columns' names and the invalid values per source column, as the export reports them.
+    """
+    p, fb = platform, lit(aq.FALLBACK)
+    default = default_country.upper()
+    _mapped(con, "ex_src", "country", lambda r: nz.country(r, p), "n_country")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ex_a AS SELECT s.*, nc.v AS ctry, nc.h AS ctry_h, "
+        "upper(coalesce(nc.v, '')) AS iso, "
+        f"coalesce(nullif(upper(coalesce(nc.v, '')), ''), {lit(default)}) AS hint "
+        "FROM ex_src AS s LEFT JOIN n_country AS nc ON nc.k = s.country"
+    )
+    # emails: SQL's shortcut, each domain checked once, the rest by normalize.email
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE ex_e AS SELECT rn, {aq.email_fast('email')} AS fast "
+        f"FROM (SELECT rn, email, {aq.email_text('email', p)} FROM ex_a)"
+    )
+    domains = con.sql(
+        f"SELECT DISTINCT {aq.email_domain('fast')} AS d FROM ex_e WHERE d IS NOT NULL"
+    ).fetchall()
+    _load(con, "n_domain", [(d, nz._domain_ok(str(d))) for (d,) in domains], "k VARCHAR, ok BOOLEAN")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ex_em AS SELECT e.rn, "
+        f"{aq.email_final('e.fast', 'nd.ok', p)} AS em FROM ex_e AS e "
+        f"LEFT JOIN n_domain AS nd ON nd.k = {aq.email_domain('e.fast')}"
+    )
+    slow = con.sql(
+        f"SELECT DISTINCT a.email FROM ex_em AS m JOIN ex_a AS a USING (rn) WHERE m.em = {fb}"
+    ).fetchall()
+    _load(con, "n_email", [(r, nz.email(str(r), p)) for (r,) in slow], "k VARCHAR, v VARCHAR")
+    # phones: E.164 in SQL for digits and separators, the rest by normalize.e164
+    hints = [str(h) for (h,) in con.sql("SELECT DISTINCT hint FROM ex_a").fetchall()]
+    text, kind = aq.phone_stage_one("phone", "hint", hints)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ex_p AS SELECT rn, hint, t, kind, "
+        f"{aq.international_digits('t', 'kind', 'hint', hints)} AS intl "
+        f"FROM (SELECT rn, hint, {text} AS t, {kind} AS kind FROM ex_a)"
+    )
+    prefixes = [
+        str(x) for (x,) in con.sql("SELECT DISTINCT left(intl, 3) FROM ex_p WHERE intl <> ''").fetchall()
+    ]
+    ccs = aq.codes_of(prefixes)
+    code, nsn = aq.phone_parts("t", "kind", "intl", "cc", "hint", hints, ccs)
+    codes = sorted({*ccs, *(r.country_code for r in map(nz._region, hints) if r is not None)})
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE ex_ph AS SELECT rn, {aq.phone_e164('code', 'nsn', codes)} AS e164 "
+        f"FROM (SELECT rn, {code} AS code, {nsn} AS nsn FROM "
+        f"(SELECT *, {aq.calling_code('intl', ccs)} AS cc FROM ex_p))"
+    )
+    slow = con.sql(
+        f"SELECT DISTINCT a.phone, a.hint FROM ex_ph AS m JOIN ex_a AS a USING (rn) WHERE m.e164 = {fb}"
+    ).fetchall()
+    _load(
+        con, "n_phone", [(r, h, nz.e164(str(r), str(h))) for r, h in slow], "k VARCHAR, h VARCHAR, v VARCHAR"
+    )
+    phone = f"CASE WHEN ph.e164 = {fb} THEN np.v ELSE ph.e164 END"
+    # the values that repeat, once each: (output column, source column, read with the country?, normalizer)
+    repeated: list[tuple[str, str, bool, Callable[[str], Any]]] = [
+        ("fn", "first_name", False, lambda r: nz.name(r, p, "first")),
+        ("ln", "last_name", False, lambda r: nz.name(r, p, "last")),
+        ("zp", "postal_code", True, _zip_of(p)),
+    ]
+    if p == "meta":
+        repeated += [
+            ("ct", "city", False, nz.city),
+            ("st", "region", True, _state),
+            ("dob", "birth_date", False, _dob),
+            ("gen", "gender", False, nz.gender),
+        ]
+    joins = [
+        "JOIN ex_em AS em USING (rn)",
+        "JOIN ex_ph AS ph USING (rn)",
+        f"LEFT JOIN n_email AS ne ON em.em = {fb} AND ne.k = a.email",
+        f"LEFT JOIN n_phone AS np ON ph.e164 = {fb} AND np.k = a.phone AND np.h = a.hint",
+    ]
+    values = {
+        "em": f"CASE WHEN em.em = {fb} THEN ne.v ELSE em.em END",
+        "ph": f"substr({phone}, 2)" if p == "meta" else phone,
+        "ctry": "a.ctry",
+        "ctry_h": "a.ctry_h",
+    }
+    raws = {"country": "a.country", "email": "a.email", "phone": "a.phone"}
+    for col, source, by_country, fn in repeated:
+        _mapped(con, "ex_a", _by_country(source) if by_country else source, fn, f"n_{col}")
+        key = _by_country(source, "a") if by_country else f"a.{source}"
+        joins.append(f"LEFT JOIN n_{col} AS j_{col} ON j_{col}.k = {key}")
+        values[col], values[f"{col}_h"] = f"j_{col}.v", f"j_{col}.h"
+        raws[source] = f"a.{source}"
+    if p == "meta":  # the birth year: the first 4 digits of the date, hashed once per year
+        values["doby"] = "left(j_dob.v, 4)"
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE n_doby AS SELECT DISTINCT left(v, 4) AS k, sha256(left(v, 4)) AS h "
+            "FROM n_dob WHERE v IS NOT NULL"
+        )
+        joins.append("LEFT JOIN n_doby AS j_doby ON j_doby.k = left(j_dob.v, 4)")
+        values["doby_h"] = "j_doby.h"
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE ex_v AS SELECT a.rn, "
+        + ", ".join(f"{raw} AS raw_{name}" for name, raw in raws.items())
+        + ", "
+        + ", ".join(f"{sql} AS {name}" for name, sql in values.items())
+        + " FROM ex_a AS a "
+        + " ".join(joins)
+    )
+    checks = [
+        ("country", "ctry"),
+        ("email", "em"),
+        ("phone", "ph"),
+        ("first_name", "fn"),
+        ("last_name", "ln"),
+    ]
+    checks.append(("postal_code", "zp"))
+    if p == "meta":
+        checks += [("city", "ct"), ("region", "st"), ("birth_date", "dob"), ("gender", "gen")]
+    counts = ", ".join(
+        f"count(*) FILTER (WHERE NOT {_empty('raw_' + name)} AND {col} IS NULL"
+        + (" AND raw_gender <> 'other')" if name == "gender" else ")")
+        for name, col in checks
+    )
+    row = con.sql(f"SELECT {counts} FROM ex_v").fetchall()[0]
+    invalid = {name: int(n) for (name, _), n in zip(checks, row, strict=True) if n}
+    if p == "google":
+        out = ["em", "ph", "fn", "ln", "ctry", "zp"]
+        address = ["fn", "ln", "ctry", "zp"]
+        full = " AND ".join(f"NOT {_empty(c)}" for c in address)
+        some = " OR ".join(f"NOT {_empty(c)}" for c in address)
+        dropped = f"(NOT ({full}) AND ({some}))"
+        cleared = ", ".join(
+            f"CASE WHEN {dropped} THEN NULL ELSE {c}{h} END AS {c}{h}" for c in address for h in ("", "_h")
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW ex_out AS SELECT rn, em, ph, {cleared}, "
+            f"{dropped} AS dropped_address, "
+            f"em IS NOT NULL OR ph IS NOT NULL OR (fn IS NOT NULL AND NOT {dropped}) AS keep FROM ex_v"
+        )
+        return out, invalid
+    out = ["em", "ph", "fn", "ln", "zp", "ct", "st", "ctry", "dob", "doby", "gen"]
+    hashes = ", ".join(f"{c}_h" for c in out if c not in ("em", "ph"))
+    con.execute(
+        f"CREATE OR REPLACE TEMP VIEW ex_out AS SELECT rn, {', '.join(out)}, {hashes}, "
+        "em IS NOT NULL OR ph IS NOT NULL AS keep FROM ex_v"
+    )
+    return out, invalid
+
+
 def _audience(
     db: Path,
     contact_ids_sql: str,
     run: _Run,
-    write: Callable[[str], Any] | None,
+    dest: Path | None,
     progress: ProgressCallback | None,
 ) -> Preflight:
-    """Stream the segment's contacts, normalise and hash them, ``write`` the CSV text (None: count only)."""
+    """Normalise and hash the segment's contacts in DuckDB, which writes the file ``dest`` (its header
+    the platform's column names) in the segment's order; None counts and previews only."""
     platform: nz.Platform = "meta" if run.target == "meta" else "google"
     columns = COLUMNS[platform]
-    norm = _Normalizer(platform, load_config(db).locale.default_country)
-    hashers = [_Memo(nz.sha256_hex) for _ in columns]
     never = nz.NEVER_HASHED[platform]
-    per_row = {0, 1}  # email and phone are unique: hashing them once each beats any cache
     zip_at = columns.index("zip" if platform == "meta" else "Zip")
-    select = ", ".join("CAST(c.birth_date AS VARCHAR)" if n == "birth_date" else f"c.{n}" for n in _SOURCE)
+    select = ", ".join(
+        "CAST(c.birth_date AS VARCHAR) AS birth_date" if n == "birth_date" else f"c.{n}" for n in _SOURCE
+    )
     con, total = _open(db, contact_ids_sql, run)
-    consent_only = not run.include_no_consent
-    done = 0
     try:
-        sql = _query(contact_ids_sql, run.as_of, select, consent_only=consent_only)
-        for batch in con.sql(sql).to_arrow_reader(BATCH_ROWS):
-            values, keep = norm.batch([batch.column(i).to_pylist() for i in range(batch.num_columns)])
-            kept = [[v for v, k in zip(col, keep, strict=True) if k] for col in values]
-            n = len(kept[0])
-            run.rows += n
-            run.keys["email"] += n - kept[0].count(None)
-            run.keys["phone"] += n - kept[1].count(None)
-            run.keys["name_zip"] += sum(
-                1 for f, la, z in zip(kept[2], kept[3], kept[zip_at], strict=True) if f and la and z
-            )
-            plain = [["" if v is None else v for v in col] for col in kept]
-            if not run.hashed or write is None:
-                cells = plain
-            else:
-                cells = [
-                    [spreadsheet_text(v) for v in col]
-                    if columns[i] in never
-                    else [nz.sha256_hex(v) if v else "" for v in col]
-                    if i in per_row
-                    else ["" if h is None else h for h in hashers[i].many(kept[i])]
-                    for i, col in enumerate(plain)
+        src = _query(
+            contact_ids_sql, run.as_of, select, consent_only=not run.include_no_consent, ordered=False
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE ex_src AS "
+            f"SELECT row_number() OVER (ORDER BY contact_id) AS rn, * FROM ({src})"
+        )
+        out, invalid = _normalised(con, platform, load_config(db).locale.default_country)
+        kept = "FROM ex_out WHERE keep"
+        row = con.sql(
+            "SELECT count(*) FILTER (WHERE keep), count(*) FILTER (WHERE NOT keep), "
+            "count(*) FILTER (WHERE keep AND em IS NOT NULL), "
+            "count(*) FILTER (WHERE keep AND ph IS NOT NULL), "
+            f"count(*) FILTER (WHERE keep AND NOT {_empty(out[2])} AND NOT {_empty(out[3])} "
+            f"AND NOT {_empty(out[zip_at])}) "
+            + (", count(*) FILTER (WHERE dropped_address)" if platform == "google" else "")
+            + " FROM ex_out"
+        ).fetchall()[0]
+        run.rows = int(row[0])
+        run.keys.update({"email": int(row[2]), "phone": int(row[3]), "name_zip": int(row[4])})
+        dropped = {"no_usable_key": int(row[1])}
+        if platform == "google":
+            dropped["incomplete_address"] = int(row[5])
+        first = con.sql(f"SELECT {', '.join(out)} {kept} ORDER BY rn LIMIT {PREVIEW_ROWS}").fetchall()
+        for r in first:
+            plain_row = ["" if v is None else str(v) for v in r]
+            run.plain_preview.append(plain_row)
+            run.hashed_preview.append(
+                [
+                    v if not v or c in never else nz.sha256_hex(v)
+                    for v, c in zip(plain_row, columns, strict=True)
                 ]
-            for r in range(min(n, PREVIEW_ROWS - len(run.plain_preview))):
-                row = [col[r] for col in plain]
-                run.plain_preview.append(row)
-                run.hashed_preview.append(
-                    [
-                        v if not v or c in never else nz.sha256_hex(v)
-                        for v, c in zip(row, columns, strict=True)
-                    ]
-                )
-            if write is not None and n:
-                write(_csv_text(cells, hashed=run.hashed))
-            done += batch.num_rows
-            if progress is not None:
-                progress("exporting", done, total)
+            )
+        if dest is not None:
+            cells = []
+            for name, col in zip(columns, out, strict=True):
+                text = f"coalesce({col}, '')"
+                if not run.hashed:
+                    cells.append(_csv_quoted(SQL_SPREADSHEET_TEXT.format(col=text)))
+                elif name in never:
+                    cells.append(SQL_SPREADSHEET_TEXT.format(col=text))
+                elif col in ("em", "ph"):  # unique: hashed row by row
+                    cells.append(f"coalesce({_hash(col)}, '')")
+                else:  # hashed once per distinct value (``_mapped``)
+                    cells.append(f"coalesce({col}_h, '')")
+            line = " || ',' || ".join(cells)
+            # in the segment's order: sorted once, on the finished lines
+            lines = con.sql(f"SELECT {line} || chr(10) AS line {kept} ORDER BY rn")
+            _write_lines(lines, dest, columns, progress, total)
+        if progress is not None:
+            progress("exporting", total, total)
     except duckdb.Error as e:
         raise _query_error(e) from e
     finally:
         con.close()
-    dropped = {"no_usable_key": norm.no_key}
-    if platform == "google":
-        dropped["incomplete_address"] = norm.address_dropped
     coverage = {k: (run.keys[k] / run.rows if run.rows else 0.0) for k in KEY_NAMES}
-    return _preflight(run, columns, dropped, dict(norm.invalid), coverage)
+    return _preflight(run, columns, dropped, invalid, coverage)
 
 
-def _csv_text(cells: list[list[str]], *, hashed: bool) -> str:
-    """CSV lines for columns of cells: hashed cells never need quoting, plain ones may."""
-    rows = zip(*cells, strict=True)
-    if hashed:
-        return "".join(",".join(r) + "\n" for r in rows)
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows([spreadsheet_text(v) for v in r] for r in rows)
-    return buf.getvalue()
+def _write_lines(
+    rel: duckdb.DuckDBPyRelation,
+    dest: Path,
+    columns: tuple[str, ...],
+    progress: ProgressCallback | None,
+    total: int,
+) -> None:
+    """Write the header, then the lines ``rel`` gives (each whole, ending in a newline), in order.
+
+    The lines come in Arrow batches and each batch's UTF-8 bytes are written as they lie in its
+    buffer: no Python string is made for a line (a hashed Meta file of 1M contacts is 650 MB).
+    """
+    import pyarrow as pa
+
+    done = 0
+    with dest.open("wb") as f:  # made owner-only by the caller while partial
+        f.write((",".join(columns) + "\n").encode("utf-8"))
+        for batch in rel.to_arrow_reader(BATCH_ROWS):
+            col = batch.column(0)
+            if col.null_count:  # pragma: no cover - every cell is coalesced: a line is never NULL
+                raise ExportError("an export line came out empty")
+            _validity, offsets, data = col.buffers()
+            view = memoryview(offsets)
+            at = view.cast("q") if pa.types.is_large_string(col.type) else view.cast("i")
+            f.write(memoryview(data)[at[col.offset] : at[col.offset + len(col)]])
+            done += len(col)
+            if progress is not None:
+                progress("exporting", min(done, total), total)
 
 
 def _preflight(
@@ -619,9 +761,7 @@ def export_audience(
         if target == "csv":
             pre = _contacts_csv(db, contact_ids_sql, run, tmp, progress)
         else:
-            with tmp.open("w", encoding="utf-8", newline="") as f:
-                f.write(",".join(COLUMNS[target]) + "\n")
-                pre = _audience(db, contact_ids_sql, run, f.write, progress)
+            pre = _audience(db, contact_ids_sql, run, tmp, progress)
         os.chmod(tmp, 0o666 & ~_umask())  # finished: the permissions any new file of the user gets
         put(tmp, path, force=force)
     except OSError as e:
