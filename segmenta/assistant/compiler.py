@@ -75,6 +75,12 @@ class Ctx:
 
     as_of: date
     uses: set[str] = field(default_factory=set)
+    # derived fields (contact_metrics, rfm, lead_scores) as sets of contacts where no NOT is above
+    # the condition: there a test that is NULL (a contact with no RFM row) and one that is FALSE
+    # both leave the contact out, so "among the contacts whose row passes" is the same answer, and
+    # a filtered set beats joining every contact to the whole table. Under a NOT (and in
+    # ``condition_sql``, whose callers may negate it) the tests read the LEFT JOINed row.
+    sets: bool = False
 
     @property
     def end(self) -> datetime:
@@ -90,9 +96,17 @@ class Ctx:
         )
 
     def col(self, alias: str, name: str) -> exp.Column:
-        if alias in _JOINED:
+        if alias in _JOINED and not self.sets:
             self.uses.add(alias)
         return exp.column(name, alias)
+
+    def derived(self, alias: str, test: exp.Expr) -> exp.Expr:
+        """``test`` over the derived table ``alias`` (``m``, ``r``, ``ls``): as a set of contacts, or
+        read through its LEFT JOIN (``col`` registered it then)."""
+        if not self.sets:
+            return test
+        rows = exp.select(exp.convert(1)).from_(self.macro(_JOINED[alias], alias)).where(test)
+        return _member(rows, alias)
 
 
 def ts(t: datetime) -> exp.Expr:
@@ -513,7 +527,7 @@ def metric_expr(node: MetricCondition, ctx: Ctx) -> exp.Expr:
         parts.append(window_expr(ctx.col("m", node.metric), node.window, ctx))
     if not parts:
         raise CompileError(f"the {node.metric} condition has neither a comparison nor a window")
-    return _and(parts)
+    return ctx.derived("m", _and(parts))
 
 
 def rfm_expr(node: RfmCondition, ctx: Ctx) -> exp.Expr:
@@ -529,12 +543,12 @@ def rfm_expr(node: RfmCondition, ctx: Ctx) -> exp.Expr:
         parts.append(_in(ctx.col("r", "rfm_segment"), list(node.segments)))
     if not parts:
         parts.append(_not_null(ctx.col("r", "contact_id")))
-    return _and(parts)
+    return ctx.derived("r", _and(parts))
 
 
 def lead_score_expr(node: LeadScoreCondition, ctx: Ctx) -> exp.Expr:
     """``lead_scores(D).lead_score`` compared."""
-    return compare_expr(ctx.col("ls", "lead_score"), node.compare)
+    return ctx.derived("ls", compare_expr(ctx.col("ls", "lead_score"), node.compare))
 
 
 # ---- behaviour ---------------------------------------------------------------------------------
@@ -674,7 +688,11 @@ def condition_expr(node: Node, ctx: Ctx) -> exp.Expr:
             exp.paren(exp.or_(*(condition_expr(i, ctx) for i in node.items))) if node.items else exp.false()
         )
     if isinstance(node, Not):
-        return exp.Not(this=exp.paren(condition_expr(node.item, ctx)))
+        sets, ctx.sets = ctx.sets, False  # under a NOT, NULL and FALSE differ: see Ctx.sets
+        try:
+            return exp.Not(this=exp.paren(condition_expr(node.item, ctx)))
+        finally:
+            ctx.sets = sets
     if isinstance(node, AttributeCondition):
         return attribute_expr(node, ctx)
     if isinstance(node, PurchaseCondition):
@@ -719,7 +737,7 @@ def compile_segment(plan: SegmentPlan, as_of: date) -> exp.Select:
     Returns:
         ``SELECT c.contact_id FROM contacts_at(D) AS c [LEFT JOIN ...] WHERE ... ORDER BY c.contact_id``.
     """
-    ctx = Ctx(as_of)
+    ctx = Ctx(as_of, sets=True)
     where = condition_expr(plan.where, ctx) if plan.where is not None else None
     q = _base(ctx, exp.column("contact_id", "c"))
     if where is not None:
@@ -773,57 +791,75 @@ def funnel_steps(plan: SegmentPlan) -> list[str]:
 
 
 def funnel_select(plan: SegmentPlan, as_of: date, *, first: int = 0) -> exp.Select:
-    """One statement counting, in a single scan, the contacts at D and those left after each step.
+    """One statement counting the contacts at D and those left after each step, each step over the
+    contacts the previous one left.
 
-    Each top-level condition (and each branch of a top-level ``any``) is evaluated once per
-    contact into a boolean flag (NULL read as false, as WHERE does); the steps count ANDs of flags.
-    With ``first``, the same pass also lists the segment's first contacts by id (``first_ids``, the
-    rows ``compile_segment`` returns first), so the preview needs no second run of the segment.
+    The steps are a chain of materialized CTEs: ``s0`` the contacts at D (only the columns the
+    conditions read), ``s<i>`` the contacts of ``s<i-1>`` passing top-level condition i (NULL read
+    as false, as WHERE does). A condition's sets are computed once, and each later condition
+    looks up only the contacts still in, not every contact. A top-level ``any`` also counts each
+    branch over the contacts of the previous step. With ``first``, the same statement lists the
+    segment's first contacts by id (``first_ids``, the rows ``compile_segment`` returns first), so
+    the preview needs no second run of the segment.
 
     Returns:
-        A one-row SELECT whose columns are ``funnel_steps(plan)``, each ``count(*) FILTER (WHERE ...)``,
-        then ``first_ids`` (a list, NULL when the segment is empty) when ``first`` is given.
+        A one-row SELECT whose columns are ``funnel_steps(plan)``, then ``first_ids`` (a list, NULL
+        when the segment is empty) when ``first`` is given.
     """
-    ctx = Ctx(as_of)
-    flags, tests, steps = _funnel(plan)
-    inner = _base(
-        ctx,
-        exp.column("contact_id", "c"),
-        *(
-            exp.alias_(exp.func("coalesce", condition_expr(node, ctx), exp.false()), name)
-            for name, node in flags
-        ),
+    base = Ctx(as_of, sets=True)
+    compiled: list[tuple[exp.Expr, set[str], list[tuple[exp.Expr, set[str]]]]] = []
+    for node in conjuncts(plan.where):
+        branches: list[tuple[exp.Expr, set[str]]] = []
+        if isinstance(node, Any_) and node.items:
+            for branch in node.items:
+                bctx = Ctx(as_of, sets=True)
+                branches.append((condition_expr(branch, bctx), bctx.uses))
+        ctx = Ctx(as_of, sets=True)
+        compiled.append((condition_expr(node, ctx), ctx.uses, branches))
+    exprs = [e for e, _, bs in compiled for e in [e, *(b for b, _ in bs)]]
+    # the contact columns the conditions read (the sets read none but the id)
+    needed = sorted(
+        {"contact_id"}
+        | {c.name for e in exprs for c in e.find_all(exp.Column) if c.table == "c" and c.name != "*"}
     )
-    # passed: the number of leading conditions the contact meets (the first failing one stops it)
-    passed: exp.Expr = exp.Literal.number(0)
-    if tests:
-        case = exp.Case()
-        for k, cond in enumerate(tests):
-            on_flags = cond.transform(
-                lambda n: exp.column(n.name, "f") if isinstance(n, exp.Column) and n.table == "g" else n
-            )
-            case = case.when(exp.Not(this=exp.paren(on_flags)), exp.Literal.number(k))
-        passed = case.else_(exp.Literal.number(len(tests)))
-    flagged = exp.select(
-        exp.column("contact_id", "f"),
-        *(exp.column(name, "f") for name, _ in flags),
-        exp.alias_(passed, "passed"),
-    ).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("f"))))
-    cols: list[exp.Expr] = []
-    for name, test in steps:
-        count: exp.Expr = exp.Count(this=exp.Star())
-        if test is not None:
-            count = exp.Filter(this=count, expression=exp.Where(this=test))
-        cols.append(exp.alias_(count, name))
+
+    def step_from(prev: str, uses: set[str]) -> exp.Select:
+        q = exp.select(*(exp.column(n, "c") for n in needed)).from_(_table(prev, "c"))
+        for alias, macro in _JOINED.items():
+            if alias in uses:
+                q = q.join(
+                    base.macro(macro, alias),
+                    on=_eq(exp.column("contact_id", alias), exp.column("contact_id", "c")),
+                    join_type="left",
+                )
+        return q
+
+    def passing(test: exp.Expr) -> exp.Expr:
+        return exp.func("coalesce", test.copy(), exp.false())
+
+    ctes: list[tuple[str, exp.Select]] = [
+        ("s0", exp.select(*(exp.column(n, "c") for n in needed)).from_(base.macro("contacts_at", "c")))
+    ]
+    cols: list[exp.Expr] = [
+        exp.alias_(exp.Subquery(this=exp.select(exp.Count(this=exp.Star())).from_("s0")), "contacts")
+    ]
+    for i, (test, uses, branches) in enumerate(compiled, start=1):
+        prev = f"s{i - 1}"
+        for j, (btest, buses) in enumerate(branches, start=1):
+            count = exp.Filter(this=exp.Count(this=exp.Star()), expression=exp.Where(this=passing(btest)))
+            q = step_from(prev, buses).select(count, append=False)
+            cols.append(exp.alias_(exp.Subquery(this=q), f"step_{i}_any_{j}"))
+        ctes.append((f"s{i}", step_from(prev, uses).where(passing(test))))
+        cols.append(
+            exp.alias_(exp.Subquery(this=exp.select(exp.Count(this=exp.Star())).from_(f"s{i}")), f"step_{i}")
+        )
     if first > 0:
-        ids: exp.Expr = exp.func("min", exp.column("contact_id", "g"), exp.convert(int(first)))
-        last = steps[-1][1]
-        if last is not None:
-            ids = exp.Filter(this=ids, expression=exp.Where(this=last.copy()))
-        cols.append(exp.alias_(ids, "first_ids"))
-    return exp.select(*cols).from_(
-        exp.Subquery(this=flagged, alias=exp.TableAlias(this=exp.to_identifier("g")))
-    )
+        ids = exp.func("min", exp.column("contact_id"), exp.convert(int(first)))
+        cols.append(exp.alias_(exp.Subquery(this=exp.select(ids).from_(ctes[-1][0])), "first_ids"))
+    q = exp.select(*cols)
+    for name, cte in ctes:
+        q = q.with_(name, as_=cte, materialized=True)
+    return q
 
 
 def use_stored(expr: exp.Expr, stored: frozenset[str] | set[str]) -> exp.Expr:

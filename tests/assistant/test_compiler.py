@@ -218,7 +218,18 @@ def test_the_sql_joins_only_the_macros_the_tree_reads() -> None:
             SegmentPlan(where=MetricCondition(metric="orders_count", compare=Compare(op=">", value=3))), D
         )
     )
-    assert "LEFT JOIN contact_metrics(CAST('2026-06-30' AS DATE)) AS m" in spent
+    # a derived field is a set of contacts, filtered before any contact is looked up ...
+    assert "JOIN" not in spent and "c.contact_id IN" in spent and "coalesce(m.orders_count, 0) > 3" in spent
+    negated = render(
+        compile_segment(
+            SegmentPlan(
+                where=Not(item=MetricCondition(metric="orders_count", compare=Compare(op=">", value=3)))
+            ),
+            D,
+        )
+    )
+    # ... and read through its join under a NOT, where a missing row (NULL) and a failing one differ
+    assert "LEFT JOIN contact_metrics(CAST('2026-06-30' AS DATE)) AS m" in negated
 
 
 def test_condition_sql_renders_one_predicate() -> None:
@@ -399,6 +410,42 @@ def test_rfm_and_lead_score_read_the_macros(con: duckdb.DuckDBPyConnection) -> N
     assert ids(con, RfmCondition()) == ["C1", "C2", "C3", "C5"]
     scores = direct(f"SELECT contact_id FROM lead_scores({day}) WHERE lead_score > 10 ORDER BY 1")
     assert scores and ids(con, LeadScoreCondition(compare=Compare(op=">", value=10))) == scores
+
+
+def test_derived_fields_as_sets_give_the_rows_their_joins_give_under_any_tree(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    from segmenta.assistant.compiler import Ctx, _base, condition_expr
+
+    def joined(node: Node) -> list[str]:  # every derived field read through its LEFT JOIN
+        ctx = Ctx(D)
+        where = condition_expr(node, ctx)  # registers the joins the tests read
+        q = _base(ctx, exp.column("contact_id", "c"))
+        sql = render(q.where(where).order_by(exp.column("contact_id", "c")))
+        return [r[0] for r in con.execute(sql).fetchall()]
+
+    champions = RfmCondition(r=Compare(op=">=", value=3))
+    spent = MetricCondition(metric="avg_order_value", compare=Compare(op=">", value=20))
+    few = MetricCondition(metric="orders_count", compare=Compare(op="<", value=2))
+    scored = LeadScoreCondition(compare=Compare(op=">", value=10))
+    trees: list[Node] = [
+        champions,
+        spent,
+        few,
+        scored,
+        RfmCondition(),
+        Not(item=champions),
+        Not(item=spent),
+        Not(item=RfmCondition()),
+        All(items=[champions, Not(item=spent)]),
+        Any_(items=[Not(item=champions), scored]),
+        Not(item=Any_(items=[champions, Not(item=few)])),
+        All(items=[attr("city", "in", "Madrid"), Any_(items=[spent, Not(item=scored)])]),
+    ]
+    for tree in trees:
+        assert ids(con, tree) == joined(tree), tree
+    # the reading kept: "not RFM >= 3" leaves out contacts with no RFM at all (their test is NULL)
+    assert not set(ids(con, Not(item=champions))) & (set(EVERYONE) - set(ids(con, RfmCondition())))
 
 
 # ---- behaviour ----------------------------------------------------------------------------------
