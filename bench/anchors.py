@@ -151,7 +151,8 @@ Frames = dict[str, pl.DataFrame]
 def load_frames(con: duckdb.DuckDBPyConnection) -> Frames:
     cols = {
         "contacts": "contact_id, gender, birth_date, created_at",
-        "orders": "order_id, contact_id, ordered_at, CAST(total_amount AS DOUBLE) AS total_amount, "
+        # cents as integers: sums stay exact, so RFM ranks tie exactly as DuckDB's decimals do
+        "orders": "order_id, contact_id, ordered_at, CAST(round(total_amount * 100) AS BIGINT) AS total_amount, "
         "payment_method, status",
         "order_lines": "order_id, product_id",
         "products": "product_id, category, subcategory",
@@ -228,7 +229,7 @@ def pl_seed(f: Frames) -> Any:
             f2=(age > 30).fill_null(False),
             f3=pl.col("b").fill_null(False),
             f4=((pl.col("rs") == 5) & (pl.col("fs") == 5) & (pl.col("ms") == 5)).fill_null(False),
-            f5=pl.col("s").fill_null(0) > 300,
+            f5=pl.col("s").fill_null(0) > 300 * 100,  # cents
         )
     )
     return _counts(flags, ["f1", "f2", "f3", "f4", "f5"])
