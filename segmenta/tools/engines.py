@@ -55,7 +55,7 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
         )
     sql = render(use_stored(compile_report(plan, as_of), engine.stored))
     validate(sql, engine.schema)
-    cols, rows = run_query(engine.con, sql, timeout=engine.timeout)
+    cols, rows = run_query(engine.con, sql, timeout=engine.timeout, bounded=True)
     if rows:
         assumptions = [*assumptions, *partial_buckets(plan, as_of, engine.country)]
     explanation = [metric_formula(m, lang) for m in plan.metrics]
@@ -84,7 +84,7 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
     if ex is not None:
         ex_sql = render(use_stored(ex, engine.stored))
         validate(ex_sql, engine.schema)
-        _, ex_rows = run_query(engine.con, ex_sql, timeout=engine.timeout)
+        _, ex_rows = run_query(engine.con, ex_sql, timeout=engine.timeout, bounded=True)
         from segmenta.locale_text import integer, locale_id
         from segmenta.tools.metrics import DIMENSIONS
 

@@ -108,9 +108,10 @@ def run_query(
     refused without ever being built in Python. Ctrl-C interrupts the query too. SQL naming the
     saved-segment tables reads them as they are in their store now (``userstore.register``).
 
-    ``bounded``: the statement is segmenta's own and its result small by construction (the
-    funnel's one row of counts and at most a preview's ids), so it is fetched as it is, without
-    the Arrow measuring (nor the import of pyarrow it costs a one-shot process).
+    ``bounded``: the statement is segmenta's own and its cells small by construction (the funnel's
+    counts and a preview's ids, a report's numbers and the warehouse values it groups by), so its
+    rows are fetched as they are, up to ``max_rows``, without the Arrow measuring of their bytes
+    (nor the import of pyarrow it costs a one-shot process).
     """
     from segmenta.warehouse import userstore
 
@@ -122,7 +123,10 @@ def run_query(
         if rel is None:  # not a query (a SET, say): nothing to hand back
             return [], []
         if bounded:
-            return list(rel.columns), rel.fetchall()
+            rows = rel.limit(max_rows + 1).fetchall()
+            if len(rows) > max_rows:
+                raise _too_many_rows(max_rows)
+            return list(rel.columns), rows
         return _fetch(con, rel, max_rows)
 
     timer = threading.Timer(timeout, con.interrupt)
@@ -194,6 +198,19 @@ def _interruptible(con: duckdb.DuckDBPyConnection, work: Callable[[], _T]) -> _T
     return value  # type: ignore[no-any-return]
 
 
+def _too_many_rows(max_rows: int) -> QueryError:
+    from segmenta.locale_text import integer
+
+    return QueryError(
+        say(
+            f"the query gives more than {max_rows:,} rows and was stopped: add a LIMIT or narrow "
+            "it (an audience export writes any size)",
+            f"la consulta da más de {integer(max_rows, 'es')} filas y se detuvo: añade un LIMIT "
+            "o acótala (una exportación de audiencia escribe cualquier tamaño)",
+        )
+    )
+
+
 def _fetch(
     con: duckdb.DuckDBPyConnection, rel: duckdb.DuckDBPyRelation, max_rows: int
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -213,16 +230,7 @@ def _fetch(
     for batch in reader:
         n, size = n + batch.num_rows, size + batch.nbytes
         if n > max_rows:
-            from segmenta.locale_text import integer
-
-            raise QueryError(
-                say(
-                    f"the query gives more than {max_rows:,} rows and was stopped: add a LIMIT or narrow "
-                    "it (an audience export writes any size)",
-                    f"la consulta da más de {integer(max_rows, 'es')} filas y se detuvo: añade un LIMIT "
-                    "o acótala (una exportación de audiencia escribe cualquier tamaño)",
-                )
-            )
+            raise _too_many_rows(max_rows)
         if size > MAX_RESULT_BYTES:
             from segmenta.locale_text import integer
 

@@ -117,3 +117,15 @@ def test_text_building_functions_need_a_small_literal_length(sql: str) -> None:
 
 def test_a_small_repeat_or_pad_is_allowed() -> None:
     validate("SELECT repeat('*', 5), lpad(city, 10, ' ') FROM contacts")
+
+
+def test_segmentas_own_statements_are_fetched_without_arrow_yet_within_the_row_cap(tiny: Path) -> None:
+    con = store.connect_readonly(tiny)
+    try:
+        with pytest.raises(QueryError, match="more than 1,000 rows"):
+            store.run_query(con, "SELECT x FROM range(5000) t(x)", max_rows=1000, bounded=True)
+        sql = "SELECT x, [x, x] AS l, 'a' || x AS t FROM range(1000) t(x) ORDER BY x"
+        cols, rows = store.run_query(con, sql, max_rows=1000, bounded=True)
+        assert cols == ["x", "l", "t"] and rows == con.execute(sql).fetchall()
+    finally:
+        con.close()
