@@ -745,39 +745,6 @@ def compile_segment(plan: SegmentPlan, as_of: date) -> exp.Select:
     return q.order_by(exp.column("contact_id", "c"))
 
 
-def _funnel(
-    plan: SegmentPlan,
-) -> tuple[list[tuple[str, Node]], list[exp.Expr], list[tuple[str, exp.Expr | None]]]:
-    """The flags to compute once per contact (name, node), each top-level condition's test over
-    them, and each step's test over ``passed``: how many leading conditions the contact passes.
-
-    Counting leading conditions once keeps the statement linear in the number of conditions
-    (step i is ``passed >= i``), where ANDing conditions 1..i for every step grew with its square.
-    """
-    flags: list[tuple[str, Node]] = []
-    tests: list[exp.Expr] = []
-    steps: list[tuple[str, exp.Expr | None]] = [("contacts", None)]
-    passed = exp.column("passed", "g")
-
-    def at_least(n: int) -> exp.Expr:
-        return exp.GTE(this=passed.copy(), expression=exp.Literal.number(n))
-
-    for i, node in enumerate(conjuncts(plan.where), start=1):
-        if isinstance(node, Any_) and node.items:
-            branches: list[exp.Expr] = []
-            for j, branch in enumerate(node.items, start=1):
-                flags.append((f"f_{i}_{j}", branch))
-                branches.append(exp.column(f"f_{i}_{j}", "g"))
-                test = branches[-1] if i == 1 else exp.and_(at_least(i - 1), branches[-1])
-                steps.append((f"step_{i}_any_{j}", test))
-            tests.append(exp.paren(exp.or_(*branches)) if len(branches) > 1 else branches[0])
-        else:
-            flags.append((f"f_{i}", node))
-            tests.append(exp.column(f"f_{i}", "g"))
-        steps.append((f"step_{i}", at_least(i)))
-    return flags, tests, steps
-
-
 def funnel_steps(plan: SegmentPlan) -> list[str]:
     """The funnel's column names in order: ``contacts``, then per top-level condition i ``step_i``
     (contacts passing conditions 1..i), preceded for an ``any`` condition by ``step_i_any_j``
@@ -787,7 +754,12 @@ def funnel_steps(plan: SegmentPlan) -> list[str]:
     ...     RfmCondition(cells=["111"]), RfmCondition(cells=["112"])])])))
     ['contacts', 'step_1', 'step_2_any_1', 'step_2_any_2', 'step_2']
     """
-    return [name for name, _ in _funnel(plan)[2]]
+    names = ["contacts"]
+    for i, node in enumerate(conjuncts(plan.where), start=1):
+        if isinstance(node, Any_) and node.items:
+            names += [f"step_{i}_any_{j}" for j in range(1, len(node.items) + 1)]
+        names.append(f"step_{i}")
+    return names
 
 
 def funnel_select(plan: SegmentPlan, as_of: date, *, first: int = 0) -> exp.Select:
