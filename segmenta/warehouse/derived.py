@@ -13,7 +13,7 @@ use them on the file opened read-only (macros live in the catalog, so the reader
 Stored per as-of date: ``contact_metrics`` and ``rfm``, which most answers join, are also kept
 as plain tables named for their date (``rfm_20260630``), built when the macros are installed
 (every import, append and settings change, which drop the previous ones) for today and the
-data's last day, the dates answers ask about unless told otherwise. The compiler reads such a
+data's last day, the dates answers ask about unless told otherwise (a daily append: today only). The compiler reads such a
 table in place of the macro call for that date (``compiler.use_stored``), so the SQL shown names a
 table that is in the file; after the next import drops it, that SQL fails loudly rather than
 reading another date's rows. Other dates use the macros.
@@ -214,9 +214,10 @@ def macros_hash(config: Config) -> str:
     return h.hexdigest()[:32]
 
 
-def install_macros(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+def install_macros(con: duckdb.DuckDBPyConnection, config: Config, *, days: list[date] | None = None) -> None:
     """Create or replace the table macros in the warehouse open (writable) on ``con``, for ``config``,
-    and store the derived tables for today and the data's last day (``store_derived``).
+    and store the derived tables for ``days`` (default: today and the data's last day; see
+    ``store_derived``).
 
     Args:
         con: a writable connection to a warehouse made by ``schema.create_schema``.
@@ -227,7 +228,7 @@ def install_macros(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute(
         f"INSERT OR REPLACE INTO {META_TABLE} (key, value) VALUES (?, ?)", [META_KEY, macros_hash(config)]
     )
-    store_derived(con)
+    store_derived(con, days)
 
 
 def stored_name(macro: str, day: date) -> str:

@@ -22,7 +22,7 @@ import contextlib
 import os
 import shutil
 import time
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -219,7 +219,9 @@ def _finish(con: duckdb.DuckDBPyConnection, config: Any, src: Path) -> None:
     from segmenta.warehouse.derived import install_macros
 
     if config is not None:
-        install_macros(con, config)
+        # a daily append stores the derived tables for today only, the date answers take unless told
+        # otherwise: storing the data's last day too would double the append's time at 1M contacts
+        install_macros(con, config, days=[date.today()])
     stamp = {"imported_at": datetime.now().isoformat(timespec="seconds"), "appended_from": str(src.resolve())}
     for k, v in stamp.items():
         con.execute(f"INSERT OR REPLACE INTO {META_TABLE} VALUES (?, ?)", [k, v])
