@@ -13,10 +13,11 @@ use them on the file opened read-only (macros live in the catalog, so the reader
 Stored per as-of date: ``contact_metrics`` and ``rfm``, which most answers join, are also kept
 as plain tables named for their date (``rfm_20260630``), built when the macros are installed
 (every import, append and settings change, which drop the previous ones) for today and the
-data's last day, the dates answers ask about unless told otherwise (a daily append: today only). The compiler reads such a
-table in place of the macro call for that date (``compiler.use_stored``), so the SQL shown names a
-table that is in the file; after the next import drops it, that SQL fails loudly rather than
-reading another date's rows. Other dates use the macros.
+data's last day, the dates answers ask about unless told otherwise (a daily append: today only).
+The compiler reads such a table in place of the macro call for that date
+(``compiler.use_stored``), so the SQL shown names a table that is in the file; after the next
+import drops it, that SQL fails loudly rather than reading another date's rows. Other dates use
+the macros.
 
 The bodies are generated from the config (RFM method and cut points, lead-score points are
 baked in as literals), so they must be installed again when the config changes: a hash of what
