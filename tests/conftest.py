@@ -12,12 +12,23 @@ from segmenta.warehouse.importer import import_shop
 DATA = Path(__file__).parent / "data"
 
 
+_OWN_CACHE: list[str] = []
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """The tests keep segmenta's disk cache in a folder of their own, never the user's."""
     import os
     import tempfile
 
-    os.environ.setdefault("SEGMENTA_CACHE_DIR", tempfile.mkdtemp(prefix="segmenta-test-cache-"))
+    if "SEGMENTA_CACHE_DIR" not in os.environ:
+        _OWN_CACHE.append(tempfile.mkdtemp(prefix="segmenta-test-cache-"))
+        os.environ["SEGMENTA_CACHE_DIR"] = _OWN_CACHE[-1]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The session's own cache folder goes with it (it holds a 30 MB dictionary file)."""
+    for folder in _OWN_CACHE:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
