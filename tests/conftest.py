@@ -12,23 +12,17 @@ from segmenta.warehouse.importer import import_shop
 DATA = Path(__file__).parent / "data"
 
 
-_OWN_CACHE: list[str] = []
-
-
 def pytest_configure(config: pytest.Config) -> None:
-    """The tests keep segmenta's disk cache in a folder of their own, never the user's."""
+    """The tests keep segmenta's disk cache in a folder of their own, never the user's, removed when
+    the process ends (after segmenta's own exit hooks, which may write a last entry to it)."""
+    import atexit
     import os
     import tempfile
 
     if "SEGMENTA_CACHE_DIR" not in os.environ:
-        _OWN_CACHE.append(tempfile.mkdtemp(prefix="segmenta-test-cache-"))
-        os.environ["SEGMENTA_CACHE_DIR"] = _OWN_CACHE[-1]
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """The session's own cache folder goes with it (it holds a 30 MB dictionary file)."""
-    for folder in _OWN_CACHE:
-        shutil.rmtree(folder, ignore_errors=True)
+        folder = tempfile.mkdtemp(prefix="segmenta-test-cache-")
+        os.environ["SEGMENTA_CACHE_DIR"] = folder
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)  # registered first: runs last
 
 
 @pytest.fixture(scope="session")
