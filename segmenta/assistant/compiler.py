@@ -715,16 +715,20 @@ def condition_sql(node: Node, as_of: date) -> str:
     return render(condition_expr(node, Ctx(as_of)))
 
 
-def _base(ctx: Ctx, *projections: exp.Expr) -> exp.Select:
-    q = exp.select(*projections).from_(ctx.macro("contacts_at", "c"))
+def _joined(q: exp.Select, uses: set[str], ctx: Ctx) -> exp.Select:
+    """``q`` (over contacts ``c``) with the derived tables ``uses`` names LEFT JOINed on the contact."""
     for alias, macro in _JOINED.items():
-        if alias in ctx.uses:
+        if alias in uses:
             q = q.join(
                 ctx.macro(macro, alias),
                 on=_eq(exp.column("contact_id", alias), exp.column("contact_id", "c")),
                 join_type="left",
             )
     return q
+
+
+def _base(ctx: Ctx, *projections: exp.Expr) -> exp.Select:
+    return _joined(exp.select(*projections).from_(ctx.macro("contacts_at", "c")), ctx.uses, ctx)
 
 
 def compile_segment(plan: SegmentPlan, as_of: date) -> exp.Select:
@@ -796,15 +800,7 @@ def funnel_select(plan: SegmentPlan, as_of: date, *, first: int = 0) -> exp.Sele
     )
 
     def step_from(prev: str, uses: set[str]) -> exp.Select:
-        q = exp.select(*(exp.column(n, "c") for n in needed)).from_(_table(prev, "c"))
-        for alias, macro in _JOINED.items():
-            if alias in uses:
-                q = q.join(
-                    base.macro(macro, alias),
-                    on=_eq(exp.column("contact_id", alias), exp.column("contact_id", "c")),
-                    join_type="left",
-                )
-        return q
+        return _joined(exp.select(*(exp.column(n, "c") for n in needed)).from_(_table(prev, "c")), uses, base)
 
     def passing(test: exp.Expr) -> exp.Expr:
         return exp.func("coalesce", test.copy(), exp.false())

@@ -310,10 +310,7 @@ class Engine:
 
     def funnel(self, plan: SegmentPlan, as_of: date) -> list[FunnelStep]:
         """The contacts each top-level condition keeps, saved segments read as at ``as_of``."""
-        return self._funnel(self.resolve(plan), as_of)
-
-    def _funnel(self, plan: SegmentPlan, as_of: date) -> list[FunnelStep]:
-        return self._funnel_pass(plan, as_of)[0]
+        return self._funnel_pass(self.resolve(plan), as_of)[0]
 
     def _funnel_pass(
         self, plan: SegmentPlan, as_of: date, first: int = 0

@@ -24,8 +24,6 @@ FALLBACK = "?"
 """The value of a row SQL leaves to Python: never an email (it has no ``@``) nor a phone (no digit)."""
 _FB = lit(FALLBACK)
 
-PHONE_SEPARATORS = r"[ \-.()/]+"
-
 
 def _re(pattern: str) -> str:
     return lit(pattern)
@@ -151,23 +149,27 @@ def _strip(region: nz._Region, nsn: str) -> str:
     )
 
 
-def phone_stage_one(raw: str, hint: str, hints: list[str]) -> tuple[str, str]:
-    """Two SQL expressions over the raw phone and its region hint: the digits as written
-    (separators removed) and what they are: ``'+'`` international (the digits after the ``+`` or
-    the hint's international prefix), ``'n'`` national, NULL for an empty value, or FALLBACK."""
-    text = f"regexp_replace({raw}, {_re(PHONE_SEPARATORS)}, '', 'g')"
-    idd_cases = []
+def _idds(hints: list[str]) -> list[tuple[str, str]]:
+    """(hint literal, its international prefix as a regex matching at the start) per hint that has one."""
+    out = []
     for h in hints:
         region = nz._region(h)
         if region is not None and region.idd is not None:
-            idd_cases.append(
-                f"WHEN {hint} = {lit(h)} AND regexp_matches({text}, {_at_start(region.idd.pattern)}) THEN 'i'"
-            )
+            out.append((lit(h), _at_start(region.idd.pattern)))
+    return out
+
+
+def phone_stage_one(raw: str, hint: str, hints: list[str]) -> tuple[str, str]:
+    """Two SQL expressions over the raw phone and its region hint: the digits as written
+    (separators removed) and what they are: ``'+'`` after a ``+``, ``'i'`` after the hint's
+    international prefix, ``'n'`` national, NULL for an empty value, or FALLBACK."""
+    text = f"regexp_replace({raw}, {_re(nz._PHONE_SEPARATORS.pattern)}, '', 'g')"
+    idd_cases = [f"WHEN {hint} = {h} AND regexp_matches({text}, {idd}) THEN 'i'" for h, idd in _idds(hints)]
     known = ", ".join(lit(h) for h in hints if nz._region(h) is not None) or "NULL"
     kind = (
         f"CASE WHEN {raw} IS NULL OR {raw} = '' THEN NULL "
         f"WHEN {hint} NOT IN ({known}) OR length({raw}) > 100 "
-        f"OR NOT regexp_full_match({text}, '\\+?[0-9]{{4,17}}') THEN {_FB} "
+        f"OR NOT regexp_full_match({text}, {_re(nz._PHONE_SHAPE.pattern)}) THEN {_FB} "
         f"WHEN left({text}, 1) = '+' THEN '+' {' '.join(idd_cases)} ELSE 'n' END"
     )
     return text, kind
@@ -175,13 +177,7 @@ def phone_stage_one(raw: str, hint: str, hints: list[str]) -> tuple[str, str]:
 
 def international_digits(text: str, kind: str, hint: str, hints: list[str]) -> str:
     """The digits after the ``+`` or the hint's international prefix (NULL for a national number)."""
-    cases = []
-    for h in hints:
-        region = nz._region(h)
-        if region is not None and region.idd is not None:
-            cases.append(
-                f"WHEN {hint} = {lit(h)} THEN regexp_replace({text}, {_at_start(region.idd.pattern)}, '')"
-            )
+    cases = [f"WHEN {hint} = {h} THEN regexp_replace({text}, {idd}, '')" for h, idd in _idds(hints)]
     idd = f"CASE {' '.join(cases)} END" if cases else "NULL"
     return f"CASE WHEN {kind} = '+' THEN substr({text}, 2) WHEN {kind} = 'i' THEN {idd} ELSE NULL END"
 

@@ -46,7 +46,7 @@ MACRO_NAMES = ("contacts_at", "completed_orders", "contact_metrics", "rfm", "lea
 # lead_scores stays a macro: it reads every web event of the window (2 s at 1M contacts), more than
 # storing it for two dates at each import would be worth for a rarely asked condition
 STORED_MACROS = ("contact_metrics", "rfm")
-_STORED = re.compile(r"^(contact_metrics|rfm)_(\d{8})$")
+_STORED = re.compile(rf"^({'|'.join(STORED_MACROS)})_(\d{{8}})$")
 
 # English name (as in rfm_segments.sql) -> Spanish name (accepted as a synonym), in file order.
 _SEGMENT_NAMES_ES = {
