@@ -15,6 +15,9 @@ with ``normalize``'s full path. So every value is the one ``normalize`` gives.
 
 from __future__ import annotations
 
+from typing import Any
+
+import duckdb
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from segmenta.tools import normalize as nz
@@ -277,4 +280,62 @@ def phone_e164(code: str, nsn: str, codes: list[int]) -> str:
         f"WHEN NOT length({nsn}) BETWEEN 2 AND 17 THEN {_FB} "
         f"WHEN {code} = '52' AND length(ltrim({nsn}, '0')) = 11 THEN {mexico} "
         f"{' '.join(whens)} ELSE {_FB} END"
+    )
+
+
+# ---------------------------------------------------------------- the stages, run
+
+
+def load(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[Any, ...]], types: str) -> None:
+    """A temporary table ``name`` of ``rows`` (columns ``types``: "k VARCHAR, v VARCHAR")."""
+    import pyarrow as pa
+
+    names = [c.split()[0] for c in types.split(",")]
+    arrow = {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_()}
+    schema = pa.schema([(n, arrow[c.split()[1]]) for n, c in zip(names, types.split(","), strict=True)])
+    table = pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows], schema=schema)
+    con.register("segmenta_rows", table)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM segmenta_rows")
+    finally:
+        con.unregister("segmenta_rows")
+
+
+def email_table(con: duckdb.DuckDBPyConnection, source: str, platform: nz.Platform, out: str) -> None:
+    """The temporary table ``out`` (rn, em): each email of ``source`` (rn, email) as SQL normalises
+    it, its domain checked once in Python: the email, NULL (empty or invalid) or FALLBACK."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {out}_fast AS SELECT rn, {email_fast('email')} AS fast "
+        f"FROM (SELECT rn, email, {email_text('email', platform)} FROM {source})"
+    )
+    domains = con.sql(
+        f"SELECT DISTINCT {email_domain('fast')} AS d FROM {out}_fast WHERE d IS NOT NULL"
+    ).fetchall()
+    load(con, f"{out}_domain", [(d, nz._domain_ok(str(d))) for (d,) in domains], "k VARCHAR, ok BOOLEAN")
+    em = email_final("e.fast", "nd.ok", platform)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT e.rn, {em} AS em "
+        f"FROM {out}_fast AS e LEFT JOIN {out}_domain AS nd ON nd.k = {email_domain('e.fast')}"
+    )
+
+
+def phone_table(con: duckdb.DuckDBPyConnection, source: str, out: str) -> None:
+    """The temporary table ``out`` (rn, e164): each phone of ``source`` (rn, phone, hint) in E.164
+    with its ``+``, NULL (empty or invalid) or FALLBACK, in three stages: the digits and their kind,
+    the calling codes present (read from the data), then the national number checked."""
+    hints = [str(h) for (h,) in con.sql(f"SELECT DISTINCT hint FROM {source}").fetchall()]
+    text, kind = phone_stage_one("phone", "hint", hints)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {out}_digits AS SELECT rn, hint, t, kind, "
+        f"{international_digits('t', 'kind', 'hint', hints)} AS intl "
+        f"FROM (SELECT rn, hint, {text} AS t, {kind} AS kind FROM {source})"
+    )
+    prefixes = con.sql(f"SELECT DISTINCT left(intl, 3) FROM {out}_digits WHERE intl <> ''").fetchall()
+    ccs = codes_of([str(x) for (x,) in prefixes])
+    code, nsn = phone_parts("t", "kind", "intl", "cc", "hint", hints, ccs)
+    codes = sorted({*ccs, *(r.country_code for r in map(nz._region, hints) if r is not None)})
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {out} AS SELECT rn, {phone_e164('code', 'nsn', codes)} AS e164 "
+        f"FROM (SELECT rn, {code} AS code, {nsn} AS nsn FROM "
+        f"(SELECT *, {calling_code('intl', ccs)} AS cc FROM {out}_digits))"
     )

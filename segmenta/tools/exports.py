@@ -193,21 +193,6 @@ def _state(key: str) -> str | None:
     return nz.state(raw, country)
 
 
-def _load(con: duckdb.DuckDBPyConnection, name: str, rows: list[tuple[Any, ...]], types: str) -> None:
-    """A temporary table ``name`` of ``rows`` (columns ``types``: "k VARCHAR, v VARCHAR")."""
-    import pyarrow as pa
-
-    names = [c.split()[0] for c in types.split(",")]
-    arrow = {"VARCHAR": pa.string(), "BOOLEAN": pa.bool_()}
-    schema = pa.schema([(n, arrow[c.split()[1]]) for n, c in zip(names, types.split(","), strict=True)])
-    table = pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows], schema=schema)
-    con.register("segmenta_rows", table)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM segmenta_rows")
-    finally:
-        con.unregister("segmenta_rows")
-
-
 def _mapped(
     con: duckdb.DuckDBPyConnection, table: str, key: str, fn: Callable[[str], Any], name: str
 ) -> None:
@@ -216,7 +201,7 @@ def _mapped(
     keys = con.sql(
         f"SELECT DISTINCT k FROM (SELECT {key} AS k FROM {table}) WHERE k IS NOT NULL AND k <> ''"
     ).fetchall()
-    _load(con, f"{name}_v", [(k, fn(str(k))) for (k,) in keys], "k VARCHAR, v VARCHAR")
+    aq.load(con, f"{name}_v", [(k, fn(str(k))) for (k,) in keys], "k VARCHAR, v VARCHAR")
     # hashed here, once per distinct value: a name or a city repeats across thousands of contacts
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT k, v, {_hash('v')} AS h FROM {name}_v")
 
@@ -395,46 +380,17 @@ def _normalised(
         "FROM ex_src AS s LEFT JOIN n_country AS nc ON nc.k = s.country"
     )
     # emails: SQL's shortcut, each domain checked once, the rest by normalize.email
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE ex_e AS SELECT rn, {aq.email_fast('email')} AS fast "
-        f"FROM (SELECT rn, email, {aq.email_text('email', p)} FROM ex_a)"
-    )
-    domains = con.sql(
-        f"SELECT DISTINCT {aq.email_domain('fast')} AS d FROM ex_e WHERE d IS NOT NULL"
-    ).fetchall()
-    _load(con, "n_domain", [(d, nz._domain_ok(str(d))) for (d,) in domains], "k VARCHAR, ok BOOLEAN")
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE ex_em AS SELECT e.rn, "
-        f"{aq.email_final('e.fast', 'nd.ok', p)} AS em FROM ex_e AS e "
-        f"LEFT JOIN n_domain AS nd ON nd.k = {aq.email_domain('e.fast')}"
-    )
+    aq.email_table(con, "ex_a", p, "ex_em")
     slow = con.sql(
         f"SELECT DISTINCT a.email FROM ex_em AS m JOIN ex_a AS a USING (rn) WHERE m.em = {fb}"
     ).fetchall()
-    _load(con, "n_email", [(r, nz.email(str(r), p)) for (r,) in slow], "k VARCHAR, v VARCHAR")
+    aq.load(con, "n_email", [(r, nz.email(str(r), p)) for (r,) in slow], "k VARCHAR, v VARCHAR")
     # phones: E.164 in SQL for digits and separators, the rest by normalize.e164
-    hints = [str(h) for (h,) in con.sql("SELECT DISTINCT hint FROM ex_a").fetchall()]
-    text, kind = aq.phone_stage_one("phone", "hint", hints)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE ex_p AS SELECT rn, hint, t, kind, "
-        f"{aq.international_digits('t', 'kind', 'hint', hints)} AS intl "
-        f"FROM (SELECT rn, hint, {text} AS t, {kind} AS kind FROM ex_a)"
-    )
-    prefixes = [
-        str(x) for (x,) in con.sql("SELECT DISTINCT left(intl, 3) FROM ex_p WHERE intl <> ''").fetchall()
-    ]
-    ccs = aq.codes_of(prefixes)
-    code, nsn = aq.phone_parts("t", "kind", "intl", "cc", "hint", hints, ccs)
-    codes = sorted({*ccs, *(r.country_code for r in map(nz._region, hints) if r is not None)})
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE ex_ph AS SELECT rn, {aq.phone_e164('code', 'nsn', codes)} AS e164 "
-        f"FROM (SELECT rn, {code} AS code, {nsn} AS nsn FROM "
-        f"(SELECT *, {aq.calling_code('intl', ccs)} AS cc FROM ex_p))"
-    )
+    aq.phone_table(con, "ex_a", "ex_ph")
     slow = con.sql(
         f"SELECT DISTINCT a.phone, a.hint FROM ex_ph AS m JOIN ex_a AS a USING (rn) WHERE m.e164 = {fb}"
     ).fetchall()
-    _load(
+    aq.load(
         con, "n_phone", [(r, h, nz.e164(str(r), str(h))) for r, h in slow], "k VARCHAR, h VARCHAR, v VARCHAR"
     )
     phone = f"CASE WHEN ph.e164 = {fb} THEN np.v ELSE ph.e164 END"

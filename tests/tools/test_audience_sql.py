@@ -58,21 +58,9 @@ PREFIXES = [
 def _sql_phones(rows: list[tuple[str | None, str]]) -> list[str | None]:
     con = duckdb.connect()
     con.register("t", pa.table({"phone": [r for r, _ in rows], "hint": [h for _, h in rows]}))
-    hints = sorted({h for _, h in rows})
-    text, kind = aq.phone_stage_one("phone", "hint", hints)
-    intl = aq.international_digits("t", "kind", "hint", hints)
-    staged = f"SELECT row_number() OVER () AS i, hint, {text} AS t, {kind} AS kind FROM t"
-    with_intl = f"SELECT *, {intl} AS intl FROM ({staged})"
-    prefixes = [
-        str(p)
-        for (p,) in con.sql(f"SELECT DISTINCT left(intl, 3) FROM ({with_intl}) WHERE intl <> ''").fetchall()
-    ]
-    ccs = aq.codes_of(prefixes)
-    code, nsn = aq.phone_parts("t", "kind", "intl", "cc", "hint", hints, ccs)
-    parts = f"SELECT i, {code} AS code, {nsn} AS nsn FROM (SELECT *, {aq.calling_code('intl', ccs)} AS cc FROM ({with_intl}))"
-    codes = sorted({*ccs, *(r.country_code for r in map(nz._region, hints) if r is not None)})
-    sql = f"SELECT {aq.phone_e164('code', 'nsn', codes)} FROM ({parts}) ORDER BY i"
-    return [r[0] for r in con.sql(sql).fetchall()]
+    con.execute("CREATE TEMP TABLE src AS SELECT row_number() OVER () AS rn, phone, hint FROM t")
+    aq.phone_table(con, "src", "out")
+    return [r[0] for r in con.sql("SELECT e164 FROM out ORDER BY rn").fetchall()]
 
 
 def _check_phones(rows: list[tuple[str | None, str]]) -> int:
@@ -127,16 +115,9 @@ def test_plain_national_and_international_numbers_are_answered_in_sql() -> None:
 def _sql_emails(raws: list[str | None], platform: nz.Platform) -> list[str | None]:
     con = duckdb.connect()
     con.register("t", pa.table({"email": pa.array(raws, pa.string())}))
-    staged = f"SELECT row_number() OVER () AS i, email, {aq.email_text('email', platform)} FROM t"
-    fast = f"SELECT i, {aq.email_fast('email')} AS fast FROM ({staged})"
-    domains = con.sql(f"SELECT DISTINCT {aq.email_domain('fast')} FROM ({fast})").fetchall()
-    oks = [(d, nz._domain_ok(d)) for (d,) in domains if d is not None]
-    con.register("d", pa.table({"k": [d for d, _ in oks], "ok": pa.array([o for _, o in oks], pa.bool_())}))
-    sql = (
-        f"SELECT {aq.email_final('f.fast', 'd.ok', platform)} FROM ({fast}) AS f "
-        f"LEFT JOIN d ON d.k = {aq.email_domain('f.fast')} ORDER BY f.i"
-    )
-    return [r[0] for r in con.sql(sql).fetchall()]
+    con.execute("CREATE TEMP TABLE src AS SELECT row_number() OVER () AS rn, email FROM t")
+    aq.email_table(con, "src", platform, "out")
+    return [r[0] for r in con.sql("SELECT em FROM out ORDER BY rn").fetchall()]
 
 
 @pytest.mark.parametrize("platform", nz.PLATFORMS)
