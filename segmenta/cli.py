@@ -27,7 +27,7 @@ from typer.core import TyperGroup
 from segmenta import render
 from segmenta.cli_options import DbOption, ensure_warehouse, parse_date
 from segmenta.errors import SegmentaError, WarehouseError, say, speaking
-from segmenta.warehouse import store
+from segmenta.warehouse import remote, store
 from segmenta.warehouse.schema import META_TABLE, TABLES
 
 DEBUG_ENV = "SEGMENTA_DEBUG"
@@ -91,7 +91,7 @@ _register_groups()
 _date = parse_date
 
 
-def _db(db: Path | None) -> Path:
+def _db(db: str | Path | None) -> Path:
     return store.resolve_db(db)
 
 
@@ -225,11 +225,35 @@ def import_(
 
         typer.echo(suggest(src), nl=False)
         return
+    path = _db(db)
     with render.progress_bar() as progress:
-        if map_ is not None:
+        if remote.remote_of(path) is not None:
+            from segmenta.warehouse.pg_load import import_remote
+
+            if append:
+                raise WarehouseError(
+                    say(
+                        "--append adds to a DuckDB warehouse; import a server warehouse in full",
+                        "--append añade a un almacén DuckDB; importa un almacén en servidor entero",
+                    )
+                )
+
+            def build(staging: Path) -> Any:
+                if map_ is not None:
+                    from segmenta.warehouse.colmap import import_mapped
+
+                    return import_mapped(src, staging, map_, skip_invalid=skip_invalid, progress=progress)
+                if format_ is ImportFormat.shopify:
+                    from segmenta.warehouse.shopify import import_shopify
+
+                    return import_shopify(src, staging, skip_invalid=skip_invalid, progress=progress)
+                return import_shop(src, staging, skip_invalid=skip_invalid, progress=progress)
+
+            report = import_remote(path, build, progress)
+        elif map_ is not None:
             from segmenta.warehouse.colmap import import_mapped
 
-            report = import_mapped(src, _db(db), map_, skip_invalid=skip_invalid, progress=progress)
+            report = import_mapped(src, path, map_, skip_invalid=skip_invalid, progress=progress)
         elif append:
             if format_ is not ImportFormat.canonical:
                 from segmenta.errors import ImportProblem, ShopImportError
@@ -238,13 +262,13 @@ def import_(
                 raise ShopImportError([ImportProblem(str(src), said)])
             from segmenta.warehouse.append import append_shop
 
-            report = append_shop(src, _db(db), skip_invalid=skip_invalid, progress=progress)
+            report = append_shop(src, path, skip_invalid=skip_invalid, progress=progress)
         elif format_ is ImportFormat.shopify:
             from segmenta.warehouse.shopify import import_shopify
 
-            report = import_shopify(src, _db(db), skip_invalid=skip_invalid, progress=progress)
+            report = import_shopify(src, path, skip_invalid=skip_invalid, progress=progress)
         else:
-            report = import_shop(src, _db(db), skip_invalid=skip_invalid, progress=progress)
+            report = import_shop(src, path, skip_invalid=skip_invalid, progress=progress)
     render.print_lines(report.lines())
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 
-def chat(db: Path | None, as_of: date | None, mode: str | None = None) -> None:
+def chat(db: str | Path | None, as_of: date | None, mode: str | None = None) -> None:
     """Run the chat until the marketer quits.
 
     Args:

@@ -24,13 +24,14 @@ def parse_date(text: str) -> dt.date:
 
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
         "--db",
         envvar=store.ENV_DB,
         show_default=False,
-        dir_okay=False,
-        help="The warehouse file (default: $SEGMENTA_DB, else warehouse.duckdb in your user data folder).",
+        metavar="FILE|URL",
+        help="The warehouse: a DuckDB file, or a Postgres URL (postgresql://user@host:5432/db). "
+        "Default: $SEGMENTA_DB, else warehouse.duckdb in your user data folder.",
     ),
 ]
 

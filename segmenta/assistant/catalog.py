@@ -250,10 +250,15 @@ class Catalog:
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
         """The catalog of a warehouse, from memory or the JSON beside it when the import stamp matches."""
+        anchor = getattr(con, "anchor", None)  # a server warehouse: its catalog beside the local anchor
         try:
-            row = con.execute(
-                "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-            ).fetchone()
+            row = (
+                (str(anchor),)
+                if anchor is not None
+                else con.execute(
+                    "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                ).fetchone()
+            )
         except duckdb.Error as e:
             raise CatalogError(f"cannot read the warehouse's catalog: {e}") from e
         path = Path(row[0]) if row and row[0] else None
@@ -275,7 +280,8 @@ class Catalog:
     def _read(cls, con: duckdb.DuckDBPyConnection) -> Catalog:
         try:
             products = con.execute(
-                "SELECT name, category, subcategory, brand, count(*) FROM products GROUP BY ALL ORDER BY ALL"
+                "SELECT name, category, subcategory, brand, count(*) FROM products "
+                "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"
             ).fetchall()
             values: dict[str, dict[str, int]] = {}
             for f, (table, expr) in FIELD_SOURCES.items():
@@ -294,7 +300,8 @@ class Catalog:
                 ).fetchall()
                 values[f"custom:{name}"] = {str(v): int(n) for v, n in rows}
             geography = con.execute(
-                "SELECT DISTINCT country, region, city FROM contacts WHERE region IS NOT NULL ORDER BY ALL"
+                "SELECT DISTINCT country, region, city FROM contacts WHERE region IS NOT NULL "
+                "ORDER BY 1, 2, 3"
             ).fetchall()
         except duckdb.Error as e:
             raise CatalogError(f"cannot read the warehouse's catalog: {e}") from e

@@ -347,7 +347,7 @@ class Engine:
             return cols, []
         sql = (
             f"SELECT {', '.join(cols)} FROM contacts "
-            "WHERE contact_id IN (SELECT unnest(?)) ORDER BY contact_id"
+            "WHERE contact_id IN (SELECT unnest(CAST(? AS VARCHAR[]))) ORDER BY contact_id"
         )
         rows = self.con.execute(sql, [ids]).fetchall()
         return cols, [list(r) for r in rows]

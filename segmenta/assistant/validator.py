@@ -169,7 +169,7 @@ def warehouse_schema(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]
     """
     rows = con.execute(
         "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
     ).fetchall()
     from segmenta.warehouse.userstore import COLUMNS
 

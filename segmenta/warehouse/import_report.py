@@ -49,7 +49,7 @@ class ImportReport:
     """The outcome of an import: detections, rows, what was dropped or ignored, and shop figures."""
 
     source: Path
-    db: Path
+    db: Path | str
     files: list[FileDetection] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
     dropped: list[DroppedRows] = field(default_factory=list)

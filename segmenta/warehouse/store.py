@@ -19,6 +19,7 @@ import duckdb
 import platformdirs
 
 from segmenta.errors import QueryError, SegmentaError, WarehouseError, say
+from segmenta.warehouse import remote
 from segmenta.warehouse.locks import LOCK_WAIT_S as LOCK_WAIT_S  # re-exported: store.LOCK_WAIT_S
 from segmenta.warehouse.locks import open_retrying as open_retrying  # re-exported
 from segmenta.warehouse.paths import config_path as config_path  # re-exported: store.config_path
@@ -43,8 +44,18 @@ def default_db_path() -> Path:
 
 
 def resolve_db(db: Path | str | None) -> Path:
-    """The warehouse path a command should use: the one given, else the default."""
-    return Path(db).expanduser() if db else default_db_path()
+    """The warehouse path a command should use: the one given, else the default.
+
+    A server URL (``postgresql://user@host/shop``) resolves to its local anchor (``remote``).
+    """
+    if db is None or db == "":
+        env = os.environ.get(ENV_DB)
+        if env and remote.is_url(env):
+            return remote.anchor_for(env)
+        return default_db_path()
+    if remote.is_url(db):
+        return remote.anchor_for(str(db))
+    return Path(db).expanduser()
 
 
 def no_warehouse(db: Path) -> str:
@@ -61,7 +72,12 @@ def state_path(db: Path) -> Path:
 
 
 def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
-    """Open an existing warehouse read-only, with external access disabled and the config locked."""
+    """Open an existing warehouse read-only, with external access disabled and the config locked.
+
+    A server warehouse's anchor opens a read-only session on the server instead (``remote``).
+    """
+    if remote.remote_of(db) is not None:
+        return remote.connect(db)  # type: ignore[return-value]  # the part of the API answers use
     if not db.exists():
         raise WarehouseError(no_warehouse(db))
     con = open_retrying(db, read_only=True)
@@ -119,6 +135,13 @@ def run_query(
         userstore.register(con)
 
     def work() -> tuple[list[str], list[tuple[Any, ...]]]:
+        if remote.is_remote(con):
+            server: remote.PostgresConnection = con  # type: ignore[assignment]
+            server.set_timeout(timeout)
+            result, more = server.query(sql, params, max_rows)
+            if more:
+                raise _too_many_rows(max_rows)
+            return [str(d[0]) for d in result.description], result.fetchall()
         rel = con.sql(sql, params=params or None)
         if rel is None:  # not a query (a SET, say): nothing to hand back
             return [], []

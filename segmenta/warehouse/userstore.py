@@ -169,6 +169,10 @@ def _legacy_from(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
 
 
 def _has_legacy(con: duckdb.DuckDBPyConnection) -> bool:
+    from segmenta.warehouse.remote import is_remote
+
+    if is_remote(con):  # a server warehouse never had segments of its own
+        return False
     rows = con.sql(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
         f"AND schema_name = 'main' AND table_name IN ('{SEGMENTS}', '{MEMBERS}', '{HISTORY}')"
@@ -234,7 +238,22 @@ def register(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> None:
 
     With no store yet, an older warehouse's own tables serve as they are; with neither, empty
     tables are put there, so SQL naming them still runs (and finds nothing).
+
+    A server warehouse cannot read the local store's tables: SQL naming them is refused there.
     """
+    from segmenta.warehouse.remote import is_remote
+
+    if is_remote(con):
+        from segmenta.errors import QueryError, say
+
+        raise QueryError(
+            say(
+                "saved segments are kept on this machine, beside the warehouse, and a server warehouse "
+                "cannot read them yet: ask again without the saved segment, or use a DuckDB warehouse",
+                "los segmentos guardados se guardan en este equipo, junto al almacén, y un almacén en "
+                "servidor aún no puede leerlos: pregunta sin el segmento guardado, o usa un almacén DuckDB",
+            )
+        )
     db = db or warehouse_of(con)
     if db is None:
         return

@@ -1,0 +1,234 @@
+"""Import a shop into Postgres: the same checks as a DuckDB import, then one transaction on the server.
+
+The shop's files go through the ordinary importer into a local DuckDB file first (every check, the
+same report, the same refusal with the same messages), so nothing about reading a shop is written
+twice. That finished warehouse is then copied into a new schema on the server in a single
+transaction: its tables (text columns in the "C" collation, so text sorts and compares byte by byte
+as in DuckDB), indexes on the ids answers join by, the derived-field macros as SQL functions of the
+same names (``rfm(d)``, ``contact_metrics(d)``, …, their bodies written in Postgres's dialect by
+``remote.translate``), and the stored derived tables. At the end of the same transaction the old
+schema is dropped and the new one renamed in its place: readers see the old shop or the new one,
+never half of either, and a failure anywhere leaves the old one as it was.
+
+The reader role ``segmenta_reader`` (no login, SELECT on the schema only) is created when missing
+and granted to the importing user, who answers through it (``SET ROLE``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+
+from segmenta.errors import WarehouseError, say
+from segmenta.warehouse.import_report import ImportReport
+from segmenta.warehouse.remote import READER_ROLE, Remote, conninfo, translate
+
+_SIMPLE = {
+    "VARCHAR": 'text COLLATE "C"',
+    "BIGINT": "bigint",
+    "INTEGER": "integer",
+    "SMALLINT": "smallint",
+    "TINYINT": "smallint",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "TIME": "time",
+    "HUGEINT": "numeric(38, 0)",
+    "UBIGINT": "numeric(20, 0)",
+    "UINTEGER": "bigint",
+}
+_INDEXED = ("contact_id", "order_id", "product_id")
+"""Columns answers join or filter by: indexed in every table that has them."""
+Progress = Callable[[str, int, int], None]
+
+
+def pg_type(duck_type: str) -> str:
+    """The Postgres column type for a DuckDB one.
+
+    >>> pg_type("DECIMAL(12,2)"), pg_type("VARCHAR"), pg_type("TIMESTAMP")
+    ('numeric(12,2)', 'text COLLATE "C"', 'timestamp')
+    """
+    t = duck_type.upper().strip()
+    if t in _SIMPLE:
+        return _SIMPLE[t]
+    m = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", t)
+    if m:
+        return f"numeric({m.group(1)},{m.group(2)})"
+    raise WarehouseError(f"a column of type {duck_type} cannot be copied to Postgres")
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    rows = con.execute(
+        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns AS c "
+        "JOIN duckdb_tables() AS t ON t.table_name = c.table_name AND t.schema_name = c.table_schema "
+        "WHERE c.table_schema = 'main' ORDER BY c.table_name, c.ordinal_position"
+    ).fetchall()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, column, type_ in rows:
+        out.setdefault(str(table), []).append((str(column), str(type_)))
+    return out
+
+
+def _macro_returns(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    cols = con.execute(f"DESCRIBE SELECT * FROM {name}(DATE '2000-01-01')").fetchall()
+    collated = ' COLLATE "C"'
+    return ", ".join(f'"{c[0]}" {pg_type(str(c[1])).replace(collated, "")}' for c in cols)
+
+
+def accent_pairs() -> tuple[str, str]:
+    """The accented letters and their bare forms as DuckDB's ``strip_accents`` gives them, for the
+    ``translate`` that stands in for it on Postgres (Latin letters: Latin-1, Extended-A and -B,
+    Extended Additional), so text folds alike on both engines.
+
+    >>> frm, to = accent_pairs(); to[frm.index("ñ")], to[frm.index("Á")], "ß" in frm
+    ('n', 'A', False)
+    """
+    chars = [chr(c) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
+    con = duckdb.connect()
+    try:
+        rows = con.execute("SELECT c, strip_accents(c) FROM unnest(?) AS t(c)", [chars]).fetchall()
+    finally:
+        con.close()
+    pairs = [(c, b) for c, b in rows if len(b) == 1 and b != c]
+    return "".join(c for c, _ in pairs), "".join(b for _, b in pairs)
+
+
+def _strip_accents_sql() -> str:
+    frm, to = accent_pairs()
+    return (
+        "CREATE FUNCTION strip_accents(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+        f"AS $segmenta$ SELECT translate($1, '{frm}', '{to}') $segmenta$"
+    )
+
+
+def load_postgres(
+    duck: Path, remote: Remote, config: object, progress: Progress | None = None
+) -> dict[str, int]:
+    """Copy the finished DuckDB warehouse ``duck`` into ``remote``'s schema, swapped in atomically.
+
+    Returns the rows copied per table.
+    """
+    import psycopg
+
+    from segmenta.warehouse.derived import MACRO_NAMES, macro_definitions
+
+    say_progress = progress or (lambda step, done, total: None)
+    con = duckdb.connect(str(duck), read_only=True)
+    try:
+        tables = _tables(con)
+        macros = {n: b for n, b in macro_definitions(config).items() if n in MACRO_NAMES}  # type: ignore[arg-type]
+        returns = {n: _macro_returns(con, n) for n in macros}
+        try:
+            pg = psycopg.connect(conninfo(remote), autocommit=False, connect_timeout=10)
+        except psycopg.Error as e:
+            raise WarehouseError(
+                say(
+                    f"cannot connect to {remote.shown}: {_first_line(e)}",
+                    f"no se puede conectar a {remote.shown}: {_first_line(e)}",
+                )
+            ) from e
+        new, old = f"{remote.schema}__importing", remote.schema
+        copied: dict[str, int] = {}
+        try:
+            with pg.cursor() as cur, tempfile.TemporaryDirectory(prefix="segmenta-pg-") as tmp:
+                cur.execute(f'DROP SCHEMA IF EXISTS "{new}" CASCADE')
+                cur.execute(f'CREATE SCHEMA "{new}"')
+                cur.execute(f'SET LOCAL search_path TO "{new}"')
+                for k, (table, cols) in enumerate(tables.items()):
+                    say_progress("copying " + table, k, len(tables))
+                    columns = ", ".join(f'"{c}" {pg_type(t)}' for c, t in cols)
+                    cur.execute(f'CREATE TABLE "{table}" ({columns})')
+                    csv = os.path.join(tmp, "rows.csv")
+                    con.execute(f"COPY (SELECT * FROM \"{table}\") TO '{csv}' (FORMAT csv, HEADER false)")
+                    with open(csv, "rb") as fh, cur.copy(f'COPY "{table}" FROM STDIN (FORMAT csv)') as copy:
+                        while chunk := fh.read(1 << 20):
+                            copy.write(chunk)
+                    copied[table] = cur.rowcount if cur.rowcount >= 0 else 0
+                    for c, _ in cols:
+                        if c in _INDEXED:
+                            cur.execute(f'CREATE INDEX ON "{table}" ("{c}")')
+                cur.execute(_strip_accents_sql())
+                for name, body in macros.items():
+                    cur.execute(
+                        f'CREATE FUNCTION "{name}"(d date) RETURNS TABLE ({returns[name]}) '
+                        f"LANGUAGE sql STABLE PARALLEL SAFE AS $segmenta$ {translate(body)} $segmenta$"
+                    )
+                say_progress("analysing", len(tables), len(tables))
+                cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [READER_ROLE])
+                if cur.fetchone() is None:
+                    cur.execute(f"CREATE ROLE {READER_ROLE} NOLOGIN")
+                cur.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')", [READER_ROLE])
+                row = cur.fetchone()
+                if not (row and row[0]):
+                    cur.execute(f"GRANT {READER_ROLE} TO current_user")
+                cur.execute(f'GRANT USAGE ON SCHEMA "{new}" TO {READER_ROLE}')
+                cur.execute(f'GRANT SELECT ON ALL TABLES IN SCHEMA "{new}" TO {READER_ROLE}')
+                cur.execute(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA "{new}" TO {READER_ROLE}')
+                cur.execute(f'DROP SCHEMA IF EXISTS "{old}" CASCADE')
+                cur.execute(f'ALTER SCHEMA "{new}" RENAME TO "{old}"')
+            pg.commit()
+        except psycopg.Error as e:
+            pg.rollback()
+            raise WarehouseError(
+                say(
+                    f"the import into {remote.shown} failed and changed nothing: {_first_line(e)}",
+                    f"la importación en {remote.shown} falló y no cambió nada: {_first_line(e)}",
+                )
+            ) from e
+        except BaseException:
+            pg.rollback()
+            raise
+        finally:
+            pg.close()
+        with psycopg.connect(conninfo(remote), autocommit=True) as pg2:
+            for table in tables:  # the planner's statistics, once the new schema is in place
+                pg2.execute(f'ANALYZE "{old}"."{table}"')
+        return copied
+    finally:
+        con.close()
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def import_remote(
+    anchor: Path, build: Callable[[Path], ImportReport], progress: Progress | None = None
+) -> ImportReport:
+    """Import into the server warehouse ``anchor`` stands for: ``build`` makes the local DuckDB
+    warehouse (any importer: canonical, Shopify, a column map; every check its own), which is then
+    loaded into the server (``load_postgres``) and removed. The report says where the shop went."""
+    from segmenta.warehouse.config import load_config
+    from segmenta.warehouse.remote import remote_of
+
+    remote = remote_of(anchor)
+    if remote is None:
+        raise WarehouseError(f"{anchor} is not a server warehouse")
+    # beside the anchor, so the settings read for the macros are the server warehouse's own
+    staging = anchor.with_suffix(".duckdb")
+    for leftover in (staging, Path(f"{staging}.wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        report = build(staging)
+        copied = load_postgres(staging, remote, load_config(anchor), progress)
+    finally:
+        for done in (staging, Path(f"{staging}.wal")):
+            done.unlink(missing_ok=True)
+    report.db = remote.shown
+    report.notes.append(
+        say(
+            f"loaded into Postgres: schema {remote.schema} of {remote.shown}, "
+            f"{sum(copied.values()):,} rows in {len(copied)} tables, swapped in at once",
+            f"cargado en Postgres: esquema {remote.schema} de {remote.shown}, "
+            f"{sum(copied.values()):,} filas en {len(copied)} tablas, sustituido de una vez",
+        )
+    )
+    return report

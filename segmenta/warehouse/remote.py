@@ -1,0 +1,358 @@
+"""Warehouses that live in a server, reached by URL: ``--db postgresql://user@host:5432/shop``.
+
+A shop that outgrows one machine keeps its tables in Postgres; segmenta reads them there with the
+same Plans, compiled to the same SQL and validated the same way, then written in the server's
+dialect by sqlglot (``translate``) with the pitfalls that transpiling alone gets wrong fixed here
+and tested (``tests/warehouse/test_remote.py`` runs every dev case on both engines).
+
+Locally a remote warehouse is an *anchor*: a small file ``<data folder>/remote/<name>.remote``
+holding its URL (never its password) and schema. Everything segmenta keeps beside a warehouse
+(settings, the catalog cache, the conversation, shop words) sits beside the anchor, so every
+command that takes a warehouse path works on a server unchanged. The URL's password, when it has
+one, stays in this process's memory; otherwise libpq's own ``PGPASSWORD`` or ``~/.pgpass`` apply.
+
+The connection is read-only three times over: every statement passes the validator first, it
+runs as the ``segmenta_reader`` role that has SELECT on the shop's schema and nothing else, and
+``default_transaction_read_only`` is on, with ``statement_timeout`` set to the answer's time limit.
+
+The connection object speaks the small part of DuckDB's connection API the read path uses
+(``execute(...).fetchall()``, ``fetchone``, ``description``, ``interrupt``, ``close``), and raises
+DuckDB's own exception classes for the server's errors, so the answer path needs no branch of its
+own beyond ``run_query``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import duckdb
+
+from segmenta.errors import WarehouseError, say
+
+SCHEMES = {"postgresql": "postgres", "postgres": "postgres"}
+"""URL scheme -> engine."""
+DEFAULT_SCHEMA = "segmenta"
+READER_ROLE = "segmenta_reader"
+ANCHOR_SUFFIX = ".remote"
+_GIVEN: dict[str, str] = {}
+"""anchor path -> the URL as given (with its password), for this process only."""
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def is_url(text: str | os.PathLike[str] | None) -> bool:
+    """Whether a ``--db`` value is a server URL rather than a DuckDB file.
+
+    >>> is_url("postgresql://me@localhost/shop"), is_url("shop.duckdb"), is_url(None)
+    (True, False, False)
+    """
+    if text is None or isinstance(text, Path):
+        return False
+    scheme, sep, _ = str(text).partition("://")
+    return bool(sep) and scheme.lower() in SCHEMES
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A server warehouse: the URL to connect with (``schema`` taken out), its engine and schema."""
+
+    url: str
+    engine: str
+    schema: str
+
+    @property
+    def shown(self) -> str:
+        """The URL without its password, with the schema when it is not the default one."""
+        parts = urlsplit(self.url)
+        netloc = parts.netloc.rpartition("@")
+        user = netloc[0].partition(":")[0]
+        host = (user + "@" if user else "") + netloc[2]
+        query = "" if self.schema == DEFAULT_SCHEMA else urlencode({"schema": self.schema})
+        return urlunsplit((parts.scheme, host, parts.path, query, ""))
+
+
+def parse(url: str) -> Remote:
+    """The server warehouse a URL names; ``?schema=NAME`` picks the schema (default ``segmenta``).
+
+    >>> parse("postgresql://me:pw@db:5432/shop?schema=tienda").shown
+    'postgresql://me@db:5432/shop?schema=tienda'
+    """
+    parts = urlsplit(url)
+    engine = SCHEMES.get(parts.scheme.lower())
+    if engine is None:
+        raise WarehouseError(f"{url!r} is not a warehouse URL: use postgresql://user@host:port/database")
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    schema = query.pop("schema", DEFAULT_SCHEMA).lower()
+    if not _IDENT.match(schema):
+        raise WarehouseError(
+            say(
+                f"schema {schema!r} in {url!r}: use letters, digits and _ (starting with a letter)",
+                f"esquema {schema!r} en {url!r}: usa letras, dígitos y _ (empezando por una letra)",
+            )
+        )
+    if not parts.path.strip("/"):
+        raise WarehouseError(
+            say(
+                f"{url!r} names no database: add it after the host, as in postgresql://user@host:5432/shop",
+                f"{url!r} no nombra la base de datos: añádela tras el host, como en "
+                "postgresql://usuario@host:5432/tienda",
+            )
+        )
+    rest = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+    return Remote(rest, engine, schema)
+
+
+def anchor_for(url: str, folder: Path | None = None) -> Path:
+    """The local anchor of a server warehouse (written when missing); what ``--db URL`` resolves to."""
+    remote = parse(url)
+    if folder is None:
+        import platformdirs
+
+        folder = Path(platformdirs.user_data_dir("segmenta", appauthor=False)) / "remote"
+    shown = remote.shown
+    slug = re.sub(r"[^A-Za-z0-9]+", "_", shown.partition("://")[2]).strip("_")[:60]
+    path = folder / f"{slug}_{hashlib.sha256(shown.encode()).hexdigest()[:8]}{ANCHOR_SUFFIX}"
+    text = json.dumps({"url": shown, "engine": remote.engine}, indent=2) + "\n"
+    try:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise WarehouseError(f"cannot write the warehouse's local folder {folder}: {e.strerror}") from e
+    _GIVEN[str(path)] = url
+    return path
+
+
+def remote_of(db: Path) -> Remote | None:
+    """The server warehouse an anchor stands for; None for a DuckDB file."""
+    if db.suffix != ANCHOR_SUFFIX:
+        return None
+    given = _GIVEN.get(str(db))
+    if given:
+        return parse(given)
+    try:
+        return parse(json.loads(db.read_text(encoding="utf-8"))["url"])
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise WarehouseError(f"{db} is not a readable warehouse anchor: {e}") from e
+
+
+def conninfo(remote: Remote) -> str:
+    """The URL as libpq takes it (``postgres://`` spelled ``postgresql://``)."""
+    return "postgresql" + remote.url[remote.url.index("://") :]
+
+
+# ---------------------------------------------------------------------------------------- dialect
+@lru_cache(maxsize=512)
+def translate(sql: str, dialect: str = "postgres") -> str:
+    """segmenta's SQL (DuckDB's dialect) written for another engine, pitfalls fixed.
+
+    sqlglot does most of it (typed division, SEMI JOIN, date arithmetic, list aggregates); the rest
+    is here: ``min(x, n)`` (DuckDB's n smallest values, the funnel's first ids) becomes a sorted
+    array's first ``n``; ``unnest(range(a, b, INTERVAL ...))`` (a report's buckets) becomes a
+    ``generate_series`` that stops before ``b``; ``contains(text, part)`` becomes ``position``;
+    ``?`` placeholders become the driver's ``%s``.
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+
+    def fix(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive"):
+            # range(a, b, step) stops before b; generate_series includes it. sqlglot writes b - 1,
+            # which is no timestamp: a series of instants (a report's buckets) stops 1 µs before b
+            if isinstance(node.args.get("step"), exp.Interval):
+                end = node.args["end"]
+                node = node.copy()
+                node.set(
+                    "end",
+                    exp.Sub(
+                        this=end.copy(),
+                        expression=exp.Interval(
+                            this=exp.Literal.string("1"), unit=exp.Var(this="MICROSECOND")
+                        ),
+                    ),
+                )
+                node.set("is_end_exclusive", None)
+                return node
+        if (
+            dialect == "postgres"
+            and isinstance(node, exp.Explode)
+            and isinstance(node.this, exp.GenerateSeries)
+        ):
+            return fix(node.this)  # unnest(range(...)): Postgres's generate_series already gives rows
+        if dialect == "postgres" and isinstance(node, exp.Contains):
+            # contains(text, part): Postgres has no such function; strpos finds the part or gives 0
+            found = exp.StrPosition(this=node.this.copy(), substr=node.expression.copy())
+            return exp.GT(this=found, expression=exp.Literal.number(0))
+        n = node.args.get("count") if isinstance(node, exp.Min | exp.Max) else None
+        if n is not None:
+            order = exp.Ordered(this=node.this.copy(), desc=isinstance(node, exp.Max))
+            agg = exp.ArrayAgg(this=exp.Order(this=node.this.copy(), expressions=[order]))
+            return cast(
+                exp.Expression, sqlglot.parse_one(f"({agg.sql(dialect)})[1:{n.sql(dialect)}]", read=dialect)
+            )
+        return node
+
+    return tree.transform(fix).sql(dialect)
+
+
+# ----------------------------------------------------------------------------------- connection
+class _Result:
+    """What ``execute`` hands back: the rows fetched, and their columns as ``description``."""
+
+    def __init__(self, description: list[tuple[Any, ...]], rows: list[tuple[Any, ...]]) -> None:
+        self.description = description
+        self._rows = rows
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return list(self._rows)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self._rows[0] if self._rows else None
+
+
+def _as_duckdb_error(e: Exception) -> duckdb.Error:
+    """A server's error as the DuckDB exception the read path already handles."""
+    import psycopg
+
+    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    if isinstance(e, psycopg.errors.QueryCanceled):
+        return duckdb.InterruptException(text)
+    if isinstance(e, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
+        return duckdb.CatalogException(text)
+    if isinstance(e, psycopg.errors.OutOfMemory):
+        return duckdb.OutOfMemoryException(text)
+    return duckdb.Error(text)
+
+
+class PostgresConnection:
+    """A read-only session on a Postgres warehouse, shaped like the DuckDB connection it stands in for."""
+
+    dialect = "postgres"
+
+    def __init__(self, remote: Remote, anchor: Path, *, reader: bool = True) -> None:
+        try:
+            import psycopg
+        except ModuleNotFoundError as e:  # pragma: no cover - the extra is part of the test install
+            raise WarehouseError(
+                say(
+                    "reading a Postgres warehouse needs the postgres extra: pip install 'segmenta[postgres]'",
+                    "leer un almacén Postgres necesita el extra postgres: pip install 'segmenta[postgres]'",
+                )
+            ) from e
+        self.remote = remote
+        self.anchor = anchor
+        try:
+            self._pg = psycopg.connect(conninfo(remote), autocommit=True, connect_timeout=10)
+        except psycopg.Error as e:
+            raise WarehouseError(
+                say(
+                    f"cannot connect to {remote.shown}: {_first_line(e)}",
+                    f"no se puede conectar a {remote.shown}: {_first_line(e)}",
+                )
+            ) from e
+        try:
+            with self._pg.cursor() as cur:
+                cur.execute(
+                    "SELECT count(*) FROM information_schema.schemata WHERE schema_name = %s", [remote.schema]
+                )
+                row = cur.fetchone()
+                if not row or not row[0]:
+                    raise WarehouseError(
+                        say(
+                            f"no segmenta warehouse in schema {remote.schema} of {remote.shown}: run "
+                            f"`segmenta import DIR --db {remote.shown}` first",
+                            f"no hay almacén de segmenta en el esquema {remote.schema} de {remote.shown}: "
+                            f"ejecuta `segmenta import CARPETA --db {remote.shown}` primero",
+                        )
+                    )
+                cur.execute(f'SET search_path TO "{remote.schema}"')
+                if reader:
+                    cur.execute(f"SET ROLE {READER_ROLE}")
+                    cur.execute("SET default_transaction_read_only = on")
+        except psycopg.Error as e:
+            self._pg.close()
+            raise WarehouseError(
+                say(
+                    f"cannot open the warehouse in {remote.shown} read-only: {_first_line(e)}; import it "
+                    "again with `segmenta import DIR --db URL` (which creates the reader role)",
+                    f"no se puede abrir el almacén de {remote.shown} en solo lectura: {_first_line(e)}; "
+                    "impórtalo de nuevo con `segmenta import CARPETA --db URL` (que crea el rol lector)",
+                )
+            ) from e
+        except BaseException:
+            self._pg.close()
+            raise
+        self._timeout_ms = 0
+
+    def translate(self, sql: str) -> str:
+        """``sql`` as this server runs it."""
+        return translate(sql, self.dialect)
+
+    def set_timeout(self, seconds: float) -> None:
+        """The server stops any statement past ``seconds`` (``statement_timeout``)."""
+        ms = max(1, int(seconds * 1000))
+        if ms != self._timeout_ms:
+            self.execute(f"SET statement_timeout = {ms}")
+            self._timeout_ms = ms
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> _Result:
+        """Run one statement (DuckDB's dialect, ``?`` placeholders) and fetch its rows."""
+        return self.query(sql, params)[0]
+
+    def query(
+        self, sql: str, params: list[Any] | None = None, max_rows: int | None = None
+    ) -> tuple[_Result, bool]:
+        """The statement's rows, at most ``max_rows`` (and whether there were more)."""
+        import psycopg
+
+        text = sql if sql.lstrip().upper().startswith("SET ") else self.translate(sql)
+        try:
+            with self._pg.cursor() as cur:
+                cur.execute(text, params or None)
+                if cur.description is None:
+                    return _Result([], []), False
+                desc = [tuple(d)[:2] for d in cur.description]
+                if max_rows is None:
+                    return _Result(desc, cur.fetchall()), False
+                rows = cur.fetchmany(max_rows + 1)
+                return _Result(desc, rows[:max_rows]), len(rows) > max_rows
+        except psycopg.Error as e:
+            raise _as_duckdb_error(e) from e
+
+    def cursor(self) -> PostgresConnection:
+        return self
+
+    def interrupt(self) -> None:
+        try:
+            self._pg.cancel_safe()
+        except Exception:  # noqa: BLE001 - nothing running, or the server gone: nothing to stop
+            pass
+
+    def close(self) -> None:
+        self._pg.close()
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def is_remote(con: object) -> bool:
+    """Whether a connection is a server warehouse's (not a DuckDB connection)."""
+    return isinstance(con, PostgresConnection)
+
+
+def connect(db: Path, *, reader: bool = True) -> PostgresConnection:
+    """The read-only connection to the server warehouse ``db`` (an anchor) stands for."""
+    remote = remote_of(db)
+    if remote is None:
+        raise WarehouseError(f"{db} is not a server warehouse")
+    return PostgresConnection(remote, db, reader=reader)
