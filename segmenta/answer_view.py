@@ -110,8 +110,8 @@ def answer_renderable(
     if show_sql and a.sql:
         parts.append(
             Panel(
-                Syntax(a.sql, "sql", word_wrap=True, theme="ansi_dark"),
-                title=t["sql"],
+                Syntax(a.engine_sql or a.sql, "sql", word_wrap=True, theme="ansi_dark"),
+                title=t["sql"] + (" (Postgres)" if a.engine_sql else ""),
                 title_align="left",
                 border_style="dim",
             )

@@ -303,7 +303,7 @@ def _table_counts(con: Any) -> list[tuple[str, int]]:
         str(r[0])
         for r in store.run_query(
             con,
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
             "AND table_type = 'BASE TABLE' ORDER BY table_name",
         )[1]
     ]
@@ -369,7 +369,11 @@ def info(db: DbOption = None) -> None:
     )
     render.print_lines(
         [
-            f"Warehouse: {path.resolve()} ({_human_size(path.stat().st_size)})",
+            (
+                f"Warehouse: {server.shown} (Postgres, schema {server.schema})"
+                if (server := remote.remote_of(path)) is not None
+                else f"Warehouse: {path.resolve()} ({_human_size(path.stat().st_size)})"
+            ),
             f"Settings: {cfg}" + ("" if cfg.exists() else " (not written yet: the defaults apply)"),
         ]
     )

@@ -139,9 +139,13 @@ def export(
         ),
     ] = None,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
-            "--db", envvar=store.ENV_DB, show_default=False, dir_okay=False, help="The warehouse file."
+            "--db",
+            envvar=store.ENV_DB,
+            show_default=False,
+            metavar="FILE|URL",
+            help="The warehouse: a DuckDB file or a Postgres URL.",
         ),
     ] = None,
     as_of: Annotated[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,29 @@ def tiny_warehouse(_tiny_warehouse_master: Path, tmp_path: Path) -> Path:
     db = tmp_path / "shop.duckdb"
     shutil.copyfile(_tiny_warehouse_master, db)
     return db
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A real Postgres server for this session (``tests/postgres_server.py``): the URL of its
+    ``postgres`` database. Skipped where the server's programs are missing, except in CI."""
+    import os
+
+    from tests.postgres_server import server_bin, throwaway_cluster
+
+    if server_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs the Postgres server programs: .ci/run installs them (postgresql)")
+        pytest.skip("no Postgres server programs here (apt-get install postgresql)")
+    with throwaway_cluster() as url:
+        yield url
+
+
+def new_database(server_url: str, name: str) -> str:
+    """A new, empty database on the test server; returns its URL (the server's socket kept)."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as pg:
+        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg.execute(f'CREATE DATABASE "{name}"')
+    return server_url.replace("/postgres?", f"/{name}?", 1)

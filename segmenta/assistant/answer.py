@@ -41,6 +41,9 @@ class Answer(BaseModel):
     as_of: str
     plan: dict[str, Any] | None = None
     sql: str | None = None
+    # on a server warehouse: the same statement as the server ran it (its dialect); sql stays the
+    # validated statement in segmenta's own dialect, the one a follow-up or an export builds on
+    engine_sql: str | None = None
     explanation: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     unrecognized: list[str] = Field(default_factory=list)

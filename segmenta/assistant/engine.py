@@ -35,6 +35,7 @@ from segmenta.assistant.validator import validate, warehouse_schema
 from segmenta.errors import SegmentaError
 from segmenta.locale_text import day_text
 from segmenta.warehouse.derived import is_stored, last_data_day
+from segmenta.warehouse.remote import is_remote
 from segmenta.warehouse.store import connect_readonly, run_query
 
 PREVIEW_COLUMNS = ("contact_id", "first_name", "last_name", "email", "city", "country")
@@ -164,8 +165,12 @@ class Engine:
         return self.note_data_end(self.localised(answer), as_of)
 
     def localised(self, answer: Answer) -> Answer:
-        """The answer with the shop's country and currency, the locale its numbers are read in."""
-        return answer.model_copy(update={"country": self.country, "currency": self.currency})
+        """The answer with the shop's country and currency, the locale its numbers are read in, and
+        on a server warehouse its SQL as the server runs it."""
+        update: dict[str, Any] = {"country": self.country, "currency": self.currency}
+        if answer.sql and is_remote(self.con):
+            update["engine_sql"] = self.con.translate(answer.sql, pretty=True)  # type: ignore[attr-defined]
+        return answer.model_copy(update=update)
 
     def note_data_end(self, answer: Answer, as_of: date) -> Answer:
         """An answer as of a day after the shop's last data says so: "last 30 days" there finds nothing

@@ -29,7 +29,7 @@ from segmenta.files import check_writable, default_name, put
 from segmenta.locale_text import integer
 from segmenta.tools import audience_sql as aq
 from segmenta.tools import normalize as nz
-from segmenta.warehouse import userstore
+from segmenta.warehouse import remote, userstore
 from segmenta.warehouse.config import load_config
 from segmenta.warehouse.locks import discard, owner_only, remove_stale_partials
 from segmenta.warehouse.schema import TABLES
@@ -279,9 +279,19 @@ def _csv_cell(v: Any) -> str:
     return str(v)
 
 
-def _open(db: Path, contact_ids_sql: str, run: _Run) -> tuple[duckdb.DuckDBPyConnection, int]:
-    """A read-only connection, with the segment's counts filled in; returns it and the rows to stream."""
+def _open(db: Path, contact_ids_sql: str, run: _Run) -> tuple[duckdb.DuckDBPyConnection, int, str]:
+    """A read-only connection, with the segment's counts filled in; returns it, the rows to stream and
+    the segment's SQL on it (on a server warehouse: the audience's contacts brought into a local
+    DuckDB database first, ``remote.pull_contacts``, and the segment is all of them)."""
     con = connect_readonly(db)
+    if remote.is_remote(con):
+        try:
+            local = remote.pull_contacts(con, contact_ids_sql, run.as_of.isoformat())  # type: ignore[arg-type]
+        except duckdb.Error as e:
+            raise _query_error(e) from e
+        finally:
+            con.close()
+        con, contact_ids_sql = local, "SELECT contact_id FROM contacts"
     try:
         if userstore.mentions(contact_ids_sql):  # a saved segment: its members, as in the store now
             userstore.register(con, db)
@@ -290,7 +300,7 @@ def _open(db: Path, contact_ids_sql: str, run: _Run) -> tuple[duckdb.DuckDBPyCon
         con.close()
         raise
     consent_only = run.target != "csv" and not run.include_no_consent
-    return con, run.segment_contacts - (run.no_consent if consent_only else 0)
+    return con, run.segment_contacts - (run.no_consent if consent_only else 0), contact_ids_sql
 
 
 def contact_table(
@@ -318,7 +328,7 @@ def _contacts_csv(
 ) -> Preflight:
     """``--to csv``: every contact column, as stored, written by DuckDB (no consent filter: not for ads)."""
     names = tuple(TABLES["contacts"].column_names)
-    con, total = _open(db, contact_ids_sql, run)
+    con, total, contact_ids_sql = _open(db, contact_ids_sql, run)
     try:
         sql = _query(contact_ids_sql, run.as_of, ", ".join(f"c.{n}" for n in names))
         run.plain_preview = [[_csv_cell(v) for v in r] for r in con.sql(sql).limit(PREVIEW_ROWS).fetchall()]
@@ -499,7 +509,7 @@ def _audience(
     select = ", ".join(
         "CAST(c.birth_date AS VARCHAR) AS birth_date" if n == "birth_date" else f"c.{n}" for n in _SOURCE
     )
-    con, total = _open(db, contact_ids_sql, run)
+    con, total, contact_ids_sql = _open(db, contact_ids_sql, run)
     try:
         src = _query(
             contact_ids_sql, run.as_of, select, consent_only=not run.include_no_consent, ordered=False

@@ -317,7 +317,7 @@ class SegmentaApp(App[None]):
 
     def action_copy_sql(self) -> None:
         """Copy the last answer's SQL to the clipboard."""
-        sql = next((a.sql for a in reversed(self.answers) if a.sql), None)
+        sql = next((a.engine_sql or a.sql for a in reversed(self.answers) if a.sql), None)
         if sql is None:
             self.notify(tr("no_sql", self.lang), severity="warning")
             return

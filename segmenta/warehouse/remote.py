@@ -150,7 +150,7 @@ def conninfo(remote: Remote) -> str:
 
 # ---------------------------------------------------------------------------------------- dialect
 @lru_cache(maxsize=512)
-def translate(sql: str, dialect: str = "postgres") -> str:
+def translate(sql: str, dialect: str = "postgres", *, pretty: bool = False) -> str:
     """segmenta's SQL (DuckDB's dialect) written for another engine, pitfalls fixed.
 
     sqlglot does most of it (typed division, SEMI JOIN, date arithmetic, list aggregates); the rest
@@ -201,7 +201,7 @@ def translate(sql: str, dialect: str = "postgres") -> str:
             )
         return node
 
-    return tree.transform(fix).sql(dialect)
+    return tree.transform(fix).sql(dialect, pretty=pretty)
 
 
 # ----------------------------------------------------------------------------------- connection
@@ -293,9 +293,9 @@ class PostgresConnection:
             raise
         self._timeout_ms = 0
 
-    def translate(self, sql: str) -> str:
+    def translate(self, sql: str, *, pretty: bool = False) -> str:
         """``sql`` as this server runs it."""
-        return translate(sql, self.dialect)
+        return translate(sql, self.dialect, pretty=pretty)
 
     def set_timeout(self, seconds: float) -> None:
         """The server stops any statement past ``seconds`` (``statement_timeout``)."""
@@ -356,3 +356,59 @@ def connect(db: Path, *, reader: bool = True) -> PostgresConnection:
     if remote is None:
         raise WarehouseError(f"{db} is not a server warehouse")
     return PostgresConnection(remote, db, reader=reader)
+
+
+_DUCK_TYPES = {
+    "text": "VARCHAR",
+    "character varying": "VARCHAR",
+    "bigint": "BIGINT",
+    "integer": "INTEGER",
+    "smallint": "SMALLINT",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "double precision": "DOUBLE",
+    "real": "FLOAT",
+    "timestamp without time zone": "TIMESTAMP",
+    "timestamp with time zone": "TIMESTAMPTZ",
+    "time without time zone": "TIME",
+}
+
+
+def pull_contacts(server: PostgresConnection, ids_sql: str, as_of: str) -> duckdb.DuckDBPyConnection:
+    """The segment's contacts (``contacts_at(as_of)`` rows whose id ``ids_sql`` returns) copied from
+    the server into a new in-memory DuckDB database, as its ``contacts`` table with a
+    ``contacts_at(d)`` macro over it: an export normalises and hashes there exactly as on a DuckDB
+    warehouse (``tools.exports``), with only the audience's rows brought over (one COPY)."""
+    import tempfile
+
+    import psycopg
+
+    rows = server.execute(
+        "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = 'contacts' ORDER BY ordinal_position"
+    ).fetchall()
+    types = {}
+    for name, type_, precision, scale in rows:
+        t = f"DECIMAL({precision},{scale})" if type_ == "numeric" else _DUCK_TYPES.get(str(type_))
+        types[str(name)] = t or "VARCHAR"
+    query = server.translate(
+        f"SELECT c.* FROM contacts_at(DATE '{as_of}') AS c "
+        f"WHERE c.contact_id IN (SELECT contact_id FROM ({ids_sql}) AS s)"
+    )
+    local = duckdb.connect()
+    with tempfile.TemporaryDirectory(prefix="segmenta-pull-") as tmp:
+        path = Path(tmp) / "contacts.csv"
+        try:
+            with path.open("wb") as fh, server._pg.cursor() as cur:
+                with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER)") as copy:
+                    for chunk in copy:
+                        fh.write(chunk)
+        except psycopg.Error as e:
+            local.close()
+            raise _as_duckdb_error(e) from e
+        columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
+        local.execute(
+            f"CREATE TABLE contacts AS SELECT * FROM read_csv('{path}', header = true, columns = {columns})"
+        )
+    local.execute("CREATE MACRO contacts_at(d) AS TABLE SELECT * FROM contacts")
+    return local
