@@ -642,6 +642,17 @@ def config_set(
 
     path = _db(db if db is not None else ctx.obj)
     new = set_value(load_config(path), key, value)
+    server = remote.remote_of(path)
+    if server is not None:  # the server's functions are made by an import, from these settings
+        saved = save_config(path, new)
+        typer.echo(f"{key} = {_current(new, key)} in {saved.resolve()}")
+        render.print_note(
+            say(
+                f"{server.shown} uses it from its next import (segmenta import DIR --db URL).",
+                f"{server.shown} lo usa desde su próxima importación (segmenta import CARPETA --db URL).",
+            )
+        )
+        return
     if path.exists():
         with write_lock(path, "settings change", wait=store.LOCK_WAIT_S):
             con = store.open_retrying(path, read_only=False)

@@ -34,8 +34,11 @@ def _as_owner(cmd: list[str]) -> list[str]:
 
 
 @contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """A running server; yields the URL of its ``postgres`` database (superuser, trust on the socket)."""
+def throwaway_cluster(settings: str = "") -> Iterator[str]:
+    """A running server; yields the URL of its ``postgres`` database (superuser, trust on the socket).
+
+    ``settings``: more ``-c name=value`` options for the server (the benchmarks size its memory).
+    """
     bindir = server_bin()
     if bindir is None:
         raise RuntimeError("no Postgres server programs (initdb) on this machine")
@@ -52,7 +55,7 @@ def throwaway_cluster() -> Iterator[str]:
             check=True,
             capture_output=True,
         )
-        options = f"-k {folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+        options = f"-k {folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off {settings}"
         subprocess.run(
             _as_owner(
                 [str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "start"]

@@ -24,6 +24,7 @@ README = ROOT / "README.md"
 SKIPPED = {
     "segmenta chat": "the chat is a full-screen app; tests/tui drive it with Textual's pilot",
     "--engine auto": "needs an OpenAI-compatible server; tests/assistant/test_llm.py runs a fake one",
+    "postgresql://": "needs a Postgres server; tests/warehouse/test_remote.py starts one and imports into it",
 }
 
 

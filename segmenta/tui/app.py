@@ -38,6 +38,7 @@ from segmenta.tui.widgets.answer_card import AnswerCard
 from segmenta.tui.widgets.library import SegmentLibrary
 from segmenta.tui.widgets.prompt import PromptInput
 from segmenta.tui.widgets.results import ResultsPane
+from segmenta.warehouse.remote import remote_of
 
 if TYPE_CHECKING:
     from segmenta.tools.segments import SavedSegment
@@ -118,7 +119,8 @@ class SegmentaApp(App[None]):
 
     def on_mount(self) -> None:
         self.sub_title = self._as_of_title()
-        self.title = f"segmenta · {self.session.db.name}"
+        server = remote_of(self.session.db)
+        self.title = f"segmenta · {server.shown if server else self.session.db.name}"
         self._fit(self.size.width)
         self.query_one(PromptInput).focus()
         self.open_warehouse()
@@ -183,7 +185,7 @@ class SegmentaApp(App[None]):
             contacts = f"{integer(self.info.contacts, loc)} {tr('contacts', self.lang)}"
             # at 80 columns the file's size gives way, so the as-of date (the sub-title) stays in view
             wide = self.size.width >= 100
-            size = f" · {human_size(self.info.size_bytes)}" if wide else ""
+            size = f" · {human_size(self.info.size_bytes)}" if wide and self.info.size_bytes else ""
             self.title = f"{self.info.name}{size} · {contacts}"
         self.sub_title = self._as_of_title()
 

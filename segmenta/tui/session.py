@@ -29,6 +29,7 @@ from segmenta.assistant.plan import SegmentPlan
 from segmenta.assistant.text import fold
 from segmenta.assistant.validator import validate
 from segmenta.errors import SegmentaError, WarehouseError, say
+from segmenta.warehouse.remote import remote_of
 from segmenta.warehouse.store import run_query, state_path
 
 if TYPE_CHECKING:
@@ -123,6 +124,9 @@ class Session:
                 _, rows = run_query(con, "SELECT count(*) FROM contacts", timeout=self.timeout)
             finally:
                 con.close()
+        server = remote_of(self.db)
+        if server is not None:  # a server warehouse: its URL, and no file size to speak of
+            return WarehouseInfo(server.shown, 0, int(rows[0][0]), self.engine.country)
         return WarehouseInfo(self.db.name, self.db.stat().st_size, int(rows[0][0]), self.engine.country)
 
     def ask(self, text: str) -> Answer:

@@ -69,13 +69,16 @@ class Remote:
 
     @property
     def shown(self) -> str:
-        """The URL without its password, with the schema when it is not the default one."""
+        """The URL without its password (in the host part or as an option), with the schema when it
+        is not the default one."""
         parts = urlsplit(self.url)
         netloc = parts.netloc.rpartition("@")
         user = netloc[0].partition(":")[0]
         host = (user + "@" if user else "") + netloc[2]
-        query = "" if self.schema == DEFAULT_SCHEMA else urlencode({"schema": self.schema})
-        return urlunsplit((parts.scheme, host, parts.path, query, ""))
+        kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"]
+        if self.schema != DEFAULT_SCHEMA:
+            kept.append(("schema", self.schema))
+        return urlunsplit((parts.scheme, host, parts.path, urlencode(kept, safe="/"), ""))
 
 
 def parse(url: str) -> Remote:
@@ -328,8 +331,10 @@ class PostgresConnection:
         except psycopg.Error as e:
             raise _as_duckdb_error(e) from e
 
-    def cursor(self) -> PostgresConnection:
-        return self
+    def cursor(self) -> _Cursor:
+        """A handle for another thread's statements (the chat's workers): the same session, whose
+        ``close`` leaves the connection open, as a DuckDB cursor's leaves its database."""
+        return _Cursor(self)
 
     def interrupt(self) -> None:
         try:
@@ -339,6 +344,16 @@ class PostgresConnection:
 
     def close(self) -> None:
         self._pg.close()
+
+
+class _Cursor(PostgresConnection):
+    """``PostgresConnection.cursor()``: the connection's own session, closing nothing."""
+
+    def __init__(self, owner: PostgresConnection) -> None:  # noqa: D107 - shares the owner's session
+        self.__dict__.update(owner.__dict__)
+
+    def close(self) -> None:
+        pass
 
 
 def _first_line(e: BaseException) -> str:

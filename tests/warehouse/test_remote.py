@@ -258,3 +258,8 @@ def test_a_bad_url_says_what_is_wrong(url: str, said: str) -> None:
 )
 def test_duckdb_sql_is_written_for_postgres_with_its_pitfalls_fixed(duck: str, pg: str) -> None:
     assert pg in remote.translate(duck)
+
+
+def test_the_url_shown_keeps_its_options_but_no_password() -> None:
+    shown = remote.parse("postgresql://me:pw@/shop?host=/run/pg&password=pw2&sslmode=require&schema=t2").shown
+    assert shown == "postgresql://me@/shop?host=/run/pg&sslmode=require&schema=t2"

@@ -149,7 +149,7 @@ class AnswerCard(Vertical):
     def sql_renderable(self) -> RenderableType:
         """The answer's SQL, syntax highlighted for the current theme."""
         return Syntax(
-            self.answer.sql or "",
+            self.answer.engine_sql or self.answer.sql or "",  # as the warehouse ran it
             "sql",
             word_wrap=True,
             theme="ansi_dark" if self.dark else "ansi_light",

@@ -1,0 +1,138 @@
+"""The anchor requests on DuckDB and on Postgres, same machine, same run: import time and warm
+answers, with the answers' numbers checked equal.
+
+    python bench/engines.py --sizes 100000 1000000 [--pg postgresql://me@host/db] [--repeat 5]
+
+For each size it writes the demo shop (``bench/anchors.py``'s, reused when there) as canonical CSV
+files once, imports them into a DuckDB file and into Postgres (the same ``segmenta import`` path:
+checked locally, then copied and swapped in on the server), and times each anchor request warm on
+both (medians of ``--repeat``, engines interleaved). Without ``--pg`` it starts a throwaway
+Postgres cluster (``tests/postgres_server.py``: the distribution's server programs, default
+settings but for ``shared_buffers``/``work_mem`` sized for this machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.anchors import AS_OF, LABELS, REQUESTS  # noqa: E402
+from segmenta.tools.engines import open_engine  # noqa: E402
+from segmenta.warehouse import remote  # noqa: E402
+from segmenta.warehouse.demo import build_demo  # noqa: E402
+from segmenta.warehouse.importer import import_shop  # noqa: E402
+from segmenta.warehouse.pg_load import import_remote  # noqa: E402
+
+_TABLES = ("contacts", "products", "orders", "order_lines", "web_events", "message_events", "workflows")
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t = time.perf_counter()
+    out = fn()
+    return (time.perf_counter() - t) * 1000, out
+
+
+def _csvs(db: Path, folder: Path) -> Path:
+    """The demo's tables as the canonical CSV files an import reads (written once)."""
+    if (folder / "contacts.csv").exists():
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for table in _TABLES:
+            con.execute(f"COPY (SELECT * FROM {table}) TO '{folder / (table + '.csv')}' (HEADER)")
+    finally:
+        con.close()
+    return folder
+
+
+@contextlib.contextmanager
+def _server(url: str | None) -> Iterator[str]:
+    if url:
+        yield url
+        return
+    from tests.postgres_server import throwaway_cluster
+
+    with throwaway_cluster(
+        "-c shared_buffers=2GB -c work_mem=256MB -c max_parallel_workers_per_gather=2"
+    ) as u:
+        yield u
+
+
+def _database(server: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as pg:
+        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg.execute(f'CREATE DATABASE "{name}"')
+    head, _, tail = server.partition("?")
+    return head.rsplit("/", 1)[0] + f"/{name}" + (f"?{tail}" if tail else "")
+
+
+def _numbers(answer: Any) -> Any:
+    return [f.count for f in answer.funnel] if answer.kind == "segment" else answer.rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/segmenta-anchors"))
+    ap.add_argument("--pg", help="a Postgres server's URL (default: a throwaway cluster started here)")
+    a = ap.parse_args()
+    a.work.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SEGMENTA_CACHE_DIR", str(a.work / "cache"))
+    print(f"{os.cpu_count()} cores; medians of {a.repeat}, engines interleaved")
+    with _server(a.pg) as server:
+        for n in a.sizes:
+            demo = a.work / f"demo-{n}.duckdb"
+            if not demo.exists():
+                build_demo(demo, contacts=n, seed=7, until=AS_OF)
+            src = _csvs(demo, a.work / f"engines-{n}" / "csv")
+            duck = a.work / f"engines-{n}" / "shop.duckdb"
+            duck.unlink(missing_ok=True)
+            ms_duck, _ = _timed(lambda src=src, duck=duck: import_shop(src, duck))
+            anchor = remote.anchor_for(_database(server, f"bench_{n}"), a.work / f"engines-{n}")
+            ms_pg, _ = _timed(
+                lambda src=src, anchor=anchor: import_remote(anchor, lambda s: import_shop(src, s))
+            )
+            print(
+                f"\n{n:,} contacts: import {ms_duck / 1000:.1f} s into DuckDB, "
+                f"{ms_pg / 1000:.1f} s into Postgres"
+            )
+            print(f"{'request':<34} {'DuckDB':>9} {'Postgres':>9}  Postgres/DuckDB  same")
+            engines = {"duckdb": open_engine(duck, timeout=600), "postgres": open_engine(anchor, timeout=600)}
+            for e in engines.values():
+                e.ask("mujeres de Madrid", AS_OF)  # catalog, glossary and caches warm
+            for key, text in REQUESTS.items():
+                times: dict[str, list[float]] = {k: [] for k in engines}
+                got: dict[str, Any] = {}
+                for _ in range(a.repeat):
+                    for name, engine in engines.items():
+                        ms, answer = _timed(lambda e=engine, t=text: e.ask(t, AS_OF))
+                        times[name].append(ms)
+                        got[name] = _numbers(answer)
+                d, p = (statistics.median(times[k]) for k in ("duckdb", "postgres"))
+                same = got["duckdb"] == got["postgres"]
+                print(
+                    f"{LABELS[key]:<34} {d:6.0f} ms {p:6.0f} ms   {p / d:8.2f}x      "
+                    + ("yes" if same else "NO")
+                )
+            for e in engines.values():
+                e.close()
+
+
+if __name__ == "__main__":
+    main()
