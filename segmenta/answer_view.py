@@ -111,7 +111,7 @@ def answer_renderable(
         parts.append(
             Panel(
                 Syntax(a.engine_sql or a.sql, "sql", word_wrap=True, theme="ansi_dark"),
-                title=t["sql"] + (" (Postgres)" if a.engine_sql else ""),
+                title=t["sql"] + (f" ({a.engine})" if a.engine_sql and a.engine else ""),
                 title_align="left",
                 border_style="dim",
             )

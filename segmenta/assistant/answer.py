@@ -44,6 +44,7 @@ class Answer(BaseModel):
     # on a server warehouse: the same statement as the server ran it (its dialect); sql stays the
     # validated statement in segmenta's own dialect, the one a follow-up or an export builds on
     engine_sql: str | None = None
+    engine: str | None = None  # that server: "Postgres", "Spark" (None: the DuckDB file)
     explanation: list[str] = Field(default_factory=list)
     assumptions: list[str] = Field(default_factory=list)
     unrecognized: list[str] = Field(default_factory=list)

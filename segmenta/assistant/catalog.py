@@ -79,7 +79,7 @@ _GLOSSARY_SPAN = (90.0, 85.0)
 _HOW_RANK = {"exact": 0, "folded": 1, "stem": 2, "glossary": 3, "fuzzy": 4}
 _CODE_FIELDS = frozenset({"country", "language"})  # two-letter codes: linked through places.py
 _STOP = STOPWORDS_ES | STOPWORDS_EN
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4
 # words that say "a product" without naming one: dropped before covering ("productos de natación")
 GENERIC_WORDS = frozenset(
     """
@@ -290,12 +290,12 @@ class Catalog:
                 values["utm_campaign"][v] = values["utm_campaign"].get(v, 0) + n
             small = con.execute(
                 f"SELECT field FROM {CUSTOM_FIELDS_TABLE} GROUP BY field "
-                f"HAVING count(DISTINCT value) <= {CUSTOM_VALUES_MAX}"
+                f"HAVING count(DISTINCT value) <= {CUSTOM_VALUES_MAX} ORDER BY field"
             ).fetchall()
             for (name,) in small:
                 rows = con.execute(
                     f"SELECT value, count(*) FROM {CUSTOM_FIELDS_TABLE} WHERE field = ? "
-                    "AND value IS NOT NULL GROUP BY value",
+                    "AND value IS NOT NULL GROUP BY value ORDER BY value",
                     [name],
                 ).fetchall()
                 values[f"custom:{name}"] = {str(v): int(n) for v, n in rows}
@@ -820,7 +820,7 @@ def _stamp(con: duckdb.DuckDBPyConnection, path: Path) -> str:
 def _counts(con: duckdb.DuckDBPyConnection, table: str, expr: str) -> dict[str, int]:
     rows = con.execute(
         f"SELECT {expr} AS v, count(*) FROM {table} WHERE {expr} IS NOT NULL "
-        f"AND trim(CAST({expr} AS VARCHAR)) <> '' GROUP BY 1"
+        f"AND trim(CAST({expr} AS VARCHAR)) <> '' GROUP BY 1 ORDER BY 1"  # the same order on every engine
     ).fetchall()
     return {str(v): int(n) for v, n in rows}
 

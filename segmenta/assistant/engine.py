@@ -170,6 +170,7 @@ class Engine:
         update: dict[str, Any] = {"country": self.country, "currency": self.currency}
         if answer.sql and is_remote(self.con):
             update["engine_sql"] = self.con.translate(answer.sql, pretty=True)  # type: ignore[attr-defined]
+            update["engine"] = self.con.engine_name  # type: ignore[attr-defined]
         return answer.model_copy(update=update)
 
     def note_data_end(self, answer: Answer, as_of: date) -> Answer:

@@ -167,10 +167,15 @@ def warehouse_schema(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]
     The saved-segment tables are always there: ``run_query`` puts them on the connection from
     their own store (``segmenta.warehouse.userstore``).
     """
-    rows = con.execute(
-        "SELECT table_name, column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
-    ).fetchall()
+    from segmenta.warehouse.remote import is_remote
+
+    if is_remote(con):  # a server's own catalog (Spark's temporary views have no information_schema)
+        rows: list[tuple[str, str, str]] = con.schema_rows()  # type: ignore[attr-defined]
+    else:
+        rows = con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        ).fetchall()
     from segmenta.warehouse.userstore import COLUMNS
 
     out: dict[str, dict[str, str]] = {t: dict(cols) for t, cols in COLUMNS.items()}

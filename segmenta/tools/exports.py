@@ -286,7 +286,7 @@ def _open(db: Path, contact_ids_sql: str, run: _Run) -> tuple[duckdb.DuckDBPyCon
     con = connect_readonly(db)
     if remote.is_remote(con):
         try:
-            local = remote.pull_contacts(con, contact_ids_sql, run.as_of.isoformat())  # type: ignore[arg-type]
+            local = con.pull_contacts(contact_ids_sql, run.as_of.isoformat())  # type: ignore[attr-defined]
         except duckdb.Error as e:
             raise _query_error(e) from e
         finally:

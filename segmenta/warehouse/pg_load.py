@@ -218,17 +218,32 @@ def import_remote(
         leftover.unlink(missing_ok=True)
     try:
         report = build(staging)
-        copied = load_postgres(staging, remote, load_config(anchor), progress)
+        if remote.engine == "spark":
+            from segmenta.warehouse.spark import load_spark
+
+            copied = load_spark(staging, remote, anchor, load_config(anchor))
+        else:
+            copied = load_postgres(staging, remote, load_config(anchor), progress)
     finally:
         for done in (staging, Path(f"{staging}.wal")):
             done.unlink(missing_ok=True)
     report.db = remote.shown
+    if remote.engine == "spark":
+        from segmenta.warehouse.spark import data_folder
+
+        where_en = f"Parquet files in {data_folder(remote, anchor)} for {remote.shown}"
+        where_es = f"ficheros Parquet en {data_folder(remote, anchor)} para {remote.shown}"
+        engine = "Spark"
+    else:
+        where_en = f"schema {remote.schema} of {remote.shown}"
+        where_es = f"esquema {remote.schema} de {remote.shown}"
+        engine = "Postgres"
     report.notes.append(
         say(
-            f"loaded into Postgres: schema {remote.schema} of {remote.shown}, "
-            f"{sum(copied.values()):,} rows in {len(copied)} tables, swapped in at once",
-            f"cargado en Postgres: esquema {remote.schema} de {remote.shown}, "
-            f"{sum(copied.values()):,} filas en {len(copied)} tablas, sustituido de una vez",
+            f"loaded into {engine}: {where_en}, {sum(copied.values()):,} rows in {len(copied)} tables, "
+            "swapped in at once",
+            f"cargado en {engine}: {where_es}, {sum(copied.values()):,} filas en {len(copied)} tablas, "
+            "sustituido de una vez",
         )
     )
     return report

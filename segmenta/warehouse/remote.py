@@ -37,7 +37,7 @@ import duckdb
 
 from segmenta.errors import WarehouseError, say
 
-SCHEMES = {"postgresql": "postgres", "postgres": "postgres"}
+SCHEMES = {"postgresql": "postgres", "postgres": "postgres", "spark": "spark"}
 """URL scheme -> engine."""
 DEFAULT_SCHEMA = "segmenta"
 READER_ROLE = "segmenta_reader"
@@ -71,6 +71,8 @@ class Remote:
     def shown(self) -> str:
         """The URL without its password (in the host part or as an option), with the schema when it
         is not the default one."""
+        if self.engine == "spark":
+            return self.url
         parts = urlsplit(self.url)
         netloc = parts.netloc.rpartition("@")
         user = netloc[0].partition(":")[0]
@@ -86,7 +88,11 @@ def parse(url: str) -> Remote:
 
     >>> parse("postgresql://me:pw@db:5432/shop?schema=tienda").shown
     'postgresql://me@db:5432/shop?schema=tienda'
+    >>> parse("spark://local[2]").engine
+    'spark'
     """
+    if url.lower().startswith("spark://"):
+        return _parse_spark(url)
     parts = urlsplit(url)
     engine = SCHEMES.get(parts.scheme.lower())
     if engine is None:
@@ -110,6 +116,27 @@ def parse(url: str) -> Remote:
         )
     rest = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
     return Remote(rest, engine, schema)
+
+
+_SPARK = re.compile(r"^spark://local(\[(\d+|\*)\])?/?(\?(?P<query>.*))?$", re.I)
+
+
+def _parse_spark(url: str) -> Remote:
+    """``spark://local[N]``: a Spark session on this machine with N cores (``*``: all of them); the
+    shop's tables are Parquet files beside the anchor, or under ``?path=/folder``."""
+    m = _SPARK.match(url.strip())
+    if m is None:
+        raise WarehouseError(
+            say(
+                f"{url!r} is not a Spark warehouse URL: use spark://local[N] (N cores on this machine)",
+                f"{url!r} no es una URL de almacén Spark: usa spark://local[N] (N núcleos de este equipo)",
+            )
+        )
+    query = dict(parse_qsl(m.group("query") or "", keep_blank_values=True))
+    unknown = sorted(set(query) - {"path"})
+    if unknown:
+        raise WarehouseError(f"{url!r}: unknown option {unknown[0]!r} (a Spark URL takes ?path=FOLDER)")
+    return Remote(url.strip(), "spark", DEFAULT_SCHEMA)
 
 
 def anchor_for(url: str, folder: Path | None = None) -> Path:
@@ -160,6 +187,7 @@ def translate(sql: str, dialect: str = "postgres", *, pretty: bool = False) -> s
     is here: ``min(x, n)`` (DuckDB's n smallest values, the funnel's first ids) becomes a sorted
     array's first ``n``; ``unnest(range(a, b, INTERVAL ...))`` (a report's buckets) becomes a
     ``generate_series`` that stops before ``b``; ``contains(text, part)`` becomes ``position``;
+    ``make_date`` takes integers; Spark's CTEs lose ``MATERIALIZED``;
     ``?`` placeholders become the driver's ``%s``.
     """
     import sqlglot
@@ -168,7 +196,11 @@ def translate(sql: str, dialect: str = "postgres", *, pretty: bool = False) -> s
     tree = sqlglot.parse_one(sql, read="duckdb")
 
     def fix(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.GenerateSeries) and node.args.get("is_end_exclusive"):
+        if (
+            dialect == "postgres"
+            and isinstance(node, exp.GenerateSeries)
+            and node.args.get("is_end_exclusive")
+        ):
             # range(a, b, step) stops before b; generate_series includes it. sqlglot writes b - 1,
             # which is no timestamp: a series of instants (a report's buckets) stops 1 µs before b
             if isinstance(node.args.get("step"), exp.Interval):
@@ -191,11 +223,50 @@ def translate(sql: str, dialect: str = "postgres", *, pretty: bool = False) -> s
             and isinstance(node.this, exp.GenerateSeries)
         ):
             return fix(node.this)  # unnest(range(...)): Postgres's generate_series already gives rows
+        if (
+            dialect == "spark"
+            and isinstance(node, exp.GenerateSeries)
+            and node.args.get("is_end_exclusive")
+            and isinstance(node.args.get("step"), exp.Interval)
+        ):
+            # range(a, b, INTERVAL …) over instants: Spark's sequence includes its end, so it stops
+            # 1 µs before b (sqlglot's own rewrite compares the interval with 0, which Spark refuses)
+            end = exp.Sub(
+                this=node.args["end"].copy(),
+                expression=exp.Interval(this=exp.Literal.string("1"), unit=exp.Var(this="MICROSECOND")),
+            )
+            return exp.Anonymous(
+                this="SEQUENCE", expressions=[node.args["start"].copy(), end, node.args["step"].copy()]
+            )
+        if dialect == "spark" and isinstance(node, exp.Cast) and isinstance(node.this, exp.Explode):
+            # CAST(unnest(list) AS T): Spark refuses a generator inside an expression; the list is
+            # cast instead, element by element, and exploded as it is
+            to = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[node.args["to"].copy()], nested=True)
+            return exp.Explode(this=exp.Cast(this=fix(node.this.this.copy()), to=to))
+        if dialect == "spark" and isinstance(node, exp.CTE) and node.args.get("materialized"):
+            node = node.copy()  # Spark has no MATERIALIZED hint (it plans each CTE once anyway)
+            node.set("materialized", None)
+            return node
+        if dialect == "postgres" and isinstance(node, exp.DateFromParts):
+            # make_date(y, m, d): sqlglot writes DATE_FROM_PARTS, which Postgres lacks; its make_date
+            # takes integers, and EXTRACT gives numeric
+            parts = [node.args[k] for k in ("year", "month", "day")]
+            return exp.Anonymous(
+                this="MAKE_DATE", expressions=[exp.cast(p.copy(), exp.DataType.Type.INT) for p in parts]
+            )
         if dialect == "postgres" and isinstance(node, exp.Contains):
             # contains(text, part): Postgres has no such function; strpos finds the part or gives 0
             found = exp.StrPosition(this=node.this.copy(), substr=node.expression.copy())
             return exp.GT(this=found, expression=exp.Literal.number(0))
         n = node.args.get("count") if isinstance(node, exp.Min | exp.Max) else None
+        if n is not None and dialect == "spark":
+            # the n smallest (largest): the sorted list of the values, cut at n
+            values = f"array_sort(collect_list({node.this.sql(dialect)}))"
+            if isinstance(node, exp.Max):
+                values = f"reverse({values})"
+            return cast(
+                exp.Expression, sqlglot.parse_one(f"slice({values}, 1, {n.sql(dialect)})", read=dialect)
+            )
         if n is not None:
             order = exp.Ordered(this=node.this.copy(), desc=isinstance(node, exp.Max))
             agg = exp.ArrayAgg(this=exp.Order(this=node.this.copy(), expressions=[order]))
@@ -236,10 +307,52 @@ def _as_duckdb_error(e: Exception) -> duckdb.Error:
     return duckdb.Error(text)
 
 
-class PostgresConnection:
+class ServerConnection:
+    """What a server warehouse's connection offers the read path (Postgres's, Spark's)."""
+
+    dialect = ""
+    engine_name = ""
+    anchor: Path
+
+    def translate(self, sql: str, *, pretty: bool = False) -> str:
+        """``sql`` as this server runs it."""
+        return translate(sql, self.dialect, pretty=pretty)
+
+    def set_timeout(self, seconds: float) -> None:
+        raise NotImplementedError
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> _Result:
+        """Run one statement (DuckDB's dialect, ``?`` placeholders) and fetch its rows."""
+        return self.query(sql, params)[0]
+
+    def query(
+        self, sql: str, params: list[Any] | None = None, max_rows: int | None = None
+    ) -> tuple[_Result, bool]:
+        raise NotImplementedError
+
+    def pull_contacts(self, ids_sql: str, as_of: str) -> duckdb.DuckDBPyConnection:
+        raise NotImplementedError
+
+    def schema_rows(self) -> list[tuple[str, str, str]]:
+        """(table, column, type) of every table of the shop, in column order."""
+        rows = self.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+        ).fetchall()
+        return [(str(t), str(c), str(ty)) for t, c, ty in rows]
+
+    def interrupt(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class PostgresConnection(ServerConnection):
     """A read-only session on a Postgres warehouse, shaped like the DuckDB connection it stands in for."""
 
     dialect = "postgres"
+    engine_name = "Postgres"
 
     def __init__(self, remote: Remote, anchor: Path, *, reader: bool = True) -> None:
         try:
@@ -296,20 +409,12 @@ class PostgresConnection:
             raise
         self._timeout_ms = 0
 
-    def translate(self, sql: str, *, pretty: bool = False) -> str:
-        """``sql`` as this server runs it."""
-        return translate(sql, self.dialect, pretty=pretty)
-
     def set_timeout(self, seconds: float) -> None:
         """The server stops any statement past ``seconds`` (``statement_timeout``)."""
         ms = max(1, int(seconds * 1000))
         if ms != self._timeout_ms:
             self.execute(f"SET statement_timeout = {ms}")
             self._timeout_ms = ms
-
-    def execute(self, sql: str, params: list[Any] | None = None) -> _Result:
-        """Run one statement (DuckDB's dialect, ``?`` placeholders) and fetch its rows."""
-        return self.query(sql, params)[0]
 
     def query(
         self, sql: str, params: list[Any] | None = None, max_rows: int | None = None
@@ -330,6 +435,9 @@ class PostgresConnection:
                 return _Result(desc, rows[:max_rows]), len(rows) > max_rows
         except psycopg.Error as e:
             raise _as_duckdb_error(e) from e
+
+    def pull_contacts(self, ids_sql: str, as_of: str) -> duckdb.DuckDBPyConnection:
+        return pull_contacts(self, ids_sql, as_of)
 
     def cursor(self) -> _Cursor:
         """A handle for another thread's statements (the chat's workers): the same session, whose
@@ -362,14 +470,18 @@ def _first_line(e: BaseException) -> str:
 
 def is_remote(con: object) -> bool:
     """Whether a connection is a server warehouse's (not a DuckDB connection)."""
-    return isinstance(con, PostgresConnection)
+    return isinstance(con, ServerConnection)
 
 
-def connect(db: Path, *, reader: bool = True) -> PostgresConnection:
+def connect(db: Path, *, reader: bool = True) -> ServerConnection:
     """The read-only connection to the server warehouse ``db`` (an anchor) stands for."""
     remote = remote_of(db)
     if remote is None:
         raise WarehouseError(f"{db} is not a server warehouse")
+    if remote.engine == "spark":
+        from segmenta.warehouse.spark import SparkConnection
+
+        return SparkConnection(remote, db)
     return PostgresConnection(remote, db, reader=reader)
 
 

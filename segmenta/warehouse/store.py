@@ -136,7 +136,7 @@ def run_query(
 
     def work() -> tuple[list[str], list[tuple[Any, ...]]]:
         if remote.is_remote(con):
-            server: remote.PostgresConnection = con  # type: ignore[assignment]
+            server: remote.ServerConnection = con  # type: ignore[assignment]
             server.set_timeout(timeout)
             result, more = server.query(sql, params, max_rows)
             if more:

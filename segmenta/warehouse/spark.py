@@ -1,0 +1,301 @@
+"""Warehouses read by Spark: ``--db spark://local[N]``, the shop's tables as Parquet files.
+
+An import checks the shop as ever into a local DuckDB file, then has DuckDB write every table as one
+Parquet file into a new folder, with ``tables.json`` (each table's columns and DuckDB types) and
+the settings' macro bodies; the new folder then replaces the old one (two renames: a reader that
+opens in between finds the old folder or the new one, and an import that fails leaves the old one
+as it was). The folder is ``<anchor>.spark/`` beside the anchor, or ``?path=FOLDER``.
+
+A connection is a Spark session of its own (``SparkSession.newSession``: the same JVM for every
+connection of a process, temporary views and functions of its own) in which each table is a
+temporary view over its Parquet file, and each derived-field macro a temporary SQL table function
+of the same name (``rfm(d)``, …; Spark 4 has them) whose body is the DuckDB macro written in
+Spark's dialect. Nothing in the session can write: the views read files, no table is registered
+in a catalog, and every statement passes the validator before it runs. The time limit cancels
+the session's jobs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Any, cast
+
+import duckdb
+
+from segmenta.errors import WarehouseError, say
+from segmenta.warehouse.remote import Remote, ServerConnection, _Result, translate
+
+TABLES_FILE = "tables.json"
+FOLDER_VERSION = 1
+"""Bumped when the folder's layout changes: an older folder is imported again, never misread."""
+_SESSION_LOCK = threading.Lock()
+_BASE: dict[str, Any] = {}
+"""master -> the process's SparkSession (its JVM is started once: seconds)."""
+
+
+def data_folder(remote: Remote, anchor: Path) -> Path:
+    """Where the shop's Parquet files are: ``?path=`` or ``<anchor>.spark`` beside the anchor."""
+    from urllib.parse import parse_qsl
+
+    query = dict(parse_qsl(remote.url.partition("?")[2]))
+    return Path(query["path"]).expanduser() if query.get("path") else anchor.with_suffix(".spark")
+
+
+def _master(remote: Remote) -> str:
+    inside = remote.url.partition("://")[2].partition("?")[0].strip("/")
+    return inside if "[" in inside else "local[*]"
+
+
+def _session(master: str) -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ModuleNotFoundError as e:  # pragma: no cover - the extra is part of the test install
+        raise WarehouseError(
+            say(
+                "reading a Spark warehouse needs the spark extra (and Java 17): "
+                "pip install 'segmenta[spark]'",
+                "leer un almacén Spark necesita el extra spark (y Java 17): pip install 'segmenta[spark]'",
+            )
+        ) from e
+    with _SESSION_LOCK:
+        if master not in _BASE:
+            import warnings
+
+            warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+            quiet = _quiet_logging()
+            if quiet:  # the driver's JVM starts before any builder setting: its options go here
+                os.environ.setdefault(
+                    "PYSPARK_SUBMIT_ARGS",
+                    f"--driver-java-options -Dlog4j.configurationFile={quiet} pyspark-shell",
+                )
+            builder = (
+                SparkSession.builder.master(master)
+                .appName("segmenta")
+                .config("spark.ui.enabled", "false")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.session.timeZone", "UTC")  # DuckDB's timestamps carry no zone
+                .config("spark.sql.shuffle.partitions", str(max(2, (os.cpu_count() or 2) * 2)))
+                .config("spark.driver.memory", os.environ.get("SEGMENTA_SPARK_MEMORY", "4g"))
+            )
+            try:
+                _BASE[master] = builder.getOrCreate()
+            except Exception as e:  # noqa: BLE001 - no Java, a bad master: said in one line
+                raise WarehouseError(f"cannot start Spark ({master}): {_first_line(e)}") from e
+            _BASE[master].sparkContext.setLogLevel("ERROR")
+        return _BASE[master].newSession()
+
+
+def _quiet_logging() -> str:
+    """A log4j2 configuration that keeps Spark's JVM to its errors (segmenta says what went wrong)."""
+    from segmenta import diskcache
+
+    path = diskcache.cache_dir() / "spark-log4j2.properties"
+    text = "rootLogger.level = error\nrootLogger.appenderRef.stderr.ref = console\n"
+    text += "appender.console.type = Console\nappender.console.name = console\n"
+    text += "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
+    text += "appender.console.layout.pattern = spark: %m%n\n"
+    try:
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    except OSError:
+        return ""
+    return str(path)
+
+
+class SparkConnection(ServerConnection):
+    """A read-only Spark session over a shop's Parquet files, shaped like a DuckDB connection."""
+
+    dialect = "spark"
+    engine_name = "Spark"
+
+    def __init__(self, remote: Remote, anchor: Path) -> None:
+        self.remote = remote
+        self.anchor = anchor
+        folder = data_folder(remote, anchor)
+        try:
+            meta = json.loads((folder / TABLES_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise WarehouseError(
+                say(
+                    f"no segmenta warehouse in {folder}: run `segmenta import DIR --db {remote.shown}` first",
+                    f"no hay almacén de segmenta en {folder}: ejecuta "
+                    f"`segmenta import CARPETA --db {remote.shown}` primero",
+                )
+            ) from e
+        if meta.get("version") != FOLDER_VERSION:
+            raise WarehouseError(
+                say(
+                    f"{folder} was written by another version of segmenta: import the shop again "
+                    f"(`segmenta import DIR --db {remote.shown}`)",
+                    f"{folder} lo escribió otra versión de segmenta: importa la tienda de nuevo "
+                    f"(`segmenta import CARPETA --db {remote.shown}`)",
+                )
+            )
+        self.columns: dict[str, list[list[str]]] = meta["tables"]
+        self._spark = _session(_master(remote))
+        self._cancelled = False
+        for table in self.columns:
+            path = str(folder / f"{table}.parquet").replace("`", "``")
+            self._spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{table}` AS SELECT * FROM parquet.`{path}`")
+        frm, to = meta["accents"]
+        self._spark.sql(
+            "CREATE OR REPLACE TEMPORARY FUNCTION strip_accents(s STRING) RETURNS STRING "
+            f"RETURN translate(s, '{frm}', '{to}')"
+        )
+        self.macros: dict[str, str] = dict(meta["macros"])
+
+    def translate(self, sql: str, *, pretty: bool = False) -> str:
+        """``sql`` as Spark runs it: each derived-field macro call (``rfm(DATE '2026-06-30')``)
+        replaced by the macro's body for that date, then written in Spark's dialect. (Spark's SQL
+        table functions refuse an aggregate that reads their parameter, as the lead score's does,
+        so the bodies go in place, with the date as a literal.)"""
+        return translate(inline_macros(sql, self.macros), self.dialect, pretty=pretty)
+
+    def schema_rows(self) -> list[tuple[str, str, str]]:
+        return [(t, c, ty) for t, cols in sorted(self.columns.items()) for c, ty in cols]
+
+    def set_timeout(self, seconds: float) -> None:
+        """Spark has no statement timeout: ``run_query``'s timer cancels the jobs (``interrupt``)."""
+
+    def query(
+        self, sql: str, params: list[Any] | None = None, max_rows: int | None = None
+    ) -> tuple[_Result, bool]:
+        """The statement's rows, at most ``max_rows`` (and whether there were more)."""
+        self._cancelled = False
+        text = self.translate(sql)
+        try:
+            df = self._spark.sql(text, args=list(params) if params else None)
+            fields = [(f.name, f.dataType.simpleString()) for f in df.schema.fields]
+            rows = df.limit(max_rows + 1).collect() if max_rows is not None else df.collect()
+        except Exception as e:  # noqa: BLE001 - Spark's errors come from the JVM: said as DuckDB's
+            if self._cancelled:
+                raise duckdb.InterruptException("cancelled") from e
+            raise duckdb.Error(_first_line(e)) from e
+        out = [tuple(r) for r in rows]
+        if max_rows is not None and len(out) > max_rows:
+            return _Result(fields, out[:max_rows]), True
+        return _Result(fields, out), False
+
+    def pull_contacts(self, ids_sql: str, as_of: str) -> duckdb.DuckDBPyConnection:
+        """The segment's contacts as a local DuckDB table ``contacts`` (``remote.pull_contacts``)."""
+        query = (
+            f"SELECT c.* FROM contacts_at(DATE '{as_of}') AS c "
+            f"WHERE c.contact_id IN (SELECT contact_id FROM ({ids_sql}) AS s)"
+        )
+        try:
+            table = self._spark.sql(self.translate(query)).toArrow()
+        except Exception as e:  # noqa: BLE001
+            raise duckdb.Error(_first_line(e)) from e
+        local = duckdb.connect()
+        local.register("pulled", table)
+        types = dict(self.columns["contacts"])
+        cols = ", ".join(f'CAST("{c}" AS {types.get(c, "VARCHAR")}) AS "{c}"' for c in table.column_names)
+        local.execute(f"CREATE TABLE contacts AS SELECT {cols} FROM pulled")
+        local.unregister("pulled")
+        local.execute("CREATE MACRO contacts_at(d) AS TABLE SELECT * FROM contacts")
+        return local
+
+    def cursor(self) -> SparkConnection:
+        return self
+
+    def interrupt(self) -> None:
+        self._cancelled = True
+        try:
+            self._spark.sparkContext.cancelAllJobs()
+        except Exception:  # noqa: BLE001 - nothing running
+            pass
+
+    def close(self) -> None:
+        """The session's views go with it; the JVM stays for the process's next connection."""
+
+
+def inline_macros(sql: str, macros: dict[str, str]) -> str:
+    """``sql`` (DuckDB's dialect) with every call of a table macro in ``macros`` (name -> body over
+    the parameter ``d``) replaced by its body as a subquery, the argument in place of ``d``, macros
+    inside bodies too.
+
+    >>> inline_macros("SELECT * FROM m(DATE '2026-01-02') AS x", {"m": "SELECT d AS day FROM t"})
+    "SELECT * FROM (SELECT CAST('2026-01-02' AS DATE) AS day FROM t) AS x"
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    def body_for(name: str, arg: exp.Expression, depth: int) -> exp.Expression:
+        if depth > 8:
+            raise WarehouseError(f"the macro {name} calls itself")
+        tree = sqlglot.parse_one(macros[name], read="duckdb")
+
+        def put(node: exp.Expression) -> exp.Expression:
+            if isinstance(node, exp.Column) and not node.table and node.name.lower() == "d":
+                return arg.copy()
+            return node
+
+        return expand(tree.transform(put), depth + 1)
+
+    def expand(tree: exp.Expression, depth: int) -> exp.Expression:
+        def swap(node: exp.Expression) -> exp.Expression:
+            call = node.this if isinstance(node, exp.Table) else None
+            if (
+                isinstance(call, exp.Anonymous)
+                and str(call.this).lower() in macros
+                and len(call.expressions) == 1
+            ):
+                inner = body_for(str(call.this).lower(), call.expressions[0], depth)
+                alias = node.args.get("alias")
+                return exp.Subquery(this=inner, alias=alias.copy() if alias else None)
+            return node
+
+        return tree.transform(swap)
+
+    return expand(cast(exp.Expression, sqlglot.parse_one(sql, read="duckdb")), 0).sql("duckdb")
+
+
+def load_spark(duck: Path, remote: Remote, anchor: Path, config: object) -> dict[str, int]:
+    """Write the finished DuckDB warehouse ``duck`` as the Spark warehouse's Parquet folder, swapped
+    in for the old one; returns the rows written per table."""
+    from segmenta.warehouse.derived import MACRO_NAMES, macro_definitions
+    from segmenta.warehouse.pg_load import _tables, accent_pairs
+
+    folder = data_folder(remote, anchor)
+    new, old = folder.with_name(folder.name + ".importing"), folder.with_name(folder.name + ".old")
+    for leftover in (new, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    new.mkdir(parents=True)
+    try:
+        con = duckdb.connect(str(duck), read_only=True)
+        try:
+            tables = _tables(con)
+            counts = {}
+            for table in tables:
+                target = str(new / f"{table}.parquet").replace("'", "''")
+                con.execute(f"COPY (SELECT * FROM \"{table}\") TO '{target}' (FORMAT parquet)")
+                row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+                counts[table] = int(row[0]) if row else 0
+            macros = {n: b for n, b in macro_definitions(config).items() if n in MACRO_NAMES}  # type: ignore[arg-type]
+        finally:
+            con.close()
+        meta = {
+            "version": FOLDER_VERSION,
+            "tables": {t: [[c, ty] for c, ty in cols] for t, cols in tables.items()},
+            "macros": macros,
+            "accents": list(accent_pairs()),
+        }
+        (new / TABLES_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    except BaseException:  # the old folder is untouched until here: nothing of the new one stays
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    if folder.exists():
+        folder.rename(old)
+    new.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return counts
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return (text.splitlines() or [type(e).__name__])[0][:500]

@@ -1,0 +1,138 @@
+"""A warehouse read by Spark, for real: a local Spark session (``pyspark`` and a Java runtime), the
+sample sports shop imported through the CLI's own path, and every case of ``shared/eval/dev.jsonl``
+answered on DuckDB and on Spark with the answers compared whole. Skipped where Java or pyspark is
+missing, except in CI (``CI`` set), which must run them."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from segmenta.errors import WarehouseError
+from segmenta.warehouse import remote, store
+from segmenta.warehouse.importer import import_shop
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "eval"
+SPORTS = SHARED / "sports"
+DEV = SHARED / "dev.jsonl"
+
+
+def _have_spark() -> bool:
+    try:
+        import pyspark  # noqa: F401
+    except ModuleNotFoundError:
+        return False
+    return shutil.which("java") is not None
+
+
+pytestmark = [
+    pytest.mark.skipif(not SPORTS.exists(), reason=f"the sample shop is not at {SPORTS}"),
+    pytest.mark.skipif(
+        not _have_spark() and not os.environ.get("CI"), reason="no pyspark or Java here (pip install pyspark)"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def shops(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(the DuckDB warehouse, the Spark warehouse's anchor) of the same sports shop."""
+    from segmenta.warehouse.pg_load import import_remote
+
+    folder = tmp_path_factory.mktemp("spark")
+    duck = folder / "sports.duckdb"
+    import_shop(SPORTS, duck)
+    anchor = remote.anchor_for(f"spark://local[2]?path={folder / 'parquet'}", folder / "anchors")
+    report = import_remote(anchor, lambda staging: import_shop(SPORTS, staging))
+    assert "Spark" in report.notes[-1] and (folder / "parquet" / "tables.json").exists()
+    return duck, anchor
+
+
+def _plain(answer: Any) -> dict[str, Any]:
+    out = dict(answer.contract())
+    for key in ("sql", "engine_sql", "engine", "country", "currency"):
+        out.pop(key)
+    return json.loads(json.dumps(out, default=str, sort_keys=True))
+
+
+def test_every_dev_case_answers_the_same_on_spark(shops: tuple[Path, Path]) -> None:
+    from segmenta.tools.engines import open_engine
+
+    cases = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(cases) >= 70
+    differ = []
+    with open_engine(shops[0]) as on_duck, open_engine(shops[1], timeout=300) as on_spark:
+        for case in cases:
+            day = date.fromisoformat(case["as_of"])
+            want, got = _plain(on_duck.ask(case["text"], day)), _plain(on_spark.ask(case["text"], day))
+            if want != got:
+                differ.append(f"{case['id']} {case['text']!r}: {[k for k in want if want[k] != got.get(k)]}")
+    assert not differ, "\n".join(differ)
+
+
+def test_the_answer_shows_the_sql_spark_ran(shops: tuple[Path, Path]) -> None:
+    from segmenta.tools.ask import ask
+
+    answer = ask(shops[1], "clientes por segmento RFM", date(2026, 6, 30))
+    assert answer.engine == "Spark" and answer.engine_sql
+    assert "rfm(" not in answer.engine_sql.lower()  # the macro's body in place, for that date
+    assert "CAST('2026-06-30' AS DATE)" in answer.engine_sql
+
+
+def test_an_export_from_spark_is_the_file_duckdb_writes(shops: tuple[Path, Path], tmp_path: Path) -> None:
+    from segmenta.tools.ask import ask
+    from segmenta.tools.exports import export_audience
+
+    day = date(2026, 6, 30)
+    sql = ask(shops[0], "mujeres de Madrid", day).sql or ""
+    files = []
+    for k, db in enumerate(shops):
+        report = export_audience(db, sql, "meta", tmp_path / f"meta{k}.csv", as_of=day)
+        files.append(report.path.read_bytes())
+    assert files[0] == files[1] and files[0].count(b"\n") > 10
+
+
+def test_a_failed_import_leaves_the_old_tables(shops: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from segmenta.warehouse import pg_load
+
+    def broken() -> tuple[str, str]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pg_load, "accent_pairs", broken)
+    with pytest.raises(OSError, match="disk full"):
+        pg_load.import_remote(shops[1], lambda staging: import_shop(SPORTS, staging))
+    con = store.connect_readonly(shops[1])
+    try:
+        assert store.run_query(con, "SELECT count(*) FROM contacts")[1] == [(3000,)]
+    finally:
+        con.close()
+    folder = Path(str(remote.remote_of(shops[1]).url).partition("path=")[2])  # type: ignore[union-attr]
+    assert not folder.with_name(folder.name + ".importing").exists()
+
+
+def test_a_folder_with_no_shop_says_to_import_first(tmp_path: Path) -> None:
+    anchor = remote.anchor_for(f"spark://local[2]?path={tmp_path / 'none'}", tmp_path)
+    with pytest.raises(WarehouseError, match="segmenta import DIR --db spark://local"):
+        store.connect_readonly(anchor)
+
+
+@pytest.mark.parametrize("url", ["spark://cluster:7077", "spark://local[2]?workers=3"])
+def test_a_spark_url_it_cannot_use_says_so(url: str) -> None:
+    with pytest.raises(WarehouseError, match="spark://local|path=FOLDER"):
+        remote.parse(url)
+
+
+def test_macros_go_in_place_with_the_date_and_first_ids_are_sorted() -> None:
+    from segmenta.warehouse.spark import inline_macros
+
+    macros = {"within": "SELECT * FROM t WHERE x < d", "around": "SELECT * FROM within(d) AS i"}
+    sql = inline_macros("SELECT * FROM around(DATE '2026-01-02') AS o", macros)
+    assert "within(" not in sql and sql.count("CAST('2026-01-02' AS DATE)") == 1
+    assert remote.translate("SELECT min(contact_id, 5) FROM t", "spark") == (
+        "SELECT SLICE(ARRAY_SORT(COLLECT_LIST(contact_id)), 1, 5) FROM t"
+    )
