@@ -1,12 +1,13 @@
-"""The anchor requests on DuckDB and on Postgres, same machine, same run: import time and warm
+"""The anchor requests on DuckDB, Postgres and Spark, same machine, same run: import time and warm
 answers, with the answers' numbers checked equal.
 
-    python bench/engines.py --sizes 100000 1000000 [--pg postgresql://me@host/db] [--repeat 5]
+    python bench/engines.py --sizes 100000 1000000 [--pg postgresql://me@host/db] [--no-spark] [--repeat 5]
 
 For each size it writes the demo shop (``bench/anchors.py``'s, reused when there) as canonical CSV
 files once, imports them into a DuckDB file and into Postgres (the same ``segmenta import`` path:
-checked locally, then copied and swapped in on the server), and times each anchor request warm on
-both (medians of ``--repeat``, engines interleaved). Without ``--pg`` it starts a throwaway
+checked locally, then copied and swapped in on the server) and into a local Spark warehouse
+(``spark://local[N]``, N the machine's cores), and times each anchor request warm on each (medians
+of ``--repeat``, engines interleaved). Without ``--pg`` it starts a throwaway
 Postgres cluster (``tests/postgres_server.py``: the distribution's server programs, default
 settings but for ``shared_buffers``/``work_mem`` sized for this machine).
 """
@@ -91,6 +92,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--work", type=Path, default=Path("/tmp/segmenta-anchors"))
     ap.add_argument("--pg", help="a Postgres server's URL (default: a throwaway cluster started here)")
+    ap.add_argument("--no-spark", action="store_true", help="leave Spark out")
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SEGMENTA_CACHE_DIR", str(a.work / "cache"))
@@ -103,17 +105,29 @@ def main() -> None:
             src = _csvs(demo, a.work / f"engines-{n}" / "csv")
             duck = a.work / f"engines-{n}" / "shop.duckdb"
             duck.unlink(missing_ok=True)
-            ms_duck, _ = _timed(lambda src=src, duck=duck: import_shop(src, duck))
-            anchor = remote.anchor_for(_database(server, f"bench_{n}"), a.work / f"engines-{n}")
-            ms_pg, _ = _timed(
-                lambda src=src, anchor=anchor: import_remote(anchor, lambda s: import_shop(src, s))
-            )
+            anchors: dict[str, Path] = {"DuckDB": duck}
+            imports = {"DuckDB": _timed(lambda src=src, duck=duck: import_shop(src, duck))[0]}
+            anchors["Postgres"] = remote.anchor_for(_database(server, f"bench_{n}"), a.work / f"engines-{n}")
+            if not a.no_spark:
+                folder = a.work / f"engines-{n}" / "parquet"
+                anchors["Spark"] = remote.anchor_for(
+                    f"spark://local[{os.cpu_count() or 2}]?path={folder}", a.work / f"engines-{n}"
+                )
+            for name, anchor in list(anchors.items())[1:]:
+                imports[name] = _timed(
+                    lambda src=src, anchor=anchor: import_remote(anchor, lambda s: import_shop(src, s))
+                )[0]
+            said = ", ".join(f"{name} {ms / 1000:.1f} s" for name, ms in imports.items())
+            print(f"\n{n:,} contacts: import {said}")
+            others = list(anchors)[1:]
             print(
-                f"\n{n:,} contacts: import {ms_duck / 1000:.1f} s into DuckDB, "
-                f"{ms_pg / 1000:.1f} s into Postgres"
+                f"{'request':<34} "
+                + " ".join(f"{k:>9}" for k in anchors)
+                + "  "
+                + "  ".join(f"{k}/DuckDB" for k in others)
+                + "  same"
             )
-            print(f"{'request':<34} {'DuckDB':>9} {'Postgres':>9}  Postgres/DuckDB  same")
-            engines = {"duckdb": open_engine(duck, timeout=600), "postgres": open_engine(anchor, timeout=600)}
+            engines = {k: open_engine(p, timeout=1800) for k, p in anchors.items()}
             for e in engines.values():
                 e.ask("mujeres de Madrid", AS_OF)  # catalog, glossary and caches warm
             for key, text in REQUESTS.items():
@@ -124,11 +138,14 @@ def main() -> None:
                         ms, answer = _timed(lambda e=engine, t=text: e.ask(t, AS_OF))
                         times[name].append(ms)
                         got[name] = _numbers(answer)
-                d, p = (statistics.median(times[k]) for k in ("duckdb", "postgres"))
-                same = got["duckdb"] == got["postgres"]
+                med = {k: statistics.median(v) for k, v in times.items()}
+                same = all(got[k] == got["DuckDB"] for k in got)
                 print(
-                    f"{LABELS[key]:<34} {d:6.0f} ms {p:6.0f} ms   {p / d:8.2f}x      "
-                    + ("yes" if same else "NO")
+                    f"{LABELS[key]:<34} "
+                    + " ".join(f"{med[k]:6.0f} ms" for k in anchors)
+                    + "  "
+                    + "  ".join(f"{med[k] / med['DuckDB']:{len(k) + 6}.2f}x" for k in others)
+                    + ("  yes" if same else "  NO")
                 )
             for e in engines.values():
                 e.close()

@@ -25,6 +25,7 @@ SKIPPED = {
     "segmenta chat": "the chat is a full-screen app; tests/tui drive it with Textual's pilot",
     "--engine auto": "needs an OpenAI-compatible server; tests/assistant/test_llm.py runs a fake one",
     "postgresql://": "needs a Postgres server; tests/warehouse/test_remote.py starts one and imports into it",
+    "spark://": "starts Spark (seconds each); tests/warehouse/test_spark.py imports into and asks a local session",
 }
 
 

@@ -26,7 +26,7 @@ import duckdb
 
 from segmenta.errors import WarehouseError, say
 from segmenta.warehouse.import_report import ImportReport
-from segmenta.warehouse.remote import READER_ROLE, Remote, conninfo, translate
+from segmenta.warehouse.remote import READER_ROLE, Remote, accent_pairs, conninfo, duck_tables, translate
 
 _SIMPLE = {
     "VARCHAR": 'text COLLATE "C"',
@@ -65,40 +65,10 @@ def pg_type(duck_type: str) -> str:
     raise WarehouseError(f"a column of type {duck_type} cannot be copied to Postgres")
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
-    rows = con.execute(
-        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns AS c "
-        "JOIN duckdb_tables() AS t ON t.table_name = c.table_name AND t.schema_name = c.table_schema "
-        "WHERE c.table_schema = 'main' ORDER BY c.table_name, c.ordinal_position"
-    ).fetchall()
-    out: dict[str, list[tuple[str, str]]] = {}
-    for table, column, type_ in rows:
-        out.setdefault(str(table), []).append((str(column), str(type_)))
-    return out
-
-
 def _macro_returns(con: duckdb.DuckDBPyConnection, name: str) -> str:
     cols = con.execute(f"DESCRIBE SELECT * FROM {name}(DATE '2000-01-01')").fetchall()
     collated = ' COLLATE "C"'
     return ", ".join(f'"{c[0]}" {pg_type(str(c[1])).replace(collated, "")}' for c in cols)
-
-
-def accent_pairs() -> tuple[str, str]:
-    """The accented letters and their bare forms as DuckDB's ``strip_accents`` gives them, for the
-    ``translate`` that stands in for it on Postgres (Latin letters: Latin-1, Extended-A and -B,
-    Extended Additional), so text folds alike on both engines.
-
-    >>> frm, to = accent_pairs(); to[frm.index("ñ")], to[frm.index("Á")], "ß" in frm
-    ('n', 'A', False)
-    """
-    chars = [chr(c) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
-    con = duckdb.connect()
-    try:
-        rows = con.execute("SELECT c, strip_accents(c) FROM unnest(?) AS t(c)", [chars]).fetchall()
-    finally:
-        con.close()
-    pairs = [(c, b) for c, b in rows if len(b) == 1 and b != c]
-    return "".join(c for c, _ in pairs), "".join(b for _, b in pairs)
 
 
 def _strip_accents_sql() -> str:
@@ -123,7 +93,7 @@ def load_postgres(
     say_progress = progress or (lambda step, done, total: None)
     con = duckdb.connect(str(duck), read_only=True)
     try:
-        tables = _tables(con)
+        tables = duck_tables(con)
         macros = {n: b for n, b in macro_definitions(config).items() if n in MACRO_NAMES}  # type: ignore[arg-type]
         returns = {n: _macro_returns(con, n) for n in macros}
         try:

@@ -473,16 +473,45 @@ def is_remote(con: object) -> bool:
     return isinstance(con, ServerConnection)
 
 
-def connect(db: Path, *, reader: bool = True) -> ServerConnection:
-    """The read-only connection to the server warehouse ``db`` (an anchor) stands for."""
+def connect(db: Path, *, reader: bool = True) -> PostgresConnection:
+    """The read-only connection to the Postgres warehouse ``db`` (an anchor) stands for (Spark's:
+    ``spark.SparkConnection``; ``store.connect_readonly`` opens either)."""
     remote = remote_of(db)
-    if remote is None:
-        raise WarehouseError(f"{db} is not a server warehouse")
-    if remote.engine == "spark":
-        from segmenta.warehouse.spark import SparkConnection
-
-        return SparkConnection(remote, db)
+    if remote is None or remote.engine != "postgres":
+        raise WarehouseError(f"{db} is not a Postgres warehouse")
     return PostgresConnection(remote, db, reader=reader)
+
+
+def accent_pairs() -> tuple[str, str]:
+    """The accented letters and their bare forms as DuckDB's ``strip_accents`` gives them, for the
+    ``translate`` that stands in for it on Postgres and Spark (Latin letters: Latin-1, Extended-A
+    and -B, Extended Additional), so text folds alike on every engine.
+
+    >>> frm, to = accent_pairs(); to[frm.index("ñ")], to[frm.index("Á")], "ß" in frm
+    ('n', 'A', False)
+    """
+    chars = [chr(c) for r in ((0xC0, 0x250), (0x1E00, 0x1F00)) for c in range(*r)]
+    con = duckdb.connect()
+    try:
+        rows = con.execute("SELECT c, strip_accents(c) FROM unnest(?) AS t(c)", [chars]).fetchall()
+    finally:
+        con.close()
+    pairs = [(c, b) for c, b in rows if len(b) == 1 and b != c]
+    return "".join(c for c, _ in pairs), "".join(b for _, b in pairs)
+
+
+def duck_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    """The base tables of a DuckDB warehouse and their (column, type), in column order: what an
+    import copies to a server."""
+    rows = con.execute(
+        "SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns AS c "
+        "JOIN duckdb_tables() AS t ON t.table_name = c.table_name AND t.schema_name = c.table_schema "
+        "WHERE c.table_schema = 'main' ORDER BY c.table_name, c.ordinal_position"
+    ).fetchall()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, column, type_ in rows:
+        out.setdefault(str(table), []).append((str(column), str(type_)))
+    return out
 
 
 _DUCK_TYPES = {

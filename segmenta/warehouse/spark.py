@@ -27,7 +27,8 @@ from typing import Any, cast
 import duckdb
 
 from segmenta.errors import WarehouseError, say
-from segmenta.warehouse.remote import Remote, ServerConnection, _Result, translate
+from segmenta.warehouse import remote as remote_module
+from segmenta.warehouse.remote import Remote, ServerConnection, _Result, duck_tables, translate
 
 TABLES_FILE = "tables.json"
 FOLDER_VERSION = 1
@@ -259,7 +260,6 @@ def load_spark(duck: Path, remote: Remote, anchor: Path, config: object) -> dict
     """Write the finished DuckDB warehouse ``duck`` as the Spark warehouse's Parquet folder, swapped
     in for the old one; returns the rows written per table."""
     from segmenta.warehouse.derived import MACRO_NAMES, macro_definitions
-    from segmenta.warehouse.pg_load import _tables, accent_pairs
 
     folder = data_folder(remote, anchor)
     new, old = folder.with_name(folder.name + ".importing"), folder.with_name(folder.name + ".old")
@@ -269,7 +269,7 @@ def load_spark(duck: Path, remote: Remote, anchor: Path, config: object) -> dict
     try:
         con = duckdb.connect(str(duck), read_only=True)
         try:
-            tables = _tables(con)
+            tables = duck_tables(con)
             counts = {}
             for table in tables:
                 target = str(new / f"{table}.parquet").replace("'", "''")
@@ -283,7 +283,7 @@ def load_spark(duck: Path, remote: Remote, anchor: Path, config: object) -> dict
             "version": FOLDER_VERSION,
             "tables": {t: [[c, ty] for c, ty in cols] for t, cols in tables.items()},
             "macros": macros,
-            "accents": list(accent_pairs()),
+            "accents": list(remote_module.accent_pairs()),
         }
         (new / TABLES_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     except BaseException:  # the old folder is untouched until here: nothing of the new one stays

@@ -76,8 +76,13 @@ def connect_readonly(db: Path) -> duckdb.DuckDBPyConnection:
 
     A server warehouse's anchor opens a read-only session on the server instead (``remote``).
     """
-    if remote.remote_of(db) is not None:
-        return remote.connect(db)  # type: ignore[return-value]  # the part of the API answers use
+    server = remote.remote_of(db)
+    if server is not None:  # the part of DuckDB's API answers use
+        if server.engine == "spark":
+            from segmenta.warehouse.spark import SparkConnection
+
+            return SparkConnection(server, db)  # type: ignore[return-value]
+        return remote.connect(db)  # type: ignore[return-value]
     if not db.exists():
         raise WarehouseError(no_warehouse(db))
     con = open_retrying(db, read_only=True)

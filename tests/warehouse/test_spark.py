@@ -97,13 +97,15 @@ def test_an_export_from_spark_is_the_file_duckdb_writes(shops: tuple[Path, Path]
     assert files[0] == files[1] and files[0].count(b"\n") > 10
 
 
-def test_a_failed_import_leaves_the_old_tables(shops: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_import_leaves_the_old_tables(
+    shops: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from segmenta.warehouse import pg_load
 
     def broken() -> tuple[str, str]:
         raise OSError("disk full")
 
-    monkeypatch.setattr(pg_load, "accent_pairs", broken)
+    monkeypatch.setattr(remote, "accent_pairs", broken)
     with pytest.raises(OSError, match="disk full"):
         pg_load.import_remote(shops[1], lambda staging: import_shop(SPORTS, staging))
     con = store.connect_readonly(shops[1])
