@@ -33,6 +33,14 @@ def open_engine(db: Path, *, timeout: float = 30.0, mode: Mode | None = None) ->
     return LlmEngine(db, mode=chosen, settings=settings, timeout=timeout, report_runner=run_report)
 
 
+_LEFT_OUT_WHY = {
+    "workflow": (" (p. ej. envíos puntuales sin workflow)", " (e.g. one-off messages outside workflows)"),
+    "rfm_segment": (" (contactos sin compras completadas)", " (contacts with no completed purchase)"),
+    "store": (" (p. ej. pedidos online)", " (e.g. online orders)"),
+}
+"""Why a dimension's rows may have no value, said after how many are left out (no guess for others)."""
+
+
 def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumptions: list[str]) -> Answer:
     """Compile, validate and run a report plan; explain each metric's formula and the window."""
     from segmenta.assistant.compiler import use_stored
@@ -92,12 +100,11 @@ def run_report(engine: Engine, text: str, plan: ReportPlan, as_of: date, assumpt
         for dim, left_out in zip(plan.dimensions, ex_rows[0] if ex_rows else [], strict=False):
             if left_out:
                 name = DIMENSIONS[dim].label(lang) if dim in DIMENSIONS else dim
+                why_es, why_en = _LEFT_OUT_WHY.get(dim, ("", ""))
                 explanation.append(
-                    f"{integer(int(left_out), loc)} filas sin {name} no aparecen (p. ej. envíos puntuales "
-                    "sin workflow)"
+                    f"{integer(int(left_out), loc)} filas sin {name} no aparecen{why_es}"
                     if lang == "es"
-                    else f"{integer(int(left_out), loc)} rows with no {name} are left out (e.g. one-off "
-                    "messages outside workflows)"
+                    else f"{integer(int(left_out), loc)} rows with no {name} are left out{why_en}"
                 )
     single = len(rows) == 1 and len(cols) == 1 and isinstance(rows[0][0], int)
     count = int(rows[0][0]) if single else None

@@ -252,3 +252,20 @@ def test_a_report_by_period_names_its_first_and_last_buckets_when_the_window_cut
         "el mes de 2026-06-01 está incompleto: cuenta hasta el 15 jun 2026"
     ]
     assert partial_buckets(ReportPlan(metrics=["revenue"], dimensions=["brand"]), date(2026, 6, 15)) == []
+
+
+@pytest.mark.parametrize(
+    ("request_text", "said", "not_said"),
+    [
+        ("clientes por segmento RFM", "sin compras completadas", "workflow"),
+        ("contacts by RFM segment", "no completed purchase", "workflow"),
+    ],
+)
+def test_the_rows_left_out_are_explained_for_their_own_dimension(
+    tiny_warehouse: Path, request_text: str, said: str, not_said: str
+) -> None:
+    from segmenta.tools.ask import ask
+
+    answer = ask(tiny_warehouse, request_text, date(2026, 6, 30))
+    left_out = [line for line in answer.explanation if "left out" in line or "no aparecen" in line]
+    assert left_out and said in left_out[0] and not_said not in left_out[0], answer.explanation
