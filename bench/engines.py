@@ -93,6 +93,7 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/segmenta-anchors"))
     ap.add_argument("--pg", help="a Postgres server's URL (default: a throwaway cluster started here)")
     ap.add_argument("--no-spark", action="store_true", help="leave Spark out")
+    ap.add_argument("--no-postgres", action="store_true", help="leave Postgres out")
     a = ap.parse_args()
     a.work.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SEGMENTA_CACHE_DIR", str(a.work / "cache"))
@@ -107,7 +108,10 @@ def main() -> None:
             duck.unlink(missing_ok=True)
             anchors: dict[str, Path] = {"DuckDB": duck}
             imports = {"DuckDB": _timed(lambda src=src, duck=duck: import_shop(src, duck))[0]}
-            anchors["Postgres"] = remote.anchor_for(_database(server, f"bench_{n}"), a.work / f"engines-{n}")
+            if not a.no_postgres:
+                anchors["Postgres"] = remote.anchor_for(
+                    _database(server, f"bench_{n}"), a.work / f"engines-{n}"
+                )
             if not a.no_spark:
                 folder = a.work / f"engines-{n}" / "parquet"
                 anchors["Spark"] = remote.anchor_for(

@@ -196,6 +196,12 @@ def translate(sql: str, dialect: str = "postgres", *, pretty: bool = False) -> s
     tree = sqlglot.parse_one(sql, read="duckdb")
 
     def fix(node: exp.Expression) -> exp.Expression:
+        # sqlglot's transform does not descend into a node it was handed back in place of another:
+        # the replacement's own parts are fixed here (each rule below leaves a fixed node alone)
+        new = one(node)
+        return new if new is node else new.transform(fix)
+
+    def one(node: exp.Expression) -> exp.Expression:
         if (
             dialect == "postgres"
             and isinstance(node, exp.GenerateSeries)
@@ -243,8 +249,31 @@ def translate(sql: str, dialect: str = "postgres", *, pretty: bool = False) -> s
             # cast instead, element by element, and exploded as it is
             to = exp.DataType(this=exp.DataType.Type.ARRAY, expressions=[node.args["to"].copy()], nested=True)
             return exp.Explode(this=exp.Cast(this=fix(node.this.this.copy()), to=to))
+        if dialect == "spark" and isinstance(node, exp.Where):
+            # WHERE … AND coalesce(x IN (subquery), FALSE): a filter drops NULL as it drops FALSE,
+            # so the coalesce changes nothing there; but Spark cannot plan an IN inside it as a
+            # (hash) semi or anti join and falls back to a nested loop over both sides
+            def bare(p: exp.Expression) -> exp.Expression:
+                inner = p.unnest()
+                if (
+                    isinstance(inner, exp.Coalesce)
+                    and len(inner.expressions) == 1
+                    and isinstance(inner.expressions[0], exp.Boolean)
+                    and not inner.expressions[0].this
+                ):
+                    return cast(exp.Expression, inner.this.copy())
+                return p
+
+            given = [
+                cast(exp.Expression, p)
+                for p in (node.this.flatten() if isinstance(node.this, exp.And) else [node.this])
+            ]
+            parts = [bare(p) for p in given]
+            if all(a.unnest() is b.unnest() or a == b for a, b in zip(given, parts, strict=True)):
+                return node
+            return exp.Where(this=exp.and_(*parts))
         if dialect == "spark" and isinstance(node, exp.CTE) and node.args.get("materialized"):
-            node = node.copy()  # Spark has no MATERIALIZED hint (it plans each CTE once anyway)
+            node = node.copy()  # Spark has no MATERIALIZED hint (it may compute a CTE once per use)
             node.set("materialized", None)
             return node
         if dialect == "postgres" and isinstance(node, exp.DateFromParts):

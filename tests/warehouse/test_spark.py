@@ -138,3 +138,32 @@ def test_macros_go_in_place_with_the_date_and_first_ids_are_sorted() -> None:
     assert remote.translate("SELECT min(contact_id, 5) FROM t", "spark") == (
         "SELECT SLICE(ARRAY_SORT(COLLECT_LIST(contact_id)), 1, 5) FROM t"
     )
+
+
+def test_a_funnel_step_that_excludes_is_a_hash_anti_join_on_spark(shops: tuple[Path, Path]) -> None:
+    # coalesce(NOT (id IN (…)), FALSE) in a WHERE: Spark planned a nested loop over both sides
+    from segmenta.assistant.compiler import funnel_select, render, use_stored
+    from segmenta.tools.engines import open_engine
+
+    with open_engine(shops[1], timeout=300) as engine:
+        plan = engine.resolve(
+            engine.parse("people who viewed a product but did not buy in the last 30 days").plan
+        )
+        sql = engine.con.translate(
+            render(use_stored(funnel_select(plan, date(2026, 6, 30), first=20), engine.stored))
+        )
+        explained = engine.con._spark.sql("EXPLAIN " + sql).collect()[0][0]  # type: ignore[attr-defined]
+    assert "LeftAnti" in explained and "BroadcastNestedLoopJoin" not in explained
+
+
+def test_fixes_reach_inside_a_part_already_rewritten() -> None:
+    # the CTE loses MATERIALIZED, and the coalesce and the min(x, n) inside it are fixed too
+    sql = remote.translate(
+        "WITH s AS MATERIALIZED (SELECT a FROM t WHERE coalesce(a IN (SELECT b FROM u), FALSE)) "
+        "SELECT (SELECT min(a, 3) FROM s) AS firsts",
+        "spark",
+    )
+    assert sql == (
+        "WITH s AS (SELECT a FROM t WHERE a IN (SELECT b FROM u)) "
+        "SELECT (SELECT SLICE(ARRAY_SORT(COLLECT_LIST(a)), 1, 3) FROM s) AS firsts"
+    )
