@@ -26,7 +26,15 @@ import duckdb
 
 from segmenta.errors import WarehouseError, say
 from segmenta.warehouse.import_report import ImportReport
-from segmenta.warehouse.remote import READER_ROLE, Remote, accent_pairs, conninfo, duck_tables, translate
+from segmenta.warehouse.remote import (
+    READER_ROLE,
+    Remote,
+    accent_pairs,
+    duck_tables,
+    first_line,
+    pg_connect,
+    translate,
+)
 
 _SIMPLE = {
     "VARCHAR": 'text COLLATE "C"',
@@ -96,15 +104,7 @@ def load_postgres(
         tables = duck_tables(con)
         macros = {n: b for n, b in macro_definitions(config).items() if n in MACRO_NAMES}  # type: ignore[arg-type]
         returns = {n: _macro_returns(con, n) for n in macros}
-        try:
-            pg = psycopg.connect(conninfo(remote), autocommit=False, connect_timeout=10)
-        except psycopg.Error as e:
-            raise WarehouseError(
-                say(
-                    f"cannot connect to {remote.shown}: {_first_line(e)}",
-                    f"no se puede conectar a {remote.shown}: {_first_line(e)}",
-                )
-            ) from e
+        pg = pg_connect(remote, autocommit=False)
         new, old = f"{remote.schema}__importing", remote.schema
         copied: dict[str, int] = {}
         try:
@@ -149,8 +149,8 @@ def load_postgres(
             pg.rollback()
             raise WarehouseError(
                 say(
-                    f"the import into {remote.shown} failed and changed nothing: {_first_line(e)}",
-                    f"la importación en {remote.shown} falló y no cambió nada: {_first_line(e)}",
+                    f"the import into {remote.shown} failed and changed nothing: {first_line(e)}",
+                    f"la importación en {remote.shown} falló y no cambió nada: {first_line(e)}",
                 )
             ) from e
         except BaseException:
@@ -158,16 +158,12 @@ def load_postgres(
             raise
         finally:
             pg.close()
-        with psycopg.connect(conninfo(remote), autocommit=True) as pg2:
+        with pg_connect(remote, autocommit=True) as pg2:
             for table in tables:  # the planner's statistics, once the new schema is in place
                 pg2.execute(f'ANALYZE "{old}"."{table}"')
         return copied
     finally:
         con.close()
-
-
-def _first_line(e: BaseException) -> str:
-    return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
 def import_remote(

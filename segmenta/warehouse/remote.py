@@ -395,15 +395,7 @@ class PostgresConnection(ServerConnection):
             ) from e
         self.remote = remote
         self.anchor = anchor
-        try:
-            self._pg = psycopg.connect(conninfo(remote), autocommit=True, connect_timeout=10)
-        except psycopg.Error as e:
-            raise WarehouseError(
-                say(
-                    f"cannot connect to {remote.shown}: {_first_line(e)}",
-                    f"no se puede conectar a {remote.shown}: {_first_line(e)}",
-                )
-            ) from e
+        self._pg = pg_connect(remote, autocommit=True)
         try:
             with self._pg.cursor() as cur:
                 cur.execute(
@@ -427,9 +419,9 @@ class PostgresConnection(ServerConnection):
             self._pg.close()
             raise WarehouseError(
                 say(
-                    f"cannot open the warehouse in {remote.shown} read-only: {_first_line(e)}; import it "
+                    f"cannot open the warehouse in {remote.shown} read-only: {first_line(e)}; import it "
                     "again with `segmenta import DIR --db URL` (which creates the reader role)",
-                    f"no se puede abrir el almacén de {remote.shown} en solo lectura: {_first_line(e)}; "
+                    f"no se puede abrir el almacén de {remote.shown} en solo lectura: {first_line(e)}; "
                     "impórtalo de nuevo con `segmenta import CARPETA --db URL` (que crea el rol lector)",
                 )
             ) from e
@@ -493,8 +485,24 @@ class _Cursor(PostgresConnection):
         pass
 
 
-def _first_line(e: BaseException) -> str:
-    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+def first_line(e: BaseException) -> str:
+    """An error's first line (a server's or the JVM's messages run on for pages)."""
+    return (str(e).strip().splitlines() or [type(e).__name__])[0][:500]
+
+
+def pg_connect(remote: Remote, *, autocommit: bool) -> Any:
+    """A psycopg connection to the server, or one line saying why there is none."""
+    import psycopg
+
+    try:
+        return psycopg.connect(conninfo(remote), autocommit=autocommit, connect_timeout=10)
+    except psycopg.Error as e:
+        raise WarehouseError(
+            say(
+                f"cannot connect to {remote.shown}: {first_line(e)}",
+                f"no se puede conectar a {remote.shown}: {first_line(e)}",
+            )
+        ) from e
 
 
 def is_remote(con: object) -> bool:

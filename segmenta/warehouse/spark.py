@@ -28,7 +28,7 @@ import duckdb
 
 from segmenta.errors import WarehouseError, say
 from segmenta.warehouse import remote as remote_module
-from segmenta.warehouse.remote import Remote, ServerConnection, _Result, duck_tables, translate
+from segmenta.warehouse.remote import Remote, ServerConnection, _Result, duck_tables, first_line, translate
 
 TABLES_FILE = "tables.json"
 FOLDER_VERSION = 1
@@ -85,7 +85,7 @@ def _session(master: str) -> Any:
             try:
                 _BASE[master] = builder.getOrCreate()
             except Exception as e:  # noqa: BLE001 - no Java, a bad master: said in one line
-                raise WarehouseError(f"cannot start Spark ({master}): {_first_line(e)}") from e
+                raise WarehouseError(f"cannot start Spark ({master}): {first_line(e)}") from e
             _BASE[master].sparkContext.setLogLevel("ERROR")
         return _BASE[master].newSession()
 
@@ -176,7 +176,7 @@ class SparkConnection(ServerConnection):
         except Exception as e:  # noqa: BLE001 - Spark's errors come from the JVM: said as DuckDB's
             if self._cancelled:
                 raise duckdb.InterruptException("cancelled") from e
-            raise duckdb.Error(_first_line(e)) from e
+            raise duckdb.Error(first_line(e)) from e
         out = [tuple(r) for r in rows]
         if max_rows is not None and len(out) > max_rows:
             return _Result(fields, out[:max_rows]), True
@@ -191,7 +191,7 @@ class SparkConnection(ServerConnection):
         try:
             table = self._spark.sql(self.translate(query)).toArrow()
         except Exception as e:  # noqa: BLE001
-            raise duckdb.Error(_first_line(e)) from e
+            raise duckdb.Error(first_line(e)) from e
         local = duckdb.connect()
         local.register("pulled", table)
         types = dict(self.columns["contacts"])
@@ -294,8 +294,3 @@ def load_spark(duck: Path, remote: Remote, anchor: Path, config: object) -> dict
     new.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
     return counts
-
-
-def _first_line(e: BaseException) -> str:
-    text = str(e).strip()
-    return (text.splitlines() or [type(e).__name__])[0][:500]
