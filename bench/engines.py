@@ -35,6 +35,7 @@ from segmenta.warehouse import remote  # noqa: E402
 from segmenta.warehouse.demo import build_demo  # noqa: E402
 from segmenta.warehouse.importer import import_shop  # noqa: E402
 from segmenta.warehouse.pg_load import import_remote  # noqa: E402
+from tests.postgres_server import new_database  # noqa: E402
 
 _TABLES = ("contacts", "products", "orders", "order_lines", "web_events", "message_events", "workflows")
 
@@ -72,16 +73,6 @@ def _server(url: str | None) -> Iterator[str]:
         yield u
 
 
-def _database(server: str, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(server, autocommit=True) as pg:
-        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        pg.execute(f'CREATE DATABASE "{name}"')
-    head, _, tail = server.partition("?")
-    return head.rsplit("/", 1)[0] + f"/{name}" + (f"?{tail}" if tail else "")
-
-
 def _numbers(answer: Any) -> Any:
     return [f.count for f in answer.funnel] if answer.kind == "segment" else answer.rows
 
@@ -110,7 +101,7 @@ def main() -> None:
             imports = {"DuckDB": _timed(lambda src=src, duck=duck: import_shop(src, duck))[0]}
             if not a.no_postgres:
                 anchors["Postgres"] = remote.anchor_for(
-                    _database(server, f"bench_{n}"), a.work / f"engines-{n}"
+                    new_database(server, f"bench_{n}"), a.work / f"engines-{n}"
                 )
             if not a.no_spark:
                 folder = a.work / f"engines-{n}" / "parquet"

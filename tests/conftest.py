@@ -61,13 +61,3 @@ def postgres() -> Iterator[str]:
         pytest.skip("no Postgres server programs here (apt-get install postgresql)")
     with throwaway_cluster() as url:
         yield url
-
-
-def new_database(server_url: str, name: str) -> str:
-    """A new, empty database on the test server; returns its URL (the server's socket kept)."""
-    import psycopg
-
-    with psycopg.connect(server_url, autocommit=True) as pg:
-        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        pg.execute(f'CREATE DATABASE "{name}"')
-    return server_url.replace("/postgres?", f"/{name}?", 1)

@@ -71,3 +71,15 @@ def throwaway_cluster(settings: str = "") -> Iterator[str]:
         )
         time.sleep(0.1)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_database(server_url: str, name: str) -> str:
+    """A new, empty database on the server (the one there of that name dropped first); returns its
+    URL, the server's options (its socket) kept."""
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as pg:
+        pg.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        pg.execute(f'CREATE DATABASE "{name}"')
+    head, _, options = server_url.partition("?")
+    return head.rsplit("/", 1)[0] + f"/{name}" + (f"?{options}" if options else "")

@@ -167,10 +167,8 @@ def warehouse_schema(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]
     The saved-segment tables are always there: ``run_query`` puts them on the connection from
     their own store (``segmenta.warehouse.userstore``).
     """
-    from segmenta.warehouse.remote import is_remote
-
-    if is_remote(con):  # a server's own catalog (Spark's temporary views have no information_schema)
-        rows: list[tuple[str, str, str]] = con.schema_rows()  # type: ignore[attr-defined]
+    if hasattr(con, "schema_rows"):  # Spark's temporary views have no information_schema
+        rows: list[tuple[str, str, str]] = con.schema_rows()
     else:
         rows = con.execute(
             "SELECT table_name, column_name, data_type FROM information_schema.columns "

@@ -131,7 +131,7 @@ def load_postgres(
                         f'CREATE FUNCTION "{name}"(d date) RETURNS TABLE ({returns[name]}) '
                         f"LANGUAGE sql STABLE PARALLEL SAFE AS $segmenta$ {translate(body)} $segmenta$"
                     )
-                say_progress("analysing", len(tables), len(tables))
+                say_progress("swapping in", len(tables), len(tables))
                 cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [READER_ROLE])
                 if cur.fetchone() is None:
                     cur.execute(f"CREATE ROLE {READER_ROLE} NOLOGIN")
@@ -185,25 +185,22 @@ def import_remote(
     try:
         report = build(staging)
         if remote.engine == "spark":
-            from segmenta.warehouse.spark import load_spark
+            from segmenta.warehouse.spark import data_folder, load_spark
 
             copied = load_spark(staging, remote, anchor, load_config(anchor))
+            folder = data_folder(remote, anchor)
+            engine = "Spark"
+            where_en = f"Parquet files in {folder} for {remote.shown}"
+            where_es = f"ficheros Parquet en {folder} para {remote.shown}"
         else:
             copied = load_postgres(staging, remote, load_config(anchor), progress)
+            engine = "Postgres"
+            where_en = f"schema {remote.schema} of {remote.shown}"
+            where_es = f"esquema {remote.schema} de {remote.shown}"
     finally:
         for done in (staging, Path(f"{staging}.wal")):
             done.unlink(missing_ok=True)
     report.db = remote.shown
-    if remote.engine == "spark":
-        from segmenta.warehouse.spark import data_folder
-
-        where_en = f"Parquet files in {data_folder(remote, anchor)} for {remote.shown}"
-        where_es = f"ficheros Parquet en {data_folder(remote, anchor)} para {remote.shown}"
-        engine = "Spark"
-    else:
-        where_en = f"schema {remote.schema} of {remote.shown}"
-        where_es = f"esquema {remote.schema} de {remote.shown}"
-        engine = "Postgres"
     report.notes.append(
         say(
             f"loaded into {engine}: {where_en}, {sum(copied.values()):,} rows in {len(copied)} tables, "

@@ -326,7 +326,7 @@ def _as_duckdb_error(e: Exception) -> duckdb.Error:
     """A server's error as the DuckDB exception the read path already handles."""
     import psycopg
 
-    text = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    text = first_line(e)
     if isinstance(e, psycopg.errors.QueryCanceled):
         return duckdb.InterruptException(text)
     if isinstance(e, psycopg.errors.UndefinedTable | psycopg.errors.InvalidSchemaName):
@@ -361,14 +361,6 @@ class ServerConnection:
 
     def pull_contacts(self, ids_sql: str, as_of: str) -> duckdb.DuckDBPyConnection:
         raise NotImplementedError
-
-    def schema_rows(self) -> list[tuple[str, str, str]]:
-        """(table, column, type) of every table of the shop, in column order."""
-        rows = self.execute(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
-        ).fetchall()
-        return [(str(t), str(c), str(ty)) for t, c, ty in rows]
 
     def interrupt(self) -> None:
         raise NotImplementedError
@@ -458,7 +450,42 @@ class PostgresConnection(ServerConnection):
             raise _as_duckdb_error(e) from e
 
     def pull_contacts(self, ids_sql: str, as_of: str) -> duckdb.DuckDBPyConnection:
-        return pull_contacts(self, ids_sql, as_of)
+        """The segment's contacts (``contacts_at(as_of)`` rows whose id ``ids_sql`` returns) copied from
+        the server into a new in-memory DuckDB database, as its ``contacts`` table with a
+        ``contacts_at(d)`` macro over it: an export normalises and hashes there exactly as on a DuckDB
+        warehouse (``tools.exports``), with only the audience's rows brought over (one COPY)."""
+        import tempfile
+
+        import psycopg
+
+        rows = self.execute(
+            "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = 'contacts' ORDER BY ordinal_position"
+        ).fetchall()
+        types = {}
+        for name, type_, precision, scale in rows:
+            t = f"DECIMAL({precision},{scale})" if type_ == "numeric" else _DUCK_TYPES.get(str(type_))
+            types[str(name)] = t or "VARCHAR"
+        query = self.translate(
+            f"SELECT c.* FROM contacts_at(DATE '{as_of}') AS c "
+            f"WHERE c.contact_id IN (SELECT contact_id FROM ({ids_sql}) AS s)"
+        )
+        local = duckdb.connect()
+        with tempfile.TemporaryDirectory(prefix="segmenta-pull-") as tmp:
+            path = Path(tmp) / "contacts.csv"
+            try:
+                with path.open("wb") as fh, self._pg.cursor() as cur:
+                    with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER)") as copy:
+                        for chunk in copy:
+                            fh.write(chunk)
+            except psycopg.Error as e:
+                local.close()
+                raise _as_duckdb_error(e) from e
+            columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
+            read = f"read_csv('{path}', header = true, columns = {columns})"
+            local.execute(f"CREATE TABLE contacts AS SELECT * FROM {read}")
+        local.execute("CREATE MACRO contacts_at(d) AS TABLE SELECT * FROM contacts")
+        return local
 
     def cursor(self) -> _Cursor:
         """A handle for another thread's statements (the chat's workers): the same session, whose
@@ -565,43 +592,3 @@ _DUCK_TYPES = {
     "timestamp with time zone": "TIMESTAMPTZ",
     "time without time zone": "TIME",
 }
-
-
-def pull_contacts(server: PostgresConnection, ids_sql: str, as_of: str) -> duckdb.DuckDBPyConnection:
-    """The segment's contacts (``contacts_at(as_of)`` rows whose id ``ids_sql`` returns) copied from
-    the server into a new in-memory DuckDB database, as its ``contacts`` table with a
-    ``contacts_at(d)`` macro over it: an export normalises and hashes there exactly as on a DuckDB
-    warehouse (``tools.exports``), with only the audience's rows brought over (one COPY)."""
-    import tempfile
-
-    import psycopg
-
-    rows = server.execute(
-        "SELECT column_name, data_type, numeric_precision, numeric_scale FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = 'contacts' ORDER BY ordinal_position"
-    ).fetchall()
-    types = {}
-    for name, type_, precision, scale in rows:
-        t = f"DECIMAL({precision},{scale})" if type_ == "numeric" else _DUCK_TYPES.get(str(type_))
-        types[str(name)] = t or "VARCHAR"
-    query = server.translate(
-        f"SELECT c.* FROM contacts_at(DATE '{as_of}') AS c "
-        f"WHERE c.contact_id IN (SELECT contact_id FROM ({ids_sql}) AS s)"
-    )
-    local = duckdb.connect()
-    with tempfile.TemporaryDirectory(prefix="segmenta-pull-") as tmp:
-        path = Path(tmp) / "contacts.csv"
-        try:
-            with path.open("wb") as fh, server._pg.cursor() as cur:
-                with cur.copy(f"COPY ({query}) TO STDOUT (FORMAT csv, HEADER)") as copy:
-                    for chunk in copy:
-                        fh.write(chunk)
-        except psycopg.Error as e:
-            local.close()
-            raise _as_duckdb_error(e) from e
-        columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
-        local.execute(
-            f"CREATE TABLE contacts AS SELECT * FROM read_csv('{path}', header = true, columns = {columns})"
-        )
-    local.execute("CREATE MACRO contacts_at(d) AS TABLE SELECT * FROM contacts")
-    return local

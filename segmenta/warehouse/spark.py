@@ -158,6 +158,7 @@ class SparkConnection(ServerConnection):
         return translate(inline_macros(sql, self.macros), self.dialect, pretty=pretty)
 
     def schema_rows(self) -> list[tuple[str, str, str]]:
+        """(table, column, DuckDB type) of every table, as the import wrote them (``tables.json``)."""
         return [(t, c, ty) for t, cols in sorted(self.columns.items()) for c, ty in cols]
 
     def set_timeout(self, seconds: float) -> None:

@@ -17,7 +17,7 @@ import pytest
 from segmenta.errors import QueryError, WarehouseError
 from segmenta.warehouse import remote, store
 from segmenta.warehouse.importer import import_shop
-from tests.conftest import new_database
+from tests.postgres_server import new_database
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "eval"
 SPORTS = SHARED / "sports"
