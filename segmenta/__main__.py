@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segmenta.cli import main
+from segmenta.launch import main
 
 if __name__ == "__main__":
     main()

@@ -71,6 +71,7 @@ def save(name: str, key: str, value: Any) -> None:
     Written to a temporary file and put in place in one step: a reader never sees half an entry.
     """
     folder = cache_dir()
+    tmp = ""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{name}-", dir=folder)
@@ -81,8 +82,11 @@ def save(name: str, key: str, value: Any) -> None:
             if old.name != f"{name}-{key}.pickle":
                 with contextlib.suppress(OSError):
                     old.unlink()
-    except OSError:
-        return  # a folder that cannot be written: the next process builds it again
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        # a folder that cannot be written, or a value that cannot be kept: the next process builds it
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def cached(name: str, key: str, build: Callable[[], _T]) -> _T:

@@ -82,3 +82,8 @@ def test_the_kept_answers_stop_growing_at_their_limit(folder: Path, monkeypatch:
     answers = [memo.get("known", w, "es", lambda w=w: len(w)) for w in ("uno", "dos", "tres")]
     assert answers == [3, 3, 4], "every word is answered"
     assert len(memo.answers) == 2, "but only the first two are kept"
+
+
+def test_a_value_that_cannot_be_kept_leaves_nothing_behind(folder: Path) -> None:
+    assert diskcache.cached("thing", "k1", lambda: lambda: 1)() == 1  # a lambda cannot be pickled
+    assert not folder.exists() or list(folder.iterdir()) == [], "no half-written temporary file"

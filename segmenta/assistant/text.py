@@ -90,6 +90,7 @@ def _fold_chars(s: str) -> str:
     return out.replace("\x00", "€").lower()
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str) -> str:
     """Lowercase, strip accents (ñ -> n), turn punctuation into spaces and collapse whitespace.
 

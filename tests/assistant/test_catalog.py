@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from segmenta import diskcache
 from segmenta.assistant import catalog as catalog_module
 from segmenta.assistant import places
 from segmenta.assistant.catalog import Catalog, CatalogError, cache_path
@@ -384,7 +385,7 @@ def test_the_indexes_are_built_once_and_a_request_links_quickly() -> None:
 
 
 # ---------------------------------------------------------------- loading from a warehouse and caching
-def _warehouse(path: Path, stamp: str) -> None:
+def _warehouse(path: Path, stamp: str, city: str = "Madrid") -> None:
     con = duckdb.connect(str(path))
     create_schema(con)
     con.execute(
@@ -393,8 +394,9 @@ def _warehouse(path: Path, stamp: str) -> None:
     )
     con.execute(
         "INSERT INTO contacts (contact_id, city, country, language, postal_code) VALUES "
-        "('c1', 'Madrid', 'ES', 'es', '28001'), ('c2', 'Madrid', 'ES', 'es', '28010'), "
-        "('c3', 'Ciudad de México', 'MX', 'es', '06600')"
+        "('c1', ?, 'ES', 'es', '28001'), ('c2', ?, 'ES', 'es', '28010'), "
+        "('c3', 'Ciudad de México', 'MX', 'es', '06600')",
+        [city, city],
     )
     con.execute(
         "INSERT INTO orders (order_id, contact_id, ordered_at, total_amount, payment_method, "
@@ -444,7 +446,9 @@ def test_the_json_cache_is_used_by_the_next_process_and_dropped_by_a_new_import(
     data = json.loads(cache_path(db).read_text(encoding="utf-8"))
     data["values"]["city"]["Toledo"] = 7  # a mark that only the cache holds
     cache_path(db).write_text(json.dumps(data), encoding="utf-8")
-    catalog_module._MEMORY.clear()  # a new process
+    catalog_module._MEMORY.clear()  # a new process, whose user cache folder was emptied
+    for built in diskcache.cache_dir().glob("catalog-*.pickle"):
+        built.unlink()
     con = duckdb.connect(str(db), read_only=True)
     assert "Toledo" in Catalog.load(con).values["city"]
     con.close()
@@ -453,6 +457,42 @@ def test_the_json_cache_is_used_by_the_next_process_and_dropped_by_a_new_import(
     con = duckdb.connect(str(db), read_only=True)
     assert "Toledo" not in Catalog.load(con).values["city"]
     con.close()
+
+
+def test_the_built_catalog_is_read_back_by_the_next_process_and_dropped_by_a_new_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(diskcache.ENV_CACHE, str(tmp_path / "cache"))
+    db = tmp_path / "shop.duckdb"
+    _warehouse(db, "2026-01-01T00:00:00")
+    con = duckdb.connect(str(db), read_only=True)
+    first = Catalog.load(con)
+    links = [(lk.field, lk.value, lk.score) for lk in first.link("Bizum", ["payment_method"])]
+    products = first.match_products("zapatillas Nike", "es").match
+    con.close()
+    assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == 1
+    catalog_module._MEMORY.clear()  # a new process
+    cache_path(db).unlink()  # neither the JSON nor the warehouse's values: the built catalog alone
+
+    def no_build(self: Catalog) -> None:
+        raise AssertionError("the catalog was built again")
+
+    with monkeypatch.context() as m:
+        m.setattr(Catalog, "_build", no_build)
+        m.setattr(Catalog, "_read", classmethod(lambda cls, con: no_build(None)))  # type: ignore[arg-type]
+        con = duckdb.connect(str(db), read_only=True)
+        again = Catalog.load(con)
+        con.close()
+    assert again is not first and again._link_memo == {}  # a memo is per process: kept empty
+    assert [(lk.field, lk.value, lk.score) for lk in again.link("Bizum", ["payment_method"])] == links
+    assert again.match_products("zapatillas Nike", "es").match == products
+    db.unlink()
+    _warehouse(db, "2026-02-01T00:00:00", city="Toledo")  # a new import: another stamp
+    catalog_module._MEMORY.clear()
+    con = duckdb.connect(str(db), read_only=True)
+    assert "Toledo" in Catalog.load(con).values["city"]
+    con.close()
+    assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == 1, "the old stamp's entry is dropped"
 
 
 def test_a_damaged_cache_is_rebuilt_from_the_warehouse(tmp_path: Path) -> None:
