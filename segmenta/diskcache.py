@@ -5,8 +5,10 @@ the glossary's index (every form of every concept stemmed) and the Spanish and E
 ``simplemma`` decodes before its first lookup. Both depend only on packaged data and code, so they
 are kept in the user's cache folder (``platformdirs``; ``SEGMENTA_CACHE_DIR`` overrides it), each
 under a key that hashes everything it was built from: a change of data, code or library version is a
-new key, never a stale value. The cache is only a cache: a folder that cannot be written, or an
-entry that cannot be read, means building again, never an error.
+new key, never a stale value. Each warehouse's built catalog is kept here too
+(``catalog._built_key``: one entry per warehouse, keyed by its import stamp and the code). The
+cache is only a cache: a folder that cannot be written, or an entry that cannot be read, means
+building again, never an error.
 """
 
 from __future__ import annotations
