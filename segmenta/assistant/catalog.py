@@ -30,7 +30,7 @@ from rapidfuzz.distance import OSA
 from segmenta.assistant import gazetteer, glossary, places
 from segmenta.assistant.plan import ProductMatch
 from segmenta.assistant.reading.words import known_word
-from segmenta.assistant.text import STOPWORDS_EN, STOPWORDS_ES, fold, stem
+from segmenta.assistant.text import STOPWORDS_EN, STOPWORDS_ES, fold, stem, stemming_fingerprint
 from segmenta.errors import SegmentaError
 from segmenta.warehouse.schema import CUSTOM_FIELDS_TABLE, META_TABLE
 
@@ -815,19 +815,10 @@ def _built_key(db: Path, stamp: str) -> tuple[str, str]:
     A one-shot ``ask`` is a new process: building the indexes (folding and stemming every value)
     took 60-90 ms of it on the demo; the built catalog reads back in about 10.
     """
-    from importlib.metadata import version
-
     from segmenta import diskcache
-    from segmenta.assistant import text
 
     name = "catalog-" + diskcache.key_of(str(db.resolve()))[:12]
-    key = diskcache.key_of(
-        stamp,
-        str(_CACHE_VERSION),
-        diskcache.source_of(__file__),
-        diskcache.source_of(text.__file__),
-        version("snowballstemmer"),
-    )
+    key = diskcache.key_of(stamp, str(_CACHE_VERSION), diskcache.source_of(__file__), stemming_fingerprint())
     return name, key
 
 
@@ -839,14 +830,10 @@ def _load_built(name: str, key: str) -> Catalog | None:
 
 
 def _save_built(name: str, key: str, catalog: Catalog) -> None:
-    """Keep the built catalog, its link memo left empty (a memo is per process and grows with use)."""
+    """Keep a catalog just built (``load`` saves it before any request is linked: its memo is empty)."""
     from segmenta import diskcache
 
-    memo, catalog._link_memo = catalog._link_memo, {}
-    try:
-        diskcache.save(name, key, catalog)
-    finally:
-        catalog._link_memo = memo
+    diskcache.save(name, key, catalog)
 
 
 def _stamp(con: duckdb.DuckDBPyConnection, path: Path) -> str:

@@ -159,14 +159,10 @@ def _index() -> _Index:
     )
     # stemming every form takes half a second: kept on disk under the data, the code and the
     # stemmer it was built with (``diskcache``)
-    from importlib.metadata import version
-
     from segmenta import diskcache
     from segmenta.assistant import text
 
-    key = diskcache.key_of(
-        raw, diskcache.source_of(__file__), diskcache.source_of(text.__file__), version("snowballstemmer")
-    )
+    key = diskcache.key_of(raw, diskcache.source_of(__file__), text.stemming_fingerprint())
     return _Index(concepts, diskcache.cached("glossary-index", key, lambda: _keys(concepts)))
 
 

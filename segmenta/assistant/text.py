@@ -230,6 +230,17 @@ def _stem_cached(word: str, lang: str) -> str:
     return result
 
 
+@lru_cache(maxsize=1)
+def stemming_fingerprint() -> str:
+    """What a stem depends on, for the keys of what is built from stems and kept on disk (the
+    glossary's index, a built catalog): this module's source and the stemmer's version."""
+    from importlib.metadata import version
+
+    from segmenta import diskcache
+
+    return diskcache.key_of(diskcache.source_of(__file__), version("snowballstemmer"))
+
+
 def stem(word: str, lang: Literal["es", "en"]) -> str:
     """The Snowball stem of a lowercased word (``compraron`` -> ``compr``), cached.
 
