@@ -299,14 +299,17 @@ GROUP BY 1 ORDER BY revenue DESC, 1 LIMIT 10
 
 def _table_counts(con: Any) -> list[tuple[str, int]]:
     """Row counts of the warehouse's tables: DATA_MODEL's first, in its order, then the others."""
-    names = [
-        str(r[0])
-        for r in store.run_query(
-            con,
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-            "AND table_type = 'BASE TABLE' ORDER BY table_name",
-        )[1]
-    ]
+    if hasattr(con, "schema_rows"):  # Spark's temporary views: the tables the import wrote
+        names = sorted({str(table) for table, _column, _type in con.schema_rows()})
+    else:
+        names = [
+            str(r[0])
+            for r in store.run_query(
+                con,
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                "AND table_type = 'BASE TABLE' ORDER BY table_name",
+            )[1]
+        ]
     ordered = [n for n in TABLES if n in names] + [n for n in names if n not in TABLES and n != META_TABLE]
     counts = []
     for name in ordered:

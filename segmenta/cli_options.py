@@ -30,7 +30,8 @@ DbOption = Annotated[
         envvar=store.ENV_DB,
         show_default=False,
         metavar="FILE|URL",
-        help="The warehouse: a DuckDB file, or a Postgres URL (postgresql://user@host:5432/db). "
+        help="The warehouse: a DuckDB file, or a URL: postgresql://user@host:5432/db, spark://local[N] "
+        "or sc://host:15002 (Spark Connect). "
         "Default: $SEGMENTA_DB, else warehouse.duckdb in your user data folder.",
     ),
 ]

@@ -185,10 +185,12 @@ def import_remote(
     try:
         report = build(staging)
         if remote.engine == "spark":
-            from segmenta.warehouse.spark import data_folder, load_spark
+            from segmenta.warehouse.spark import check_cluster_reads, data_folder, is_connect, load_spark
 
             copied = load_spark(staging, remote, anchor, load_config(anchor))
             folder = data_folder(remote, anchor)
+            if is_connect(remote):
+                check_cluster_reads(remote, anchor, copied)
             engine = "Spark"
             where_en = f"Parquet files in {folder} for {remote.shown}"
             where_es = f"ficheros Parquet en {folder} para {remote.shown}"

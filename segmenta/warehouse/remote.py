@@ -37,7 +37,7 @@ import duckdb
 
 from segmenta.errors import WarehouseError, say
 
-SCHEMES = {"postgresql": "postgres", "postgres": "postgres", "spark": "spark"}
+SCHEMES = {"postgresql": "postgres", "postgres": "postgres", "spark": "spark", "sc": "spark"}
 """URL scheme -> engine."""
 DEFAULT_SCHEMA = "segmenta"
 READER_ROLE = "segmenta_reader"
@@ -71,6 +71,10 @@ class Remote:
     def shown(self) -> str:
         """The URL without its password (in the host part or as an option), with the schema when it
         is not the default one."""
+        if self.url.lower().startswith("sc://"):  # Spark Connect: the token is a password
+            head, *params = self.url.split(";")
+            left = [p for p in params if p.partition("=")[0].lower() != "token"]
+            return head.rstrip("/") + ("/;" + ";".join(left) if left else "")
         if self.engine == "spark":
             return self.url
         parts = urlsplit(self.url)
@@ -90,9 +94,13 @@ def parse(url: str) -> Remote:
     'postgresql://me@db:5432/shop?schema=tienda'
     >>> parse("spark://local[2]").engine
     'spark'
+    >>> parse("sc://spark.internal:15002/;token=s3cret;path=/mnt/shop").shown
+    'sc://spark.internal:15002/;path=/mnt/shop'
     """
     if url.lower().startswith("spark://"):
         return _parse_spark(url)
+    if url.lower().startswith("sc://"):
+        return _parse_connect(url)
     parts = urlsplit(url)
     engine = SCHEMES.get(parts.scheme.lower())
     if engine is None:
@@ -137,6 +145,59 @@ def _parse_spark(url: str) -> Remote:
     if unknown:
         raise WarehouseError(f"{url!r}: unknown option {unknown[0]!r} (a Spark URL takes ?path=FOLDER)")
     return Remote(url.strip(), "spark", DEFAULT_SCHEMA)
+
+
+_CONNECT = re.compile(
+    r"^sc://(?P<host>[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:]+\])(:(?P<port>\d{1,5}))?/?(?P<params>(;[^;]*)*)$", re.I
+)
+CONNECT_PARAMS = frozenset(
+    {
+        "path",  # segmenta's: the shop's Parquet folder, as the cluster reads it
+        "token",
+        "use_ssl",
+        "user_id",
+        "user_agent",
+        "session_id",
+        "grpc_keepalive_enabled",
+        "grpc_keepalive_time_ms",
+        "grpc_keepalive_timeout_ms",
+        "grpc_keepalive_without_calls",
+    }
+)
+"""The options of a Spark Connect URL: pyspark's own (``ChannelBuilder``) and ``path``."""
+
+
+def _parse_connect(url: str) -> Remote:
+    """``sc://host:port/;path=FOLDER``: a Spark cluster reached by Spark Connect (port 15002 unless
+    given), with pyspark's own options (``;token=``, ``;use_ssl=true``, ...); the shop's Parquet
+    files are in ``path``, a folder this machine writes and the cluster reads by the same name (a
+    shared file system), by default beside the anchor."""
+    text = url.strip()
+    m = _CONNECT.match(text)
+    if m is None or "?" in text:
+        raise WarehouseError(
+            say(
+                f"{url!r} is not a Spark Connect URL: use sc://host:15002 (options after ';', "
+                "as in sc://host:15002/;path=/shared/shop)",
+                f"{url!r} no es una URL de Spark Connect: usa sc://host:15002 (opciones tras ';', "
+                "como en sc://host:15002/;path=/compartido/tienda)",
+            )
+        )
+    params = [p for p in m.group("params").split(";") if p]
+    for param in params:
+        key, eq, value = param.partition("=")
+        if not eq or key.lower() not in CONNECT_PARAMS:
+            raise WarehouseError(
+                say(
+                    f"{url!r}: unknown option {param!r} (a Spark Connect URL takes "
+                    f"{', '.join(sorted(CONNECT_PARAMS))})",
+                    f"{url!r}: opción desconocida {param!r} (una URL de Spark Connect admite "
+                    f"{', '.join(sorted(CONNECT_PARAMS))})",
+                )
+            )
+    port = m.group("port") or "15002"
+    tail = "/;" + ";".join(params) if params else ""
+    return Remote(f"sc://{m.group('host')}:{port}{tail}", "spark", DEFAULT_SCHEMA)
 
 
 def anchor_for(url: str, folder: Path | None = None) -> Path:

@@ -1,4 +1,6 @@
-"""Warehouses read by Spark: ``--db spark://local[N]``, the shop's tables as Parquet files.
+"""Warehouses read by Spark: ``--db spark://local[N]`` (a Spark session in this process) or
+``--db sc://host:15002`` (a Spark cluster reached by Spark Connect), the shop's tables as Parquet
+files.
 
 An import checks the shop as ever into a local DuckDB file, then has DuckDB write every table as one
 Parquet file into a new folder, with ``tables.json`` (each table's columns and DuckDB types) and
@@ -13,10 +15,16 @@ of the same name (``rfm(d)``, …; Spark 4 has them) whose body is the DuckDB ma
 Spark's dialect. Nothing in the session can write: the views read files, no table is registered
 in a catalog, and every statement passes the validator before it runs. The time limit cancels
 the session's jobs.
+
+Through Spark Connect the same happens on the cluster: a connection is a Connect session of its own
+(``newSession`` on one client per URL), released when the connection closes, and the Parquet folder
+(``;path=FOLDER``) is one this machine writes and the cluster reads by the same name: a shared file
+system.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -35,15 +43,101 @@ FOLDER_VERSION = 1
 """Bumped when the folder's layout changes: an older folder is imported again, never misread."""
 _SESSION_LOCK = threading.Lock()
 _BASE: dict[str, Any] = {}
-"""master -> the process's SparkSession (its JVM is started once: seconds)."""
+"""master (or Connect URL) -> the process's SparkSession (a local JVM is started once: seconds)."""
+_OPEN: set[Any] = set()
+"""The Spark Connect sessions of open connections (each released at close, the rest at exit)."""
+
+
+def is_connect(remote: Remote) -> bool:
+    """Whether the warehouse is reached through Spark Connect (``sc://``)."""
+    return remote.url.lower().startswith("sc://")
 
 
 def data_folder(remote: Remote, anchor: Path) -> Path:
-    """Where the shop's Parquet files are: ``?path=`` or ``<anchor>.spark`` beside the anchor."""
+    """Where the shop's Parquet files are: ``?path=`` (``;path=`` on Spark Connect) or
+    ``<anchor>.spark`` beside the anchor."""
     from urllib.parse import parse_qsl
 
-    query = dict(parse_qsl(remote.url.partition("?")[2]))
+    if is_connect(remote):
+        params = (p.partition("=") for p in remote.url.split(";")[1:])
+        query = {k.lower(): v for k, _, v in params}
+    else:
+        query = dict(parse_qsl(remote.url.partition("?")[2]))
     return Path(query["path"]).expanduser() if query.get("path") else anchor.with_suffix(".spark")
+
+
+def _connect_session(remote: Remote) -> Any:
+    """A new Spark Connect session on the cluster (the client for its URL made once a process)."""
+    import socket
+    import warnings
+
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+    url = ";".join(p for p in remote.url.split(";") if p.partition("=")[0].lower() != "path")
+    host, _, port = url[len("sc://") :].partition("/")[0].rpartition(":")
+    with _SESSION_LOCK:
+        if url not in _BASE:
+            try:  # pyspark retries a closed port for minutes: a server that is not there is said now
+                socket.create_connection((host.strip("[]"), int(port)), timeout=10).close()
+            except OSError as e:
+                raise WarehouseError(
+                    say(
+                        f"cannot reach Spark Connect at {host}:{port} ({e.strerror or e}): is the "
+                        "Connect server running (sbin/start-connect-server.sh)?",
+                        f"no llego a Spark Connect en {host}:{port} ({e.strerror or e}): ¿está en marcha "
+                        "el servidor de Connect (sbin/start-connect-server.sh)?",
+                    )
+                ) from e
+            try:
+                from pyspark.sql.connect.session import SparkSession as ConnectSession
+            except ImportError as e:  # pragma: no cover - the extra is part of the test install
+                raise WarehouseError(
+                    say(
+                        "reading a Spark Connect warehouse needs the spark extra: "
+                        "pip install 'segmenta[spark]'",
+                        "leer un almacén de Spark Connect necesita el extra spark: "
+                        "pip install 'segmenta[spark]'",
+                    )
+                ) from e
+            _quiet_failed_statements()
+            try:
+                base = ConnectSession.builder.remote(url).create()
+                _retry_briefly(base)
+                base.conf.set("spark.sql.session.timeZone", "UTC")
+            except Exception as e:  # noqa: BLE001 - a refused token, a server of another version
+                raise WarehouseError(
+                    f"cannot open a Spark Connect session at {remote.shown}: {first_line(e)}"
+                ) from e
+            _BASE[url] = base
+        session = _BASE[url].newSession()
+        _OPEN.add(session)
+    _retry_briefly(session)
+    session.conf.set("spark.sql.session.timeZone", "UTC")  # DuckDB's timestamps carry no zone
+    return session
+
+
+def _retry_briefly(session: Any, retries: int = 6) -> None:
+    """pyspark retries an unavailable server for ten minutes; a person waiting for an answer gets
+    about fifteen seconds of retries, then the error."""
+    from pyspark.sql.connect.client.retries import DefaultPolicy
+
+    session.client.set_retry_policies(
+        [DefaultPolicy(max_retries=retries, backoff_multiplier=2.0, initial_backoff=200, max_backoff=8000)]
+    )
+
+
+def _release_connect_sessions() -> None:
+    """At exit, release what this process holds on Connect servers (left to the collector, grpc's
+    channels wait on their threads for a minute)."""
+    for session in list(_OPEN) + [s for k, s in _BASE.items() if k.startswith("sc://")]:
+        try:
+            _retry_briefly(session, retries=0)  # a server gone by now does not hold the exit
+            session.stop()
+        except Exception:  # noqa: BLE001 - a server already gone
+            pass
+    _OPEN.clear()
+
+
+atexit.register(_release_connect_sessions)
 
 
 def _master(remote: Remote) -> str:
@@ -87,7 +181,16 @@ def _session(master: str) -> Any:
             except Exception as e:  # noqa: BLE001 - no Java, a bad master: said in one line
                 raise WarehouseError(f"cannot start Spark ({master}): {first_line(e)}") from e
             _BASE[master].sparkContext.setLogLevel("ERROR")
+            _quiet_failed_statements()
         return _BASE[master].newSession()
+
+
+def _quiet_failed_statements() -> None:
+    """pyspark logs every failed statement, stack and all, as JSON on stderr: segmenta says what
+    went wrong in one line of its own."""
+    from pyspark.logger import PySparkLogger
+
+    PySparkLogger.getLogger("SQLQueryContextLogger").disabled = True
 
 
 def _quiet_logging() -> str:
@@ -138,11 +241,23 @@ class SparkConnection(ServerConnection):
                 )
             )
         self.columns: dict[str, list[list[str]]] = meta["tables"]
-        self._spark = _session(_master(remote))
+        self._connect = is_connect(remote)
+        self._spark = _connect_session(remote) if self._connect else _session(_master(remote))
         self._cancelled = False
         for table in self.columns:
             path = str(folder / f"{table}.parquet").replace("`", "``")
-            self._spark.sql(f"CREATE OR REPLACE TEMPORARY VIEW `{table}` AS SELECT * FROM parquet.`{path}`")
+            try:
+                self._spark.sql(
+                    f"CREATE OR REPLACE TEMPORARY VIEW `{table}` AS SELECT * FROM parquet.`{path}`"
+                )
+            except Exception as e:  # noqa: BLE001 - a file Spark cannot read (a cluster elsewhere)
+                self.close()
+                raise WarehouseError(
+                    say(
+                        f"Spark ({remote.shown}) cannot read {path}: {first_line(e)}",
+                        f"Spark ({remote.shown}) no puede leer {path}: {first_line(e)}",
+                    )
+                ) from e
         frm, to = meta["accents"]
         self._spark.sql(
             "CREATE OR REPLACE TEMPORARY FUNCTION strip_accents(s STRING) RETURNS STRING "
@@ -208,12 +323,22 @@ class SparkConnection(ServerConnection):
     def interrupt(self) -> None:
         self._cancelled = True
         try:
-            self._spark.sparkContext.cancelAllJobs()
+            if self._connect:
+                self._spark.interruptAll()
+            else:
+                self._spark.sparkContext.cancelAllJobs()
         except Exception:  # noqa: BLE001 - nothing running
             pass
 
     def close(self) -> None:
-        """The session's views go with it; the JVM stays for the process's next connection."""
+        """The session's views go with it; the JVM (or the Connect client) stays for the process's
+        next connection."""
+        if self._connect and self._spark in _OPEN:
+            _OPEN.discard(self._spark)
+            try:
+                self._spark.stop()  # releases the session on the server
+            except Exception:  # noqa: BLE001 - a server already gone
+                pass
 
 
 def inline_macros(sql: str, macros: dict[str, str]) -> str:
@@ -295,3 +420,42 @@ def load_spark(duck: Path, remote: Remote, anchor: Path, config: object) -> dict
     new.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
     return counts
+
+
+def check_cluster_reads(remote: Remote, anchor: Path, copied: dict[str, int]) -> None:
+    """After an import through Spark Connect, that the cluster reads the folder just written (it
+    must be on a file system both share) and finds every contact in it."""
+    folder = data_folder(remote, anchor)
+    try:
+        con = SparkConnection(remote, anchor)
+    except WarehouseError as e:
+        raise WarehouseError(
+            say(
+                f"the shop is written in {folder}, but the cluster cannot read it ({e}): give ;path= "
+                "a folder on a file system the cluster shares",
+                f"la tienda está escrita en {folder}, pero el clúster no puede leerla ({e}): da a "
+                ";path= una carpeta de un sistema de ficheros que el clúster comparta",
+            )
+        ) from e
+    try:
+        got = con.execute("SELECT count(*) FROM contacts").fetchone()
+    except duckdb.Error as e:
+        raise WarehouseError(
+            say(
+                f"the shop is written in {folder}, but the cluster at {remote.shown} cannot read it "
+                f"({e}): give ;path= a folder on a file system the cluster shares",
+                f"la tienda está escrita en {folder}, pero el clúster de {remote.shown} no puede leerla "
+                f"({e}): da a ;path= una carpeta de un sistema de ficheros que el clúster comparta",
+            )
+        ) from e
+    finally:
+        con.close()
+    if not got or int(got[0]) != copied.get("contacts", 0):
+        raise WarehouseError(
+            say(
+                f"the cluster at {remote.shown} reads {got[0] if got else 0:,} contacts in {folder}, "
+                f"the import wrote {copied.get('contacts', 0):,}: is {folder} the same folder there?",
+                f"el clúster de {remote.shown} lee {got[0] if got else 0:,} contactos en {folder}, "
+                f"la importación escribió {copied.get('contacts', 0):,}: ¿es {folder} la misma carpeta allí?",
+            )
+        )
