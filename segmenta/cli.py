@@ -517,6 +517,16 @@ def ask(
             help="With 'ask N --continue': keep the word and the option chosen as a shop word.",
         ),
     ] = False,
+    sql_for_engine: Annotated[
+        str | None,
+        typer.Option(
+            "--sql-for",
+            metavar="ENGINE",
+            help="Also give the answer's SQL for bigquery, snowflake, postgres or spark, to run there "
+            "over the shop's tables in segmenta's layout: self-contained (RFM and the other derived "
+            "fields written in, with this warehouse's settings).",
+        ),
+    ] = None,
 ) -> None:
     """Ask for a segment or a report in plain words; see the conditions, the counts and the SQL.
 
@@ -532,6 +542,8 @@ def ask(
     path = _db(db)
     speak(request_language(path, text, continue_=continue_))
     _check_outputs(csv_path, xlsx_path, chart=chart_path, force=force)
+    if sql_for_engine:
+        _engine_key(sql_for_engine)
     ensure_warehouse(path)
     answer = ask_tool(
         path,
@@ -556,8 +568,12 @@ def ask(
                 "No escribí nada: la petición no tuvo respuesta.",
             )
         )
+    elsewhere = _sql_elsewhere(answer.sql, sql_for_engine, path) if sql_for_engine else None
     if as_json:
-        typer.echo(json.dumps(answer.contract(), ensure_ascii=False, default=str))
+        contract = answer.contract()
+        if elsewhere is not None:
+            contract["sql_for"] = elsewhere
+        typer.echo(json.dumps(contract, ensure_ascii=False, default=str))
     else:
         from rich.console import Console
         from rich.text import Text
@@ -573,8 +589,56 @@ def ask(
             chart = terminal_chart(answer, min(console.width, 120))
             if chart:
                 console.print(Text.from_ansi(chart), soft_wrap=True)
+        if elsewhere is not None and elsewhere.get("sql"):
+            from rich.panel import Panel
+            from rich.syntax import Syntax
+
+            console.print(
+                Panel(
+                    Syntax(elsewhere["sql"], "sql", word_wrap=True, theme="ansi_dark"),
+                    title=say(f"SQL for {elsewhere['engine']}", f"SQL para {elsewhere['engine']}"),
+                    title_align="left",
+                )
+            )
+        elif elsewhere is not None:
+            render.print_note(elsewhere["error"])
     if not answer.answered:
         raise typer.Exit(code=3)
+
+
+def _engine_key(given: str) -> str:
+    """An ``--sql-for`` value as the engine's key; an unknown one is refused before anything runs."""
+    from segmenta.warehouse.portable import ENGINES
+
+    key = given.strip().lower()
+    key = {"postgresql": "postgres", "pg": "postgres", "bq": "bigquery", "databricks": "spark"}.get(key, key)
+    if key not in ENGINES:
+        raise typer.BadParameter(
+            say(f"{given!r}: use one of {', '.join(ENGINES)}", f"{given!r}: usa uno de {', '.join(ENGINES)}"),
+            param_hint="--sql-for",
+        )
+    return key
+
+
+def _sql_elsewhere(sql: str | None, dialect: str, db: Path) -> dict[str, str]:
+    """``ask --sql-for``: the answer's SQL for another engine, or why there is none (the answer
+    itself is still given)."""
+    from segmenta.warehouse.portable import ENGINES, sql_for
+
+    key = _engine_key(dialect)
+    name = ENGINES[key]
+    if not sql:
+        return {
+            "engine": name,
+            "error": say(
+                "No SQL to write for another engine: the request was not answered.",
+                "No hay SQL que escribir para otro motor: la petición no tuvo respuesta.",
+            ),
+        }
+    try:
+        return {"engine": name, "sql": sql_for(sql, key, db)}
+    except SegmentaError as e:
+        return {"engine": name, "error": str(e)}
 
 
 @app.command()

@@ -429,3 +429,21 @@ def test_saving_from_a_request_says_the_size_and_day_as_the_language_writes_them
     assert cut.exit_code == 1 and "tiene comillas" in cut.stderr, cut.output
     listed = run("segments", "list", "--db", tiny)
     assert "Prueba" in listed.stdout and "Sevilla" not in listed.stdout
+
+
+def test_ask_sql_for_gives_the_answer_and_its_sql_for_another_engine(tiny: Path) -> None:
+    result = run(
+        "ask", "clientes por segmento RFM", "--db", tiny, "--as-of", "2026-03-31", "--json", "--sql-for", "bq"
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["kind"] == "report" and out["rows"] and out["sql_for"]["engine"] == "BigQuery"
+    written = out["sql_for"]["sql"]
+    assert "rfm(" not in written.lower() and "rfm_2" not in written.lower() and "NTILE" not in written.upper()
+    assert "CAST('2026-03-31' AS DATE)" in written and "SAFE_CAST" not in written
+    shown = run("ask", "clientes de Madrid", "--db", tiny, "--as-of", "2026-03-31", "--sql-for", "snowflake")
+    assert (
+        shown.exit_code == 0 and "SQL for Snowflake" in shown.stdout or "SQL para Snowflake" in shown.stdout
+    )
+    refused = run("ask", "clientes de Madrid", "--db", tiny, "--sql-for", "oracle")
+    assert refused.exit_code == 2 and "--sql-for" in refused.output and "'oracle'" in refused.output

@@ -344,10 +344,15 @@ def translate(sql: str, dialect: str = "postgres", *, pretty: bool = False) -> s
             return exp.Anonymous(
                 this="MAKE_DATE", expressions=[exp.cast(p.copy(), exp.DataType.Type.INT) for p in parts]
             )
-        if dialect == "postgres" and isinstance(node, exp.Contains):
-            # contains(text, part): Postgres has no such function; strpos finds the part or gives 0
+        if dialect in ("postgres", "bigquery") and isinstance(node, exp.Contains):
+            # contains(text, part): Postgres has no such function, and BigQuery's CONTAINS_SUBSTR
+            # ignores case and folds accents; strpos finds the part exactly or gives 0
             found = exp.StrPosition(this=node.this.copy(), substr=node.expression.copy())
             return exp.GT(this=found, expression=exp.Literal.number(0))
+        if dialect in WAREHOUSE_DIALECTS:
+            fixed = cast(exp.Expression, _warehouse_rule(node, dialect))
+            if fixed is not node:
+                return fixed
         n = node.args.get("count") if isinstance(node, exp.Min | exp.Max) else None
         if n is not None and dialect == "spark":
             # the n smallest (largest): the sorted list of the values, cut at n
@@ -366,6 +371,94 @@ def translate(sql: str, dialect: str = "postgres", *, pretty: bool = False) -> s
         return node
 
     return tree.transform(fix).sql(dialect, pretty=pretty)
+
+
+WAREHOUSE_DIALECTS = ("bigquery", "snowflake")
+"""Engines segmenta writes SQL for (``ask --sql-for``) without connecting to them: the rules below
+are checked by sqlglot's round trip and golden files, not by a running server."""
+_UNITS = {"DAY": "DAY", "WEEK": "WEEK", "MONTH": "MONTH", "QUARTER": "QUARTER", "YEAR": "YEAR"}
+
+
+def _warehouse_rule(node: Any, dialect: str) -> Any:
+    """BigQuery's and Snowflake's fixes (``translate``): ``node`` itself when none applies.
+
+    - ``strip_accents(x)``: neither has it; ``TRANSLATE`` over DuckDB's own folding of the Latin
+      letters (``accent_pairs``), as on Postgres and Spark.
+    - ``date_trunc('week', t)``: DuckDB's weeks start on Monday; BigQuery's ``WEEK`` on Sunday
+      (``WEEK(MONDAY)`` here), Snowflake's on the account's ``WEEK_START`` (written out here as
+      the day minus its ISO weekday, whatever the setting). BigQuery truncates its ``DATETIME``
+      columns (DuckDB's ``TIMESTAMP``) with ``DATETIME_TRUNC``.
+    - ``unnest(range(a, b, INTERVAL k unit))``, a report's buckets (each a day, week, month,
+      quarter or year starting at midnight): BigQuery's ``GENERATE_DATE_ARRAY`` up to the day
+      before ``b``; Snowflake builds the starts from integers (``ARRAY_GENERATE_RANGE``,
+      ``DATEADD``) and keeps those before ``b``.
+    - ``min(x, n)``, the n first ids: BigQuery's ``ARRAY_AGG(x ORDER BY x LIMIT n)``,
+      Snowflake's ordered ``ARRAY_AGG`` cut with ``ARRAY_SLICE``.
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    if (
+        isinstance(node, exp.Anonymous)
+        and str(node.this).lower() == "strip_accents"
+        and len(node.expressions) == 1
+    ):
+        frm, to = accent_pairs()
+        return exp.func(
+            "TRANSLATE", node.expressions[0].copy(), exp.Literal.string(frm), exp.Literal.string(to)
+        )
+    if isinstance(node, exp.TimestampTrunc | exp.DateTrunc):
+        unit = str(
+            node.args["unit"].name if isinstance(node.args.get("unit"), exp.Expression) else node.text("unit")
+        )
+        unit = unit.upper()
+        if unit not in _UNITS:
+            return node
+        if dialect == "bigquery":
+            part = "WEEK(MONDAY)" if unit == "WEEK" else unit
+            return exp.Anonymous(this="DATETIME_TRUNC", expressions=[node.this.copy(), exp.Var(this=part)])
+        if unit == "WEEK":
+            day = exp.Anonymous(this="DATE_TRUNC", expressions=[exp.Literal.string("DAY"), node.this.copy()])
+            back = exp.Sub(
+                this=exp.Literal.number(1),
+                expression=exp.Anonymous(this="DAYOFWEEKISO", expressions=[node.this.copy()]),
+            )
+            return exp.Anonymous(this="DATEADD", expressions=[exp.Var(this="DAY"), back, day])
+        return node
+    if (
+        isinstance(node, exp.GenerateSeries)
+        and node.args.get("is_end_exclusive")
+        and isinstance(node.args.get("step"), exp.Interval)
+    ):
+        step = node.args["step"]
+        unit = step.text("unit").upper()
+        size = step.this.name if isinstance(step.this, exp.Literal) else ""
+        if unit not in _UNITS or not size.isdigit():
+            return node
+        start, end = node.args["start"].copy(), node.args["end"].copy()
+        if dialect == "bigquery":
+            text = (
+                "GENERATE_DATE_ARRAY(CAST({a} AS DATE), DATE_SUB(CAST({b} AS DATE), INTERVAL 1 DAY), "
+                f"INTERVAL {int(size)} {unit})"
+            )
+        else:
+            text = (
+                "FILTER(TRANSFORM(ARRAY_GENERATE_RANGE(0, DATEDIFF({u}, {a}, {b}) + 1, "
+                + str(int(size))
+                + "), "
+                "i -> DATEADD({u}, i, {a})), s -> s < {b})"
+            )
+        return sqlglot.parse_one(text.format(a=start.sql(dialect), b=end.sql(dialect), u=unit), read=dialect)
+    n = node.args.get("count") if isinstance(node, exp.Min | exp.Max) else None
+    if n is not None:
+        order = "DESC" if isinstance(node, exp.Max) else "ASC"
+        x, k = node.this.sql(dialect), n.sql(dialect)
+        if dialect == "bigquery":
+            return sqlglot.parse_one(f"ARRAY_AGG({x} ORDER BY {x} {order} LIMIT {k})", read=dialect)
+        return sqlglot.parse_one(
+            f"ARRAY_SLICE(ARRAY_AGG({x}) WITHIN GROUP (ORDER BY {x} {order}), 0, {k})", read=dialect
+        )
+    return node
 
 
 # ----------------------------------------------------------------------------------- connection

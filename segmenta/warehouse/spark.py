@@ -372,9 +372,12 @@ def inline_macros(sql: str, macros: dict[str, str]) -> str:
                 and str(call.this).lower() in macros
                 and len(call.expressions) == 1
             ):
-                inner = body_for(str(call.this).lower(), call.expressions[0], depth)
-                alias = node.args.get("alias")
-                return exp.Subquery(this=inner, alias=alias.copy() if alias else None)
+                name = str(call.this).lower()
+                inner = body_for(name, call.expressions[0], depth)
+                alias = node.args.get("alias")  # a subquery needs a name on Postgres: the macro's
+                return exp.Subquery(
+                    this=inner, alias=alias.copy() if alias else exp.TableAlias(this=exp.to_identifier(name))
+                )
             return node
 
         return tree.transform(swap)

@@ -270,3 +270,31 @@ def test_make_date_is_given_integers_on_postgres() -> None:
     assert remote.translate("SELECT make_date(2026, month(x), 1)") == (
         "SELECT MAKE_DATE(CAST(2026 AS INT), CAST(EXTRACT(MONTH FROM x) AS INT), CAST(1 AS INT))"
     )
+
+
+def test_the_sql_written_for_postgres_runs_there_as_written_with_duckdbs_rows(
+    shops: tuple[Path, Path],
+) -> None:
+    # ask --sql-for postgres: self-contained (stored tables and macros written in), run as printed
+    from segmenta.tools.engines import open_engine
+    from segmenta.warehouse.portable import sql_for
+
+    duck, anchor = shops
+    con = store.connect_readonly(anchor)
+    differ, tried = [], 0
+    try:
+        with open_engine(duck) as engine:
+            for case in _cases()[::3]:
+                answer = engine.ask(case["text"], date.fromisoformat(case["as_of"]))
+                if not answer.sql:
+                    continue
+                tried += 1
+                want = engine.con.execute(answer.sql).fetchall()
+                with con._pg.cursor() as cur:  # type: ignore[attr-defined]
+                    cur.execute(sql_for(answer.sql, "postgres", duck))
+                    got = [tuple(r) for r in cur.fetchall()]
+                if [tuple(str(v) for v in r) for r in want] != [tuple(str(v) for v in r) for r in got]:
+                    differ.append(case["id"])
+    finally:
+        con.close()
+    assert tried >= 20 and not differ, differ

@@ -1,0 +1,42 @@
+SELECT
+  COUNT(*) AS contacts
+FROM (
+  SELECT
+    c.contact_id
+  FROM (
+    SELECT
+      *
+    FROM contacts
+    WHERE
+      created_at IS NULL
+      OR created_at < (
+        CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1' DAY
+      )
+  ) AS c
+  WHERE
+    c.contact_id IN (
+      SELECT
+        o.contact_id
+      FROM (
+        SELECT
+          *
+        FROM orders
+        WHERE
+          status = 'completed'
+          AND ordered_at < (
+            CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1' DAY
+          )
+      ) AS o
+      JOIN order_lines AS l
+        ON l.order_id = o.order_id
+      JOIN products AS p
+        ON p.product_id = l.product_id
+      WHERE
+        o.ordered_at >= CAST('2025-01-01 00:00:00' AS DATETIME)
+        AND o.ordered_at < CAST('2026-01-01 00:00:00' AS DATETIME)
+        AND p.brand = 'Adidas'
+        AND NOT o.contact_id IS NULL
+    )
+  ORDER BY
+    c.contact_id NULLS LAST
+) AS segment

@@ -1,0 +1,27 @@
+SELECT
+  w.name AS workflow,
+  COUNTIF(x.event_type = 'opened') / NULLIF(COUNTIF(x.event_type = 'sent'), 0) AS open_rate
+FROM message_events AS x
+LEFT JOIN workflows AS w
+  ON w.workflow_id = x.workflow_id
+WHERE
+  (
+    x.occurred_at >= CAST('2025-01-01 00:00:00' AS DATETIME)
+    AND x.occurred_at < CAST('2026-01-01 00:00:00' AS DATETIME)
+    AND x.event_type IN ('opened', 'sent')
+    AND x.channel = 'email'
+  )
+  AND (
+    (
+      x.occurred_at >= CAST('2025-01-01 00:00:00' AS DATETIME)
+      AND x.occurred_at < CAST('2026-01-01 00:00:00' AS DATETIME)
+      AND x.event_type IN ('opened', 'sent')
+      AND x.channel = 'email'
+    )
+    AND NOT w.name IS NULL
+  )
+GROUP BY
+  workflow
+ORDER BY
+  open_rate DESC,
+  workflow NULLS LAST

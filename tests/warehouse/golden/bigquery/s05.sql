@@ -1,0 +1,16 @@
+SELECT
+  c.contact_id
+FROM (
+  SELECT
+    *
+  FROM contacts
+  WHERE
+    created_at IS NULL
+    OR created_at < (
+      CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1' DAY
+    )
+) AS c
+WHERE
+  STARTS_WITH(c.postal_code, '46') OR STARTS_WITH(c.postal_code, '03')
+ORDER BY
+  c.contact_id NULLS LAST

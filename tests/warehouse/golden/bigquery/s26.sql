@@ -1,0 +1,39 @@
+SELECT
+  c.contact_id
+FROM (
+  SELECT
+    *
+  FROM contacts
+  WHERE
+    created_at IS NULL
+    OR created_at < (
+      CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1' DAY
+    )
+) AS c
+WHERE
+  c.contact_id IN (
+    SELECT
+      o.contact_id
+    FROM (
+      SELECT
+        *
+      FROM orders
+      WHERE
+        status = 'completed'
+        AND ordered_at < (
+          CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1' DAY
+        )
+    ) AS o
+    JOIN order_lines AS l
+      ON l.order_id = o.order_id
+    JOIN products AS p
+      ON p.product_id = l.product_id
+    WHERE
+      p.category = 'Swimming' AND NOT o.contact_id IS NULL
+    GROUP BY
+      o.contact_id
+    HAVING
+      COALESCE(SUM(l.quantity), 0) >= 3
+  )
+ORDER BY
+  c.contact_id NULLS LAST

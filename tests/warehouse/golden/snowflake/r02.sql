@@ -1,0 +1,147 @@
+WITH a AS (
+  SELECT
+    CAST(DATE_TRUNC('MONTH', o.ordered_at) AS DATE) AS month,
+    COUNT(
+      DISTINCT IFF(fo.first_at >= DATE_TRUNC('MONTH', o.ordered_at), o.contact_id, NULL)
+    ) AS first_time_buyers,
+    COUNT(
+      DISTINCT IFF(fo.first_at < DATE_TRUNC('MONTH', o.ordered_at), o.contact_id, NULL)
+    ) AS recurring_buyers
+  FROM (
+    SELECT
+      *
+    FROM orders
+    WHERE
+      status = 'completed'
+      AND ordered_at < (
+        CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1 DAY'
+      )
+  ) AS o
+  LEFT JOIN (
+    SELECT
+      f.contact_id,
+      MIN(f.ordered_at) AS first_at
+    FROM (
+      SELECT
+        *
+      FROM orders
+      WHERE
+        status = 'completed'
+        AND ordered_at < (
+          CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1 DAY'
+        )
+    ) AS f
+    GROUP BY
+      f.contact_id
+  ) AS fo
+    ON fo.contact_id = o.contact_id
+  WHERE
+    (
+      o.ordered_at >= CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ)
+      AND o.ordered_at < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+    )
+    AND (
+      (
+        o.ordered_at >= CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ)
+        AND o.ordered_at < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+      )
+      AND NOT CAST(DATE_TRUNC('MONTH', o.ordered_at) AS DATE) IS NULL
+    )
+  GROUP BY
+    CAST(DATE_TRUNC('MONTH', o.ordered_at) AS DATE)
+)
+SELECT
+  b.month,
+  COALESCE(a.first_time_buyers, 0) AS first_time_buyers,
+  COALESCE(a.recurring_buyers, 0) AS recurring_buyers
+FROM (
+  SELECT
+    CAST(IFF(_u.pos = _u_2.pos_2, _u_2.month, NULL) AS DATE) AS month
+  FROM TABLE(FLATTEN(INPUT => ARRAY_GENERATE_RANGE(
+    0,
+    (
+      GREATEST(
+        ARRAY_SIZE(
+          FILTER(
+            TRANSFORM(
+              ARRAY_GENERATE_RANGE(
+                0,
+                DATEDIFF(
+                  MONTH,
+                  CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ),
+                  CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+                ) + 1,
+                1
+              ),
+              i -> DATEADD(MONTH, i, CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ))
+            ),
+            s -> s < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+          )
+        )
+      ) - 1
+    ) + 1
+  ))) AS _u(seq, key, path, index, pos, this)
+  CROSS JOIN TABLE(FLATTEN(INPUT => FILTER(
+    TRANSFORM(
+      ARRAY_GENERATE_RANGE(
+        0,
+        DATEDIFF(
+          MONTH,
+          CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ),
+          CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+        ) + 1,
+        1
+      ),
+      i -> DATEADD(MONTH, i, CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ))
+    ),
+    s -> s < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+  ))) AS _u_2(seq, key, path, pos_2, month, this)
+  WHERE
+    _u.pos = _u_2.pos_2
+    OR (
+      _u.pos > (
+        ARRAY_SIZE(
+          FILTER(
+            TRANSFORM(
+              ARRAY_GENERATE_RANGE(
+                0,
+                DATEDIFF(
+                  MONTH,
+                  CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ),
+                  CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+                ) + 1,
+                1
+              ),
+              i -> DATEADD(MONTH, i, CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ))
+            ),
+            s -> s < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+          )
+        ) - 1
+      )
+      AND _u_2.pos_2 = (
+        ARRAY_SIZE(
+          FILTER(
+            TRANSFORM(
+              ARRAY_GENERATE_RANGE(
+                0,
+                DATEDIFF(
+                  MONTH,
+                  CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ),
+                  CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+                ) + 1,
+                1
+              ),
+              i -> DATEADD(MONTH, i, CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ))
+            ),
+            s -> s < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+          )
+        ) - 1
+      )
+    )
+) AS b
+LEFT JOIN a AS a
+  ON (
+    a.month = b.month
+  )
+ORDER BY
+  month

@@ -1,0 +1,26 @@
+SELECT
+  w.name AS workflow,
+  COUNT_IF(x.event_type = 'converted') AS conversions,
+  COALESCE(SUM(IFF(x.event_type = 'converted', x.value, NULL)), 0) AS attributed_revenue
+FROM message_events AS x
+LEFT JOIN workflows AS w
+  ON w.workflow_id = x.workflow_id
+WHERE
+  (
+    x.occurred_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+    AND x.occurred_at < CAST('2026-07-01 00:00:00' AS TIMESTAMPNTZ)
+    AND x.event_type = 'converted'
+  )
+  AND (
+    (
+      x.occurred_at >= CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+      AND x.occurred_at < CAST('2026-07-01 00:00:00' AS TIMESTAMPNTZ)
+      AND x.event_type = 'converted'
+    )
+    AND NOT w.name IS NULL
+  )
+GROUP BY
+  w.name
+ORDER BY
+  conversions DESC NULLS LAST,
+  workflow

@@ -1,0 +1,19 @@
+SELECT
+  c.contact_id
+FROM (
+  SELECT
+    *
+  FROM contacts
+  WHERE
+    created_at IS NULL
+    OR created_at < (
+      CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1 DAY'
+    )
+) AS c
+WHERE
+  c.gender = 'male'
+  AND (
+    2026 - YEAR(c.birth_date) - CASE WHEN MONTH(c.birth_date) * 100 + DAY(c.birth_date) > 630 THEN 1 ELSE 0 END
+  ) > 40
+ORDER BY
+  c.contact_id
