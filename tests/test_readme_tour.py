@@ -26,6 +26,7 @@ SKIPPED = {
     "--engine auto": "needs an OpenAI-compatible server; tests/assistant/test_llm.py runs a fake one",
     "postgresql://": "needs a Postgres server; tests/warehouse/test_remote.py starts one and imports into it",
     "spark://": "starts Spark (seconds each); tests/warehouse/test_spark.py imports into and asks a local session",
+    "sc://": "needs a Spark Connect server; tests/warehouse/test_spark.py starts one in a process of its own",
 }
 
 
