@@ -173,6 +173,7 @@ def _parse_connect(url: str) -> Remote:
     files are in ``path``, a folder this machine writes and the cluster reads by the same name (a
     shared file system), by default beside the anchor."""
     text = url.strip()
+    url = re.sub(r"(?i)(;token=)[^;]*", r"\1***", text)  # what an error repeats: never the token
     m = _CONNECT.match(text)
     if m is None or "?" in text:
         raise WarehouseError(
@@ -185,7 +186,7 @@ def _parse_connect(url: str) -> Remote:
         )
     params = [p for p in m.group("params").split(";") if p]
     for param in params:
-        key, eq, value = param.partition("=")
+        key, eq, _ = param.partition("=")
         if not eq or key.lower() not in CONNECT_PARAMS:
             raise WarehouseError(
                 say(

@@ -90,14 +90,7 @@ def _connect_session(remote: Remote) -> Any:
             try:
                 from pyspark.sql.connect.session import SparkSession as ConnectSession
             except ImportError as e:  # pragma: no cover - the extra is part of the test install
-                raise WarehouseError(
-                    say(
-                        "reading a Spark Connect warehouse needs the spark extra: "
-                        "pip install 'segmenta[spark]'",
-                        "leer un almacén de Spark Connect necesita el extra spark: "
-                        "pip install 'segmenta[spark]'",
-                    )
-                ) from e
+                raise _no_extra("Spark Connect", "") from e
             _quiet_failed_statements()
             try:
                 base = ConnectSession.builder.remote(url).create()
@@ -108,10 +101,16 @@ def _connect_session(remote: Remote) -> Any:
                     f"cannot open a Spark Connect session at {remote.shown}: {first_line(e)}"
                 ) from e
             _BASE[url] = base
-        session = _BASE[url].newSession()
+        try:
+            session = _BASE[url].newSession()
+            _retry_briefly(session)
+            session.conf.set("spark.sql.session.timeZone", "UTC")  # DuckDB's timestamps carry no zone
+        except Exception as e:  # noqa: BLE001 - the server went away since the client was made
+            _BASE.pop(url, None)  # the next connection makes a new client
+            raise WarehouseError(
+                f"cannot open a Spark Connect session at {remote.shown}: {first_line(e)}"
+            ) from e
         _OPEN.add(session)
-    _retry_briefly(session)
-    session.conf.set("spark.sql.session.timeZone", "UTC")  # DuckDB's timestamps carry no zone
     return session
 
 
@@ -126,9 +125,10 @@ def _retry_briefly(session: Any, retries: int = 6) -> None:
 
 
 def _release_connect_sessions() -> None:
-    """At exit, release what this process holds on Connect servers (left to the collector, grpc's
-    channels wait on their threads for a minute)."""
-    for session in list(_OPEN) + [s for k, s in _BASE.items() if k.startswith("sc://")]:
+    """Release what this process holds on Connect servers, at exit (left to the collector, grpc's
+    channels wait on their threads for a minute); a later connection makes a new client."""
+    clients = [_BASE.pop(k) for k in [k for k in _BASE if k.startswith("sc://")]]
+    for session in list(_OPEN) + clients:
         try:
             _retry_briefly(session, retries=0)  # a server gone by now does not hold the exit
             session.stop()
@@ -145,17 +145,22 @@ def _master(remote: Remote) -> str:
     return inside if "[" in inside else "local[*]"
 
 
+def _no_extra(what: str, also: str) -> WarehouseError:
+    """The error for a missing pyspark (or its Connect client)."""
+    also_es = also.replace("and", "y")
+    return WarehouseError(
+        say(
+            f"reading a {what} warehouse needs the spark extra{also}: pip install 'segmenta[spark]'",
+            f"leer un almacén {what} necesita el extra spark{also_es}: pip install 'segmenta[spark]'",
+        )
+    )
+
+
 def _session(master: str) -> Any:
     try:
         from pyspark.sql import SparkSession
     except ModuleNotFoundError as e:  # pragma: no cover - the extra is part of the test install
-        raise WarehouseError(
-            say(
-                "reading a Spark warehouse needs the spark extra (and Java 17): "
-                "pip install 'segmenta[spark]'",
-                "leer un almacén Spark necesita el extra spark (y Java 17): pip install 'segmenta[spark]'",
-            )
-        ) from e
+        raise _no_extra("Spark", " (and Java 17)") from e
     with _SESSION_LOCK:
         if master not in _BASE:
             import warnings

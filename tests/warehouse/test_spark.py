@@ -249,6 +249,7 @@ def test_a_connect_server_that_is_not_there_is_said_at_once(tmp_path: Path) -> N
         ("sc://cluster:15002?path=/x", "options after ';'"),
         ("sc://cluster:15002/;pth=/x", "unknown option 'pth=/x'"),
         ("sc://", "not a Spark Connect URL"),
+        ("sc://cluster/;token=s3cret;pth=/x", "'sc://cluster/;token=***;pth=/x': unknown option 'pth=/x'"),
     ],
 )
 def test_a_connect_url_it_cannot_use_says_so(url: str, said: str) -> None:
