@@ -85,8 +85,12 @@ def test_ctrl_c_stops_a_running_query_at_once_and_leaves_the_connection_usable(t
     there: the query runs in a helper thread so that Ctrl-C (here ``interrupt_main``, what the
     SIGINT handler does) interrupts it instead of waiting for its time limit of 10 minutes."""
     import _thread
+    import signal
     import threading
 
+    # a process started in the background by a shell ignores SIGINT (as CI's may): interrupt_main
+    # would then do nothing and the query run to its time limit, so Python's own handler is put back
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     con = store.connect_readonly(tiny)
     timer = threading.Timer(0.5, _thread.interrupt_main)
     timer.start()
@@ -99,6 +103,7 @@ def test_ctrl_c_stops_a_running_query_at_once_and_leaves_the_connection_usable(t
     finally:
         timer.cancel()
         con.close()
+        signal.signal(signal.SIGINT, previous)
 
 
 @pytest.mark.parametrize(
