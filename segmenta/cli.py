@@ -542,8 +542,7 @@ def ask(
     path = _db(db)
     speak(request_language(path, text, continue_=continue_))
     _check_outputs(csv_path, xlsx_path, chart=chart_path, force=force)
-    if sql_for_engine:
-        _engine_key(sql_for_engine)
+    elsewhere_key = _engine_key(sql_for_engine) if sql_for_engine else None
     ensure_warehouse(path)
     answer = ask_tool(
         path,
@@ -568,7 +567,7 @@ def ask(
                 "No escribí nada: la petición no tuvo respuesta.",
             )
         )
-    elsewhere = _sql_elsewhere(answer.sql, sql_for_engine, path) if sql_for_engine else None
+    elsewhere = _sql_elsewhere(answer.sql, elsewhere_key, path) if elsewhere_key else None
     if as_json:
         contract = answer.contract()
         if elsewhere is not None:
@@ -620,12 +619,11 @@ def _engine_key(given: str) -> str:
     return key
 
 
-def _sql_elsewhere(sql: str | None, dialect: str, db: Path) -> dict[str, str]:
-    """``ask --sql-for``: the answer's SQL for another engine, or why there is none (the answer
-    itself is still given)."""
+def _sql_elsewhere(sql: str | None, key: str, db: Path) -> dict[str, str]:
+    """``ask --sql-for``: the answer's SQL for the engine ``key`` (``_engine_key``), or why there
+    is none (the answer itself is still given)."""
     from segmenta.warehouse.portable import ENGINES, sql_for
 
-    key = _engine_key(dialect)
     name = ENGINES[key]
     if not sql:
         return {

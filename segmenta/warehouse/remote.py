@@ -72,9 +72,7 @@ class Remote:
         """The URL without its password (in the host part or as an option), with the schema when it
         is not the default one."""
         if self.url.lower().startswith("sc://"):  # Spark Connect: the token is a password
-            head, *params = self.url.split(";")
-            left = [p for p in params if p.partition("=")[0].lower() != "token"]
-            return head.rstrip("/") + ("/;" + ";".join(left) if left else "")
+            return connect_url_without(self.url, "token")
         if self.engine == "spark":
             return self.url
         parts = urlsplit(self.url)
@@ -199,6 +197,29 @@ def _parse_connect(url: str) -> Remote:
     port = m.group("port") or "15002"
     tail = "/;" + ";".join(params) if params else ""
     return Remote(f"sc://{m.group('host')}:{port}{tail}", "spark", DEFAULT_SCHEMA)
+
+
+def connect_options(url: str) -> dict[str, str]:
+    """The options of a Spark Connect URL (``sc://host:port/;key=value;...``), keys lower-cased.
+
+    >>> connect_options("sc://h:15002/;Path=/mnt/shop;use_ssl=true")
+    {'path': '/mnt/shop', 'use_ssl': 'true'}
+    """
+    pairs = (p.partition("=") for p in url.split(";")[1:] if p)
+    return {k.lower(): v for k, _, v in pairs}
+
+
+def connect_url_without(url: str, key: str) -> str:
+    """A Spark Connect URL without one of its options (the token shown, segmenta's path to pyspark).
+
+    >>> connect_url_without("sc://h:15002/;token=x;path=/p", "token")
+    'sc://h:15002/;path=/p'
+    >>> connect_url_without("sc://h:1/;path=/p", "path")
+    'sc://h:1'
+    """
+    head, *params = url.split(";")
+    left = [p for p in params if p and p.partition("=")[0].lower() != key]
+    return head.rstrip("/") + ("/;" + ";".join(left) if left else "")
 
 
 def anchor_for(url: str, folder: Path | None = None) -> Path:
@@ -377,7 +398,8 @@ def translate(sql: str, dialect: str = "postgres", *, pretty: bool = False) -> s
 WAREHOUSE_DIALECTS = ("bigquery", "snowflake")
 """Engines segmenta writes SQL for (``ask --sql-for``) without connecting to them: the rules below
 are checked by sqlglot's round trip and golden files, not by a running server."""
-_UNITS = {"DAY": "DAY", "WEEK": "WEEK", "MONTH": "MONTH", "QUARTER": "QUARTER", "YEAR": "YEAR"}
+_UNITS = frozenset({"DAY", "WEEK", "MONTH", "QUARTER", "YEAR"})
+"""The steps of a report's buckets (``TimeGrain``): whole days and more, from midnight."""
 
 
 def _warehouse_rule(node: Any, dialect: str) -> Any:
@@ -440,16 +462,15 @@ def _warehouse_rule(node: Any, dialect: str) -> Any:
         if dialect == "bigquery":
             text = (
                 "GENERATE_DATE_ARRAY(CAST({a} AS DATE), DATE_SUB(CAST({b} AS DATE), INTERVAL 1 DAY), "
-                f"INTERVAL {int(size)} {unit})"
+                "INTERVAL {k} {u})"
             )
         else:
             text = (
-                "FILTER(TRANSFORM(ARRAY_GENERATE_RANGE(0, DATEDIFF({u}, {a}, {b}) + 1, "
-                + str(int(size))
-                + "), "
+                "FILTER(TRANSFORM(ARRAY_GENERATE_RANGE(0, DATEDIFF({u}, {a}, {b}) + 1, {k}), "
                 "i -> DATEADD({u}, i, {a})), s -> s < {b})"
             )
-        return sqlglot.parse_one(text.format(a=start.sql(dialect), b=end.sql(dialect), u=unit), read=dialect)
+        filled = text.format(a=start.sql(dialect), b=end.sql(dialect), u=unit, k=int(size))
+        return sqlglot.parse_one(filled, read=dialect)
     n = node.args.get("count") if isinstance(node, exp.Min | exp.Max) else None
     if n is not None:
         order = "DESC" if isinstance(node, exp.Max) else "ASC"
@@ -701,6 +722,7 @@ def connect(db: Path, *, reader: bool = True) -> PostgresConnection:
     return PostgresConnection(remote, db, reader=reader)
 
 
+@lru_cache(maxsize=1)
 def accent_pairs() -> tuple[str, str]:
     """The accented letters and their bare forms as DuckDB's ``strip_accents`` gives them, for the
     ``translate`` that stands in for it on Postgres and Spark (Latin letters: Latin-1, Extended-A

@@ -59,8 +59,7 @@ def data_folder(remote: Remote, anchor: Path) -> Path:
     from urllib.parse import parse_qsl
 
     if is_connect(remote):
-        params = (p.partition("=") for p in remote.url.split(";")[1:])
-        query = {k.lower(): v for k, _, v in params}
+        query = remote_module.connect_options(remote.url)
     else:
         query = dict(parse_qsl(remote.url.partition("?")[2]))
     return Path(query["path"]).expanduser() if query.get("path") else anchor.with_suffix(".spark")
@@ -72,7 +71,7 @@ def _connect_session(remote: Remote) -> Any:
     import warnings
 
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
-    url = ";".join(p for p in remote.url.split(";") if p.partition("=")[0].lower() != "path")
+    url = remote_module.connect_url_without(remote.url, "path")
     host, _, port = url[len("sc://") :].partition("/")[0].rpartition(":")
     with _SESSION_LOCK:
         if url not in _BASE:
