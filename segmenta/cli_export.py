@@ -21,7 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from segmenta import render
-from segmenta.cli_options import parse_date
+from segmenta.cli_options import DbOption, parse_date
 from segmenta.errors import ExportError, SegmentaError, say
 from segmenta.labels import Lang, export_word
 from segmenta.locale_text import date_text, integer, locale_id, percent
@@ -138,16 +138,7 @@ def export(
             "name each time).",
         ),
     ] = None,
-    db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            envvar=store.ENV_DB,
-            show_default=False,
-            metavar="FILE|URL",
-            help="The warehouse: a DuckDB file or a Postgres URL.",
-        ),
-    ] = None,
+    db: DbOption = None,
     as_of: Annotated[
         dt.date | None,
         typer.Option(

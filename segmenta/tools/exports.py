@@ -286,6 +286,8 @@ def _open(db: Path, contact_ids_sql: str, run: _Run) -> tuple[duckdb.DuckDBPyCon
     con = connect_readonly(db)
     if remote.is_remote(con):
         try:
+            if userstore.mentions(contact_ids_sql):  # a saved segment: its members, put on the server
+                userstore.register(con, db, sql=contact_ids_sql)
             local = con.pull_contacts(contact_ids_sql, run.as_of.isoformat())  # type: ignore[attr-defined]
         except duckdb.Error as e:
             raise _query_error(e) from e

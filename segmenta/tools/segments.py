@@ -398,7 +398,7 @@ def _static_steps(db: Path, name: str, as_of: date) -> list[StepCount]:
     with _engine(db) as engine:
         _, rows = run_query(
             engine.con,
-            f"SELECT count(*) FROM {MEMBERS} m JOIN contacts_at(?::DATE) c USING (contact_id) "
+            f"SELECT count(*) FROM {MEMBERS} m JOIN contacts_at(CAST(? AS DATE)) c USING (contact_id) "
             "WHERE m.segment = ?",
             [as_of, name],
             timeout=engine.timeout,

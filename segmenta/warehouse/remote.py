@@ -14,6 +14,9 @@ one, stays in this process's memory; otherwise libpq's own ``PGPASSWORD`` or ``~
 The connection is read-only three times over: every statement passes the validator first, it
 runs as the ``segmenta_reader`` role that has SELECT on the shop's schema and nothing else, and
 ``default_transaction_read_only`` is on, with ``statement_timeout`` set to the answer's time limit.
+The one write a session makes is segmenta's own: a static saved segment's snapshot copied into
+temporary tables of the reader (``register_saved``), in a transaction of its own after which the
+read-only default is back.
 
 The connection object speaks the small part of DuckDB's connection API the read path uses
 (``execute(...).fetchall()``, ``fetchone``, ``description``, ``interrupt``, ``close``), and raises
@@ -518,6 +521,7 @@ class ServerConnection:
     dialect = ""
     engine_name = ""
     anchor: Path
+    _saved: dict[str, Any]  # the saved-segment tables put in the session (``register_saved``)
 
     def translate(self, sql: str, *, pretty: bool = False) -> str:
         """``sql`` as this server runs it."""
@@ -537,6 +541,17 @@ class ServerConnection:
 
     def pull_contacts(self, ids_sql: str, as_of: str) -> duckdb.DuckDBPyConnection:
         raise NotImplementedError
+
+    def register_saved(self, tables: dict[str, Any], columns: dict[str, dict[str, str]]) -> None:
+        """Put saved-segment tables (Arrow, by name: ``userstore.register``; their columns' DuckDB
+        types in ``columns``) in this session under their own names, replacing what an earlier call
+        put there; a table already put there as it is is not copied again."""
+        raise NotImplementedError
+
+    def _saved_changed(self, tables: dict[str, Any]) -> dict[str, Any]:
+        """The tables of ``tables`` not in this session as they are (the store hands back the same
+        Arrow table while its file is unchanged)."""
+        return {name: t for name, t in tables.items() if self._saved.get(name) is not t}
 
     def interrupt(self) -> None:
         raise NotImplementedError
@@ -597,6 +612,7 @@ class PostgresConnection(ServerConnection):
             self._pg.close()
             raise
         self._timeout_ms = 0
+        self._saved = {}
 
     def set_timeout(self, seconds: float) -> None:
         """The server stops any statement past ``seconds`` (``statement_timeout``)."""
@@ -662,6 +678,49 @@ class PostgresConnection(ServerConnection):
             local.execute(f"CREATE TABLE contacts AS SELECT * FROM {read}")
         local.execute("CREATE MACRO contacts_at(d) AS TABLE SELECT * FROM contacts")
         return local
+
+    def register_saved(self, tables: dict[str, Any], columns: dict[str, dict[str, str]]) -> None:
+        """The tables as temporary tables of this session (``pg_temp``, searched before the shop's
+        schema), copied in with one ``COPY`` each. Only the reader's own temporary tables are written:
+        the session's read-only default is lifted for that one transaction and put back at once."""
+        import io
+
+        import psycopg
+        import pyarrow.csv as pacsv
+
+        from segmenta.errors import QueryError
+
+        todo = self._saved_changed(tables)
+        if not todo:
+            return
+        try:
+            with self._pg.cursor() as cur:
+                cur.execute("SET default_transaction_read_only = off")
+                try:
+                    with self._pg.transaction():
+                        for name, table in todo.items():
+                            cur.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
+                            typed = ", ".join(f'"{c}" {_PG_TYPES[t]}' for c, t in columns[name].items())
+                            cur.execute(f"CREATE TEMPORARY TABLE {name} ({typed})")
+                            if table.num_rows:
+                                buf = io.BytesIO()
+                                pacsv.write_csv(table.select(list(columns[name])), buf)
+                                with cur.copy(f"COPY {name} FROM STDIN (FORMAT csv, HEADER)") as copy:
+                                    copy.write(buf.getvalue())
+                finally:
+                    cur.execute("SET default_transaction_read_only = on")
+        except psycopg.Error as e:
+            raise QueryError(
+                say(
+                    f"cannot put the saved segments on {self.remote.shown} for this request: {first_line(e)} "
+                    f"(the role {READER_ROLE} needs TEMPORARY on the database: GRANT TEMPORARY ON DATABASE "
+                    f"... TO {READER_ROLE})",
+                    f"no se pueden poner los segmentos guardados en {self.remote.shown} para esta petición: "
+                    f"{first_line(e)} (el rol {READER_ROLE} necesita TEMPORARY en la base de datos: "
+                    f"GRANT TEMPORARY ON DATABASE ... TO {READER_ROLE})",
+                )
+            ) from e
+        self._saved.update(todo)
 
     def cursor(self) -> _Cursor:
         """A handle for another thread's statements (the chat's workers): the same session, whose
@@ -754,6 +813,9 @@ def duck_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str
         out.setdefault(str(table), []).append((str(column), str(type_)))
     return out
 
+
+_PG_TYPES = {"VARCHAR": "text", "JSON": "json", "TIMESTAMP": "timestamp", "DATE": "date", "BIGINT": "bigint"}
+"""DuckDB's types of the saved-segment tables' columns (``userstore.COLUMNS``) in Postgres."""
 
 _DUCK_TYPES = {
     "text": "VARCHAR",

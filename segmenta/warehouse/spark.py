@@ -248,6 +248,7 @@ class SparkConnection(ServerConnection):
         self._connect = is_connect(remote)
         self._spark = _connect_session(remote) if self._connect else _session(_master(remote))
         self._cancelled = False
+        self._saved = {}
         for table in self.columns:
             path = str(folder / f"{table}.parquet").replace("`", "``")
             try:
@@ -321,6 +322,26 @@ class SparkConnection(ServerConnection):
         local.execute("CREATE MACRO contacts_at(d) AS TABLE SELECT * FROM contacts")
         return local
 
+    def register_saved(self, tables: dict[str, Any], columns: dict[str, dict[str, str]]) -> None:
+        """The tables as temporary views of this session, each from its Arrow table."""
+        from segmenta.errors import QueryError
+
+        for name, table in self._saved_changed(tables).items():
+            schema = ", ".join(f"`{c}` {_SPARK_TYPES[t]}" for c, t in columns[name].items())
+            try:
+                frame = self._spark.createDataFrame(table.select(list(columns[name])), schema=schema)
+                frame.createOrReplaceTempView(name)
+            except Exception as e:  # noqa: BLE001 - the JVM's errors
+                shown = self.remote.shown
+                raise QueryError(
+                    say(
+                        f"cannot put the saved segments in the Spark session ({shown}): {first_line(e)}",
+                        f"no se pueden poner los segmentos guardados en la sesión de Spark ({shown}): "
+                        f"{first_line(e)}",
+                    )
+                ) from e
+            self._saved[name] = table
+
     def cursor(self) -> SparkConnection:
         return self
 
@@ -343,6 +364,16 @@ class SparkConnection(ServerConnection):
                 self._spark.stop()  # releases the session on the server
             except Exception:  # noqa: BLE001 - a server already gone
                 pass
+
+
+_SPARK_TYPES = {
+    "VARCHAR": "STRING",
+    "JSON": "STRING",
+    "TIMESTAMP": "TIMESTAMP_NTZ",
+    "DATE": "DATE",
+    "BIGINT": "BIGINT",
+}
+"""The saved-segment tables' column types (``userstore.COLUMNS``) in Spark."""
 
 
 def inline_macros(sql: str, macros: dict[str, str]) -> str:

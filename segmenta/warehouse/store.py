@@ -137,7 +137,7 @@ def run_query(
     from segmenta.warehouse import userstore
 
     if userstore.mentions(sql):
-        userstore.register(con)
+        userstore.register(con, sql=sql)
 
     def work() -> tuple[list[str], list[tuple[Any, ...]]]:
         if remote.is_remote(con):

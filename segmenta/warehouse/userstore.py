@@ -233,27 +233,24 @@ def warehouse_of(con: duckdb.DuckDBPyConnection) -> Path | None:
     return Path(rows[0][0]) if rows and rows[0][0] else None
 
 
-def register(con: duckdb.DuckDBPyConnection, db: Path | None = None) -> None:
+def register(con: duckdb.DuckDBPyConnection, db: Path | None = None, *, sql: str | None = None) -> None:
     """Put the saved-segment tables on ``con`` under their usual names, as they are now in the store.
 
     With no store yet, an older warehouse's own tables serve as they are; with neither, empty
     tables are put there, so SQL naming them still runs (and finds nothing).
 
-    A server warehouse cannot read the local store's tables: SQL naming them is refused there.
+    On a server warehouse the tables go into the session as temporary tables (Postgres) or views
+    (Spark) under the same names (``ServerConnection.register_saved``), so the SQL shown is the SQL
+    that ran there too; ``sql``, when given, limits them to the tables it names (each is copied to
+    the server, again only when the store changed).
     """
-    from segmenta.warehouse.remote import is_remote
+    from segmenta.warehouse.remote import ServerConnection
 
-    if is_remote(con):
-        from segmenta.errors import QueryError, say
-
-        raise QueryError(
-            say(
-                "saved segments are kept on this machine, beside the warehouse, and a server warehouse "
-                "cannot read them yet: ask again without the saved segment, or use a DuckDB warehouse",
-                "los segmentos guardados se guardan en este equipo, junto al almacén, y un almacén en "
-                "servidor aún no puede leerlos: pregunta sin el segmento guardado, o usa un almacén DuckDB",
-            )
-        )
+    if isinstance(con, ServerConnection):
+        found = tables(db or con.anchor) or {t: empty(t) for t in TABLES}
+        text = sql.lower() if sql is not None else None
+        con.register_saved({t: v for t, v in found.items() if text is None or t in text}, COLUMNS)
+        return
     db = db or warehouse_of(con)
     if db is None:
         return

@@ -179,6 +179,23 @@ def test_the_reader_cannot_write_even_past_the_validator(shops: tuple[Path, Path
         con.close()
 
 
+def test_a_static_saved_segment_is_read_on_the_server(shops: tuple[Path, Path], tmp_path: Path) -> None:
+    from tests.warehouse.saved_on_server import check_static_segments
+
+    check_static_segments(*shops, tmp_path)
+
+
+def test_the_session_is_read_only_again_once_the_snapshot_is_in(shops: tuple[Path, Path]) -> None:
+    con = remote.connect(shops[1])
+    try:
+        store.run_query(con, "SELECT count(*) FROM user_segment_members")  # puts the temporary tables in
+        for statement in ("CREATE TABLE stolen AS SELECT * FROM contacts", "CREATE TEMP TABLE t (x int)"):
+            with pytest.raises(duckdb.Error, match="read-only"):
+                con.execute(statement)
+    finally:
+        con.close()
+
+
 def test_a_slow_statement_is_stopped_by_the_server(shops: tuple[Path, Path]) -> None:
     con = store.connect_readonly(shops[1])
     try:

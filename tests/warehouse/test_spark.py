@@ -103,6 +103,12 @@ def test_an_export_from_spark_is_the_file_duckdb_writes(shops: tuple[Path, Path]
     assert files[0] == files[1] and files[0].count(b"\n") > 10
 
 
+def test_a_static_saved_segment_is_read_on_spark(shops: tuple[Path, Path], tmp_path: Path) -> None:
+    from tests.warehouse.saved_on_server import check_static_segments
+
+    check_static_segments(*shops, tmp_path)
+
+
 def test_a_failed_import_leaves_the_old_tables(
     shops: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -211,6 +217,14 @@ def test_dev_cases_answer_the_same_through_spark_connect(
             if want != got:
                 differ.append(f"{case['id']} {case['text']!r}: {[k for k in want if want[k] != got.get(k)]}")
     assert not differ, "\n".join(differ)
+
+
+def test_a_static_saved_segment_is_read_through_spark_connect(
+    shops: tuple[Path, Path], connect_shop: tuple[str, Path], tmp_path: Path
+) -> None:
+    from tests.warehouse.saved_on_server import check_static_segments
+
+    check_static_segments(shops[0], connect_shop[1], tmp_path)
 
 
 def test_each_connect_connection_is_a_session_of_its_own_released_at_close(
