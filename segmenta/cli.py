@@ -708,13 +708,19 @@ def config_set(
     path = _db(db if db is not None else ctx.obj)
     new = set_value(load_config(path), key, value)
     server = remote.remote_of(path)
-    if server is not None:  # the server's functions are made by an import, from these settings
-        saved = save_config(path, new)
+    if server is not None:  # the server's functions and stored tables, made again at once
+        from segmenta.warehouse.pg_load import reinstall_remote
+
+        with write_lock(path, "settings change", wait=store.LOCK_WAIT_S):
+            made = reinstall_remote(path, new)
+            saved = save_config(path, new)
         typer.echo(f"{key} = {_current(new, key)} in {saved.resolve()}")
         render.print_note(
             say(
-                f"{server.shown} uses it from its next import (segmenta import DIR --db URL).",
-                f"{server.shown} lo usa desde su próxima importación (segmenta import CARPETA --db URL).",
+                f"{server.shown} now uses it: its derived fields were made again "
+                f"({len(made)} stored tables).",
+                f"{server.shown} ya lo usa: sus campos derivados se rehicieron "
+                f"({len(made)} tablas guardadas).",
             )
         )
         return

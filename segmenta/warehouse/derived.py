@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from importlib.resources import files
 
@@ -244,6 +244,21 @@ def stored_name(macro: str, day: date) -> str:
 def is_stored(table: str) -> bool:
     """Whether a table name is one of the stored derived tables (``rfm_20260630``)."""
     return _STORED.match(table.lower()) is not None
+
+
+def stored_of(table: str) -> tuple[str, date] | None:
+    """The macro and the day a stored derived table holds (None for any other table).
+
+    >>> stored_of("contact_metrics_20260630")
+    ('contact_metrics', datetime.date(2026, 6, 30))
+    """
+    m = _STORED.match(table.lower())
+    if m is None:
+        return None
+    try:
+        return m.group(1), datetime.strptime(m.group(2), "%Y%m%d").date()
+    except ValueError:
+        return None
 
 
 def last_data_day(con: duckdb.DuckDBPyConnection) -> date | None:

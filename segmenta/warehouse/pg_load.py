@@ -166,6 +166,87 @@ def load_postgres(
         con.close()
 
 
+def reinstall_postgres(remote: Remote, config: object) -> list[str]:
+    """The derived-field functions made again for ``config`` in the server's schema, and every stored
+    derived table filled again from them, in one transaction as the importing user (what an import
+    does for them, without copying the shop again); returns the stored tables refilled."""
+    import psycopg
+
+    from segmenta.warehouse.derived import MACRO_NAMES, META_KEY, macro_definitions, macros_hash, stored_of
+    from segmenta.warehouse.schema import META_TABLE
+
+    macros = {n: b for n, b in macro_definitions(config).items() if n in MACRO_NAMES}  # type: ignore[arg-type]
+    pg = pg_connect(remote, autocommit=False)
+    refilled: list[str] = []
+    try:
+        with pg.cursor() as cur:
+            cur.execute(f'SET LOCAL search_path TO "{remote.schema}"')
+            for name, body in macros.items():
+                cur.execute(
+                    "SELECT pg_get_function_result(p.oid) FROM pg_proc AS p JOIN pg_namespace AS n "
+                    "ON n.oid = p.pronamespace WHERE n.nspname = %s AND p.proname = %s",
+                    [remote.schema, name],
+                )
+                row = cur.fetchone()
+                if row is None:
+                    raise WarehouseError(
+                        say(
+                            f"{remote.shown} has no function {name}: import the shop again "
+                            "(segmenta import DIR --db URL); nothing was changed",
+                            f"{remote.shown} no tiene la función {name}: importa la tienda de nuevo "
+                            "(segmenta import CARPETA --db URL); no se cambió nada",
+                        )
+                    )
+                cur.execute(
+                    f'CREATE OR REPLACE FUNCTION "{name}"(d date) RETURNS {row[0]} '
+                    f"LANGUAGE sql STABLE PARALLEL SAFE AS $segmenta$ {translate(body)} $segmenta$"
+                )
+            cur.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s ORDER BY 1",
+                [remote.schema],
+            )
+            for (table,) in cur.fetchall():
+                held = stored_of(str(table))
+                if held is not None:  # emptied and filled in place: its grants and indexes stay
+                    cur.execute(f'TRUNCATE "{table}"')
+                    cur.execute(f'INSERT INTO "{table}" SELECT * FROM "{held[0]}"(%s::date)', [held[1]])
+                    refilled.append(str(table))
+            stamp = macros_hash(config)  # type: ignore[arg-type]
+            cur.execute(f'UPDATE "{META_TABLE}" SET value = %s WHERE key = %s', [stamp, META_KEY])
+        pg.commit()
+    except psycopg.Error as e:
+        pg.rollback()
+        raise WarehouseError(
+            say(
+                f"cannot change the settings in {remote.shown}: {first_line(e)}; nothing was changed "
+                "(it takes the user that imported the shop)",
+                f"no se pueden cambiar los ajustes en {remote.shown}: {first_line(e)}; no se cambió nada "
+                "(hace falta el usuario que importó la tienda)",
+            )
+        ) from e
+    except BaseException:
+        pg.rollback()
+        raise
+    finally:
+        pg.close()
+    return refilled
+
+
+def reinstall_remote(anchor: Path, config: object) -> list[str]:
+    """``config``'s derived fields in the server warehouse ``anchor`` stands for, at once (Postgres:
+    ``reinstall_postgres``; Spark: ``spark.reinstall_spark``); returns the stored tables made again."""
+    from segmenta.warehouse.remote import remote_of
+
+    remote = remote_of(anchor)
+    if remote is None:
+        raise WarehouseError(f"{anchor} is not a server warehouse")
+    if remote.engine == "spark":
+        from segmenta.warehouse.spark import reinstall_spark
+
+        return reinstall_spark(remote, anchor, config)
+    return reinstall_postgres(remote, config)
+
+
 def import_remote(
     anchor: Path, build: Callable[[Path], ImportReport], progress: Progress | None = None
 ) -> ImportReport:

@@ -460,6 +460,61 @@ def load_spark(duck: Path, remote: Remote, anchor: Path, config: object) -> dict
     return counts
 
 
+def reinstall_spark(remote: Remote, anchor: Path, config: object) -> list[str]:
+    """``config``'s derived fields in the Spark warehouse's Parquet folder: the macro bodies of
+    ``tables.json`` and every stored derived table's file made again (computed here by DuckDB over
+    the folder's own files, as an import makes them). Each new file is written beside the old one
+    and put in its place once all are written, ``tables.json`` last. Returns the tables made again."""
+    from segmenta.warehouse.derived import MACRO_NAMES, macro_definitions, stored_of
+
+    folder = data_folder(remote, anchor)
+    path = folder / TABLES_FILE
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise WarehouseError(
+            say(
+                f"no segmenta warehouse in {folder}: run `segmenta import DIR --db {remote.shown}` first",
+                f"no hay almacén de segmenta en {folder}: ejecuta "
+                f"`segmenta import CARPETA --db {remote.shown}` primero",
+            )
+        ) from e
+    definitions = macro_definitions(config)  # type: ignore[arg-type]
+    stored = {t: held for t in meta["tables"] if (held := stored_of(t)) is not None}
+    written: dict[str, Path] = {}
+    con = duckdb.connect()
+    try:
+        for table in meta["tables"]:
+            if table not in stored:
+                source = str(folder / f"{table}.parquet").replace("'", "''")
+                con.execute(f"CREATE VIEW \"{table}\" AS SELECT * FROM read_parquet('{source}')")
+        for name, body in definitions.items():
+            con.execute(f"CREATE MACRO {name}(d) AS TABLE {body}")
+        for table, (macro, day) in stored.items():
+            written[table] = folder / f".{table}.parquet.new"
+            target = str(written[table]).replace("'", "''")
+            rows = f"SELECT * FROM {macro}(DATE '{day.isoformat()}')"
+            con.execute(f"COPY ({rows}) TO '{target}' (FORMAT parquet)")
+    except (duckdb.Error, OSError) as e:
+        for done in written.values():
+            done.unlink(missing_ok=True)
+        raise WarehouseError(
+            say(
+                f"cannot change the settings in {folder}: {first_line(e)}; nothing was changed",
+                f"no se pueden cambiar los ajustes en {folder}: {first_line(e)}; no se cambió nada",
+            )
+        ) from e
+    finally:
+        con.close()
+    meta["macros"] = {n: b for n, b in definitions.items() if n in MACRO_NAMES}
+    new_meta = folder / f".{TABLES_FILE}.new"
+    new_meta.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    for table, done in written.items():
+        os.replace(done, folder / f"{table}.parquet")
+    os.replace(new_meta, path)
+    return sorted(written)
+
+
 def check_cluster_reads(remote: Remote, anchor: Path, copied: dict[str, int]) -> None:
     """After an import through Spark Connect, that the cluster reads the folder just written (it
     must be on a file system both share) and finds every contact in it."""

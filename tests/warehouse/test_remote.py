@@ -180,9 +180,40 @@ def test_the_reader_cannot_write_even_past_the_validator(shops: tuple[Path, Path
 
 
 def test_a_static_saved_segment_is_read_on_the_server(shops: tuple[Path, Path], tmp_path: Path) -> None:
-    from tests.warehouse.saved_on_server import check_static_segments
+    from tests.warehouse.server_checks import check_static_segments
 
     check_static_segments(*shops, tmp_path)
+
+
+def test_a_setting_changed_applies_on_the_server_at_once(shops: tuple[Path, Path]) -> None:
+    from tests.warehouse.server_checks import check_config_set
+
+    check_config_set(*shops)
+
+
+def test_a_setting_the_server_refuses_changes_nothing(shops: tuple[Path, Path], tmp_path: Path) -> None:
+    import psycopg
+    from typer.testing import CliRunner
+
+    from segmenta import cli
+    from segmenta.warehouse.config import load_config
+
+    server = remote.remote_of(shops[1])
+    assert server is not None
+    with psycopg.connect(remote.conninfo(server), autocommit=True) as pg:  # a reader, not the owner
+        pg.execute("DROP ROLE IF EXISTS marketer")
+        pg.execute(f"CREATE ROLE marketer LOGIN IN ROLE {remote.READER_ROLE}")
+    anchor = remote.anchor_for(server.url.replace("postgres@", "marketer@", 1), tmp_path)
+    was = load_config(anchor).rfm.method
+    done = CliRunner().invoke(cli.app, ["config", "set", "rfm.method", "thresholds", "--db", str(anchor)])
+    assert done.exit_code != 0
+    assert "cannot change the settings" in done.output and "nothing was changed" in done.output
+    assert load_config(anchor).rfm.method == was  # the local settings file is not changed either
+    con = store.connect_readonly(anchor)  # and the reader goes on reading
+    try:
+        assert store.run_query(con, "SELECT count(*) FROM rfm(DATE '2026-06-30')")[1][0][0] > 0
+    finally:
+        con.close()
 
 
 def test_the_session_is_read_only_again_once_the_snapshot_is_in(shops: tuple[Path, Path]) -> None:

@@ -104,9 +104,15 @@ def test_an_export_from_spark_is_the_file_duckdb_writes(shops: tuple[Path, Path]
 
 
 def test_a_static_saved_segment_is_read_on_spark(shops: tuple[Path, Path], tmp_path: Path) -> None:
-    from tests.warehouse.saved_on_server import check_static_segments
+    from tests.warehouse.server_checks import check_static_segments
 
     check_static_segments(*shops, tmp_path)
+
+
+def test_a_setting_changed_applies_on_spark_at_once(shops: tuple[Path, Path]) -> None:
+    from tests.warehouse.server_checks import check_config_set
+
+    check_config_set(*shops)
 
 
 def test_a_failed_import_leaves_the_old_tables(
@@ -222,7 +228,7 @@ def test_dev_cases_answer_the_same_through_spark_connect(
 def test_a_static_saved_segment_is_read_through_spark_connect(
     shops: tuple[Path, Path], connect_shop: tuple[str, Path], tmp_path: Path
 ) -> None:
-    from tests.warehouse.saved_on_server import check_static_segments
+    from tests.warehouse.server_checks import check_static_segments
 
     check_static_segments(shops[0], connect_shop[1], tmp_path)
 
