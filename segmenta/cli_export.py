@@ -16,11 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import RenderableType
-from rich.table import Table
-from rich.text import Text
 
-from segmenta import render
 from segmenta.cli_options import DbOption, parse_date
 from segmenta.errors import ExportError, SegmentaError, say
 from segmenta.labels import Lang, export_word
@@ -28,7 +24,14 @@ from segmenta.locale_text import date_text, integer, locale_id, percent
 from segmenta.warehouse import store
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from segmenta import render
     from segmenta.tools.exports import Preflight
+else:
+    from segmenta.lazy import lazy_module
+
+    render = lazy_module("segmenta.render")  # rendering loads rich: not at import (``ask --json``)
 
 export_app = typer.Typer(
     help="Write a segment's audience for Meta or Google Ads (hashed), or its contacts as a CSV.",
@@ -68,6 +71,9 @@ def _segment_sql(db: Path, segment: str | None, ask: str | None, as_of: dt.date)
 def _preflight_tables(pre: Preflight, lang: Lang = "en", country: str = "") -> list[RenderableType]:
     """Rich tables of a preflight: summary, drops and coverage, then the preview; in the request's
     language (English for a saved segment), numbers as the shop's locale writes them."""
+    from rich.table import Table
+    from rich.text import Text
+
     es = lang == "es"
     loc = locale_id(lang, country)
     day = date_text(pre.as_of, loc)
@@ -192,6 +198,8 @@ def export(
     country = shop_locale(path)[1]
     for table in _preflight_tables(report.preflight, lang, country):
         render.err.print(table)
+    from rich.text import Text
+
     for warning in report.warnings:
         render.err.print(Text(f"{say('warning', 'aviso')}: {warning}", style="yellow"))
     loc = locale_id(lang, country)

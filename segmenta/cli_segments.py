@@ -8,14 +8,19 @@ app's group prints as one line (exit 1).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from segmenta import render
 from segmenta.cli_options import AsOfOption, DbOption, parse_date
 from segmenta.warehouse import store
+
+if TYPE_CHECKING:
+    from segmenta import render
+else:
+    from segmenta.lazy import lazy_module
+
+    render = lazy_module("segmenta.render")  # rendering loads rich: not at import (``ask --json``)
 
 NameArg = Annotated[str, typer.Argument(help="The saved segment's name (spaces and accents are fine).")]
 segments_app = typer.Typer(
@@ -75,6 +80,8 @@ def save_cmd(
 @segments_app.command("list")
 def list_cmd(db: DbOption = None) -> None:
     """The saved segments with their size and a sparkline of their history."""
+    from rich.table import Table
+
     from segmenta.tools import segments
 
     table = Table("name", "kind", "size", "as of", "history", "request")
@@ -127,6 +134,8 @@ def history_cmd(
     ] = None,
 ) -> None:
     """The segment's size over time; optionally backfilled and explained."""
+    from rich.table import Table
+
     from segmenta.tools import segments
 
     path = store.resolve_db(db)

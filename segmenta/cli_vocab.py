@@ -8,14 +8,19 @@ left unknown is refused, with the words it did not know, and nothing is written.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
-from segmenta import render
 from segmenta.cli_options import DbOption, ensure_warehouse
 from segmenta.warehouse import store, vocab
+
+if TYPE_CHECKING:
+    from segmenta import render
+else:
+    from segmenta.lazy import lazy_module
+
+    render = lazy_module("segmenta.render")  # rendering loads rich: not at import (``ask --json``)
 
 vocab_app = typer.Typer(
     help="The shop's own words: 'PS5' = PlayStation 5, 'tíos' = hombres. Read before anything else.",
@@ -47,6 +52,8 @@ def list_cmd(db: DbOption = None) -> None:
     if not words:
         render.print_lines(["no shop words yet: add one with  segmenta vocab add WORD MEANING"])
         return
+    from rich.table import Table
+
     table = Table("word", "meaning")
     for k, v in sorted(words.items()):
         table.add_row(k, v)

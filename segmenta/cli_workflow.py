@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.tree import Tree
 
-from segmenta import render
 from segmenta.cli_options import AsOfOption, DbOption
 from segmenta.warehouse import store
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
+
+    from segmenta import render
+else:
+    from segmenta.lazy import lazy_module
+
+    render = lazy_module("segmenta.render")  # rendering loads rich: not at import (``ask --json``)
 
 workflow_app = typer.Typer(
     help="Workflow drafts (abandoned cart, win-back, welcome...) with estimates.", no_args_is_help=True
@@ -36,6 +42,9 @@ _TYPES_ES = {
 
 def tree(d: object, country: str = "") -> Tree:
     """The draft as a rich Tree, estimates beside each node."""
+    from rich.markup import escape
+    from rich.tree import Tree
+
     from segmenta.assistant.text import detect_language
     from segmenta.locale_text import day_text
     from segmenta.tools.workflows import WorkflowDraft, WorkflowNode, estimate_text, root

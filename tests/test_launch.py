@@ -56,3 +56,25 @@ def test_python_dash_m_runs_the_command_line_through_the_entry_point() -> None:
         [sys.executable, "-m", "segmenta", "--help"], capture_output=True, text=True, env=os.environ
     )
     assert out.returncode == 0 and "ask" in out.stdout
+
+
+def test_a_json_answer_never_loads_rich_and_a_rendered_one_does(tiny_warehouse: object) -> None:
+    # rendering is loaded at its first use (segmenta.lazy): ``ask --json`` prints JSON only
+    probe = (
+        "import sys\n"
+        "from segmenta import cli\n"
+        "sys.argv = ['segmenta', 'ask', 'mujeres', '--db', sys.argv[1], '--as-of', '2026-06-30'] + sys.argv[2:]\n"
+        "try:\n"
+        "    cli.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('rich loaded' if 'rich.console' in sys.modules else 'no rich', file=sys.stderr)\n"
+    )
+    said = []
+    for extra in (["--json"], []):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, str(tiny_warehouse), *extra], capture_output=True, text=True
+        )
+        said.append(done.stderr.strip().splitlines()[-1])
+        assert done.stdout.strip()
+    assert said == ["no rich", "rich loaded"]
