@@ -64,13 +64,13 @@ def test_a_second_process_answers_known_words_without_loading_simplemma(folder: 
     assert again == "comprar True False False", "the same answers, and simplemma never imported"
 
 
-def test_the_glossary_index_read_back_finds_what_the_built_one_finds(folder: Path) -> None:
+def test_the_glossary_read_back_finds_what_the_built_one_finds(folder: Path) -> None:
     code = (
         "from segmenta.assistant.glossary import lookup\n"
         "print(sorted(c.en[0] for w in ('zapatillas', 'trainers', 'botas de futbol') for c in lookup(w)))\n"
     )
     built = _fresh_process(code, folder)
-    assert any(p.name.startswith("glossary-index-") for p in folder.iterdir())
+    assert any(p.name.startswith("glossary-") for p in folder.iterdir())
     assert _fresh_process(code, folder) == built and built != "[]"
 
 
@@ -87,3 +87,4 @@ def test_the_kept_answers_stop_growing_at_their_limit(folder: Path, monkeypatch:
 def test_a_value_that_cannot_be_kept_leaves_nothing_behind(folder: Path) -> None:
     assert diskcache.cached("thing", "k1", lambda: lambda: 1)() == 1  # a lambda cannot be pickled
     assert not folder.exists() or list(folder.iterdir()) == [], "no half-written temporary file"
+

@@ -151,19 +151,27 @@ def _keys(concepts: tuple[Concept, ...]) -> dict[tuple[str, ...], set[int]]:
 def _index() -> _Index:
     try:
         raw = resources.files("segmenta.assistant").joinpath("glossary.json").read_text(encoding="utf-8")
-        data = json.loads(raw)
-    except (OSError, ValueError) as e:
+    except OSError as e:
         raise GlossaryError(f"cannot read the packaged glossary.json: {e}") from e
-    concepts = tuple(
-        _parse_line(vertical, line) for vertical, lines in data["verticals"].items() for line in lines
-    )
-    # stemming every form takes half a second: kept on disk under the data, the code and the
-    # stemmer it was built with (``diskcache``)
+
+    def build() -> tuple[tuple[Concept, ...], dict[tuple[str, ...], set[int]]]:
+        try:
+            data = json.loads(raw)
+        except ValueError as e:
+            raise GlossaryError(f"cannot read the packaged glossary.json: {e}") from e
+        concepts = tuple(
+            _parse_line(vertical, line) for vertical, lines in data["verticals"].items() for line in lines
+        )
+        return concepts, _keys(concepts)
+
+    # stemming every form takes half a second, parsing them a few milliseconds more: the concepts
+    # and their index are kept on disk under the data, the code and the stemmer (``diskcache``)
     from segmenta import diskcache
     from segmenta.assistant import text
 
     key = diskcache.key_of(raw, diskcache.source_of(__file__), text.stemming_fingerprint())
-    return _Index(concepts, diskcache.cached("glossary-index", key, lambda: _keys(concepts)))
+    concepts, by_key = diskcache.cached("glossary", key, build)
+    return _Index(concepts, by_key)
 
 
 def concepts() -> tuple[Concept, ...]:
