@@ -19,8 +19,10 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -87,6 +89,28 @@ def _strip_accents_sql() -> str:
     )
 
 
+@contextmanager
+def _transaction(remote: Remote, failed: tuple[str, str]) -> Iterator[Any]:
+    """A connection to the server in one transaction, committed when the block ends; on any error
+    rolled back, and a server's error said as ``failed`` (English, Spanish; ``{error}`` stands for
+    the error's first line)."""
+    import psycopg
+
+    pg = pg_connect(remote, autocommit=False)
+    try:
+        yield pg
+        pg.commit()
+    except psycopg.Error as e:
+        pg.rollback()
+        error = first_line(e)
+        raise WarehouseError(say(*(m.replace("{error}", error) for m in failed))) from e
+    except BaseException:
+        pg.rollback()
+        raise
+    finally:
+        pg.close()
+
+
 def load_postgres(
     duck: Path, remote: Remote, config: object, progress: Progress | None = None
 ) -> dict[str, int]:
@@ -94,8 +118,6 @@ def load_postgres(
 
     Returns the rows copied per table.
     """
-    import psycopg
-
     from segmenta.warehouse.derived import MACRO_NAMES, macro_definitions
 
     say_progress = progress or (lambda step, done, total: None)
@@ -104,10 +126,13 @@ def load_postgres(
         tables = duck_tables(con)
         macros = {n: b for n, b in macro_definitions(config).items() if n in MACRO_NAMES}  # type: ignore[arg-type]
         returns = {n: _macro_returns(con, n) for n in macros}
-        pg = pg_connect(remote, autocommit=False)
         new, old = f"{remote.schema}__importing", remote.schema
         copied: dict[str, int] = {}
-        try:
+        failed = (
+            f"the import into {remote.shown} failed and changed nothing: {{error}}",
+            f"la importación en {remote.shown} falló y no cambió nada: {{error}}",
+        )
+        with _transaction(remote, failed) as pg:
             with pg.cursor() as cur, tempfile.TemporaryDirectory(prefix="segmenta-pg-") as tmp:
                 cur.execute(f'DROP SCHEMA IF EXISTS "{new}" CASCADE')
                 cur.execute(f'CREATE SCHEMA "{new}"')
@@ -144,20 +169,6 @@ def load_postgres(
                 cur.execute(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA "{new}" TO {READER_ROLE}')
                 cur.execute(f'DROP SCHEMA IF EXISTS "{old}" CASCADE')
                 cur.execute(f'ALTER SCHEMA "{new}" RENAME TO "{old}"')
-            pg.commit()
-        except psycopg.Error as e:
-            pg.rollback()
-            raise WarehouseError(
-                say(
-                    f"the import into {remote.shown} failed and changed nothing: {first_line(e)}",
-                    f"la importación en {remote.shown} falló y no cambió nada: {first_line(e)}",
-                )
-            ) from e
-        except BaseException:
-            pg.rollback()
-            raise
-        finally:
-            pg.close()
         with pg_connect(remote, autocommit=True) as pg2:
             for table in tables:  # the planner's statistics, once the new schema is in place
                 pg2.execute(f'ANALYZE "{old}"."{table}"')
@@ -170,15 +181,18 @@ def reinstall_postgres(remote: Remote, config: object) -> list[str]:
     """The derived-field functions made again for ``config`` in the server's schema, and every stored
     derived table filled again from them, in one transaction as the importing user (what an import
     does for them, without copying the shop again); returns the stored tables refilled."""
-    import psycopg
-
     from segmenta.warehouse.derived import MACRO_NAMES, META_KEY, macro_definitions, macros_hash, stored_of
     from segmenta.warehouse.schema import META_TABLE
 
     macros = {n: b for n, b in macro_definitions(config).items() if n in MACRO_NAMES}  # type: ignore[arg-type]
-    pg = pg_connect(remote, autocommit=False)
     refilled: list[str] = []
-    try:
+    failed = (
+        f"cannot change the settings in {remote.shown}: {{error}}; nothing was changed "
+        "(it takes the user that imported the shop)",
+        f"no se pueden cambiar los ajustes en {remote.shown}: {{error}}; no se cambió nada "
+        "(hace falta el usuario que importó la tienda)",
+    )
+    with _transaction(remote, failed) as pg:
         with pg.cursor() as cur:
             cur.execute(f'SET LOCAL search_path TO "{remote.schema}"')
             for name, body in macros.items():
@@ -213,22 +227,6 @@ def reinstall_postgres(remote: Remote, config: object) -> list[str]:
                     refilled.append(str(table))
             stamp = macros_hash(config)  # type: ignore[arg-type]
             cur.execute(f'UPDATE "{META_TABLE}" SET value = %s WHERE key = %s', [stamp, META_KEY])
-        pg.commit()
-    except psycopg.Error as e:
-        pg.rollback()
-        raise WarehouseError(
-            say(
-                f"cannot change the settings in {remote.shown}: {first_line(e)}; nothing was changed "
-                "(it takes the user that imported the shop)",
-                f"no se pueden cambiar los ajustes en {remote.shown}: {first_line(e)}; no se cambió nada "
-                "(hace falta el usuario que importó la tienda)",
-            )
-        ) from e
-    except BaseException:
-        pg.rollback()
-        raise
-    finally:
-        pg.close()
     return refilled
 
 

@@ -215,6 +215,30 @@ def _quiet_logging() -> str:
     return str(path)
 
 
+def _folder_meta(remote: Remote, folder: Path) -> dict[str, Any]:
+    """The Parquet folder's ``tables.json`` (its tables' columns, macro bodies, accents), or why not."""
+    try:
+        meta: dict[str, Any] = json.loads((folder / TABLES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise WarehouseError(
+            say(
+                f"no segmenta warehouse in {folder}: run `segmenta import DIR --db {remote.shown}` first",
+                f"no hay almacén de segmenta en {folder}: ejecuta "
+                f"`segmenta import CARPETA --db {remote.shown}` primero",
+            )
+        ) from e
+    if meta.get("version") != FOLDER_VERSION:
+        raise WarehouseError(
+            say(
+                f"{folder} was written by another version of segmenta: import the shop again "
+                f"(`segmenta import DIR --db {remote.shown}`)",
+                f"{folder} lo escribió otra versión de segmenta: importa la tienda de nuevo "
+                f"(`segmenta import CARPETA --db {remote.shown}`)",
+            )
+        )
+    return meta
+
+
 class SparkConnection(ServerConnection):
     """A read-only Spark session over a shop's Parquet files, shaped like a DuckDB connection."""
 
@@ -225,25 +249,7 @@ class SparkConnection(ServerConnection):
         self.remote = remote
         self.anchor = anchor
         folder = data_folder(remote, anchor)
-        try:
-            meta = json.loads((folder / TABLES_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise WarehouseError(
-                say(
-                    f"no segmenta warehouse in {folder}: run `segmenta import DIR --db {remote.shown}` first",
-                    f"no hay almacén de segmenta en {folder}: ejecuta "
-                    f"`segmenta import CARPETA --db {remote.shown}` primero",
-                )
-            ) from e
-        if meta.get("version") != FOLDER_VERSION:
-            raise WarehouseError(
-                say(
-                    f"{folder} was written by another version of segmenta: import the shop again "
-                    f"(`segmenta import DIR --db {remote.shown}`)",
-                    f"{folder} lo escribió otra versión de segmenta: importa la tienda de nuevo "
-                    f"(`segmenta import CARPETA --db {remote.shown}`)",
-                )
-            )
+        meta = _folder_meta(remote, folder)
         self.columns: dict[str, list[list[str]]] = meta["tables"]
         self._connect = is_connect(remote)
         self._spark = _connect_session(remote) if self._connect else _session(_master(remote))
@@ -468,17 +474,7 @@ def reinstall_spark(remote: Remote, anchor: Path, config: object) -> list[str]:
     from segmenta.warehouse.derived import MACRO_NAMES, macro_definitions, stored_of
 
     folder = data_folder(remote, anchor)
-    path = folder / TABLES_FILE
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise WarehouseError(
-            say(
-                f"no segmenta warehouse in {folder}: run `segmenta import DIR --db {remote.shown}` first",
-                f"no hay almacén de segmenta en {folder}: ejecuta "
-                f"`segmenta import CARPETA --db {remote.shown}` primero",
-            )
-        ) from e
+    meta = _folder_meta(remote, folder)
     definitions = macro_definitions(config)  # type: ignore[arg-type]
     stored = {t: held for t in meta["tables"] if (held := stored_of(t)) is not None}
     written: dict[str, Path] = {}
@@ -511,7 +507,7 @@ def reinstall_spark(remote: Remote, anchor: Path, config: object) -> list[str]:
     new_meta.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     for table, done in written.items():
         os.replace(done, folder / f"{table}.parquet")
-    os.replace(new_meta, path)
+    os.replace(new_meta, folder / TABLES_FILE)
     return sorted(written)
 
 
