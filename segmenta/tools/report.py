@@ -159,9 +159,15 @@ class _Fact:
             return exp.select().from_(_macro("contacts_at", "c", d))
         return exp.select().from_(_macro("rfm", "r", d))
 
-    def join(self, q: exp.Select, alias: str, *, ranked: bool = True) -> exp.Select:
+    def join(
+        self, q: exp.Select, alias: str, *, ranked: bool = True, period_end: exp.Expr | None = None
+    ) -> exp.Select:
         """LEFT JOIN what an expression reads through ``alias`` (products, workflows, contacts, RFM...);
-        ``ranked``: the query reads each order's rank in its contact's history (``fo.purchase_no``)."""
+        ``ranked``: the query reads each order's rank in its contact's history (``fo.purchase_no``).
+
+        ``period_end``: the end of the report's period. A first purchase is read only for buyers with
+        an order before it, so only the orders before it are scanned for it (a first purchase after
+        the period is no first purchase in it)."""
         d, key = self.as_of, exp.column("contact_id", _CONTACT_KEY[self.source])
         if alias == "p":
             on = _eq(
@@ -174,16 +180,14 @@ class _Fact:
             return q.join(_table("workflows", "w"), on=on, join_type="left")
         if alias == "fo" and not ranked:
             # only the first purchase time: one row per contact, no window over every order
-            first = (
-                exp.select(
-                    exp.column("contact_id", "f"),
-                    exp.alias_(exp.func("min", exp.column("ordered_at", "f")), "first_at"),
-                )
-                .from_(_macro("completed_orders", "f", d))
-                .group_by(exp.column("contact_id", "f"))
-                .subquery("fo")
-            )
-            return q.join(first, on=_eq(exp.column("contact_id", "fo"), key), join_type="left")
+            first = exp.select(
+                exp.column("contact_id", "f"),
+                exp.alias_(exp.func("min", exp.column("ordered_at", "f")), "first_at"),
+            ).from_(_macro("completed_orders", "f", d))
+            if period_end is not None:
+                first = first.where(exp.LT(this=exp.column("ordered_at", "f"), expression=period_end.copy()))
+            per_contact = first.group_by(exp.column("contact_id", "f")).subquery("fo")
+            return q.join(per_contact, on=_eq(exp.column("contact_id", "fo"), key), join_type="left")
         if alias == "fo":
             return q.join(
                 _first_orders(d),
@@ -291,7 +295,7 @@ def _fact_query(
     )
     for alias in ("p", "w", "c", "r", "ls", "fo"):
         if alias in used and alias not in own:
-            q = fact.join(q, alias, ranked=ranked)
+            q = fact.join(q, alias, ranked=ranked, period_end=ts(period.end) if time is not None else None)
     q = q.select(*projections, append=False) if projections else q
     return (q.where(exp.and_(*where)) if where else q), keys
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -103,6 +104,22 @@ def test_the_report_gives_the_eval_reference_rows(con: duckdb.DuckDBPyConnection
     want = gold.execute(ev.fill(case["sql"], case["as_of"])).fetchall()
     ok, detail = ev.compare(case, run(con, CASES[case_id], date.fromisoformat(case["as_of"])), want)
     assert ok, detail
+
+
+@needs_eval
+@pytest.mark.parametrize("window", [W(kind="year", year=2025), W(kind="last", n=3, unit="month")])
+def test_first_purchases_are_read_only_from_orders_before_the_period_ends(
+    con: duckdb.DuckDBPyConnection, window: Window
+) -> None:
+    plan = ReportPlan(metrics=["first_time_buyers", "recurring_buyers"], grain="month", window=window)
+    sql = render(compile_report(plan, AS_OF))
+    scan = sql[sql.index("min(f.ordered_at)") :]
+    assert "f.ordered_at < CAST(" in scan[: scan.index("GROUP BY")]  # the first-purchase lookup is bounded
+    unbounded = re.sub(r"WHERE\s+f\.ordered_at < CAST\('[^']+' AS TIMESTAMP\)\s+GROUP BY", "GROUP BY", sql)
+    assert unbounded != sql
+    # the same numbers as over every order: a buyer in the period has a first purchase before its end
+    assert con.execute(sql).fetchall() == con.execute(unbounded).fetchall()
+    assert any(row[1] for row in con.execute(sql).fetchall())
 
 
 def _daily_sms(**kw: Any) -> ReportPlan:

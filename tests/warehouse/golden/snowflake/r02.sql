@@ -31,6 +31,8 @@ WITH a AS (
           CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1 DAY'
         )
     ) AS f
+    WHERE
+      f.ordered_at < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
     GROUP BY
       f.contact_id
   ) AS fo
