@@ -87,4 +87,3 @@ def test_the_kept_answers_stop_growing_at_their_limit(folder: Path, monkeypatch:
 def test_a_value_that_cannot_be_kept_leaves_nothing_behind(folder: Path) -> None:
     assert diskcache.cached("thing", "k1", lambda: lambda: 1)() == 1  # a lambda cannot be pickled
     assert not folder.exists() or list(folder.iterdir()) == [], "no half-written temporary file"
-

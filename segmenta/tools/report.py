@@ -321,6 +321,87 @@ def _agg_context(fact: _Fact, plan: ReportPlan, period: _Period, time: exp.Expr 
     return AggContext(fact.as_of, start, end, in_window, completed)
 
 
+_PER_CONTACT = "per_contact"
+
+
+def _contacts_first(q: exp.Select, source: str) -> exp.Select:
+    """``q`` (one family's grouped SELECT) with each contact taken once per group before counting,
+    when that gives the same numbers; any other shape is returned as it is.
+
+    It does when every metric counts distinct contacts (``count(DISTINCT o.contact_id)``, filtered
+    or not), the filters read only the first-purchase join (``fo``, one row per contact) and the
+    group's own bucket, and the WHERE reads only the fact rows. The fact rows are then grouped by
+    (bucket, contact) first and each count is a plain count over those rows: DuckDB's distinct
+    aggregate over every order was most of "new vs returning buyers by month" (1M demo: its SQL
+    142 -> about 100 ms)."""
+    alias = _CONTACT_KEY[source]
+    group = q.args.get("group")
+    if group is None or any(q.args.get(k) for k in ("having", "order", "limit", "qualify", "with_")):
+        return q
+    joins = q.args.get("joins") or []
+    on_first = _eq(exp.column("contact_id", "fo"), exp.column("contact_id", alias))
+    if any(j.alias_or_name != "fo" or j.args.get("on") != on_first for j in joins):
+        return q
+    where = q.args.get("where")
+    if where is not None and any(c.table == "fo" for c in where.find_all(exp.Column)):
+        return q
+    # each key as the inner rows hold it: a bucket's truncated time (read by the buyer filters too),
+    # any other key as it is; a key cast from anything else could merge inner groups, so it is not taken
+    inner_keys: dict[exp.Expr, str] = {}
+    keys: list[exp.Expr] = []
+    metrics: list[exp.Expr] = []
+    for projection in q.expressions:
+        if not isinstance(projection, exp.Alias):
+            return q
+        value = projection.this
+        counted = value.this if isinstance(value, exp.Filter) else value
+        if isinstance(counted, exp.Count) and isinstance(counted.this, exp.Distinct):
+            if counted.this.expressions != [exp.column("contact_id", alias)]:
+                return q
+            metrics.append(projection)
+        elif isinstance(value, exp.Cast) and isinstance(value.this, exp.DateTrunc):
+            inner_keys[value.this] = f"{projection.alias}_start"
+            keys.append(projection)
+        elif isinstance(value, exp.Column):
+            inner_keys[value] = projection.alias
+            keys.append(projection)
+        else:
+            return q
+    if not metrics or len(keys) != len(group.expressions):
+        return q
+
+    def outer(e: exp.Expr) -> exp.Expr:
+        def swap(node: exp.Expr) -> exp.Expr:
+            name = inner_keys.get(node)
+            return exp.column(name, _PER_CONTACT) if name else node
+
+        return e.copy().transform(swap)
+
+    outer_keys = [exp.alias_(outer(k.this), k.alias) for k in keys]
+    outer_metrics = []
+    for m in metrics:
+        value = outer(m.this)
+        count = value.this if isinstance(value, exp.Filter) else value
+        count.set("this", exp.column("contact_id", _PER_CONTACT))  # no longer DISTINCT
+        if any(c.table not in (_PER_CONTACT, "fo") for c in value.find_all(exp.Column)):
+            return q  # a filter that reads the fact rows themselves: keep the distinct count
+        outer_metrics.append(exp.alias_(value, m.alias))
+    contact = exp.column("contact_id", alias)
+    inner = exp.select(*(exp.alias_(e.copy(), name) for e, name in inner_keys.items()), contact.copy())
+    inner = inner.from_(q.args["from_"].this.copy())
+    if where is not None:
+        inner = inner.where(where.this.copy())
+    inner = inner.group_by(*(e.copy() for e in inner_keys), contact)
+    out = exp.select(*outer_keys, *outer_metrics).from_(inner.subquery(_PER_CONTACT))
+    for j in joins:
+        out = out.join(
+            j.this.copy(),
+            on=_eq(exp.column("contact_id", "fo"), exp.column("contact_id", _PER_CONTACT)),
+            join_type="left",
+        )
+    return out.group_by(*(k.this.copy() for k in outer_keys))
+
+
 def _aggregate(plan: ReportPlan, as_of: date, period: _Period) -> exp.Select:
     """Keys and metric columns over the period: one grouped SELECT, or several stacked and regrouped."""
     names = _keys(plan)
@@ -334,7 +415,7 @@ def _aggregate(plan: ReportPlan, as_of: date, period: _Period) -> exp.Select:
                 exp.and_(q.args["where"].this, *present) if q.args.get("where") else exp.and_(*present)
             )
         if keys:
-            q = q.group_by(*(k.this.copy() for k in keys))
+            q = _contacts_first(q.group_by(*(k.this.copy() for k in keys)), source)
         parts.append(q)
     if len(parts) == 1:
         return parts[0]

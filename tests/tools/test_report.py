@@ -122,6 +122,46 @@ def test_first_purchases_are_read_only_from_orders_before_the_period_ends(
     assert any(row[1] for row in con.execute(sql).fetchall())
 
 
+_BUYER_PLANS = [
+    ReportPlan(
+        metrics=["first_time_buyers", "recurring_buyers"], grain="month", window=W(kind="year", year=2025)
+    ),
+    ReportPlan(
+        metrics=["buyers", "first_time_buyers"], grain="week", window=W(kind="last", n=3, unit="month")
+    ),
+    ReportPlan(metrics=["recurring_buyers", "buyers"], grain="quarter", dimensions=["payment_method"]),
+    ReportPlan(metrics=["buyers"], dimensions=["payment_method"], window=W(kind="year", year=2025)),
+    ReportPlan(metrics=["first_time_buyers"], grain="day", window=W(kind="last", n=30, unit="day")),
+]
+
+
+@needs_eval
+@pytest.mark.parametrize("plan", _BUYER_PLANS, ids=lambda p: "-".join([p.grain or "all", *p.metrics]))
+def test_buyer_counts_taken_once_per_contact_first_are_the_distinct_counts(
+    con: duckdb.DuckDBPyConnection, plan: ReportPlan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from segmenta.tools import report
+
+    sql = render(compile_report(plan, AS_OF))
+    validate(sql)
+    assert "per_contact" in sql and "count(DISTINCT" not in sql  # each contact once per group, then counted
+    monkeypatch.setattr(report, "_contacts_first", lambda q, source: q)
+    plain = render(compile_report(plan, AS_OF))
+    assert "count(DISTINCT o.contact_id)" in plain
+    got, want = con.execute(sql).fetchall(), con.execute(plain).fetchall()
+    assert got == want and any(any(v for v in row[1:]) for row in got)
+
+
+def test_counts_that_read_the_orders_themselves_keep_their_distinct_count() -> None:
+    for plan in (
+        ReportPlan(metrics=["buyers", "orders"], grain="month"),  # orders counts rows
+        ReportPlan(metrics=["buyers"], dimensions=["city"]),  # a key from a join
+        ReportPlan(metrics=["buyers", "revenue"], grain="week"),
+    ):
+        sql = render(compile_report(plan, AS_OF))
+        assert "per_contact" not in sql and "count(DISTINCT o.contact_id)" in sql
+
+
 def _daily_sms(**kw: Any) -> ReportPlan:
     return ReportPlan(
         metrics=["sends", "clicks", "click_rate"],

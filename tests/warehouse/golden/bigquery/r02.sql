@@ -1,22 +1,38 @@
 WITH a AS (
   SELECT
-    CAST(DATETIME_TRUNC(o.ordered_at, MONTH) AS DATE) AS month,
-    COUNT(
-      DISTINCT IF(fo.first_at >= DATETIME_TRUNC(o.ordered_at, MONTH), o.contact_id, NULL)
-    ) AS first_time_buyers,
-    COUNT(
-      DISTINCT IF(fo.first_at < DATETIME_TRUNC(o.ordered_at, MONTH), o.contact_id, NULL)
-    ) AS recurring_buyers
+    CAST(per_contact.month_start AS DATE) AS month,
+    COUNT(IF(fo.first_at >= per_contact.month_start, per_contact.contact_id, NULL)) AS first_time_buyers,
+    COUNT(IF(fo.first_at < per_contact.month_start, per_contact.contact_id, NULL)) AS recurring_buyers
   FROM (
     SELECT
-      *
-    FROM orders
+      DATETIME_TRUNC(o.ordered_at, MONTH) AS month_start,
+      o.contact_id
+    FROM (
+      SELECT
+        *
+      FROM orders
+      WHERE
+        status = 'completed'
+        AND ordered_at < (
+          CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1' DAY
+        )
+    ) AS o
     WHERE
-      status = 'completed'
-      AND ordered_at < (
-        CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1' DAY
+      (
+        o.ordered_at >= CAST('2025-01-01 00:00:00' AS DATETIME)
+        AND o.ordered_at < CAST('2026-01-01 00:00:00' AS DATETIME)
       )
-  ) AS o
+      AND (
+        (
+          o.ordered_at >= CAST('2025-01-01 00:00:00' AS DATETIME)
+          AND o.ordered_at < CAST('2026-01-01 00:00:00' AS DATETIME)
+        )
+        AND NOT CAST(DATETIME_TRUNC(o.ordered_at, MONTH) AS DATE) IS NULL
+      )
+    GROUP BY
+      DATETIME_TRUNC(o.ordered_at, MONTH),
+      o.contact_id
+  ) AS per_contact
   LEFT JOIN (
     SELECT
       f.contact_id,
@@ -36,21 +52,9 @@ WITH a AS (
     GROUP BY
       f.contact_id
   ) AS fo
-    ON fo.contact_id = o.contact_id
-  WHERE
-    (
-      o.ordered_at >= CAST('2025-01-01 00:00:00' AS DATETIME)
-      AND o.ordered_at < CAST('2026-01-01 00:00:00' AS DATETIME)
-    )
-    AND (
-      (
-        o.ordered_at >= CAST('2025-01-01 00:00:00' AS DATETIME)
-        AND o.ordered_at < CAST('2026-01-01 00:00:00' AS DATETIME)
-      )
-      AND NOT CAST(DATETIME_TRUNC(o.ordered_at, MONTH) AS DATE) IS NULL
-    )
+    ON fo.contact_id = per_contact.contact_id
   GROUP BY
-    CAST(DATETIME_TRUNC(o.ordered_at, MONTH) AS DATE)
+    CAST(per_contact.month_start AS DATE)
 )
 SELECT
   b.month,

@@ -1,22 +1,38 @@
 WITH a AS (
   SELECT
-    CAST(DATE_TRUNC('MONTH', o.ordered_at) AS DATE) AS month,
-    COUNT(
-      DISTINCT IFF(fo.first_at >= DATE_TRUNC('MONTH', o.ordered_at), o.contact_id, NULL)
-    ) AS first_time_buyers,
-    COUNT(
-      DISTINCT IFF(fo.first_at < DATE_TRUNC('MONTH', o.ordered_at), o.contact_id, NULL)
-    ) AS recurring_buyers
+    CAST(per_contact.month_start AS DATE) AS month,
+    COUNT(IFF(fo.first_at >= per_contact.month_start, per_contact.contact_id, NULL)) AS first_time_buyers,
+    COUNT(IFF(fo.first_at < per_contact.month_start, per_contact.contact_id, NULL)) AS recurring_buyers
   FROM (
     SELECT
-      *
-    FROM orders
+      DATE_TRUNC('MONTH', o.ordered_at) AS month_start,
+      o.contact_id
+    FROM (
+      SELECT
+        *
+      FROM orders
+      WHERE
+        status = 'completed'
+        AND ordered_at < (
+          CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1 DAY'
+        )
+    ) AS o
     WHERE
-      status = 'completed'
-      AND ordered_at < (
-        CAST(CAST('2026-06-30' AS DATE) AS DATE) + INTERVAL '1 DAY'
+      (
+        o.ordered_at >= CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ)
+        AND o.ordered_at < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
       )
-  ) AS o
+      AND (
+        (
+          o.ordered_at >= CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ)
+          AND o.ordered_at < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
+        )
+        AND NOT CAST(DATE_TRUNC('MONTH', o.ordered_at) AS DATE) IS NULL
+      )
+    GROUP BY
+      DATE_TRUNC('MONTH', o.ordered_at),
+      o.contact_id
+  ) AS per_contact
   LEFT JOIN (
     SELECT
       f.contact_id,
@@ -36,21 +52,9 @@ WITH a AS (
     GROUP BY
       f.contact_id
   ) AS fo
-    ON fo.contact_id = o.contact_id
-  WHERE
-    (
-      o.ordered_at >= CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ)
-      AND o.ordered_at < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
-    )
-    AND (
-      (
-        o.ordered_at >= CAST('2025-01-01 00:00:00' AS TIMESTAMPNTZ)
-        AND o.ordered_at < CAST('2026-01-01 00:00:00' AS TIMESTAMPNTZ)
-      )
-      AND NOT CAST(DATE_TRUNC('MONTH', o.ordered_at) AS DATE) IS NULL
-    )
+    ON fo.contact_id = per_contact.contact_id
   GROUP BY
-    CAST(DATE_TRUNC('MONTH', o.ordered_at) AS DATE)
+    CAST(per_contact.month_start AS DATE)
 )
 SELECT
   b.month,
