@@ -471,7 +471,8 @@ def reinstall_spark(remote: Remote, anchor: Path, config: object) -> list[str]:
     ``tables.json`` and every stored derived table's file made again (computed here by DuckDB over
     the folder's own files, as an import makes them). Each new file is written beside the old one
     and put in its place once all are written, ``tables.json`` last. Returns the tables made again."""
-    from segmenta.warehouse.derived import MACRO_NAMES, macro_definitions, stored_of
+    from segmenta.warehouse.derived import MACRO_NAMES, META_KEY, macro_definitions, macros_hash, stored_of
+    from segmenta.warehouse.schema import META_TABLE
 
     folder = data_folder(remote, anchor)
     meta = _folder_meta(remote, folder)
@@ -486,10 +487,16 @@ def reinstall_spark(remote: Remote, anchor: Path, config: object) -> list[str]:
                 con.execute(f"CREATE VIEW \"{table}\" AS SELECT * FROM read_parquet('{source}')")
         for name, body in definitions.items():
             con.execute(f"CREATE MACRO {name}(d) AS TABLE {body}")
-        for table, (macro, day) in stored.items():
+        remade = {t: f"SELECT * FROM {macro}(DATE '{day.isoformat()}')" for t, (macro, day) in stored.items()}
+        if META_TABLE in meta["tables"]:  # the stamp of the settings the macros are for
+            stamp = macros_hash(config).replace("'", "''")  # type: ignore[arg-type]
+            remade[META_TABLE] = (
+                f"SELECT * REPLACE (CASE WHEN key = '{META_KEY}' THEN '{stamp}' ELSE value END AS value) "
+                f"FROM {META_TABLE}"
+            )
+        for table, rows in remade.items():
             written[table] = folder / f".{table}.parquet.new"
             target = str(written[table]).replace("'", "''")
-            rows = f"SELECT * FROM {macro}(DATE '{day.isoformat()}')"
             con.execute(f"COPY ({rows}) TO '{target}' (FORMAT parquet)")
     except (duckdb.Error, OSError) as e:
         for done in written.values():
@@ -508,7 +515,7 @@ def reinstall_spark(remote: Remote, anchor: Path, config: object) -> list[str]:
     for table, done in written.items():
         os.replace(done, folder / f"{table}.parquet")
     os.replace(new_meta, folder / TABLES_FILE)
-    return sorted(written)
+    return sorted(t for t in written if t in stored)
 
 
 def check_cluster_reads(remote: Remote, anchor: Path, copied: dict[str, int]) -> None:

@@ -78,6 +78,7 @@ def check_config_set(duck: Path, server: Path) -> None:
     from segmenta.tools.ask import ask
     from segmenta.warehouse import store
     from segmenta.warehouse.config import load_config
+    from segmenta.warehouse.derived import macros_hash
 
     last_day = date(2026, 9, 30)  # the sample's last data day: its RFM is a stored table
     groups = f"SELECT rfm_segment, count(*) FROM rfm(DATE '{last_day}') GROUP BY 1 ORDER BY 1"
@@ -107,6 +108,12 @@ def check_config_set(duck: Path, server: Path) -> None:
         assert after[:2] == on_duck[:2]
         assert after[0] != before[0] and after[1] != before[1]
         assert f"rfm_{last_day:%Y%m%d}" in after[2]  # read from the stored table, made again
+        con = store.connect_readonly(server)
+        try:  # the warehouse's own stamp says which settings its macros are for
+            stamp = store.run_query(con, "SELECT value FROM segmenta_meta WHERE key = 'macros_config'")[1]
+        finally:
+            con.close()
+        assert stamp == [(macros_hash(load_config(server)),)]
     finally:
         config_set(server, was)
         config_set(duck, was)
