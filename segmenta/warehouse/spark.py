@@ -206,6 +206,9 @@ def _quiet_logging() -> str:
     text += "appender.console.type = Console\nappender.console.name = console\n"
     text += "appender.console.target = SYSTEM_ERR\nappender.console.layout.type = PatternLayout\n"
     text += "appender.console.layout.pattern = spark: %m%n\n"
+    # pyspark starts the JVM as a shell, whose level comes from Spark's own loggers when they have a
+    # level of their own: at error too, Spark does not print "Setting default log level to WARN"
+    text += "logger.spark.name = org.apache.spark\nlogger.spark.level = error\n"
     try:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.parent.mkdir(parents=True, exist_ok=True)

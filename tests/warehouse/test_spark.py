@@ -9,6 +9,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -113,6 +115,17 @@ def test_a_setting_changed_applies_on_spark_at_once(shops: tuple[Path, Path]) ->
     from tests.warehouse.server_checks import check_config_set
 
     check_config_set(*shops)
+
+
+def test_a_command_on_spark_says_nothing_of_the_jvms_logging(shops: tuple[Path, Path]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "segmenta", "sql", "SELECT count(*) FROM contacts", "--db", str(shops[1])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and "3000" in done.stdout.replace(",", "").replace(".", "")
+    assert "log level" not in done.stderr and "setLogLevel" not in done.stderr, done.stderr
 
 
 def test_a_failed_import_leaves_the_old_tables(
