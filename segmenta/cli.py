@@ -19,22 +19,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from segmenta import render
 from segmenta.cli_options import DbOption, ensure_warehouse, parse_date
 from segmenta.errors import SegmentaError, WarehouseError, say, speaking
 from segmenta.warehouse import remote, store
 from segmenta.warehouse.schema import META_TABLE, TABLES
-
-if TYPE_CHECKING:
-    from segmenta import render
-else:
-    from segmenta.lazy import lazy_module
-
-    render = lazy_module("segmenta.render")  # rendering loads rich: not at import (``ask --json``)
 
 DEBUG_ENV = "SEGMENTA_DEBUG"
 

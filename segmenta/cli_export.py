@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from segmenta import render
 from segmenta.cli_options import DbOption, parse_date
 from segmenta.errors import ExportError, SegmentaError, say
 from segmenta.labels import Lang, export_word
@@ -26,12 +27,7 @@ from segmenta.warehouse import store
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from segmenta import render
     from segmenta.tools.exports import Preflight
-else:
-    from segmenta.lazy import lazy_module
-
-    render = lazy_module("segmenta.render")  # rendering loads rich: not at import (``ask --json``)
 
 export_app = typer.Typer(
     help="Write a segment's audience for Meta or Google Ads (hashed), or its contacts as a CSV.",

@@ -8,19 +8,13 @@ app's group prints as one line (exit 1).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from segmenta import render
 from segmenta.cli_options import AsOfOption, DbOption, parse_date
 from segmenta.warehouse import store
-
-if TYPE_CHECKING:
-    from segmenta import render
-else:
-    from segmenta.lazy import lazy_module
-
-    render = lazy_module("segmenta.render")  # rendering loads rich: not at import (``ask --json``)
 
 NameArg = Annotated[str, typer.Argument(help="The saved segment's name (spaces and accents are fine).")]
 segments_app = typer.Typer(

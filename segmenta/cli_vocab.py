@@ -8,19 +8,13 @@ left unknown is refused, with the words it did not know, and nothing is written.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from segmenta import render
 from segmenta.cli_options import DbOption, ensure_warehouse
 from segmenta.warehouse import store, vocab
-
-if TYPE_CHECKING:
-    from segmenta import render
-else:
-    from segmenta.lazy import lazy_module
-
-    render = lazy_module("segmenta.render")  # rendering loads rich: not at import (``ask --json``)
 
 vocab_app = typer.Typer(
     help="The shop's own words: 'PS5' = PlayStation 5, 'tíos' = hombres. Read before anything else.",

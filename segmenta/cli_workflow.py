@@ -13,17 +13,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from segmenta import render
 from segmenta.cli_options import AsOfOption, DbOption
 from segmenta.warehouse import store
 
 if TYPE_CHECKING:
     from rich.tree import Tree
 
-    from segmenta import render
-else:
-    from segmenta.lazy import lazy_module
-
-    render = lazy_module("segmenta.render")  # rendering loads rich: not at import (``ask --json``)
 
 workflow_app = typer.Typer(
     help="Workflow drafts (abandoned cart, win-back, welcome...) with estimates.", no_args_is_help=True

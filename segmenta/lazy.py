@@ -1,6 +1,7 @@
 """Modules loaded at their first use, not at import: what a one-shot answer does not touch costs it
-nothing (issue 13's cold start). ``segmenta ask … --json`` prints JSON and never renders, so the CLI
-modules hold ``render`` (and with it rich, about 25 ms) this way.
+nothing (issue 13's cold start). ``segmenta ask … --json`` prints JSON and never renders, so the
+package itself holds ``render`` (and with it rich, about 25 ms) this way (``segmenta/__init__.py``):
+every ``from segmenta import render`` gets that module, loaded at its first use.
 
 ``lazy_module(name)`` puts the module in ``sys.modules`` behind the standard library's
 ``importlib.util.LazyLoader``: every later ``import`` of it gets the same object, and the first
