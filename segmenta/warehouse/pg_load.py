@@ -17,7 +17,6 @@ and granted to the importing user, who answers through it (``SET ROLE``).
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,44 +34,13 @@ from segmenta.warehouse.remote import (
     duck_tables,
     first_line,
     pg_connect,
+    pg_type,
     translate,
 )
 
-_SIMPLE = {
-    "VARCHAR": 'text COLLATE "C"',
-    "BIGINT": "bigint",
-    "INTEGER": "integer",
-    "SMALLINT": "smallint",
-    "TINYINT": "smallint",
-    "BOOLEAN": "boolean",
-    "DATE": "date",
-    "DOUBLE": "double precision",
-    "FLOAT": "real",
-    "TIMESTAMP": "timestamp",
-    "TIMESTAMP WITH TIME ZONE": "timestamptz",
-    "TIME": "time",
-    "HUGEINT": "numeric(38, 0)",
-    "UBIGINT": "numeric(20, 0)",
-    "UINTEGER": "bigint",
-}
 _INDEXED = ("contact_id", "order_id", "product_id")
 """Columns answers join or filter by: indexed in every table that has them."""
 Progress = Callable[[str, int, int], None]
-
-
-def pg_type(duck_type: str) -> str:
-    """The Postgres column type for a DuckDB one.
-
-    >>> pg_type("DECIMAL(12,2)"), pg_type("VARCHAR"), pg_type("TIMESTAMP")
-    ('numeric(12,2)', 'text COLLATE "C"', 'timestamp')
-    """
-    t = duck_type.upper().strip()
-    if t in _SIMPLE:
-        return _SIMPLE[t]
-    m = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", t)
-    if m:
-        return f"numeric({m.group(1)},{m.group(2)})"
-    raise WarehouseError(f"a column of type {duck_type} cannot be copied to Postgres")
 
 
 def _macro_returns(con: duckdb.DuckDBPyConnection, name: str) -> str:

@@ -700,7 +700,7 @@ class PostgresConnection(ServerConnection):
                     with self._pg.transaction():
                         for name, table in todo.items():
                             cur.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
-                            typed = ", ".join(f'"{c}" {_PG_TYPES[t]}' for c, t in columns[name].items())
+                            typed = ", ".join(f'"{c}" {pg_type(t)}' for c, t in columns[name].items())
                             cur.execute(f"CREATE TEMPORARY TABLE {name} ({typed})")
                             if table.num_rows:
                                 buf = io.BytesIO()
@@ -814,8 +814,42 @@ def duck_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str
     return out
 
 
-_PG_TYPES = {"VARCHAR": "text", "JSON": "json", "TIMESTAMP": "timestamp", "DATE": "date", "BIGINT": "bigint"}
-"""DuckDB's types of the saved-segment tables' columns (``userstore.COLUMNS``) in Postgres."""
+_SIMPLE = {
+    "VARCHAR": 'text COLLATE "C"',
+    "BIGINT": "bigint",
+    "INTEGER": "integer",
+    "SMALLINT": "smallint",
+    "TINYINT": "smallint",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "TIME": "time",
+    "JSON": "json",
+    "HUGEINT": "numeric(38, 0)",
+    "UBIGINT": "numeric(20, 0)",
+    "UINTEGER": "bigint",
+}
+"""The Postgres type of each plain DuckDB column type: for an import's tables and for the
+saved-segment tables a session gets (``register_saved``); ``_DUCK_TYPES`` reads back."""
+
+
+def pg_type(duck_type: str) -> str:
+    """The Postgres column type for a DuckDB one.
+
+    >>> pg_type("DECIMAL(12,2)"), pg_type("VARCHAR"), pg_type("TIMESTAMP")
+    ('numeric(12,2)', 'text COLLATE "C"', 'timestamp')
+    """
+    t = duck_type.upper().strip()
+    if t in _SIMPLE:
+        return _SIMPLE[t]
+    m = re.fullmatch(r"DECIMAL\((\d+),\s*(\d+)\)", t)
+    if m:
+        return f"numeric({m.group(1)},{m.group(2)})"
+    raise WarehouseError(f"a column of type {duck_type} cannot be copied to Postgres")
+
 
 _DUCK_TYPES = {
     "text": "VARCHAR",
